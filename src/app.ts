@@ -1,0 +1,82 @@
+import { createTokenService } from './auth/tokens.js';
+import type { Config } from './config.js';
+import { createPrisma, type Db } from './db/client.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
+import { applyMigrations } from './db/migrate.js';
+import { EventBus } from './events/bus.js';
+import { handlers, type HandlerDeps } from './events/handlers/index.js';
+import { createSmtpMailer, MemoryMailer, type Mailer } from './mail/mailer.js';
+import type { Logger } from './observability/logger.js';
+import { createServer, type AppServer } from './server.js';
+
+export interface RunningApp {
+  url: string;
+  server: AppServer;
+  db: Db;
+  bus: EventBus<HandlerDeps>;
+  mailer: Mailer;
+  /** Graceful stop: stop accepting, finish in-flight requests and events, close the database. */
+  stop(): Promise<void>;
+}
+
+/** Starts everything main.ts runs: database (embedded or not), migrations, bus, HTTP server. */
+export async function startApp(config: Config, logger: Logger, options: { mailer?: Mailer } = {}): Promise<RunningApp> {
+  if (config.jwt.generated) {
+    logger.warn('JWT_SECRET is not set: using a random secret for this run (tokens stop working on restart)');
+  }
+  let embedded: EmbeddedPostgres | null = null;
+  let url = config.databaseUrl;
+  if (!url) {
+    logger.info({ dir: config.embeddedDbDir }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres(config.embeddedDbDir);
+    url = embedded.url;
+  }
+  try {
+    const applied = await applyMigrations(url, { log: (m) => logger.info(m) });
+    logger.info({ applied: applied.length }, 'database schema is up to date');
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+
+  // The embedded server multiplexes every connection onto one session: use exactly one.
+  const db = createPrisma({ url, poolSize: embedded ? 1 : config.databasePoolSize });
+  const mailer =
+    options.mailer ??
+    (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : new MemoryMailer(logger));
+  const bus = new EventBus<HandlerDeps>({
+    db,
+    logger: logger.child({ component: 'event-bus' }),
+    handlers,
+    deps: { mailer },
+    maxAttempts: config.events.maxAttempts,
+    pollIntervalMs: config.events.pollIntervalMs,
+  });
+  const server = createServer({
+    config,
+    db,
+    logger,
+    tokens: createTokenService(config.jwt),
+    events: bus,
+  });
+  const listenUrl = await server.listen(config.port, config.host);
+  bus.start();
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url: listenUrl,
+    server,
+    db,
+    bus,
+    mailer,
+    stop() {
+      stopping ??= (async () => {
+        await server.close();
+        await bus.stop();
+        await db.$disconnect();
+        await embedded?.stop();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { TokenService } from './auth/tokens.js';
+import type { Db } from './db/client.js';
+import type { Logger } from './observability/logger.js';
+
+/** The signed-in user, as loaded for this request. */
+export interface Viewer {
+  id: string;
+  role: 'USER' | 'ADMIN';
+}
+
+/** What domain functions are given: no HTTP, no GraphQL. Tests build it directly. */
+export interface DomainContext {
+  db: Db;
+  viewer: Viewer | null;
+  now: () => Date;
+  tokens: TokenService;
+  /** Asks the event bus to dispatch; called after a transaction that wrote events commits. */
+  events: { notify(): void };
+  logger: Logger;
+}
+
+/** The GraphQL context: the domain context plus what the transport knows. */
+export interface Context extends DomainContext {
+  requestId: string;
+  client: { name: string | null; version: string | null };
+}
+
+/** Resolves a bearer token to the viewer; suspended and deleted accounts are nobody. */
+export async function loadViewer(
+  db: Db,
+  tokens: TokenService,
+  authorization: string | null | undefined,
+): Promise<Viewer | null> {
+  const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization.trim()) : null;
+  if (!match) return null;
+  const userId = await tokens.verify(match[1]!);
+  if (!userId) return null;
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, role: true, accountStatus: true },
+  });
+  if (!user || user.accountStatus !== 'ACTIVE') return null;
+  return { id: user.id, role: user.role };
+}

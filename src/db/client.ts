@@ -1,0 +1,31 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { softDelete } from './soft-delete.js';
+
+export interface DbOptions {
+  url: string;
+  /** Connections in the pool. The embedded database must use exactly one. */
+  poolSize: number;
+  /** Called with each SQL statement (tests count them to catch N+1 regressions). */
+  onQuery?: (sql: string) => void;
+}
+
+export function createPrisma(options: DbOptions) {
+  const adapter = new PrismaPg({ connectionString: options.url, max: options.poolSize });
+  const base = new PrismaClient({
+    adapter,
+    log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
+  });
+  if (options.onQuery) {
+    const onQuery = options.onQuery;
+    base.$on('query' as never, (e: { query: string }) => onQuery(e.query));
+  }
+  return base.$extends(softDelete);
+}
+
+/** The application's database client: every read and delete goes through soft delete. */
+export type Db = ReturnType<typeof createPrisma>;
+/** The client inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+/** Either: domain code that can run inside or outside a transaction takes this. */
+export type DbOrTx = Db | Tx;

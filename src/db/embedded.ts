@@ -1,0 +1,30 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * The zero-setup database: PostgreSQL compiled to wasm (PGlite), kept in a directory and served
+ * on a loopback port, so the app talks to it with the same driver adapter as production.
+ *
+ * Limit: pglite-socket runs every client connection on ONE Postgres session, so the app must use
+ * a pool of exactly one connection and open no second one while it runs (stack-notes.md).
+ */
+export interface EmbeddedPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+  await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create({ dataDir });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  await server.start();
+  const address = server.getServerConn();
+  return {
+    url: `postgresql://postgres@${address}/postgres?sslmode=disable`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,230 @@
+import type { Db } from '../db/client.js';
+import type { Logger } from '../observability/logger.js';
+import type { DomainEvent, EventType } from './types.js';
+
+/**
+ * The in-process event bus over the transactional outbox.
+ *
+ * A dispatch cycle (1) creates one EventDelivery row per (pending event, registered handler),
+ * (2) claims due deliveries with FOR UPDATE SKIP LOCKED and a lease, so replicas sharing the
+ * database never run the same delivery at once, (3) runs each claimed delivery on its own,
+ * recording success, or a retry with backoff, or a dead letter after `maxAttempts`, and
+ * (4) marks events whose deliveries are all settled as processed.
+ *
+ * Mutations call `notify()` after their transaction commits; a timer (`start()`) also runs
+ * cycles, which picks up retries and events left pending by a crash between commit and dispatch.
+ * A succeeded delivery is never run again: that is the idempotency record.
+ */
+
+export interface HandlerContext {
+  db: Db;
+  logger: Logger;
+  now: () => Date;
+}
+
+export type HandlerOutcome = 'done' | 'skipped';
+
+export interface EventHandler<D = unknown> {
+  /** Stable name, stored with each delivery: renaming a handler re-runs old events for it. */
+  name: string;
+  eventTypes: readonly EventType[];
+  handle(event: DomainEvent, ctx: HandlerContext & D): Promise<HandlerOutcome | void>;
+}
+
+export interface BusOptions<D> {
+  db: Db;
+  logger: Logger;
+  handlers: EventHandler<D>[];
+  deps: D;
+  maxAttempts: number;
+  pollIntervalMs: number;
+  now?: () => Date;
+  /** Delay before retry number `attempt` (1-based). Default: 1 s doubling, capped at 10 min. */
+  backoffMs?: (attempt: number) => number;
+  /** How long a claimed delivery is held before another dispatcher may take it. */
+  leaseMs?: number;
+  batchSize?: number;
+}
+
+interface ClaimedDelivery {
+  id: string;
+  eventId: string;
+  handler: string;
+  attempts: number;
+}
+
+interface EventRow {
+  id: string;
+  type: string;
+  version: number;
+  userId: string | null;
+  aggregateId: string | null;
+  payload: unknown;
+  occurredAt: Date;
+}
+
+export const defaultBackoff = (attempt: number) => Math.min(1000 * 2 ** (attempt - 1), 600_000);
+
+export class EventBus<D = unknown> {
+  private readonly handlers = new Map<string, EventHandler<D>>();
+  private readonly now: () => Date;
+  private readonly backoffMs: (attempt: number) => number;
+  private readonly leaseMs: number;
+  private readonly batchSize: number;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: BusOptions<D>) {
+    for (const h of options.handlers) {
+      if (this.handlers.has(h.name)) throw new Error(`duplicate event handler name ${h.name}`);
+      this.handlers.set(h.name, h);
+    }
+    this.now = options.now ?? (() => new Date());
+    this.backoffMs = options.backoffMs ?? defaultBackoff;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.batchSize = options.batchSize ?? 50;
+  }
+
+  /** Starts the timer; the first cycle runs at once and replays whatever is pending. */
+  start(): void {
+    const tick = () => {
+      this.notify();
+      this.timer = setTimeout(tick, this.options.pollIntervalMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Stops the timer and waits for the cycle in flight. */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.idle();
+  }
+
+  /** Asks for a dispatch cycle soon (after the current one, if one is running). Never throws. */
+  notify(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Resolves when no cycle is running or requested. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.runOnce();
+      } catch (err) {
+        this.options.logger.error({ err }, 'event dispatch cycle failed');
+      }
+    } while (this.again);
+  }
+
+  /** One dispatch cycle. Returns how many deliveries it ran. */
+  async runOnce(): Promise<number> {
+    const { db } = this.options;
+    const now = this.now();
+    const names = [...this.handlers.keys()];
+    if (names.length > 0) {
+      // Parallel arrays: handler pairs[i] handles event type types[i].
+      const pairs = [...this.handlers.values()].flatMap((h) => h.eventTypes.map((type) => ({ type, name: h.name })));
+      const eventTypes = pairs.map((p) => p.type);
+      const handlerNames = pairs.map((p) => p.name);
+      await db.$executeRaw`
+        INSERT INTO "EventDelivery" ("id", "eventId", "handler", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
+        SELECT gen_random_uuid(), e."id", h.handler, 'PENDING', 0, ${now}, ${now}, ${now}
+        FROM "OutboxEvent" e
+        JOIN unnest(${eventTypes}::text[], ${handlerNames}::text[]) AS h(type, handler) ON h.type = e."type"
+        WHERE e."processedAt" IS NULL AND e."deletedAt" IS NULL
+        ON CONFLICT ("eventId", "handler") DO NOTHING`;
+    }
+
+    let ran = 0;
+    for (;;) {
+      const claimed = await this.claim(names, now);
+      if (claimed.length === 0) break;
+      ran += claimed.length;
+      const events = await this.loadEvents([...new Set(claimed.map((c) => c.eventId))]);
+      await Promise.all(claimed.map((d) => this.deliver(d, events.get(d.eventId))));
+      if (claimed.length < this.batchSize) break;
+    }
+
+    const handledTypes = [...new Set([...this.handlers.values()].flatMap((h) => [...h.eventTypes]))];
+    await db.$executeRaw`
+      UPDATE "OutboxEvent" e SET "processedAt" = ${now}, "updatedAt" = ${now}
+      WHERE e."processedAt" IS NULL
+        AND (e."type" <> ALL(${handledTypes}::text[])
+             OR EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id"))
+        AND NOT EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id" AND d."status" = 'PENDING')`;
+    return ran;
+  }
+
+  private async claim(names: string[], now: Date): Promise<ClaimedDelivery[]> {
+    if (names.length === 0) return [];
+    const leaseUntil = new Date(now.getTime() + this.leaseMs);
+    return this.options.db.$queryRaw<ClaimedDelivery[]>`
+      UPDATE "EventDelivery" d
+      SET "lockedUntil" = ${leaseUntil}, "attempts" = d."attempts" + 1, "updatedAt" = ${now}
+      WHERE d."id" IN (
+        SELECT "id" FROM "EventDelivery"
+        WHERE "status" = 'PENDING' AND "nextAttemptAt" <= ${now}
+          AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
+          AND "handler" = ANY(${names}::text[])
+        ORDER BY "nextAttemptAt"
+        LIMIT ${this.batchSize}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING d."id", d."eventId", d."handler", d."attempts"`;
+  }
+
+  private async loadEvents(ids: string[]): Promise<Map<string, DomainEvent>> {
+    const rows: EventRow[] = await this.options.db.outboxEvent.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, type: true, version: true, userId: true, aggregateId: true, payload: true, occurredAt: true },
+    });
+    return new Map(rows.map((r) => [r.id, r as DomainEvent]));
+  }
+
+  private async deliver(delivery: ClaimedDelivery, event: DomainEvent | undefined): Promise<void> {
+    const { db, logger } = this.options;
+    const handler = this.handlers.get(delivery.handler);
+    const log = logger.child({ eventId: delivery.eventId, handler: delivery.handler, attempt: delivery.attempts });
+    try {
+      if (!handler || !event) throw new Error(handler ? 'event row is gone' : 'handler is not registered');
+      const outcome = await handler.handle(event, { ...this.options.deps, db, logger: log, now: this.now });
+      const done = this.now();
+      await db.eventDelivery.update({
+        where: { id: delivery.id },
+        data: { status: 'SUCCEEDED', completedAt: done, lockedUntil: null, lastError: null },
+      });
+      log.debug({ outcome: outcome ?? 'done', type: event.type }, 'event handled');
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const dead = delivery.attempts >= this.options.maxAttempts;
+      const failedAt = this.now();
+      await db.eventDelivery
+        .update({
+          where: { id: delivery.id },
+          data: dead
+            ? { status: 'DEAD', lastError: message, lockedUntil: null }
+            : {
+                lastError: message,
+                lockedUntil: null,
+                nextAttemptAt: new Date(failedAt.getTime() + this.backoffMs(delivery.attempts)),
+              },
+        })
+        .catch((e: unknown) => log.error({ err: e }, 'could not record a failed delivery'));
+      if (dead) log.error({ err }, 'event delivery dead-lettered');
+      else log.warn({ err }, 'event delivery failed; will retry');
+    }
+  }
+}

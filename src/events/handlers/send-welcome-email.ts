@@ -1,0 +1,23 @@
+import type { Mailer } from '../../mail/mailer.js';
+import type { EventHandler } from '../bus.js';
+
+export interface MailDeps {
+  mailer: Mailer;
+}
+
+/** user.created → one welcome email (the delivery record keeps it to one per user). */
+export const sendWelcomeEmail: EventHandler<MailDeps> = {
+  name: 'send-welcome-email',
+  eventTypes: ['user.created'],
+  async handle(event, { db, mailer }) {
+    const { userId } = event.payload as { userId: string };
+    const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, firstName: true } });
+    if (!user) return 'skipped';
+    await mailer.send({
+      to: user.email,
+      subject: 'Welcome to Study Planner',
+      text: `Hi ${user.firstName},\n\nyour account is ready. Add your first course to start planning.\n\n— Study Planner`,
+    });
+    return 'done';
+  },
+};

@@ -1,0 +1,53 @@
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Context } from '../context.js';
+import { AppError } from '../errors.js';
+
+/**
+ * Every error a client sees carries `extensions.code`:
+ * - domain errors (AppError) become their code with their message;
+ * - GraphQL's own input errors (bad variables, scalar parsing) become BAD_USER_INPUT;
+ * - anything else is an unexpected failure: logged with the request id and stack, and replaced
+ *   by "Unexpected error." with INTERNAL_SERVER_ERROR and the request id, never the stack.
+ */
+export function useErrorCodes(): Plugin<Context> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result, setResult }) {
+          if (!('errors' in result) || !result.errors?.length) return;
+          const ctx = args.contextValue;
+          setResult({ ...result, errors: result.errors.map((e) => toClientError(e, ctx)) });
+        },
+      };
+    },
+  };
+}
+
+export function toClientError(error: GraphQLError, ctx: Context): GraphQLError {
+  const original = error.originalError;
+  const base = { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path };
+  if (original instanceof AppError) {
+    return new GraphQLError(original.message, { ...base, extensions: { ...original.details, code: original.code } });
+  }
+  if (original instanceof GraphQLError) {
+    // Thrown by a library as a client error (query limits, a scalar's parse function).
+    return new GraphQLError(original.message, {
+      ...base,
+      extensions: { ...original.extensions, code: original.extensions.code ?? 'BAD_USER_INPUT' },
+    });
+  }
+  if (!original) {
+    return error.extensions.code
+      ? error
+      : new GraphQLError(error.message, { ...base, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
+  }
+  ctx.logger.error(
+    { err: original, requestId: ctx.requestId, path: error.path?.join('.') },
+    'unexpected error in resolver',
+  );
+  return new GraphQLError('Unexpected error.', {
+    ...base,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: ctx.requestId },
+  });
+}

@@ -1,0 +1,22 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.js';
+import './scalars.js';
+import './user.js';
+import './course.js';
+import './assignment.js';
+import './lecture.js';
+import './study-session.js';
+import './admin.js';
+
+let schema: GraphQLSchema | undefined;
+
+/** The schema, built once per process. */
+export function getSchema(): GraphQLSchema {
+  schema ??= builder.toSchema({ sortSchema: true });
+  return schema;
+}
+
+/** The SDL committed as schema.graphql. */
+export function printPublicSchema(): string {
+  return printSchema(lexicographicSortSchema(getSchema())) + '\n';
+}

@@ -1,0 +1,6 @@
+import { DateTimeResolver, EmailAddressResolver, TimeZoneResolver } from 'graphql-scalars';
+import { builder } from './builder.js';
+
+builder.addScalarType('DateTime', DateTimeResolver, {});
+builder.addScalarType('EmailAddress', EmailAddressResolver, {});
+builder.addScalarType('TimeZone', TimeZoneResolver, {});

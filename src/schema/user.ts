@@ -1,0 +1,124 @@
+import type { User } from '../generated/prisma/client.js';
+import { completeOnboarding } from '../resolvers/users/complete-onboarding.js';
+import { deleteAccount } from '../resolvers/users/delete-account.js';
+import { getViewer } from '../resolvers/users/get-viewer.js';
+import { signIn } from '../resolvers/users/sign-in.js';
+import { signUp } from '../resolvers/users/sign-up.js';
+import { updateProfile } from '../resolvers/users/update-profile.js';
+import { builder } from './builder.js';
+
+export const SubscriptionTier = builder.enumType('SubscriptionTier', {
+  description: 'Billing tier.',
+  values: { FREE: { description: 'The default tier.' }, PREMIUM: { description: 'A paid subscription is active.' } },
+});
+export const AccountStatus = builder.enumType('AccountStatus', {
+  values: { ACTIVE: { description: 'May sign in.' }, SUSPENDED: { description: 'Blocked by an operator; cannot sign in.' } },
+});
+export const Role = builder.enumType('Role', {
+  values: { USER: { description: 'A student.' }, ADMIN: { description: 'An operator: may read every row.' } },
+});
+
+export const UserType = builder.prismaNode('User', {
+  description: 'A student account.',
+  id: { field: 'id' },
+  // node(id): yourself, or anyone for an admin.
+  findUnique: (id, ctx) => (ctx.viewer?.role === 'ADMIN' || ctx.viewer?.id === id ? { id } : { id: '00000000-0000-0000-0000-000000000000' }),
+  fields: (t) => ({
+    email: t.expose('email', { type: 'EmailAddress', description: 'Normalized (lower-case) email address.' }),
+    firstName: t.exposeString('firstName'),
+    lastName: t.exposeString('lastName'),
+    subscriptionTier: t.expose('subscriptionTier', { type: SubscriptionTier }),
+    subscriptionExpiresAt: t.expose('subscriptionExpiresAt', { type: 'DateTime', nullable: true }),
+    onboardingCompleted: t.exposeBoolean('onboardingCompleted'),
+    accountStatus: t.expose('accountStatus', { type: AccountStatus }),
+    role: t.expose('role', { type: Role }),
+    timezone: t.expose('timezone', { type: 'TimeZone', description: 'IANA time zone used for "today" and reminders.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const AuthPayload = builder.objectRef<{ token: string; user: User }>('AuthPayload').implement({
+  description: 'A signed-in session: send the token as `Authorization: Bearer <token>`.',
+  fields: (t) => ({
+    token: t.exposeString('token', { description: 'A signed JWT; it expires (see JWT_EXPIRES_IN).' }),
+    user: t.expose('user', { type: UserType }),
+  }),
+});
+
+const SignUpInput = builder.inputType('SignUpInput', {
+  fields: (t) => ({
+    email: t.field({ type: 'EmailAddress' }),
+    password: t.string({ description: '8 to 128 characters.' }),
+    firstName: t.string({ description: '1 to 100 characters.' }),
+    lastName: t.string({ description: '1 to 100 characters.' }),
+  }),
+});
+
+const SignInInput = builder.inputType('SignInInput', {
+  fields: (t) => ({
+    email: t.string({ description: 'Not checked as an EmailAddress: any mismatch is the same "invalid email or password".' }),
+    password: t.string(),
+  }),
+});
+
+const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
+  description: 'Fields left out keep their value.',
+  fields: (t) => ({
+    firstName: t.string({ required: false }),
+    lastName: t.string({ required: false }),
+    timezone: t.field({ type: 'TimeZone', required: false }),
+  }),
+});
+
+const DeleteAccountInput = builder.inputType('DeleteAccountInput', {
+  fields: (t) => ({ password: t.string({ description: 'The current password, as confirmation.' }) }),
+});
+
+const DeleteAccountPayload = builder.objectRef<{ deletedAt: Date }>('DeleteAccountPayload').implement({
+  fields: (t) => ({ deletedAt: t.expose('deletedAt', { type: 'DateTime' }) }),
+});
+
+builder.queryFields((t) => ({
+  me: t.prismaField({
+    type: 'User',
+    description: 'The signed-in user.',
+    authScopes: { signedIn: true },
+    resolve: (query, _root, _args, ctx) => getViewer(ctx, query),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  signUp: t.field({
+    type: AuthPayload,
+    description: 'Creates an account and signs it in. A live account with the same email gives CONFLICT.',
+    args: { input: t.arg({ type: SignUpInput }) },
+    resolve: (_root, { input }, ctx) => signUp(ctx, input),
+  }),
+  signIn: t.field({
+    type: AuthPayload,
+    description: 'Signs in. Unknown email and wrong password give the same UNAUTHENTICATED error.',
+    args: { input: t.arg({ type: SignInInput }) },
+    resolve: (_root, { input }, ctx) => signIn(ctx, input),
+  }),
+  updateProfile: t.prismaField({
+    type: 'User',
+    description: "Changes the signed-in user's profile.",
+    authScopes: { signedIn: true },
+    args: { input: t.arg({ type: UpdateProfileInput }) },
+    resolve: (_query, _root, { input }, ctx) => updateProfile(ctx, input),
+  }),
+  completeOnboarding: t.prismaField({
+    type: 'User',
+    description: 'Marks onboarding as done (idempotent).',
+    authScopes: { signedIn: true },
+    resolve: (_query, _root, _args, ctx) => completeOnboarding(ctx),
+  }),
+  deleteAccount: t.field({
+    type: DeleteAccountPayload,
+    description: 'Deletes the signed-in account and everything it owns (soft delete; an operator can restore it).',
+    authScopes: { signedIn: true },
+    args: { input: t.arg({ type: DeleteAccountInput }) },
+    resolve: (_root, { input }, ctx) => deleteAccount(ctx, input),
+  }),
+}));

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { TokenService } from './auth/tokens.js';
+import type { Config } from './config.js';
+import { loadViewer, type Context } from './context.js';
+import type { Db } from './db/client.js';
+import { pendingMigrations } from './db/migrate.js';
+import { useHealthRoutes } from './http/health.js';
+import type { Logger } from './observability/logger.js';
+import { useErrorCodes } from './plugins/error-codes.js';
+import { getSchema } from './schema/index.js';
+
+export interface ServerDeps {
+  config: Pick<Config, 'graphiql'>;
+  db: Db;
+  logger: Logger;
+  tokens: TokenService;
+  events: { notify(): void };
+  now?: () => Date;
+  /** Folder of migrations that /ready checks against; defaults to prisma/migrations. */
+  migrationsDir?: string;
+}
+
+export interface AppServer {
+  yoga: YogaServerInstance<Record<string, unknown>, Context>;
+  http: Server;
+  /** Listens and resolves with the URL of the GraphQL endpoint. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
+  close(): Promise<void>;
+}
+
+const EXAMPLE_QUERY = `# Sign up, copy the token into the Headers tab as
+#   { "Authorization": "Bearer <token>" }
+# then run \`me\`.
+mutation SignUp {
+  signUp(input: { email: "ada@example.com", password: "correct horse battery", firstName: "Ada", lastName: "Lovelace" }) {
+    token
+    user { id email firstName onboardingCompleted }
+  }
+}
+
+query Me {
+  me { id email firstName lastName subscriptionTier courses(first: 10) { totalCount edges { node { name } } } }
+}
+`;
+
+/** Builds the HTTP server and Yoga. No side effects until `listen`. */
+export function createServer(deps: ServerDeps): AppServer {
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now();
+  const yoga = createYoga<Record<string, unknown>, Context>({
+    schema: getSchema(),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: deps.config.graphiql ? { title: 'Study Planner API', defaultQuery: EXAMPLE_QUERY } : false,
+    logging: {
+      debug: (...args) => deps.logger.debug({ args }, 'yoga'),
+      info: (...args) => deps.logger.info({ args }, 'yoga'),
+      warn: (...args) => deps.logger.warn({ args }, 'yoga'),
+      error: (...args) => deps.logger.error({ args }, 'yoga'),
+    },
+    // Errors are mapped to client errors by useErrorCodes; this masks whatever escapes it.
+    maskedErrors: true,
+    context: async ({ request }): Promise<Context> => {
+      const requestId = request.headers.get('x-request-id') ?? randomUUID();
+      return {
+        db: deps.db,
+        viewer: await loadViewer(deps.db, deps.tokens, request.headers.get('authorization')),
+        now,
+        tokens: deps.tokens,
+        events: deps.events,
+        logger: deps.logger.child({ requestId }),
+        requestId,
+        client: {
+          name: request.headers.get('graphql-client-name'),
+          version: request.headers.get('graphql-client-version'),
+        },
+      };
+    },
+    plugins: [
+      useHealthRoutes({
+        startedAt,
+        ready: async () => {
+          const pending = await pendingMigrations(async () => {
+            const rows = await deps.db.$queryRaw<{ migration_name: string }[]>`
+              SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+            return rows.map((r) => r.migration_name);
+          }, deps.migrationsDir);
+          return pending.map((name) => `migration not applied: ${name}`);
+        },
+      }),
+      // Query limits (graphql-armor): depth, aliases, directives, tokens and cost.
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        maxAliases: { n: 20 },
+        maxDirectives: { n: 20 },
+        maxTokens: { n: 2000 },
+        costLimit: { maxCost: 20000 },
+        blockFieldSuggestion: { enabled: false },
+      }),
+      useErrorCodes(),
+    ],
+  });
+
+  const http = createHttpServer(yoga);
+  return {
+    yoga,
+    http,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          const address = http.address() as AddressInfo;
+          const shownHost = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+          resolve(`http://${shownHost}:${address.port}/graphql`);
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve, reject) => {
+        http.close((err) => (err ? reject(err) : resolve()));
+        http.closeIdleConnections();
+      });
+    },
+  };
+}
