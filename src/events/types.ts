@@ -19,11 +19,61 @@ export interface UserOnboardedV1 {
   userId: string;
 }
 
+export interface CourseChangedV1 {
+  userId: string;
+  courseId: string;
+}
+/** A course deletion and the soft cascade it made (one deletionId for all rows). */
+export interface CourseDeletedV1 {
+  userId: string;
+  courseId: string;
+  deletionId: string;
+  assignments: number;
+  lectures: number;
+  studySessions: number;
+}
+
+export type TaskKind = 'ASSIGNMENT' | 'LECTURE' | 'STUDY_SESSION';
+
+/** Any change to one task (assignment, lecture or study session). */
+export interface TaskChangedV1 {
+  userId: string;
+  courseId: string;
+  taskId: string;
+  kind: TaskKind;
+  /** Set when the change removed or brought back rows together (a deletion and its cascade). */
+  deletionId?: string;
+}
+
+type V1<P> = { version: 1; payload: P };
+
 export interface EventCatalog {
-  'user.created': { version: 1; payload: UserCreatedV1 };
-  'user.updated': { version: 1; payload: UserUpdatedV1 };
-  'user.onboarded': { version: 1; payload: UserOnboardedV1 };
-  'user.deleted': { version: 1; payload: UserDeletedV1 };
+  'user.created': V1<UserCreatedV1>;
+  'user.updated': V1<UserUpdatedV1>;
+  'user.onboarded': V1<UserOnboardedV1>;
+  'user.deleted': V1<UserDeletedV1>;
+
+  'course.created': V1<CourseChangedV1>;
+  'course.updated': V1<CourseChangedV1>;
+  'course.deleted': V1<CourseDeletedV1>;
+  'course.restored': V1<CourseDeletedV1>;
+
+  'assignment.created': V1<TaskChangedV1>;
+  'assignment.updated': V1<TaskChangedV1>;
+  'assignment.completed': V1<TaskChangedV1>;
+  'assignment.reopened': V1<TaskChangedV1>;
+  'assignment.deleted': V1<TaskChangedV1>;
+  'assignment.restored': V1<TaskChangedV1>;
+
+  'lecture.created': V1<TaskChangedV1>;
+  'lecture.updated': V1<TaskChangedV1>;
+  'lecture.deleted': V1<TaskChangedV1>;
+  'lecture.restored': V1<TaskChangedV1>;
+
+  'studySession.created': V1<TaskChangedV1>;
+  'studySession.updated': V1<TaskChangedV1>;
+  'studySession.deleted': V1<TaskChangedV1>;
+  'studySession.restored': V1<TaskChangedV1>;
 }
 
 export type EventType = keyof EventCatalog;
@@ -34,6 +84,24 @@ export const EVENT_VERSIONS: { [T in EventType]: EventCatalog[T]['version'] } = 
   'user.updated': 1,
   'user.onboarded': 1,
   'user.deleted': 1,
+  'course.created': 1,
+  'course.updated': 1,
+  'course.deleted': 1,
+  'course.restored': 1,
+  'assignment.created': 1,
+  'assignment.updated': 1,
+  'assignment.completed': 1,
+  'assignment.reopened': 1,
+  'assignment.deleted': 1,
+  'assignment.restored': 1,
+  'lecture.created': 1,
+  'lecture.updated': 1,
+  'lecture.deleted': 1,
+  'lecture.restored': 1,
+  'studySession.created': 1,
+  'studySession.updated': 1,
+  'studySession.deleted': 1,
+  'studySession.restored': 1,
 };
 
 /** An event as handlers receive it, read back from the outbox. */

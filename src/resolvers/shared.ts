@@ -38,3 +38,20 @@ export function optionalText(value: string | null | undefined, field: string, ma
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }
+
+/** Earliest and latest instants the API accepts for task times. */
+export const MIN_DATE = new Date('2000-01-01T00:00:00Z');
+export const MAX_DATE = new Date('2100-01-01T00:00:00Z');
+
+/** Checks that a date is within the accepted range. */
+export function checkDate(value: Date, field: string): Date {
+  if (Number.isNaN(value.getTime()) || value < MIN_DATE || value >= MAX_DATE) {
+    throw new ValidationError(`${field} must be between 2000-01-01 and 2100-01-01.`, field);
+  }
+  return value;
+}
+
+/** Checks that an interval ends after it starts. */
+export function checkInterval(startsAt: Date, endsAt: Date, endField = 'endsAt'): void {
+  if (endsAt <= startsAt) throw new ValidationError(`${endField} must be after startsAt.`, endField);
+}

@@ -1,5 +1,6 @@
 import { builder } from './builder.js';
 import { ownedBy } from './owner.js';
+import { TaskRef } from './task.js';
 
 export const Priority = builder.enumType('Priority', {
   values: { LOW: {}, MEDIUM: {}, HIGH: {}, URGENT: {} },
@@ -8,6 +9,7 @@ export const Priority = builder.enumType('Priority', {
 export const AssignmentType = builder.prismaNode('Assignment', {
   description: 'Work with a due date, such as homework or an essay.',
   id: { field: 'id' },
+  interfaces: [TaskRef],
   findUnique: (id, ctx) => ({ id, ...ownedBy(ctx) }),
   fields: (t) => ({
     title: t.exposeString('title'),

@@ -1,9 +1,11 @@
 import { builder } from './builder.js';
 import { ownedBy } from './owner.js';
+import { TaskRef } from './task.js';
 
 export const LectureType = builder.prismaNode('Lecture', {
   description: 'A single scheduled class meeting.',
   id: { field: 'id' },
+  interfaces: [TaskRef],
   findUnique: (id, ctx) => ({ id, ...ownedBy(ctx) }),
   fields: (t) => ({
     title: t.exposeString('title'),

@@ -1,9 +1,11 @@
 import { builder } from './builder.js';
 import { ownedBy } from './owner.js';
+import { TaskRef } from './task.js';
 
 export const StudySessionType = builder.prismaNode('StudySession', {
   description: 'Planned study time for a course, optionally for one assignment.',
   id: { field: 'id' },
+  interfaces: [TaskRef],
   findUnique: (id, ctx) => ({ id, ...ownedBy(ctx) }),
   fields: (t) => ({
     title: t.exposeString('title'),

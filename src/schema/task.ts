@@ -1,0 +1,44 @@
+import type { Assignment, Lecture, StudySession } from '../generated/prisma/client.js';
+import { builder } from './builder.js';
+import { CourseType } from './course.js';
+
+export type TaskShape = Assignment | Lecture | StudySession;
+
+export const TaskKind = builder.enumType('TaskKind', {
+  description: 'The three kinds of task.',
+  values: {
+    ASSIGNMENT: { description: 'Work with a due date.' },
+    LECTURE: { description: 'A scheduled class meeting.' },
+    STUDY_SESSION: { description: 'Planned study time.' },
+  },
+});
+
+export function taskKind(task: TaskShape): 'ASSIGNMENT' | 'LECTURE' | 'STUDY_SESSION' {
+  if ('dueAt' in task) return 'ASSIGNMENT';
+  if ('assignmentId' in task) return 'STUDY_SESSION';
+  return 'LECTURE';
+}
+
+const TYPE_NAMES = { ASSIGNMENT: 'Assignment', LECTURE: 'Lecture', STUDY_SESSION: 'StudySession' } as const;
+
+/** What assignments, lectures and study sessions have in common: a titled item on the agenda. */
+export const TaskRef = builder.interfaceRef<TaskShape>('Task').implement({
+  description: 'An assignment, lecture or study session: anything with a time on the agenda.',
+  interfaces: [builder.nodeInterfaceRef()],
+  resolveType: (task) => TYPE_NAMES[taskKind(task)],
+  fields: (t) => ({
+    // Each task type overrides this with its own prisma relation (merged into the parent query);
+    // this fallback is batched by Prisma's findUnique batching.
+    course: t.field({
+      type: CourseType,
+      resolve: (task, _args, ctx) => ctx.db.course.findUniqueOrThrow({ where: { id: task.courseId } }),
+    }),
+    title: t.exposeString('title'),
+    kind: t.field({ type: TaskKind, resolve: (task) => taskKind(task) }),
+    scheduledAt: t.field({
+      type: 'DateTime',
+      description: 'When it is on the agenda: the due time of an assignment, the start of a lecture or study session.',
+      resolve: (task) => ('dueAt' in task ? task.dueAt : task.startsAt),
+    }),
+  }),
+});
