@@ -56,6 +56,8 @@ export function createServer(deps: ServerDeps): AppServer {
     schema: getSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Our own /health and /ready (src/http/health.ts) replace Yoga's built-in check.
+    healthCheckEndpoint: '/health/yoga',
     graphiql: deps.config.graphiql ? { title: 'Study Planner API', defaultQuery: EXAMPLE_QUERY } : false,
     logging: {
       debug: (...args) => deps.logger.debug({ args }, 'yoga'),

@@ -12,6 +12,13 @@ import { AppError } from '../errors.js';
  */
 export function useErrorCodes(): Plugin<Context> {
   return {
+    // Errors raised before execution (parse, validation, query limits) have no context: make
+    // sure they carry a code too.
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || !('errors' in result) || !result.errors?.length) return;
+      if (result.errors.every((e) => e.extensions?.code)) return;
+      setResult({ ...result, errors: result.errors.map(withCode) });
+    },
     onExecute() {
       return {
         onExecuteDone({ args, result, setResult }) {
@@ -22,6 +29,21 @@ export function useErrorCodes(): Plugin<Context> {
       };
     },
   };
+}
+
+/** Query-limit rejections from graphql-armor say "… limit of N exceeded". */
+const LIMIT = /limit of \d+ exceeded/i;
+
+function withCode(error: GraphQLError): GraphQLError {
+  if (error.extensions?.code) return error;
+  const code = LIMIT.test(error.message) ? 'QUERY_LIMIT_EXCEEDED' : 'BAD_USER_INPUT';
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, code },
+  });
 }
 
 export function toClientError(error: GraphQLError, ctx: Context): GraphQLError {

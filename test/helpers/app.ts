@@ -90,3 +90,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   };
 }
+
+/** The database id inside a Relay global id. */
+export function rawId(globalId: string): string {
+  return Buffer.from(globalId, 'base64').toString('utf8').split(':').slice(1).join(':');
+}
+
+/** The Relay global id of a row. */
+export function globalId(type: string, id: string): string {
+  return Buffer.from(`${type}:${id}`).toString('base64');
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('has working defaults for development, with a generated JWT secret', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ env: 'development', port: 4000, databaseUrl: null, graphiql: true });
+    expect(config.jwt.generated).toBe(true);
+    expect(config.jwt.secret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('names each bad variable', () => {
+    expect(problems({ PORT: 'eighty' })).toEqual([expect.stringMatching(/^PORT /)]);
+    expect(problems({ DATABASE_URL: 'mysql://x' })).toEqual(['DATABASE_URL must be a postgresql:// connection string']);
+    expect(problems({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET must be at least 32 characters']);
+    expect(problems({ JWT_EXPIRES_IN: 'forever', LOG_LEVEL: 'loud' })).toHaveLength(2);
+  });
+
+  it('requires JWT_SECRET and DATABASE_URL in production', () => {
+    expect(problems({ NODE_ENV: 'production' }).sort()).toEqual([
+      'DATABASE_URL is required in production',
+      'JWT_SECRET is required in production',
+    ]);
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      DATABASE_URL: 'postgresql://db/app',
+    });
+    expect(config).toMatchObject({ graphiql: false, jwt: { generated: false } });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 4000, databaseUrl: null });
+  });
+});

@@ -1,0 +1,102 @@
+import { mkdtemp, mkdir, cp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { defaultMigrationsDir } from '../src/db/migrate.js';
+import { createLogger } from '../src/observability/logger.js';
+import { createServer } from '../src/server.js';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { createUser } from './helpers/factories.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('health and readiness', () => {
+  it('GET /health answers without touching the database', async () => {
+    const res = await app.fetch('/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('GET /ready answers ready when the database is reachable and migrated', async () => {
+    const res = await app.fetch('/ready');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready' });
+  });
+
+  it('GET /ready answers 503 naming a migration that is not applied', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+    await cp(defaultMigrationsDir, dir, { recursive: true });
+    await mkdir(path.join(dir, '29990101000000_future'));
+    await writeFile(path.join(dir, '29990101000000_future', 'migration.sql'), 'SELECT 1;');
+    const server = createServer({
+      config: { graphiql: false },
+      db: app.db,
+      logger: createLogger('silent'),
+      tokens: app.tokens,
+      events: app.bus,
+      migrationsDir: dir,
+    });
+    const res = await server.yoga.fetch('http://test/ready');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      status: 'unavailable',
+      problems: ['migration not applied: 29990101000000_future'],
+    });
+  });
+});
+
+describe('errors', () => {
+  it('gives GraphQL validation errors a code', async () => {
+    const res = await app.gql('{ me { noSuchField } }');
+    expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('gives a variable of the wrong type BAD_USER_INPUT', async () => {
+    const res = await app.gql('mutation ($input: SignInInput!) { signIn(input: $input) { token } }', {
+      input: { email: 1 },
+    });
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses a query deeper than the limit', async () => {
+    const deep =
+      '{ me { courses { edges { node { assignments { edges { node { course { assignments { edges { node { course { name } } } } } } } } } } } } }';
+    const res = await app.gql(deep);
+    expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_LIMIT_EXCEEDED' } });
+    expect(res.errors?.[0]?.message).toMatch(/depth limit of 12 exceeded/i);
+    expect(res.data ?? null).toBeNull();
+  });
+
+  it('masks an unexpected failure: no stack or SQL, a code and the request id', async () => {
+    const user = await createUser(app.db);
+    const token = await app.tokens.issue(user.id);
+    // Break the table under the resolver (this suite owns its database).
+    await app.db.$executeRawUnsafe('ALTER TABLE "User" RENAME COLUMN "timezone" TO "tz_broken"');
+    try {
+      const res = await app.gql('{ me { timezone } }', {}, token, { 'x-request-id': 'req-123' });
+      expect(res.status).toBe(200);
+      expect(res.errors).toEqual([
+        {
+          message: 'Unexpected error.',
+          locations: [{ line: 1, column: 3 }],
+          path: ['me'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-123' },
+        },
+      ]);
+    } finally {
+      await app.db.$executeRawUnsafe('ALTER TABLE "User" RENAME COLUMN "tz_broken" TO "timezone"');
+    }
+  });
+
+  it('serves GraphiQL to a browser', async () => {
+    const res = await app.fetch('/graphql', { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('GraphiQL');
+  });
+});
