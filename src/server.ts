@@ -124,7 +124,14 @@ export function createServer(deps: ServerDeps): AppServer {
     },
     close() {
       return new Promise((resolve, reject) => {
-        http.close((err) => (err ? reject(err) : resolve()));
+        // Keep-alive sockets of requests in flight become idle when their response ends:
+        // close them as they do, rather than waiting for the keep-alive timeout.
+        const sweep = setInterval(() => http.closeIdleConnections(), 50);
+        http.close((err) => {
+          clearInterval(sweep);
+          if (err) reject(err);
+          else resolve();
+        });
         http.closeIdleConnections();
       });
     },

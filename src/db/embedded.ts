@@ -17,7 +17,10 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  // The app's pool holds one connection, but after a failed query node-pg discards that
+  // connection and opens a new one while the old socket is still closing: allow a few, or the
+  // new one is refused and the next query fails with "Connection terminated unexpectedly".
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
   await server.start();
   const address = server.getServerConn();
   return {

@@ -23,13 +23,14 @@ export async function createTestDatabase(options: { onQuery?: (sql: string) => v
     const embedded = await startEmbeddedPostgres('memory://');
     await applyMigrations(embedded.url);
     const db = createPrisma({ url: embedded.url, poolSize: 1, onQuery: options.onQuery });
+    let dropped: Promise<void> | undefined;
     return {
       url: embedded.url,
       db,
       embedded: true,
-      async drop() {
-        await db.$disconnect();
-        await embedded.stop();
+      drop() {
+        dropped ??= db.$disconnect().then(() => embedded.stop());
+        return dropped;
       },
     };
   }
