@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withDeleted } from '../src/db/soft-delete.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createTestApp, globalId, type TestApp } from './helpers/app.js';
 import { createAssignment, createCourse, createStudySession, createUser } from './helpers/factories.js';
 
 let app: TestApp;
@@ -120,6 +120,57 @@ describe('soft delete through GraphQL', () => {
     await app.db.course.delete({ where: { id: course.id } });
     const id = Buffer.from(`Course:${course.id}`).toString('base64');
     const res = await app.gql(`query ($id: ID!) { node(id: $id) { id } }`, { id }, await app.tokens.issue(user.id));
-    expect(res.data?.node ?? null).toBeNull();
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.node).toBeNull();
+  });
+
+  it("answers node: null, without errors, for another user's rows and for a non-uuid id", async () => {
+    const owner = await createUser(app.db);
+    const course = await createCourse(app.db, owner.id);
+    const assignment = await createAssignment(app.db, owner.id, course.id);
+    const session = await createStudySession(app.db, owner.id, course.id, assignment.id);
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const lecture = await app.db.lecture.create({
+      data: {
+        userId: owner.id,
+        courseId: course.id,
+        title: 'Intro',
+        startsAt,
+        endsAt: new Date(+startsAt + 3_600_000),
+      },
+    });
+    const ids = [
+      globalId('Course', course.id),
+      globalId('Assignment', assignment.id),
+      globalId('Lecture', lecture.id),
+      globalId('StudySession', session.id),
+      globalId('User', owner.id),
+    ];
+    const NODE = `query ($id: ID!) { node(id: $id) { id } }`;
+    const node = async (id: string, token: string) => {
+      const res = await app.gql(NODE, { id }, token);
+      return [id, res.errors, res.data?.node];
+    };
+
+    // The owner, and an admin, read every one of them: the null answers below are not a broken lookup.
+    const admin = await createUser(app.db, { role: 'ADMIN' });
+    for (const token of [await app.tokens.issue(owner.id), await app.tokens.issue(admin.id)]) {
+      for (const id of ids) expect(await node(id, token)).toEqual([id, undefined, { id }]);
+    }
+    const stranger = await app.tokens.issue((await createUser(app.db)).id);
+    for (const id of ids) expect(await node(id, stranger)).toEqual([id, undefined, null]);
+    for (const type of ['Course', 'Assignment', 'Lecture', 'StudySession', 'User']) {
+      for (const inner of ['not-a-uuid', '42']) {
+        const id = globalId(type, inner);
+        expect(await node(id, stranger)).toEqual([id, undefined, null]);
+      }
+    }
+  });
+});
+
+describe('the database connection', () => {
+  it('keeps working after a query fails (also on the embedded database)', async () => {
+    await expect(app.db.$queryRawUnsafe('SELECT no_such_column FROM "User"')).rejects.toThrow();
+    await expect(app.db.$queryRawUnsafe('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
   });
 });

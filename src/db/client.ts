@@ -6,8 +6,8 @@ export interface DbOptions {
   url: string;
   /** Connections in the pool. The embedded database must use exactly one. */
   poolSize: number;
-  /** Called with each SQL statement (tests count them to catch N+1 regressions). */
-  onQuery?: (sql: string) => void;
+  /** Called with each SQL statement and its JSON-encoded parameters (tests count and EXPLAIN them). */
+  onQuery?: (sql: string, params: string) => void;
 }
 
 export function createPrisma(options: DbOptions) {
@@ -18,7 +18,7 @@ export function createPrisma(options: DbOptions) {
   });
   if (options.onQuery) {
     const onQuery = options.onQuery;
-    base.$on('query' as never, (e: { query: string }) => onQuery(e.query));
+    base.$on('query' as never, (e: { query: string; params: string }) => onQuery(e.query, e.params));
   }
   return base.$extends(softDelete);
 }

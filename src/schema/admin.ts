@@ -14,6 +14,10 @@ builder.queryFields((t) => ({
       status: t.arg({ type: AccountStatus, required: false }),
     },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.user.findMany({ ...query, where: listUsersWhere(ctx, args), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      ctx.db.user.findMany({
+        ...query,
+        where: listUsersWhere(ctx, args),
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
   }),
 }));

@@ -8,6 +8,8 @@ import './assignment.js';
 import './lecture.js';
 import './study-session.js';
 import './admin.js';
+import './agenda.js';
+import './dashboard.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -6,13 +6,17 @@ import { signIn } from '../resolvers/users/sign-in.js';
 import { signUp } from '../resolvers/users/sign-up.js';
 import { updateProfile } from '../resolvers/users/update-profile.js';
 import { builder } from './builder.js';
+import { userNodeWhere } from './owner.js';
 
 export const SubscriptionTier = builder.enumType('SubscriptionTier', {
   description: 'Billing tier.',
   values: { FREE: { description: 'The default tier.' }, PREMIUM: { description: 'A paid subscription is active.' } },
 });
 export const AccountStatus = builder.enumType('AccountStatus', {
-  values: { ACTIVE: { description: 'May sign in.' }, SUSPENDED: { description: 'Blocked by an operator; cannot sign in.' } },
+  values: {
+    ACTIVE: { description: 'May sign in.' },
+    SUSPENDED: { description: 'Blocked by an operator; cannot sign in.' },
+  },
 });
 export const Role = builder.enumType('Role', {
   values: { USER: { description: 'A student.' }, ADMIN: { description: 'An operator: may read every row.' } },
@@ -21,8 +25,9 @@ export const Role = builder.enumType('Role', {
 export const UserType = builder.prismaNode('User', {
   description: 'A student account.',
   id: { field: 'id' },
-  // node(id): yourself, or anyone for an admin.
-  findUnique: (id, ctx) => (ctx.viewer?.role === 'ADMIN' || ctx.viewer?.id === id ? { id } : { id: '00000000-0000-0000-0000-000000000000' }),
+  // node(id): yourself, or anyone for an admin; anyone else, an unknown or a non-uuid id is null, not an error.
+  findUnique: userNodeWhere,
+  nullable: true,
   fields: (t) => ({
     email: t.expose('email', { type: 'EmailAddress', description: 'Normalized (lower-case) email address.' }),
     firstName: t.exposeString('firstName'),
@@ -57,7 +62,9 @@ const SignUpInput = builder.inputType('SignUpInput', {
 
 const SignInInput = builder.inputType('SignInInput', {
   fields: (t) => ({
-    email: t.string({ description: 'Not checked as an EmailAddress: any mismatch is the same "invalid email or password".' }),
+    email: t.string({
+      description: 'Not checked as an EmailAddress: any mismatch is the same "invalid email or password".',
+    }),
     password: t.string(),
   }),
 });

@@ -37,7 +37,7 @@ export interface TestApp {
 
 export interface TestAppOptions {
   handlers?: EventHandler<HandlerDeps>[];
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, params: string) => void;
   maxAttempts?: number;
 }
 

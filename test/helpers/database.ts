@@ -17,7 +17,9 @@ export interface TestDatabase {
  * A database of its own for one test file. With DATABASE_URL: a new database cloned from the
  * migrated template (made once by global-setup.ts). Without: an in-memory embedded PostgreSQL.
  */
-export async function createTestDatabase(options: { onQuery?: (sql: string) => void } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { onQuery?: (sql: string, params: string) => void } = {},
+): Promise<TestDatabase> {
   const server = process.env.DATABASE_URL;
   if (!server) {
     const embedded = await startEmbeddedPostgres('memory://');

@@ -63,3 +63,27 @@ export async function createStudySession(db: Db, userId: string, courseId: strin
     },
   });
 }
+
+export async function createLecture(
+  db: Db,
+  userId: string,
+  courseId: string,
+  startsAt: Date,
+  title = `Lecture ${unique()}`,
+) {
+  return db.lecture.create({
+    data: { userId, courseId, title, startsAt, endsAt: new Date(startsAt.getTime() + 90 * 60_000) },
+  });
+}
+
+export async function createSessionAt(
+  db: Db,
+  userId: string,
+  courseId: string,
+  startsAt: Date,
+  title = `Session ${unique()}`,
+) {
+  return db.studySession.create({
+    data: { userId, courseId, title, startsAt, endsAt: new Date(startsAt.getTime() + 60 * 60_000) },
+  });
+}

@@ -1,0 +1,28 @@
+/** Minutes east of UTC that `timeZone` is at `instant`. */
+function offsetMinutes(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The start and end (exclusive) of the calendar day that contains `now` in `timeZone`. */
+export function dayBounds(now: Date, timeZone: string): { from: Date; to: Date } {
+  const local = new Date(now.getTime() + offsetMinutes(now, timeZone) * 60_000);
+  const midnightAsUtc = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
+  const startOf = (wallClockUtc: number) => {
+    // Correct the guess by the offset in force at that instant (DST changes the offset).
+    const guess = new Date(wallClockUtc - offsetMinutes(new Date(wallClockUtc), timeZone) * 60_000);
+    return new Date(wallClockUtc - offsetMinutes(guess, timeZone) * 60_000);
+  };
+  return { from: startOf(midnightAsUtc), to: startOf(midnightAsUtc + 86_400_000) };
+}

@@ -1,0 +1,114 @@
+import type { DomainContext } from '../../context.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import type { Assignment, Lecture, StudySession } from '../../generated/prisma/client.js';
+import { checkDate, requireViewer } from '../shared.js';
+
+export type AgendaItem =
+  | (Assignment & { kind: 'ASSIGNMENT'; at: Date })
+  | (Lecture & { kind: 'LECTURE'; at: Date })
+  | (StudySession & { kind: 'STUDY_SESSION'; at: Date });
+
+export interface AgendaInput {
+  /** Whose agenda: the viewer's by default; another user's only for an admin. */
+  userId?: string;
+  from: Date;
+  to: Date;
+  /** Cursor of the item to continue after (forward paging). */
+  after?: string | null;
+  /** Cursor of the item to continue before (backward paging, with `inverted`). */
+  before?: string | null;
+  /** How many items to load (the connection layer asks one more to see if there is a next page). */
+  limit: number;
+  /** Backward paging: the items just before `before`, nearest first. */
+  inverted?: boolean;
+  /** Prisma include/select per kind, merged into each query (relations the operation asks for). */
+  queries?: { assignment?: object; lecture?: object; studySession?: object };
+}
+
+export const MAX_AGENDA_DAYS = 366;
+const KINDS = ['ASSIGNMENT', 'LECTURE', 'STUDY_SESSION'] as const;
+type Kind = (typeof KINDS)[number];
+interface Position {
+  at: Date;
+  kind: number;
+  id: string;
+}
+
+/** Cursors are opaque to clients: base64url of "<epoch ms>:<kind index>:<id>". */
+export function agendaCursor(item: AgendaItem): string {
+  return Buffer.from(`${item.at.getTime()}:${KINDS.indexOf(item.kind)}:${item.id}`).toString('base64url');
+}
+
+function parseCursor(cursor: string): Position {
+  const match = /^(\d{1,15}):([0-2]):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new ValidationError('The cursor is not one this API gave out.', 'after');
+  return { at: new Date(Number(match[1])), kind: Number(match[2]), id: match[3]! };
+}
+
+/** Rows of one kind strictly after (or before, `inverted`) a position in (at, kind, id) order. */
+function beyond(timeField: 'dueAt' | 'startsAt', kind: number, cursor: Position | null, inverted: boolean): object {
+  if (!cursor) return {};
+  const gt = inverted ? 'lt' : 'gt';
+  const gte = inverted ? 'lte' : 'gte';
+  if (kind === cursor.kind) {
+    return { OR: [{ [timeField]: { [gt]: cursor.at } }, { [timeField]: cursor.at, id: { [gt]: cursor.id } }] };
+  }
+  return { [timeField]: { [kind > cursor.kind !== inverted ? gte : gt]: cursor.at } };
+}
+
+/**
+ * The viewer's assignments (by due time), lectures and study sessions (by start) in [from, to),
+ * in one time order across the three kinds, one page at a time. Three indexed range queries
+ * (one per kind, each limited to the page size), merged here.
+ */
+export async function getAgenda(ctx: DomainContext, input: AgendaInput): Promise<AgendaItem[]> {
+  const viewer = requireViewer(ctx);
+  const userId = input.userId ?? viewer.id;
+  if (userId !== viewer.id && viewer.role !== 'ADMIN') throw new NotFoundError('User');
+  checkDate(input.from, 'from');
+  checkDate(input.to, 'to');
+  if (input.to <= input.from) throw new ValidationError('to must be after from.', 'to');
+  if (input.to.getTime() - input.from.getTime() > MAX_AGENDA_DAYS * 86_400_000) {
+    throw new ValidationError(`The window may span at most ${MAX_AGENDA_DAYS} days.`, 'to');
+  }
+  const inverted = input.inverted ?? false;
+  const rawCursor = inverted ? input.before : input.after;
+  const cursor = rawCursor ? parseCursor(rawCursor) : null;
+  const dir = inverted ? 'desc' : 'asc';
+  const take = input.limit;
+  const window = { gte: input.from, lt: input.to };
+  const q = input.queries ?? {};
+
+  const [assignments, lectures, sessions] = await Promise.all([
+    ctx.db.assignment.findMany({
+      ...q.assignment,
+      where: { userId, dueAt: window, AND: [beyond('dueAt', 0, cursor, inverted)] },
+      orderBy: [{ dueAt: dir }, { id: dir }],
+      take,
+    }),
+    ctx.db.lecture.findMany({
+      ...q.lecture,
+      where: { userId, startsAt: window, AND: [beyond('startsAt', 1, cursor, inverted)] },
+      orderBy: [{ startsAt: dir }, { id: dir }],
+      take,
+    }),
+    ctx.db.studySession.findMany({
+      ...q.studySession,
+      where: { userId, startsAt: window, AND: [beyond('startsAt', 2, cursor, inverted)] },
+      orderBy: [{ startsAt: dir }, { id: dir }],
+      take,
+    }),
+  ]);
+
+  const items: AgendaItem[] = [
+    ...assignments.map((a) => ({ ...a, kind: 'ASSIGNMENT' as const, at: a.dueAt })),
+    ...lectures.map((l) => ({ ...l, kind: 'LECTURE' as const, at: l.startsAt })),
+    ...sessions.map((s) => ({ ...s, kind: 'STUDY_SESSION' as const, at: s.startsAt })),
+  ];
+  const order = (a: AgendaItem, b: AgendaItem) =>
+    a.at.getTime() - b.at.getTime() ||
+    KINDS.indexOf(a.kind as Kind) - KINDS.indexOf(b.kind as Kind) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  items.sort(inverted ? (a, b) => order(b, a) : order);
+  return items.slice(0, take);
+}

@@ -1,0 +1,55 @@
+import type { DomainContext } from '../../context.js';
+import { ValidationError } from '../../errors.js';
+import type { Assignment, Prisma } from '../../generated/prisma/client.js';
+import { findOwnedCourse } from '../ownership.js';
+import { checkDate, requireViewer } from '../shared.js';
+import type { AssignmentStatus } from './assignment-status.js';
+
+export interface AssignmentFilter {
+  /** Only this course's assignments; it must be the viewer's own live course (else NOT_FOUND). */
+  courseId?: string | null;
+  /** Status at ctx.now(), as `assignmentStatus` computes it. */
+  status?: AssignmentStatus | null;
+  /** Due at or after this instant. */
+  dueAfter?: Date | null;
+  /** Due before this instant. */
+  dueBefore?: Date | null;
+}
+
+/** The viewer's own live assignments matching `filter`; checks the filter first. */
+export async function assignmentsWhere(
+  ctx: DomainContext,
+  filter: AssignmentFilter,
+): Promise<Prisma.AssignmentWhereInput> {
+  const viewer = requireViewer(ctx);
+  const { courseId, status, dueAfter, dueBefore } = filter;
+  if (dueAfter) checkDate(dueAfter, 'dueAfter');
+  if (dueBefore) checkDate(dueBefore, 'dueBefore');
+  if (dueAfter && dueBefore && dueBefore <= dueAfter) {
+    throw new ValidationError('dueBefore must be after dueAfter.', 'dueBefore');
+  }
+  if (courseId) await findOwnedCourse(ctx, ctx.db, courseId, 'own', { select: { id: true } });
+  const now = ctx.now();
+  const and: Prisma.AssignmentWhereInput[] = [];
+  if (dueAfter) and.push({ dueAt: { gte: dueAfter } });
+  if (dueBefore) and.push({ dueAt: { lt: dueBefore } });
+  if (status === 'COMPLETED') and.push({ completedAt: { not: null } });
+  if (status === 'UPCOMING') and.push({ completedAt: null, dueAt: { gte: now } });
+  if (status === 'OVERDUE') and.push({ completedAt: null, dueAt: { lt: now } });
+  return { userId: viewer.id, ...(courseId ? { courseId } : {}), ...(and.length ? { AND: and } : {}) };
+}
+
+/** A page of the viewer's assignments by due date, then id. `query` carries paging and relations. */
+export async function listAssignments(
+  ctx: DomainContext,
+  filter: AssignmentFilter,
+  query: object = {},
+): Promise<Assignment[]> {
+  const where = await assignmentsWhere(ctx, filter);
+  return ctx.db.assignment.findMany({ ...query, where, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] });
+}
+
+/** How many assignments `listAssignments` pages through. */
+export async function countAssignments(ctx: DomainContext, filter: AssignmentFilter): Promise<number> {
+  return ctx.db.assignment.count({ where: await assignmentsWhere(ctx, filter) });
+}

@@ -1,0 +1,25 @@
+import type { DomainContext } from '../../context.js';
+import { recordEvent } from '../../events/outbox.js';
+import type { Course } from '../../generated/prisma/client.js';
+import { inTransaction, requireViewer } from '../shared.js';
+import { checkDetails, checkName, type CourseDetails } from './course-fields.js';
+
+export interface CreateCourseInput extends CourseDetails {
+  name: string;
+}
+
+/** Creates a course for the viewer, with its `course.created` event. `query` is merged into the insert. */
+export async function createCourse(ctx: DomainContext, input: CreateCourseInput, query: object = {}): Promise<Course> {
+  const viewer = requireViewer(ctx);
+  const data = { name: checkName(input.name), ...checkDetails(input), userId: viewer.id };
+  return inTransaction(ctx, async (tx) => {
+    const course = await tx.course.create({ ...query, data });
+    await recordEvent(tx, {
+      type: 'course.created',
+      payload: { userId: viewer.id, courseId: course.id },
+      userId: viewer.id,
+      aggregateId: course.id,
+    });
+    return course;
+  });
+}

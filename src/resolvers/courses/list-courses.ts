@@ -1,0 +1,35 @@
+import type { DomainContext } from '../../context.js';
+import type { Course, Prisma } from '../../generated/prisma/client.js';
+import { requireViewer } from '../shared.js';
+
+export interface CourseFilter {
+  /** true: only archived courses; false: only active ones; left out: both. */
+  archived?: boolean | null;
+  /** Exact term label (surrounding spaces ignored). */
+  term?: string | null;
+}
+
+/** The viewer's own live courses matching `filter`. */
+export function coursesWhere(ctx: DomainContext, filter: CourseFilter): Prisma.CourseWhereInput {
+  const viewer = requireViewer(ctx);
+  const term = filter.term?.trim();
+  return {
+    userId: viewer.id,
+    ...(filter.archived == null ? {} : { archivedAt: filter.archived ? { not: null } : null }),
+    ...(term ? { term } : {}),
+  };
+}
+
+/** A page of the viewer's courses by name, then id. `query` carries the connection's paging and relations. */
+export function listCourses(ctx: DomainContext, filter: CourseFilter, query: object = {}): Promise<Course[]> {
+  return ctx.db.course.findMany({
+    ...query,
+    where: coursesWhere(ctx, filter),
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+  });
+}
+
+/** How many courses `listCourses` pages through. */
+export function countCourses(ctx: DomainContext, filter: CourseFilter): Promise<number> {
+  return ctx.db.course.count({ where: coursesWhere(ctx, filter) });
+}

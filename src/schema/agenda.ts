@@ -1,0 +1,45 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Context } from '../context.js';
+import {
+  agendaCursor,
+  getAgenda,
+  MAX_AGENDA_DAYS,
+  type AgendaInput,
+  type AgendaItem,
+} from '../resolvers/agenda/get-agenda.js';
+import { builder } from './builder.js';
+import { TaskRef } from './task.js';
+
+/** The relations each task type's selection asks for, so they load inside the three queries. */
+function taskQueries(ctx: Context, info: GraphQLResolveInfo, path: string[]): AgendaInput['queries'] {
+  const of = (typeName: string) => queryFromInfo({ context: ctx, info, typeName, path });
+  return { assignment: of('Assignment'), lecture: of('Lecture'), studySession: of('StudySession') };
+}
+
+builder.queryFields((t) => ({
+  agenda: t.connection({
+    type: TaskRef,
+    description: `The signed-in student's assignments (at their due time), lectures and study sessions (at their start) from \`from\` (inclusive) to \`to\` (exclusive), in time order across all three kinds. The window may span at most ${MAX_AGENDA_DAYS} days. Ties are ordered assignment, lecture, study session.`,
+    authScopes: { signedIn: true },
+    args: {
+      from: t.arg({ type: 'DateTime', description: 'Start of the window (inclusive).' }),
+      to: t.arg({ type: 'DateTime', description: 'End of the window (exclusive).' }),
+    },
+    resolve: (_root, args, ctx, info) =>
+      resolveCursorConnection<Promise<AgendaItem[]>>(
+        { args, toCursor: agendaCursor, defaultSize: 50, maxSize: 200 },
+        ({ after, before, limit, inverted }) =>
+          getAgenda(ctx, {
+            from: args.from,
+            to: args.to,
+            after,
+            before,
+            limit,
+            inverted,
+            queries: taskQueries(ctx, info, ['edges', 'node']),
+          }),
+      ),
+  }),
+}));
