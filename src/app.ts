@@ -5,6 +5,9 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { applyMigrations } from './db/migrate.js';
 import { EventBus } from './events/bus.js';
 import { handlers, type HandlerDeps } from './events/handlers/index.js';
+import { createTaskPubSub } from './events/pubsub.js';
+import { pruneOutboxJob } from './jobs/prune-outbox.js';
+import { startJobs } from './jobs/runner.js';
 import { createSmtpMailer, MemoryMailer, type Mailer } from './mail/mailer.js';
 import type { Logger } from './observability/logger.js';
 import { createServer, type AppServer } from './server.js';
@@ -44,11 +47,12 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
   const mailer =
     options.mailer ??
     (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : new MemoryMailer(logger));
+  const { pubsub, close: closePubSub } = createTaskPubSub(config.redisUrl);
   const bus = new EventBus<HandlerDeps>({
     db,
     logger: logger.child({ component: 'event-bus' }),
     handlers,
-    deps: { mailer },
+    deps: { mailer, pubsub },
     maxAttempts: config.events.maxAttempts,
     pollIntervalMs: config.events.pollIntervalMs,
   });
@@ -58,9 +62,15 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
     logger,
     tokens: createTokenService(config.jwt),
     events: bus,
+    pubsub,
   });
   const listenUrl = await server.listen(config.port, config.host);
   bus.start();
+  const jobs = startJobs({
+    db,
+    logger: logger.child({ component: 'jobs' }),
+    jobs: [pruneOutboxJob({ retentionDays: config.events.retentionDays, everyMs: config.events.pruneIntervalMs })],
+  });
 
   let stopping: Promise<void> | null = null;
   return {
@@ -72,7 +82,9 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
     stop() {
       stopping ??= (async () => {
         await server.close();
+        await jobs.stop();
         await bus.stop();
+        await closePubSub();
         await db.$disconnect();
         await embedded?.stop();
       })();

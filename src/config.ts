@@ -33,6 +33,8 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
+    EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+    OUTBOX_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
     GRAPHIQL: z
       .enum(['true', 'false'])
       .optional()
@@ -59,7 +61,7 @@ export interface Config {
   mail: { smtpUrl: string | null; from: string };
   redisUrl: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  events: { maxAttempts: number; pollIntervalMs: number };
+  events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number; pruneIntervalMs: number };
   graphiql: boolean;
   shutdownTimeoutMs: number;
 }
@@ -95,7 +97,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     redisUrl: e.REDIS_URL ?? null,
     logLevel: e.LOG_LEVEL,
-    events: { maxAttempts: e.EVENT_MAX_ATTEMPTS, pollIntervalMs: e.EVENT_POLL_INTERVAL_MS },
+    events: {
+      maxAttempts: e.EVENT_MAX_ATTEMPTS,
+      pollIntervalMs: e.EVENT_POLL_INTERVAL_MS,
+      retentionDays: e.EVENT_RETENTION_DAYS,
+      pruneIntervalMs: e.OUTBOX_PRUNE_INTERVAL_MS,
+    },
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };

@@ -1,5 +1,6 @@
 import type { TokenService } from './auth/tokens.js';
 import type { Db } from './db/client.js';
+import type { TaskPubSub } from './events/pubsub.js';
 import type { Logger } from './observability/logger.js';
 
 /** The signed-in user, as loaded for this request. */
@@ -16,6 +17,8 @@ export interface DomainContext {
   tokens: TokenService;
   /** Asks the event bus to dispatch; called after a transaction that wrote events commits. */
   events: { notify(): void };
+  /** Where task updates are published and subscribed (in memory, or Redis across replicas). */
+  pubsub: TaskPubSub;
   logger: Logger;
 }
 

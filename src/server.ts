@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import type { execute, subscribe } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import type { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { loadViewer, type Context } from './context.js';
 import type { Db } from './db/client.js';
+import type { TaskPubSub } from './events/pubsub.js';
 import { pendingMigrations } from './db/migrate.js';
 import { useHealthRoutes } from './http/health.js';
 import type { Logger } from './observability/logger.js';
@@ -19,13 +23,14 @@ export interface ServerDeps {
   logger: Logger;
   tokens: TokenService;
   events: { notify(): void };
+  pubsub: TaskPubSub;
   now?: () => Date;
   /** Folder of migrations that /ready checks against; defaults to prisma/migrations. */
   migrationsDir?: string;
 }
 
 export interface AppServer {
-  yoga: YogaServerInstance<Record<string, unknown>, Context>;
+  yoga: YogaServerInstance<ServerContextInput, Context>;
   http: Server;
   /** Listens and resolves with the URL of the GraphQL endpoint. */
   listen(port: number, host?: string): Promise<string>;
@@ -48,11 +53,27 @@ query Me {
 }
 `;
 
+/** What the context factory is given: an HTTP request, or a graphql-ws subscription's context. */
+interface ServerContextInput {
+  request?: Request;
+  connectionParams?: Record<string, unknown>;
+}
+
+interface EnvelopedRoot {
+  execute: (args: unknown) => ReturnType<typeof execute>;
+  subscribe: (args: unknown) => ReturnType<typeof subscribe>;
+}
+
+function stringParam(params: Record<string, unknown>, name: string): string | null {
+  const value = params[name];
+  return typeof value === 'string' ? value : null;
+}
+
 /** Builds the HTTP server and Yoga. No side effects until `listen`. */
 export function createServer(deps: ServerDeps): AppServer {
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
-  const yoga = createYoga<Record<string, unknown>, Context>({
+  const yoga = createYoga<ServerContextInput, Context>({
     schema: getSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -67,19 +88,26 @@ export function createServer(deps: ServerDeps): AppServer {
     },
     // Errors are mapped to client errors by useErrorCodes; this masks whatever escapes it.
     maskedErrors: true,
-    context: async ({ request }): Promise<Context> => {
-      const requestId = request.headers.get('x-request-id') ?? randomUUID();
+    // HTTP requests (and SSE subscriptions) carry `request`; graphql-ws subscriptions carry the
+    // upgrade request and the client's connection params (where the token travels).
+    context: async (initial: ServerContextInput): Promise<Context> => {
+      const header = (name: string) => initial.request?.headers.get(name) ?? null;
+      const params = initial.connectionParams ?? {};
+      const requestId = header('x-request-id') ?? randomUUID();
+      const authorization =
+        header('authorization') ?? stringParam(params, 'authorization') ?? stringParam(params, 'Authorization');
       return {
         db: deps.db,
-        viewer: await loadViewer(deps.db, deps.tokens, request.headers.get('authorization')),
+        viewer: await loadViewer(deps.db, deps.tokens, authorization),
         now,
         tokens: deps.tokens,
         events: deps.events,
+        pubsub: deps.pubsub,
         logger: deps.logger.child({ requestId }),
         requestId,
         client: {
-          name: request.headers.get('graphql-client-name'),
-          version: request.headers.get('graphql-client-version'),
+          name: header('graphql-client-name') ?? stringParam(params, 'graphql-client-name'),
+          version: header('graphql-client-version') ?? stringParam(params, 'graphql-client-version'),
         },
       };
     },
@@ -109,6 +137,36 @@ export function createServer(deps: ServerDeps): AppServer {
   });
 
   const http = createHttpServer(yoga);
+  // graphql-ws on the same path: each subscription runs through Yoga's envelop (same plugins,
+  // same context factory), authenticated by connection params.
+  const wsServer = new WebSocketServer({ server: http, path: '/graphql' });
+  const wsCleanup = useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+          connectionParams: ctx.connectionParams,
+        });
+        const document = parse(payload.query);
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wsServer,
+  );
   return {
     yoga,
     http,
@@ -122,7 +180,9 @@ export function createServer(deps: ServerDeps): AppServer {
         });
       });
     },
-    close() {
+    async close() {
+      await wsCleanup.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       return new Promise((resolve, reject) => {
         // Keep-alive sockets of requests in flight become idle when their response ends:
         // close them as they do, rather than waiting for the keep-alive timeout.

@@ -77,6 +77,24 @@ export interface EventCatalog {
 }
 
 export type EventType = keyof EventCatalog;
+
+/** Every event about one task (payload TaskChangedV1). */
+export const TASK_EVENT_TYPES = [
+  'assignment.created',
+  'assignment.updated',
+  'assignment.completed',
+  'assignment.reopened',
+  'assignment.deleted',
+  'assignment.restored',
+  'lecture.created',
+  'lecture.updated',
+  'lecture.deleted',
+  'lecture.restored',
+  'studySession.created',
+  'studySession.updated',
+  'studySession.deleted',
+  'studySession.restored',
+] as const satisfies readonly EventType[];
 export type EventPayload<T extends EventType> = EventCatalog[T]['payload'];
 
 export const EVENT_VERSIONS: { [T in EventType]: EventCatalog[T]['version'] } = {

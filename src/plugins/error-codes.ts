@@ -28,6 +28,24 @@ export function useErrorCodes(): Plugin<Context> {
         },
       };
     },
+    // Subscriptions: an error when the subscription starts (e.g. not signed in), and errors in
+    // each event of the stream.
+    onSubscribe() {
+      return {
+        onSubscribeResult({ args, result, setResult }) {
+          const ctx = args.contextValue;
+          if ('errors' in result && result.errors?.length) {
+            setResult({ ...result, errors: result.errors.map((e) => toClientError(e, ctx)) });
+            return;
+          }
+          return {
+            onNext({ result: item, setResult: setItem }) {
+              if (item.errors?.length) setItem({ ...item, errors: item.errors.map((e) => toClientError(e, ctx)) });
+            },
+          };
+        },
+      };
+    },
   };
 }
 

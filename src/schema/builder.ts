@@ -28,6 +28,8 @@ export const builder = new SchemaBuilder<{
   defaultInputFieldRequiredness: true,
   scopeAuth: {
     authScopes: (ctx) => ({ signedIn: ctx.viewer !== null, admin: ctx.viewer?.role === 'ADMIN' }),
+    // Subscriptions are authorized when they start, not on every event.
+    authorizeOnSubscribe: true,
     // Not signed in: UNAUTHENTICATED. Signed in without the scope: FORBIDDEN.
     unauthorizedError: (_parent, ctx) => (ctx.viewer ? new ForbiddenError() : new UnauthenticatedError()),
   },

@@ -10,6 +10,8 @@ import './study-session.js';
 import './admin.js';
 import './agenda.js';
 import './dashboard.js';
+import './task-updates.js';
+import './event-admin.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -2,6 +2,7 @@ import { createTokenService, type TokenService } from '../../src/auth/tokens.js'
 import type { Db } from '../../src/db/client.js';
 import { EventBus, type EventHandler } from '../../src/events/bus.js';
 import { handlers as defaultHandlers, type HandlerDeps } from '../../src/events/handlers/index.js';
+import { createTaskPubSub, type TaskPubSub } from '../../src/events/pubsub.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createServer, type AppServer } from '../../src/server.js';
@@ -22,6 +23,7 @@ export interface TestApp {
   server: AppServer;
   bus: EventBus<HandlerDeps>;
   mailer: MemoryMailer;
+  pubsub: TaskPubSub;
   tokens: TokenService;
   clock: { now: Date };
   /** Sends a GraphQL operation through Yoga, as an HTTP client would. */
@@ -39,11 +41,17 @@ export interface TestAppOptions {
   handlers?: EventHandler<HandlerDeps>[];
   onQuery?: (sql: string, params: string) => void;
   maxAttempts?: number;
+  /** Share subscriptions through this Redis (as replicas do); default: in memory. */
+  redisUrl?: string;
+  /** Use this database instead of a new one (two "replicas" on one database). */
+  database?: TestDatabase;
 }
 
 /** The app as main.ts builds it, on a database of its own, with a settable clock and a memory mailer. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase({ onQuery: options.onQuery });
+  const database = options.database ?? (await createTestDatabase({ onQuery: options.onQuery }));
+  const ownsDatabase = !options.database;
+  const { pubsub, close: closePubSub } = createTaskPubSub(options.redisUrl ?? null);
   const clock = { now: new Date() };
   const now = () => new Date(clock.now);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -53,19 +61,28 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     db: database.db,
     logger,
     handlers: options.handlers ?? defaultHandlers,
-    deps: { mailer },
+    deps: { mailer, pubsub },
     maxAttempts: options.maxAttempts ?? 3,
     pollIntervalMs: 60_000,
     now,
     backoffMs: () => 1000,
   });
-  const server = createServer({ config: { graphiql: true }, db: database.db, logger, tokens, events: bus, now });
+  const server = createServer({
+    config: { graphiql: true },
+    db: database.db,
+    logger,
+    tokens,
+    events: bus,
+    pubsub,
+    now,
+  });
   return {
     database,
     db: database.db,
     server,
     bus,
     mailer,
+    pubsub,
     tokens,
     clock,
     async gql(query, variables, token, headers = {}) {
@@ -85,8 +102,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return Promise.resolve(server.yoga.fetch(`http://test${path}`, init ?? {}));
     },
     async close() {
+      if (server.http.listening) await server.close();
       await bus.stop();
-      await database.drop();
+      await closePubSub();
+      if (ownsDatabase) await database.drop();
     },
   };
 }

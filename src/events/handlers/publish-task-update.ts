@@ -1,0 +1,30 @@
+import type { TaskPubSub } from '../pubsub.js';
+import type { EventHandler } from '../bus.js';
+import type { TaskChangedV1 } from '../types.js';
+import { TASK_EVENT_TYPES } from '../types.js';
+
+export interface PublishDeps {
+  pubsub: TaskPubSub;
+}
+
+/**
+ * Task events → the owner's `taskUpdates` subscription. Delivery to subscribers is at least once
+ * (a retried delivery publishes again): each message carries the event id for de-duplication.
+ */
+export const publishTaskUpdate: EventHandler<PublishDeps> = {
+  name: 'publish-task-update',
+  eventTypes: TASK_EVENT_TYPES,
+  async handle(event, { pubsub }) {
+    const payload = event.payload as TaskChangedV1;
+    pubsub.publish('taskUpdates', payload.userId, {
+      eventId: event.id,
+      type: event.type,
+      kind: payload.kind,
+      taskId: payload.taskId,
+      courseId: payload.courseId,
+      userId: payload.userId,
+      occurredAt: event.occurredAt.toISOString(),
+    });
+    return 'done';
+  },
+};

@@ -1,0 +1,65 @@
+import { deadLettersWhere } from '../resolvers/admin/list-dead-letters.js';
+import { retryDeadLetter } from '../resolvers/admin/retry-dead-letter.js';
+import { builder } from './builder.js';
+
+const DeliveryStatus = builder.enumType('DeliveryStatus', {
+  description: "State of one handler's delivery of one event.",
+  values: {
+    PENDING: { description: 'Waiting for its first or next try.' },
+    SUCCEEDED: { description: 'Handled; never run again.' },
+    DEAD: { description: 'Failed every try; waits for an operator.' },
+  },
+});
+
+builder.prismaObject('OutboxEvent', {
+  description: 'A domain event as written to the outbox.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    type: t.exposeString('type', { description: 'e.g. "user.created".' }),
+    version: t.exposeInt('version', { description: 'Payload version of this type.' }),
+    payload: t.string({ description: 'The payload as JSON text.', resolve: (e) => JSON.stringify(e.payload) }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
+    processedAt: t.expose('processedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const EventDeliveryType = builder.prismaObject('EventDelivery', {
+  description: "One handler's delivery of one event.",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    handler: t.exposeString('handler', { description: 'The handler, by its stable name.' }),
+    status: t.expose('status', { type: DeliveryStatus }),
+    attempts: t.exposeInt('attempts', { description: 'Tries so far.' }),
+    lastError: t.exposeString('lastError', { nullable: true, description: 'The error of the last failed try.' }),
+    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    event: t.relation('event'),
+  }),
+});
+
+builder.queryFields((t) => ({
+  deadLetters: t.prismaConnection({
+    type: 'EventDelivery',
+    cursor: 'id',
+    description: 'Admin only: deliveries that failed every try, newest first.',
+    authScopes: { admin: true },
+    totalCount: (_parent, args, ctx) => ctx.db.eventDelivery.count({ where: deadLettersWhere(ctx, args) }),
+    args: { handler: t.arg.string({ required: false, description: 'Only this handler.' }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.eventDelivery.findMany({
+        ...query,
+        where: deadLettersWhere(ctx, args),
+        orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+      }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  retryDeadLetter: t.field({
+    type: EventDeliveryType,
+    description: 'Admin only: runs a dead-lettered delivery again, with a fresh set of tries.',
+    authScopes: { admin: true },
+    args: { id: t.arg.id({ description: 'The delivery id (from deadLetters).' }) },
+    resolve: (_root, args, ctx) => retryDeadLetter(ctx, { id: String(args.id) }),
+  }),
+}));
