@@ -109,9 +109,12 @@ export class EventBus<D = unknown> {
       this.again = true;
       return;
     }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-    });
+    // Start on the next turn of the event loop: the request that committed finishes first.
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.loop())
+      .finally(() => {
+        this.running = null;
+      });
   }
 
   /** Resolves when no cycle is running or requested. */
@@ -155,7 +158,16 @@ export class EventBus<D = unknown> {
       if (claimed.length === 0) break;
       ran += claimed.length;
       const events = await this.loadEvents([...new Set(claimed.map((c) => c.eventId))]);
-      await Promise.all(claimed.map((d) => this.deliver(d, events.get(d.eventId))));
+      const outcomes = await Promise.all(claimed.map((d) => this.deliver(d, events.get(d.eventId))));
+      // Successes are recorded together: one statement per batch, not one per delivery.
+      const succeeded = claimed.filter((_, i) => outcomes[i]).map((d) => d.id);
+      if (succeeded.length > 0) {
+        const done = this.now();
+        await db.$executeRaw`
+          UPDATE "EventDelivery"
+          SET "status" = 'SUCCEEDED', "completedAt" = ${done}, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${done}
+          WHERE "id" = ANY(${succeeded}::uuid[])`;
+      }
       if (claimed.length < this.batchSize) break;
     }
 
@@ -187,26 +199,22 @@ export class EventBus<D = unknown> {
   }
 
   private async loadEvents(ids: string[]): Promise<Map<string, DomainEvent>> {
-    const rows: EventRow[] = await this.options.db.outboxEvent.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, type: true, version: true, userId: true, aggregateId: true, payload: true, occurredAt: true },
-    });
+    const rows = await this.options.db.$queryRaw<EventRow[]>`
+      SELECT "id", "type", "version", "userId", "aggregateId", "payload", "occurredAt"
+      FROM "OutboxEvent" WHERE "id" = ANY(${ids}::uuid[])`;
     return new Map(rows.map((r) => [r.id, r as DomainEvent]));
   }
 
-  private async deliver(delivery: ClaimedDelivery, event: DomainEvent | undefined): Promise<void> {
+  /** Runs one delivery; true when the handler succeeded (the caller records it). */
+  private async deliver(delivery: ClaimedDelivery, event: DomainEvent | undefined): Promise<boolean> {
     const { db, logger } = this.options;
     const handler = this.handlers.get(delivery.handler);
     const log = logger.child({ eventId: delivery.eventId, handler: delivery.handler, attempt: delivery.attempts });
     try {
       if (!handler || !event) throw new Error(handler ? 'event row is gone' : 'handler is not registered');
       const outcome = await handler.handle(event, { ...this.options.deps, db, logger: log, now: this.now });
-      const done = this.now();
-      await db.eventDelivery.update({
-        where: { id: delivery.id },
-        data: { status: 'SUCCEEDED', completedAt: done, lockedUntil: null, lastError: null },
-      });
       log.debug({ outcome: outcome ?? 'done', type: event.type }, 'event handled');
+      return true;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const dead = delivery.attempts >= this.options.maxAttempts;
@@ -225,6 +233,7 @@ export class EventBus<D = unknown> {
         .catch((e: unknown) => log.error({ err: e }, 'could not record a failed delivery'));
       if (dead) log.error({ err }, 'event delivery dead-lettered');
       else log.warn({ err }, 'event delivery failed; will retry');
+      return false;
     }
   }
 }

@@ -1,0 +1,187 @@
+// npm run bench:events — the event path's cost and speed, on the local PostgreSQL.
+//   1. mutation latency (createAssignment over HTTP), with no handlers vs all handlers registered;
+//   2. events dispatched per second by one bus (a no-op handler);
+//   3. time from a mutation's commit to a graphql-ws subscriber receiving the update.
+// Options: --n <mutations per measurement, default 300>, --events <default 5000>.
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { createTokenService } from '../src/auth/tokens.js';
+import { createPrisma, type Db } from '../src/db/client.js';
+import { applyMigrations } from '../src/db/migrate.js';
+import { EventBus, type EventHandler } from '../src/events/bus.js';
+import { handlers, type HandlerDeps } from '../src/events/handlers/index.js';
+import { createTaskPubSub } from '../src/events/pubsub.js';
+import { MemoryMailer } from '../src/mail/mailer.js';
+import { createLogger } from '../src/observability/logger.js';
+import { createServer } from '../src/server.js';
+import { wsSubscribe } from '../test/helpers/subscriptions.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const N = arg('n', 300);
+const EVENTS = arg('events', 5000);
+const SERVER = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const DB_NAME = 'sp_bench_events';
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: SERVER });
+  await c.connect();
+  await c.query(sql);
+  await c.end();
+}
+
+async function setup(db: Db, handlerList: EventHandler<HandlerDeps>[]) {
+  const logger = createLogger('silent');
+  const tokens = createTokenService({ secret: 'bench-secret-bench-secret-bench-secret-00', expiresIn: '1h' });
+  const { pubsub, close } = createTaskPubSub(null);
+  const bus = new EventBus<HandlerDeps>({
+    db,
+    logger,
+    handlers: handlerList,
+    deps: { mailer: new MemoryMailer(), pubsub },
+    maxAttempts: 3,
+    pollIntervalMs: 60_000,
+  });
+  const server = createServer({ config: { graphiql: false }, db, logger, tokens, events: bus, pubsub });
+  const url = await server.listen(0, '127.0.0.1');
+  const user = await db.user.create({
+    data: {
+      email: `bench-${Date.now()}-${Math.random()}@example.com`,
+      passwordHash: 'x',
+      firstName: 'B',
+      lastName: 'B',
+    },
+  });
+  const course = await db.course.create({ data: { userId: user.id, name: 'Bench' } });
+  const token = await tokens.issue(user.id);
+  const courseId = Buffer.from(`Course:${course.id}`).toString('base64');
+  const mutate = async (i: number) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        query: 'mutation ($input: CreateAssignmentInput!) { createAssignment(input: $input) { id } }',
+        variables: { input: { courseId, title: `T${i}`, dueAt: '2027-05-01T10:00:00Z' } },
+      }),
+    });
+    const body = (await res.json()) as { errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+  };
+  return {
+    url,
+    token,
+    bus,
+    mutate,
+    async close() {
+      await server.close();
+      await bus.stop();
+      await close();
+    },
+  };
+}
+
+async function latency(mutate: (i: number) => Promise<void>): Promise<number[]> {
+  for (let i = 0; i < 20; i++) await mutate(i); // warm-up
+  const out: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const t = performance.now();
+    await mutate(i);
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+async function main() {
+  console.log(
+    `bench:events on ${SERVER.replace(/\/[^/]*$/, '/')}${DB_NAME}: ${N} mutations per measurement, ${EVENTS} events`,
+  );
+  await admin(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
+  await admin(`CREATE DATABASE "${DB_NAME}"`);
+  const url = new URL(SERVER);
+  url.pathname = `/${DB_NAME}`;
+  await applyMigrations(url.toString());
+  const db = createPrisma({ url: url.toString(), poolSize: 10 });
+  const rows: [string, string][] = [];
+  try {
+    // 1. Mutation latency without and with handlers (the bus runs after each commit).
+    const bare = await setup(db, []);
+    const without = await latency(bare.mutate);
+    await bare.close();
+    const full = await setup(db, handlers);
+    const withHandlers = await latency(async (i) => {
+      await full.mutate(i);
+    });
+    await full.bus.idle();
+    await full.close();
+    rows.push(['mutation p50 / p99, no handlers', `${ms(pct(without, 50))} / ${ms(pct(without, 99))}`]);
+    rows.push(['mutation p50 / p99, all handlers', `${ms(pct(withHandlers, 50))} / ${ms(pct(withHandlers, 99))}`]);
+
+    // 2. Dispatch throughput: EVENTS pending events, one no-op handler, one bus.
+    const noop: EventHandler<HandlerDeps> = {
+      name: 'bench-noop',
+      eventTypes: ['user.updated'],
+      handle: async () => 'done',
+    };
+    const user = await db.user.findFirstOrThrow();
+    await db.outboxEvent.createMany({
+      data: Array.from({ length: EVENTS }, () => ({
+        type: 'user.updated',
+        payload: { userId: user.id, changed: [] },
+        userId: user.id,
+      })),
+    });
+    const bus = new EventBus<HandlerDeps>({
+      db,
+      logger: createLogger('silent'),
+      handlers: [noop],
+      deps: { mailer: new MemoryMailer(), pubsub: createTaskPubSub(null).pubsub },
+      maxAttempts: 3,
+      pollIntervalMs: 60_000,
+      batchSize: 200,
+    });
+    const t0 = performance.now();
+    let delivered = 0;
+    for (;;) {
+      const ran = await bus.runOnce();
+      delivered += ran;
+      if (ran === 0) break;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    rows.push([
+      'events dispatched per second (1 bus, no-op handler)',
+      `${Math.round(delivered / seconds)} (${delivered} in ${seconds.toFixed(1)} s)`,
+    ]);
+
+    // 3. Commit → subscriber (graphql-ws), measured against the event's occurredAt (in the transaction).
+    const live = await setup(db, handlers);
+    const sub = await wsSubscribe(live.url, live.token, 'subscription { taskUpdates { eventId } }');
+    const lags: number[] = [];
+    for (let i = 0; i < Math.min(N, 200); i++) {
+      const next = sub.next();
+      await live.mutate(i);
+      const message = await next;
+      const received = Date.now();
+      const event = await db.outboxEvent.findUniqueOrThrow({ where: { id: message.data.taskUpdates.eventId } });
+      lags.push(received - event.occurredAt.getTime());
+    }
+    await sub.close();
+    await live.close();
+    rows.push(['commit → subscriber p50 / p99', `${ms(pct(lags, 50))} / ${ms(pct(lags, 99))}`]);
+  } finally {
+    await db.$disconnect();
+    await admin(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
+  }
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\n| ${'measure'.padEnd(width)} | value |\n|${'-'.repeat(width + 2)}|-------|`);
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+}
+
+await main();
