@@ -14,26 +14,30 @@ const DeliveryStatus = builder.enumType('DeliveryStatus', {
 builder.prismaObject('OutboxEvent', {
   description: 'A domain event as written to the outbox.',
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.exposeID('id', { description: 'The event id (a uuid).' }),
     type: t.exposeString('type', { description: 'e.g. "user.created".' }),
     version: t.exposeInt('version', { description: 'Payload version of this type.' }),
     payload: t.string({ description: 'The payload as JSON text.', resolve: (e) => JSON.stringify(e.payload) }),
-    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
-    processedAt: t.expose('processedAt', { type: 'DateTime', nullable: true }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When the mutation that wrote it ran.' }),
+    processedAt: t.expose('processedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When every delivery had settled; null while any is pending.',
+    }),
   }),
 });
 
 const EventDeliveryType = builder.prismaObject('EventDelivery', {
   description: "One handler's delivery of one event.",
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.exposeID('id', { description: 'The delivery id (a uuid), for retryDeadLetter.' }),
     handler: t.exposeString('handler', { description: 'The handler, by its stable name.' }),
-    status: t.expose('status', { type: DeliveryStatus }),
+    status: t.expose('status', { type: DeliveryStatus, description: 'Where the delivery stands.' }),
     attempts: t.exposeInt('attempts', { description: 'Tries so far.' }),
     lastError: t.exposeString('lastError', { nullable: true, description: 'The error of the last failed try.' }),
-    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    event: t.relation('event'),
+    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', description: 'When it is (or was) due to run.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'Last change, e.g. when it was dead-lettered.' }),
+    event: t.relation('event', { description: 'The event delivered.' }),
   }),
 });
 

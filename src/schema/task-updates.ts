@@ -30,15 +30,23 @@ const TaskUpdate = builder.objectRef<TaskUpdateMessage>('TaskUpdate').implement(
     }),
     change: t.field({
       type: TaskChange,
+      description: 'What happened.',
       resolve: (m) => m.type.split('.')[1]!.toUpperCase() as 'CREATED',
     }),
-    kind: t.field({ type: TaskKind, resolve: (m) => m.kind }),
+    kind: t.field({ type: TaskKind, description: 'Which kind of task.', resolve: (m) => m.kind }),
     taskId: t.globalID({
       description: 'Global id of the task (also when it was deleted).',
       resolve: (m) => ({ type: TYPES[m.kind], id: m.taskId }),
     }),
-    courseId: t.globalID({ resolve: (m) => ({ type: CourseType, id: m.courseId }) }),
-    occurredAt: t.field({ type: 'DateTime', resolve: (m) => new Date(m.occurredAt) }),
+    courseId: t.globalID({
+      description: 'Global id of its course.',
+      resolve: (m) => ({ type: CourseType, id: m.courseId }),
+    }),
+    occurredAt: t.field({
+      type: 'DateTime',
+      description: 'When the change was made.',
+      resolve: (m) => new Date(m.occurredAt),
+    }),
     task: t.field({
       type: TaskRef,
       nullable: true,

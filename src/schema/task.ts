@@ -31,10 +31,15 @@ export const TaskRef = builder.interfaceRef<TaskShape>('Task').implement({
     // this fallback is batched by Prisma's findUnique batching.
     course: t.field({
       type: CourseType,
+      description: 'The course it belongs to.',
       resolve: (task, _args, ctx) => ctx.db.course.findUniqueOrThrow({ where: { id: task.courseId } }),
     }),
-    title: t.exposeString('title'),
-    kind: t.field({ type: TaskKind, resolve: (task) => taskKind(task) }),
+    title: t.exposeString('title', { description: 'What it is, as the student named it.' }),
+    kind: t.field({
+      type: TaskKind,
+      description: 'Which of the three kinds it is.',
+      resolve: (task) => taskKind(task),
+    }),
     scheduledAt: t.field({
       type: 'DateTime',
       description: 'When it is on the agenda: the due time of an assignment, the start of a lecture or study session.',
