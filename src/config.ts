@@ -1,5 +1,44 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { compareVersions, parseVersion, SEMVER, type ClientVersionTable } from './versioning/client-status.js';
+
+const version = z.string().regex(SEMVER, 'must be a version MAJOR.MINOR.PATCH such as 2.3.0');
+// zod runs the refinement below even when a version is malformed (reported already).
+const isVersions = (r: { min: string; deprecatedBelow: string }) =>
+  !!parseVersion(r.min) && !!parseVersion(r.deprecatedBelow);
+
+/** CLIENT_VERSIONS: `{"ios":{"min":"2.0.0","deprecatedBelow":"2.3.0"}}`, one rule per client name. */
+const clientVersions = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be JSON such as {"ios":{"min":"2.0.0","deprecatedBelow":"2.3.0"}}',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().min(1),
+      z
+        .strictObject({ min: version, deprecatedBelow: version })
+        .refine((r) => !isVersions(r) || compareVersions(r.deprecatedBelow, r.min) >= 0, {
+          message: 'must not be below min',
+          path: ['deprecatedBelow'],
+        }),
+    ),
+  );
+
+/** The versioning settings when none are given (the defaults of the variables below). */
+export const defaultVersioningConfig: Config['versioning'] = {
+  sunsetPolicy: 'warn',
+  clientVersions: {},
+  usageFlushIntervalMs: 30_000,
+};
 
 /**
  * The process environment, parsed and validated once. Nothing else reads process.env:
@@ -40,6 +79,14 @@ const schema = z
       .optional()
       .transform((v) => (v === undefined ? undefined : v === 'true')),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    DEPRECATION_SUNSET_POLICY: z.enum(['warn', 'reject']).default(defaultVersioningConfig.sunsetPolicy),
+    CLIENT_VERSIONS: clientVersions.default(defaultVersioningConfig.clientVersions),
+    DEPRECATION_USAGE_FLUSH_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(3_600_000)
+      .default(defaultVersioningConfig.usageFlushIntervalMs),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -64,6 +111,12 @@ export interface Config {
   events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number; pruneIntervalMs: number };
   graphiql: boolean;
   shutdownTimeoutMs: number;
+  /** Schema evolution: what happens past a sunset, minimum client versions, usage batching. */
+  versioning: {
+    sunsetPolicy: 'warn' | 'reject';
+    clientVersions: ClientVersionTable;
+    usageFlushIntervalMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -105,5 +158,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    versioning: {
+      sunsetPolicy: e.DEPRECATION_SUNSET_POLICY,
+      clientVersions: e.CLIENT_VERSIONS,
+      usageFlushIntervalMs: e.DEPRECATION_USAGE_FLUSH_INTERVAL_MS,
+    },
   };
 }

@@ -2,6 +2,7 @@ import type { TokenService } from './auth/tokens.js';
 import type { Db } from './db/client.js';
 import type { TaskPubSub } from './events/pubsub.js';
 import type { Logger } from './observability/logger.js';
+import type { Versioning } from './versioning/versioning.js';
 
 /** The signed-in user, as loaded for this request. */
 export interface Viewer {
@@ -26,6 +27,8 @@ export interface DomainContext {
 export interface Context extends DomainContext {
   requestId: string;
   client: { name: string | null; version: string | null };
+  /** Deprecation policy, client version table and schema history (src/versioning). */
+  versioning: Versioning;
 }
 
 /** Resolves a bearer token to the viewer; suspended and deleted accounts are nobody. */

@@ -7,18 +7,23 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { TokenService } from './auth/tokens.js';
-import type { Config } from './config.js';
+import { defaultVersioningConfig, type Config } from './config.js';
 import { loadViewer, type Context } from './context.js';
 import type { Db } from './db/client.js';
 import type { TaskPubSub } from './events/pubsub.js';
 import { pendingMigrations } from './db/migrate.js';
 import { useHealthRoutes } from './http/health.js';
 import type { Logger } from './observability/logger.js';
+import { useDeprecations } from './plugins/deprecations.js';
 import { useErrorCodes } from './plugins/error-codes.js';
 import { getSchema } from './schema/index.js';
+import { DeprecationRegistry } from './versioning/registry.js';
+import type { DeprecationUsageTracker } from './versioning/usage-tracker.js';
+import { createVersioning } from './versioning/versioning.js';
 
 export interface ServerDeps {
-  config: Pick<Config, 'graphiql'>;
+  /** `versioning` left out: the defaults (warn past sunset, no client minimums). */
+  config: Pick<Config, 'graphiql'> & Partial<Pick<Config, 'versioning'>>;
   db: Db;
   logger: Logger;
   tokens: TokenService;
@@ -27,11 +32,15 @@ export interface ServerDeps {
   now?: () => Date;
   /** Folder of migrations that /ready checks against; defaults to prisma/migrations. */
   migrationsDir?: string;
+  /** Folder with the schema releases and CHANGELOG.md that apiInfo reads; defaults to schema/. */
+  schemaDir?: string;
 }
 
 export interface AppServer {
   yoga: YogaServerInstance<ServerContextInput, Context>;
   http: Server;
+  /** Counts of deprecated coordinates per client, written in batches; `flush()` writes now. */
+  deprecationUsage: Pick<DeprecationUsageTracker, 'flush'>;
   /** Listens and resolves with the URL of the GraphQL endpoint. */
   listen(port: number, host?: string): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
@@ -73,8 +82,17 @@ function stringParam(params: Record<string, unknown>, name: string): string | nu
 export function createServer(deps: ServerDeps): AppServer {
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
+  const schema = getSchema();
+  const versioningConfig = deps.config.versioning ?? defaultVersioningConfig;
+  const versioning = createVersioning({
+    config: versioningConfig,
+    db: deps.db,
+    logger: deps.logger,
+    now,
+    schemaDir: deps.schemaDir,
+  });
   const yoga = createYoga<ServerContextInput, Context>({
-    schema: getSchema(),
+    schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     // Our own /health and /ready (src/http/health.ts) replace Yoga's built-in check.
@@ -109,6 +127,7 @@ export function createServer(deps: ServerDeps): AppServer {
           name: header('graphql-client-name') ?? stringParam(params, 'graphql-client-name'),
           version: header('graphql-client-version') ?? stringParam(params, 'graphql-client-version'),
         },
+        versioning,
       };
     },
     plugins: [
@@ -132,6 +151,8 @@ export function createServer(deps: ServerDeps): AppServer {
         costLimit: { maxCost: 20000 },
         blockFieldSuggestion: { enabled: false },
       }),
+      // Deprecated coordinates: usage per client, sunset policy, extensions and headers.
+      useDeprecations({ registry: DeprecationRegistry.of(schema), versioning }),
       useErrorCodes(),
     ],
   });
@@ -170,7 +191,9 @@ export function createServer(deps: ServerDeps): AppServer {
   return {
     yoga,
     http,
+    deprecationUsage: versioning.usage,
     listen(port, host) {
+      versioning.usage.start(versioningConfig.usageFlushIntervalMs);
       return new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
@@ -183,7 +206,7 @@ export function createServer(deps: ServerDeps): AppServer {
     async close() {
       await wsCleanup.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
-      return new Promise((resolve, reject) => {
+      await new Promise<void>((resolve, reject) => {
         // Keep-alive sockets of requests in flight become idle when their response ends:
         // close them as they do, rather than waiting for the keep-alive timeout.
         const sweep = setInterval(() => http.closeIdleConnections(), 50);
@@ -194,6 +217,8 @@ export function createServer(deps: ServerDeps): AppServer {
         });
         http.closeIdleConnections();
       });
+      // Requests have finished: write the usage they counted.
+      await versioning.usage.stop().catch((err: unknown) => deps.logger.error({ err }, 'deprecated usage not written'));
     },
   };
 }

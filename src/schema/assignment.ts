@@ -7,6 +7,9 @@ import { countAssignments, listAssignments } from '../resolvers/assignments/list
 import { reopenAssignment } from '../resolvers/assignments/reopen-assignment.js';
 import { restoreAssignment } from '../resolvers/assignments/restore-assignment.js';
 import { updateAssignment } from '../resolvers/assignments/update-assignment.js';
+import { mergeReplacedArgument } from '../versioning/compat.js';
+import { localDay } from '../versioning/dates.js';
+import { deprecated } from '../versioning/deprecate.js';
 import { builder } from './builder.js';
 import { CourseType, deletionPayload } from './course.js';
 import { nodeWhere } from './owner.js';
@@ -42,10 +45,33 @@ export const AssignmentType = builder.prismaNode('Assignment', {
     title: t.exposeString('title', { description: '1 to 200 characters.' }),
     description: t.exposeString('description', { nullable: true, description: 'Notes, up to 5000 characters.' }),
     dueAt: t.expose('dueAt', { type: 'DateTime', description: 'When it is due.' }),
+    dueDate: t.string({
+      description: "The due day, YYYY-MM-DD, in its owner's time zone (UTC when unknown).",
+      ...deprecated({
+        reason: 'A day has no time and depends on a time zone the client cannot see.',
+        replacement: 'dueAt',
+        deprecatedOn: '2026-11-25',
+        sunset: '2027-06-01',
+        migration: "Select dueAt (an ISO 8601 instant) and format it in the user's time zone on the client.",
+      }),
+      select: { user: { select: { timezone: true } } },
+      resolve: (assignment) => localDay(assignment.dueAt, assignment.user?.timezone),
+    }),
     completedAt: t.expose('completedAt', {
       type: 'DateTime',
       nullable: true,
       description: 'When it was marked done; null while open.',
+    }),
+    isCompleted: t.boolean({
+      description: 'True once it is marked done (completedAt is set).',
+      ...deprecated({
+        reason: 'A boolean cannot tell an overdue assignment from an upcoming one, nor when it was done.',
+        replacement: 'status or completedAt',
+        deprecatedOn: '2026-11-25',
+        sunset: '2027-06-01',
+        migration: 'Select status (COMPLETED when done) or completedAt (null while open).',
+      }),
+      resolve: (assignment) => assignment.completedAt !== null,
     }),
     status: t.field({
       type: AssignmentStatus,
@@ -112,6 +138,20 @@ const AssignmentFilter = builder.inputType('AssignmentFilter', {
 
 const assignmentId = { for: AssignmentType, description: "The assignment's global id." } as const;
 
+type AssignmentsArgs = {
+  filter?: { courseId?: { id: string } | null } | null;
+  courseId?: { id: string } | null;
+};
+
+/** The `assignments` filter, with the deprecated `courseId` argument merged into it. */
+function filterOf<A extends AssignmentsArgs>(args: A) {
+  const courseId = mergeReplacedArgument(args.courseId?.id, args.filter?.courseId?.id, {
+    deprecated: 'courseId',
+    replacement: 'filter.courseId',
+  });
+  return { ...args.filter, courseId };
+}
+
 builder.queryFields((t) => ({
   assignment: t.prismaField({
     type: 'Assignment',
@@ -128,10 +168,21 @@ builder.queryFields((t) => ({
       authScopes: { signedIn: true },
       args: {
         filter: t.arg({ type: AssignmentFilter, required: false, description: 'Conditions on the assignments.' }),
+        courseId: t.arg.globalID({
+          for: CourseType,
+          required: false,
+          description: 'Only this course, as filter.courseId; given both, they must agree (else BAD_USER_INPUT).',
+          ...deprecated({
+            reason: 'Conditions on assignments belong together in the filter.',
+            replacement: 'filter.courseId',
+            deprecatedOn: '2026-11-25',
+            sunset: '2027-03-01',
+            migration: 'Pass assignments(filter: { courseId }) instead of assignments(courseId:).',
+          }),
+        }),
       },
-      totalCount: (_root, { filter }, ctx) => countAssignments(ctx, { ...filter, courseId: filter?.courseId?.id }),
-      resolve: (query, _root, { filter }, ctx) =>
-        listAssignments(ctx, { ...filter, courseId: filter?.courseId?.id }, query),
+      totalCount: (_root, args, ctx) => countAssignments(ctx, filterOf(args)),
+      resolve: (query, _root, args, ctx) => listAssignments(ctx, filterOf(args), query),
     },
     { description: 'A page of your assignments.' },
     { description: 'One of your assignments, with its cursor.' },

@@ -10,6 +10,7 @@ import './study-session.js';
 import './admin.js';
 import './agenda.js';
 import './dashboard.js';
+import './api-info.js';
 import './task-updates.js';
 import './event-admin.js';
 

@@ -5,6 +5,8 @@ import { getViewer } from '../resolvers/users/get-viewer.js';
 import { signIn } from '../resolvers/users/sign-in.js';
 import { signUp } from '../resolvers/users/sign-up.js';
 import { updateProfile } from '../resolvers/users/update-profile.js';
+import { fullName, splitFullName } from '../versioning/compat.js';
+import { deprecated } from '../versioning/deprecate.js';
 import { builder } from './builder.js';
 import { userNodeWhere } from './owner.js';
 
@@ -32,6 +34,17 @@ export const UserType = builder.prismaNode('User', {
     email: t.expose('email', { type: 'EmailAddress', description: 'Normalized (lower-case) email address.' }),
     firstName: t.exposeString('firstName'),
     lastName: t.exposeString('lastName'),
+    name: t.string({
+      description: 'The full name, "First Last".',
+      ...deprecated({
+        reason: 'One string cannot be sorted or greeted by first name.',
+        replacement: 'firstName and lastName',
+        deprecatedOn: '2026-11-25',
+        sunset: '2027-06-01',
+        migration: 'Select firstName and lastName; join them with a space where one string is shown.',
+      }),
+      resolve: (user) => fullName(user),
+    }),
     subscriptionTier: t.expose('subscriptionTier', { type: SubscriptionTier }),
     subscriptionExpiresAt: t.expose('subscriptionExpiresAt', { type: 'DateTime', nullable: true }),
     onboardingCompleted: t.exposeBoolean('onboardingCompleted'),
@@ -74,6 +87,17 @@ const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
   fields: (t) => ({
     firstName: t.string({ required: false }),
     lastName: t.string({ required: false }),
+    name: t.string({
+      required: false,
+      description: '"First Last", split at its first space into firstName and lastName; not with them.',
+      ...deprecated({
+        reason: 'Splitting one string into first and last name is a guess.',
+        replacement: 'firstName and lastName',
+        deprecatedOn: '2026-11-25',
+        sunset: '2027-06-01',
+        migration: 'Send firstName and lastName instead of name.',
+      }),
+    }),
     timezone: t.field({ type: 'TimeZone', required: false }),
   }),
 });
@@ -113,7 +137,8 @@ builder.mutationFields((t) => ({
     description: "Changes the signed-in user's profile.",
     authScopes: { signedIn: true },
     args: { input: t.arg({ type: UpdateProfileInput }) },
-    resolve: (_query, _root, { input }, ctx) => updateProfile(ctx, input),
+    resolve: (_query, _root, { input }, ctx) =>
+      updateProfile(ctx, { ...splitFullName(input), timezone: input.timezone }),
   }),
   completeOnboarding: t.prismaField({
     type: 'User',

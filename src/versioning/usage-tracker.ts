@@ -1,0 +1,119 @@
+import type { Db } from '../db/client.js';
+import type { Logger } from '../observability/logger.js';
+
+/** Who sent a request, from the `graphql-client-name` / `graphql-client-version` headers. */
+export interface ClientIdentity {
+  name: string | null;
+  version: string | null;
+}
+
+/** Stored for a request without the header. */
+export const UNKNOWN_CLIENT = 'unknown';
+/** Header values are cut to this length, so a client cannot grow the table with huge names. */
+const MAX_LABEL = 64;
+
+interface Tally {
+  coordinate: string;
+  clientName: string;
+  clientVersion: string;
+  count: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+const label = (value: string | null) => value?.trim().slice(0, MAX_LABEL) || UNKNOWN_CLIENT;
+
+/**
+ * Counts deprecated coordinates per client name and version in memory, and writes the counts in
+ * batches: every `intervalMs` once started, on `stop()`, or when a caller (a test) awaits `flush()`.
+ * One flush is one upsert statement that adds its counts to the stored ones.
+ */
+export class DeprecationUsageTracker {
+  private pending = new Map<string, Tally>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: { db: Db; logger: Logger; now: () => Date }) {}
+
+  /** Counts one use of each coordinate by `client` at `at`. */
+  record(coordinates: readonly string[], client: ClientIdentity, at: Date): void {
+    const clientName = label(client.name);
+    const clientVersion = label(client.version);
+    for (const coordinate of coordinates) {
+      this.add({ coordinate, clientName, clientVersion, count: 1, firstSeenAt: at, lastSeenAt: at });
+    }
+  }
+
+  /** Writes what was counted since the last flush; resolves with the number of rows written. */
+  flush(): Promise<number> {
+    const run = this.chain.then(() => this.write());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Flushes every `intervalMs` until `stop()`. */
+  start(intervalMs: number): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.flush().catch((err: unknown) =>
+        this.deps.logger.error({ err }, 'deprecated usage flush failed; will retry'),
+      );
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and writes what is left. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+
+  private async write(): Promise<number> {
+    if (this.pending.size === 0) return 0;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    try {
+      await this.upsert(batch);
+      return batch.length;
+    } catch (err) {
+      // Keep the counts for the next flush rather than lose them.
+      for (const tally of batch) this.add(tally);
+      throw err;
+    }
+  }
+
+  private add(tally: Tally): void {
+    const key = `${tally.coordinate}\u0000${tally.clientName}\u0000${tally.clientVersion}`;
+    const known = this.pending.get(key);
+    if (!known) {
+      this.pending.set(key, { ...tally });
+      return;
+    }
+    known.count += tally.count;
+    if (tally.firstSeenAt < known.firstSeenAt) known.firstSeenAt = tally.firstSeenAt;
+    if (tally.lastSeenAt > known.lastSeenAt) known.lastSeenAt = tally.lastSeenAt;
+  }
+
+  private async upsert(batch: Tally[]): Promise<void> {
+    const column = <T>(pick: (t: Tally) => T) => batch.map(pick);
+    const updatedAt = this.deps.now().toISOString();
+    // Timestamps travel as ISO text and are read as UTC, as Prisma stores them.
+    await this.deps.db.$executeRaw`
+      INSERT INTO "DeprecatedFieldUsage"
+        ("id", "coordinate", "clientName", "clientVersion", "count", "firstSeenAt", "lastSeenAt", "updatedAt")
+      SELECT gen_random_uuid(), u.coordinate, u.client_name, u.client_version, u.count::bigint,
+             u.first_seen::timestamptz AT TIME ZONE 'UTC', u.last_seen::timestamptz AT TIME ZONE 'UTC',
+             ${updatedAt}::timestamptz AT TIME ZONE 'UTC'
+      FROM unnest(
+        ${column((t) => t.coordinate)}::text[], ${column((t) => t.clientName)}::text[],
+        ${column((t) => t.clientVersion)}::text[], ${column((t) => String(t.count))}::text[],
+        ${column((t) => t.firstSeenAt.toISOString())}::text[], ${column((t) => t.lastSeenAt.toISOString())}::text[]
+      ) AS u(coordinate, client_name, client_version, count, first_seen, last_seen)
+      ON CONFLICT ("coordinate", "clientName", "clientVersion") DO UPDATE SET
+        "count" = "DeprecatedFieldUsage"."count" + EXCLUDED."count",
+        "firstSeenAt" = LEAST("DeprecatedFieldUsage"."firstSeenAt", EXCLUDED."firstSeenAt"),
+        "lastSeenAt" = GREATEST("DeprecatedFieldUsage"."lastSeenAt", EXCLUDED."lastSeenAt"),
+        "updatedAt" = EXCLUDED."updatedAt"`;
+  }
+}
