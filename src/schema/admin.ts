@@ -11,7 +11,7 @@ builder.queryFields((t) => ({
     totalCount: (_parent, args, ctx) => ctx.db.user.count({ where: listUsersWhere(ctx, args) }),
     args: {
       search: t.arg.string({ required: false, description: 'Matches email, first or last name (case-insensitive).' }),
-      status: t.arg({ type: AccountStatus, required: false }),
+      status: t.arg({ type: AccountStatus, required: false, description: 'Only accounts in this status.' }),
     },
     resolve: (query, _root, args, ctx) =>
       ctx.db.user.findMany({

@@ -15,12 +15,14 @@ export const SubscriptionTier = builder.enumType('SubscriptionTier', {
   values: { FREE: { description: 'The default tier.' }, PREMIUM: { description: 'A paid subscription is active.' } },
 });
 export const AccountStatus = builder.enumType('AccountStatus', {
+  description: 'Whether an account may sign in.',
   values: {
     ACTIVE: { description: 'May sign in.' },
     SUSPENDED: { description: 'Blocked by an operator; cannot sign in.' },
   },
 });
 export const Role = builder.enumType('Role', {
+  description: 'What an account may do.',
   values: { USER: { description: 'A student.' }, ADMIN: { description: 'An operator: may read every row.' } },
 });
 
@@ -32,8 +34,8 @@ export const UserType = builder.prismaNode('User', {
   nullable: true,
   fields: (t) => ({
     email: t.expose('email', { type: 'EmailAddress', description: 'Normalized (lower-case) email address.' }),
-    firstName: t.exposeString('firstName'),
-    lastName: t.exposeString('lastName'),
+    firstName: t.exposeString('firstName', { description: 'Given name, 1 to 100 characters.' }),
+    lastName: t.exposeString('lastName', { description: 'Family name, 1 to 100 characters.' }),
     name: t.string({
       description: 'The full name, "First Last".',
       ...deprecated({
@@ -45,14 +47,26 @@ export const UserType = builder.prismaNode('User', {
       }),
       resolve: (user) => fullName(user),
     }),
-    subscriptionTier: t.expose('subscriptionTier', { type: SubscriptionTier }),
-    subscriptionExpiresAt: t.expose('subscriptionExpiresAt', { type: 'DateTime', nullable: true }),
-    onboardingCompleted: t.exposeBoolean('onboardingCompleted'),
-    accountStatus: t.expose('accountStatus', { type: AccountStatus }),
-    role: t.expose('role', { type: Role }),
+    subscriptionTier: t.expose('subscriptionTier', {
+      type: SubscriptionTier,
+      description: 'Billing tier; FREE for new accounts.',
+    }),
+    subscriptionExpiresAt: t.expose('subscriptionExpiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a PREMIUM subscription ends; null on FREE.',
+    }),
+    onboardingCompleted: t.exposeBoolean('onboardingCompleted', {
+      description: "Whether the app's onboarding was finished (completeOnboarding).",
+    }),
+    accountStatus: t.expose('accountStatus', {
+      type: AccountStatus,
+      description: 'ACTIVE, or SUSPENDED by an operator.',
+    }),
+    role: t.expose('role', { type: Role, description: 'USER, or ADMIN for operators.' }),
     timezone: t.expose('timezone', { type: 'TimeZone', description: 'IANA time zone used for "today" and reminders.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the account was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the account last changed.' }),
   }),
 });
 
@@ -60,13 +74,17 @@ const AuthPayload = builder.objectRef<{ token: string; user: User }>('AuthPayloa
   description: 'A signed-in session: send the token as `Authorization: Bearer <token>`.',
   fields: (t) => ({
     token: t.exposeString('token', { description: 'A signed JWT; it expires (see JWT_EXPIRES_IN).' }),
-    user: t.expose('user', { type: UserType }),
+    user: t.expose('user', { type: UserType, description: 'The signed-in user.' }),
   }),
 });
 
 const SignUpInput = builder.inputType('SignUpInput', {
+  description: 'A new account.',
   fields: (t) => ({
-    email: t.field({ type: 'EmailAddress' }),
+    email: t.field({
+      type: 'EmailAddress',
+      description: 'Compared case-insensitively; must not belong to a live account.',
+    }),
     password: t.string({ description: '8 to 128 characters.' }),
     firstName: t.string({ description: '1 to 100 characters.' }),
     lastName: t.string({ description: '1 to 100 characters.' }),
@@ -74,19 +92,20 @@ const SignUpInput = builder.inputType('SignUpInput', {
 });
 
 const SignInInput = builder.inputType('SignInInput', {
+  description: 'Credentials.',
   fields: (t) => ({
     email: t.string({
       description: 'Not checked as an EmailAddress: any mismatch is the same "invalid email or password".',
     }),
-    password: t.string(),
+    password: t.string({ description: 'The account password.' }),
   }),
 });
 
 const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
   description: 'Fields left out keep their value.',
   fields: (t) => ({
-    firstName: t.string({ required: false }),
-    lastName: t.string({ required: false }),
+    firstName: t.string({ required: false, description: 'New given name, 1 to 100 characters.' }),
+    lastName: t.string({ required: false, description: 'New family name, 1 to 100 characters.' }),
     name: t.string({
       required: false,
       description: '"First Last", split at its first space into firstName and lastName; not with them.',
@@ -98,16 +117,20 @@ const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
         migration: 'Send firstName and lastName instead of name.',
       }),
     }),
-    timezone: t.field({ type: 'TimeZone', required: false }),
+    timezone: t.field({ type: 'TimeZone', required: false, description: 'IANA time zone, e.g. Europe/Berlin.' }),
   }),
 });
 
 const DeleteAccountInput = builder.inputType('DeleteAccountInput', {
+  description: 'Confirmation for deleteAccount.',
   fields: (t) => ({ password: t.string({ description: 'The current password, as confirmation.' }) }),
 });
 
 const DeleteAccountPayload = builder.objectRef<{ deletedAt: Date }>('DeleteAccountPayload').implement({
-  fields: (t) => ({ deletedAt: t.expose('deletedAt', { type: 'DateTime' }) }),
+  description: 'The result of deleteAccount.',
+  fields: (t) => ({
+    deletedAt: t.expose('deletedAt', { type: 'DateTime', description: 'When the account was deleted.' }),
+  }),
 });
 
 builder.queryFields((t) => ({
@@ -123,20 +146,20 @@ builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
     description: 'Creates an account and signs it in. A live account with the same email gives CONFLICT.',
-    args: { input: t.arg({ type: SignUpInput }) },
+    args: { input: t.arg({ type: SignUpInput, description: 'The new account.' }) },
     resolve: (_root, { input }, ctx) => signUp(ctx, input),
   }),
   signIn: t.field({
     type: AuthPayload,
     description: 'Signs in. Unknown email and wrong password give the same UNAUTHENTICATED error.',
-    args: { input: t.arg({ type: SignInInput }) },
+    args: { input: t.arg({ type: SignInInput, description: 'Email and password.' }) },
     resolve: (_root, { input }, ctx) => signIn(ctx, input),
   }),
   updateProfile: t.prismaField({
     type: 'User',
     description: "Changes the signed-in user's profile.",
     authScopes: { signedIn: true },
-    args: { input: t.arg({ type: UpdateProfileInput }) },
+    args: { input: t.arg({ type: UpdateProfileInput, description: 'The fields to change.' }) },
     resolve: (_query, _root, { input }, ctx) =>
       updateProfile(ctx, { ...splitFullName(input), timezone: input.timezone }),
   }),
@@ -150,7 +173,7 @@ builder.mutationFields((t) => ({
     type: DeleteAccountPayload,
     description: 'Deletes the signed-in account and everything it owns (soft delete; an operator can restore it).',
     authScopes: { signedIn: true },
-    args: { input: t.arg({ type: DeleteAccountInput }) },
+    args: { input: t.arg({ type: DeleteAccountInput, description: 'The password, as confirmation.' }) },
     resolve: (_root, { input }, ctx) => deleteAccount(ctx, input),
   }),
 }));
