@@ -1,5 +1,11 @@
 import type { DbOrTx } from '../db/client.js';
-import { EVENT_VERSIONS, type EventPayload, type EventType } from './types.js';
+import {
+  EVENT_VERSIONS,
+  type EventPayload,
+  type EventType,
+  type TASK_EVENT_TYPES,
+  type TaskChangedV1,
+} from './types.js';
 
 export interface NewEvent<T extends EventType> {
   type: T;
@@ -27,4 +33,11 @@ export async function recordEvent<T extends EventType>(tx: DbOrTx, event: NewEve
     select: { id: true },
   });
   return row.id;
+}
+
+type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+
+/** Records a task event: the owner routes it, the task is the aggregate. */
+export function recordTaskEvent(tx: DbOrTx, type: TaskEventType, payload: TaskChangedV1): Promise<string> {
+  return recordEvent(tx, { type, payload, userId: payload.userId, aggregateId: payload.taskId });
 }

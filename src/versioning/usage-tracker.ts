@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../observability/logger.js';
+import type { DeprecatedUsageRow } from './list-deprecated-usage.js';
 
 /** Who sent a request, from the `graphql-client-name` / `graphql-client-version` headers. */
 export interface ClientIdentity {
@@ -12,14 +13,8 @@ export const UNKNOWN_CLIENT = 'unknown';
 /** Header values are cut to this length, so a client cannot grow the table with huge names. */
 const MAX_LABEL = 64;
 
-interface Tally {
-  coordinate: string;
-  clientName: string;
-  clientVersion: string;
-  count: number;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-}
+/** One (coordinate, client) count, as pending here and as stored. */
+type Tally = DeprecatedUsageRow;
 
 const label = (value: string | null) => value?.trim().slice(0, MAX_LABEL) || UNKNOWN_CLIENT;
 

@@ -1,5 +1,5 @@
 import type { DomainContext } from '../../context.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import type { Assignment } from '../../generated/prisma/client.js';
 import { findOwnedAssignment } from '../ownership.js';
 import { inTransaction } from '../shared.js';
@@ -16,11 +16,11 @@ export async function completeAssignment(ctx: DomainContext, id: string, query: 
       data: { completedAt: ctx.now() },
     });
     if (count > 0) {
-      await recordEvent(tx, {
-        type: 'assignment.completed',
-        payload: { userId: assignment.userId, courseId: assignment.courseId, taskId: id, kind: 'ASSIGNMENT' },
+      await recordTaskEvent(tx, 'assignment.completed', {
         userId: assignment.userId,
-        aggregateId: id,
+        courseId: assignment.courseId,
+        taskId: id,
+        kind: 'ASSIGNMENT',
       });
     }
     return tx.assignment.findUniqueOrThrow({ ...query, where: { id } });

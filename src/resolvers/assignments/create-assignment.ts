@@ -1,6 +1,6 @@
 import type { DomainContext } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import type { Assignment } from '../../generated/prisma/client.js';
 import { lockLiveCourse } from '../ownership.js';
 import { inTransaction, requireViewer } from '../shared.js';
@@ -30,11 +30,11 @@ export async function createAssignment(
       ...query,
       data: { ...rest, title, dueAt, userId: viewer.id, courseId: input.courseId },
     });
-    await recordEvent(tx, {
-      type: 'assignment.created',
-      payload: { userId: viewer.id, courseId: input.courseId, taskId: assignment.id, kind: 'ASSIGNMENT' },
+    await recordTaskEvent(tx, 'assignment.created', {
       userId: viewer.id,
-      aggregateId: assignment.id,
+      courseId: input.courseId,
+      taskId: assignment.id,
+      kind: 'ASSIGNMENT',
     });
     return assignment;
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainContext } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import { findOwnedAssignment } from '../ownership.js';
 import type { Deletion } from '../courses/delete-course.js';
 import { inTransaction } from '../shared.js';
@@ -19,17 +19,12 @@ export async function deleteAssignment(ctx: DomainContext, id: string): Promise<
     const { count } = await tx.assignment.delete({ where: { id }, deletionId, now });
     if (count === 0) throw new NotFoundError('Assignment');
     await tx.studySession.deleteMany({ where: { assignmentId: id }, deletionId, now });
-    await recordEvent(tx, {
-      type: 'assignment.deleted',
-      payload: {
-        userId: assignment.userId,
-        courseId: assignment.courseId,
-        taskId: id,
-        kind: 'ASSIGNMENT',
-        deletionId,
-      },
+    await recordTaskEvent(tx, 'assignment.deleted', {
       userId: assignment.userId,
-      aggregateId: id,
+      courseId: assignment.courseId,
+      taskId: id,
+      kind: 'ASSIGNMENT',
+      deletionId,
     });
   });
   return { deletedId: id, deletionId };

@@ -1,5 +1,5 @@
 import type { DomainContext } from '../../context.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import type { Assignment } from '../../generated/prisma/client.js';
 import { findOwnedAssignment } from '../ownership.js';
 import { inTransaction } from '../shared.js';
@@ -16,11 +16,11 @@ export async function reopenAssignment(ctx: DomainContext, id: string, query: ob
       data: { completedAt: null },
     });
     if (count > 0) {
-      await recordEvent(tx, {
-        type: 'assignment.reopened',
-        payload: { userId: assignment.userId, courseId: assignment.courseId, taskId: id, kind: 'ASSIGNMENT' },
+      await recordTaskEvent(tx, 'assignment.reopened', {
         userId: assignment.userId,
-        aggregateId: id,
+        courseId: assignment.courseId,
+        taskId: id,
+        kind: 'ASSIGNMENT',
       });
     }
     return tx.assignment.findUniqueOrThrow({ ...query, where: { id } });

@@ -1,7 +1,7 @@
 import type { DomainContext } from '../../context.js';
 import { withDeleted } from '../../db/soft-delete.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import type { Assignment } from '../../generated/prisma/client.js';
 import { lockLiveCourse, ownedWhere } from '../ownership.js';
 import { inTransaction } from '../shared.js';
@@ -26,17 +26,12 @@ export async function restoreAssignment(ctx: DomainContext, id: string, query: o
       const restored = await tx.assignment.restore({ where: { id }, deletionId });
       if (restored.count > 0) {
         if (deletionId) await tx.studySession.restore({ where: { assignmentId: id }, deletionId });
-        await recordEvent(tx, {
-          type: 'assignment.restored',
-          payload: {
-            userId: assignment.userId,
-            courseId: assignment.courseId,
-            taskId: id,
-            kind: 'ASSIGNMENT',
-            ...(deletionId ? { deletionId } : {}),
-          },
+        await recordTaskEvent(tx, 'assignment.restored', {
           userId: assignment.userId,
-          aggregateId: id,
+          courseId: assignment.courseId,
+          taskId: id,
+          kind: 'ASSIGNMENT',
+          ...(deletionId ? { deletionId } : {}),
         });
       }
     }

@@ -1,6 +1,6 @@
 import type { DomainContext } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import type { Assignment } from '../../generated/prisma/client.js';
 import { findOwnedAssignment } from '../ownership.js';
 import { inTransaction } from '../shared.js';
@@ -19,11 +19,11 @@ export async function updateAssignment(
     const assignment = await findOwnedAssignment(ctx, tx, id, 'own');
     const { count } = await tx.assignment.updateMany({ where: { id, deletedAt: null }, data });
     if (count === 0) throw new NotFoundError('Assignment'); // deleted since it was read
-    await recordEvent(tx, {
-      type: 'assignment.updated',
-      payload: { userId: assignment.userId, courseId: assignment.courseId, taskId: id, kind: 'ASSIGNMENT' },
+    await recordTaskEvent(tx, 'assignment.updated', {
       userId: assignment.userId,
-      aggregateId: id,
+      courseId: assignment.courseId,
+      taskId: id,
+      kind: 'ASSIGNMENT',
     });
     return tx.assignment.findUniqueOrThrow({ ...query, where: { id } });
   });

@@ -1,5 +1,5 @@
 import type { DomainContext } from '../../context.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import type { Lecture } from '../../generated/prisma/client.js';
 import { loadOwnedCourse } from '../ownership.js';
 import { inTransaction, optionalText, requireViewer, requiredText } from '../shared.js';
@@ -34,11 +34,11 @@ export async function createLecture(
       ...query,
       data: { userId: viewer.id, courseId: course.id, title, startsAt, endsAt, location },
     });
-    await recordEvent(tx, {
-      type: 'lecture.created',
-      payload: { userId: viewer.id, courseId: course.id, taskId: lecture.id, kind: 'LECTURE' },
+    await recordTaskEvent(tx, 'lecture.created', {
       userId: viewer.id,
-      aggregateId: lecture.id,
+      courseId: course.id,
+      taskId: lecture.id,
+      kind: 'LECTURE',
     });
     return lecture;
   });

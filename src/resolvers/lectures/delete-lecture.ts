@@ -1,5 +1,5 @@
 import type { DomainContext } from '../../context.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import { loadOwnedLecture } from '../ownership.js';
 import { inTransaction, requireViewer } from '../shared.js';
 
@@ -22,11 +22,12 @@ export async function deleteLecture(ctx: DomainContext, input: DeleteLectureInpu
   return inTransaction(ctx, async (tx) => {
     const lecture = await loadOwnedLecture(tx, viewer.id, input.id);
     const { deletionId } = await tx.lecture.delete({ where: { id: lecture.id }, now: ctx.now() });
-    await recordEvent(tx, {
-      type: 'lecture.deleted',
-      payload: { userId: viewer.id, courseId: lecture.courseId, taskId: lecture.id, kind: 'LECTURE', deletionId },
+    await recordTaskEvent(tx, 'lecture.deleted', {
       userId: viewer.id,
-      aggregateId: lecture.id,
+      courseId: lecture.courseId,
+      taskId: lecture.id,
+      kind: 'LECTURE',
+      deletionId,
     });
     return { deletedId: lecture.id, deletionId };
   });

@@ -1,6 +1,6 @@
 import type { DomainContext } from '../../context.js';
 import { ConflictError } from '../../errors.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import type { Lecture } from '../../generated/prisma/client.js';
 import { loadOwnedLecture, lockLiveCourse } from '../ownership.js';
 import { inTransaction, requireViewer } from '../shared.js';
@@ -28,17 +28,12 @@ export async function restoreLecture(
         throw new ConflictError('The course of this lecture is deleted: restore the course first.', { field: 'id' });
       }
       await tx.lecture.restore({ where: { id: lecture.id } });
-      await recordEvent(tx, {
-        type: 'lecture.restored',
-        payload: {
-          userId: viewer.id,
-          courseId: lecture.courseId,
-          taskId: lecture.id,
-          kind: 'LECTURE',
-          ...(lecture.deletionId ? { deletionId: lecture.deletionId } : {}),
-        },
+      await recordTaskEvent(tx, 'lecture.restored', {
         userId: viewer.id,
-        aggregateId: lecture.id,
+        courseId: lecture.courseId,
+        taskId: lecture.id,
+        kind: 'LECTURE',
+        ...(lecture.deletionId ? { deletionId: lecture.deletionId } : {}),
       });
     }
     return tx.lecture.findUniqueOrThrow({ ...query, where: { id: lecture.id } });

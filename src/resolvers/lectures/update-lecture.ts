@@ -1,6 +1,6 @@
 import type { DomainContext } from '../../context.js';
 import { ValidationError } from '../../errors.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import type { Lecture, Prisma } from '../../generated/prisma/client.js';
 import { loadOwnedCourse, loadOwnedLecture } from '../ownership.js';
 import { inTransaction, optionalText, requireViewer, requiredText } from '../shared.js';
@@ -44,11 +44,11 @@ export async function updateLecture(
       data.courseId = (await loadOwnedCourse(tx, viewer.id, newCourseId)).id;
     }
     const lecture = await tx.lecture.update({ ...query, where: { id: stored.id }, data });
-    await recordEvent(tx, {
-      type: 'lecture.updated',
-      payload: { userId: viewer.id, courseId: lecture.courseId, taskId: lecture.id, kind: 'LECTURE' },
+    await recordTaskEvent(tx, 'lecture.updated', {
       userId: viewer.id,
-      aggregateId: lecture.id,
+      courseId: lecture.courseId,
+      taskId: lecture.id,
+      kind: 'LECTURE',
     });
     return lecture;
   });

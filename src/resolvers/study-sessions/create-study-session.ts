@@ -1,5 +1,5 @@
 import type { DomainContext } from '../../context.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import type { StudySession } from '../../generated/prisma/client.js';
 import { NOTES_MAX, TITLE_MAX, checkSpan } from '../lectures/schedule.js';
 import { loadOwnedCourse } from '../ownership.js';
@@ -38,11 +38,11 @@ export async function createStudySession(
       ...query,
       data: { userId: viewer.id, courseId: course.id, assignmentId, title, startsAt, endsAt, notes },
     });
-    await recordEvent(tx, {
-      type: 'studySession.created',
-      payload: { userId: viewer.id, courseId: course.id, taskId: session.id, kind: 'STUDY_SESSION' },
+    await recordTaskEvent(tx, 'studySession.created', {
       userId: viewer.id,
-      aggregateId: session.id,
+      courseId: course.id,
+      taskId: session.id,
+      kind: 'STUDY_SESSION',
     });
     return session;
   });

@@ -1,5 +1,5 @@
 import type { DomainContext } from '../../context.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import { loadOwnedStudySession } from '../ownership.js';
 import { inTransaction, requireViewer } from '../shared.js';
 
@@ -25,11 +25,12 @@ export async function deleteStudySession(
   return inTransaction(ctx, async (tx) => {
     const session = await loadOwnedStudySession(tx, viewer.id, input.id);
     const { deletionId } = await tx.studySession.delete({ where: { id: session.id }, now: ctx.now() });
-    await recordEvent(tx, {
-      type: 'studySession.deleted',
-      payload: { userId: viewer.id, courseId: session.courseId, taskId: session.id, kind: 'STUDY_SESSION', deletionId },
+    await recordTaskEvent(tx, 'studySession.deleted', {
       userId: viewer.id,
-      aggregateId: session.id,
+      courseId: session.courseId,
+      taskId: session.id,
+      kind: 'STUDY_SESSION',
+      deletionId,
     });
     return { deletedId: session.id, deletionId };
   });

@@ -1,6 +1,6 @@
 import type { DomainContext } from '../../context.js';
 import { ValidationError } from '../../errors.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import type { StudySession } from '../../generated/prisma/client.js';
 import { loadOwnedStudySession } from '../ownership.js';
 import { inTransaction, requireViewer } from '../shared.js';
@@ -30,11 +30,11 @@ export async function logStudySession(
   return inTransaction(ctx, async (tx) => {
     const stored = await loadOwnedStudySession(tx, viewer.id, input.id);
     const session = await tx.studySession.update({ ...query, where: { id: stored.id }, data: { actualMinutes } });
-    await recordEvent(tx, {
-      type: 'studySession.updated',
-      payload: { userId: viewer.id, courseId: session.courseId, taskId: session.id, kind: 'STUDY_SESSION' },
+    await recordTaskEvent(tx, 'studySession.updated', {
       userId: viewer.id,
-      aggregateId: session.id,
+      courseId: session.courseId,
+      taskId: session.id,
+      kind: 'STUDY_SESSION',
     });
     return session;
   });

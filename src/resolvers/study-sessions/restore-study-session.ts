@@ -1,6 +1,6 @@
 import type { DomainContext } from '../../context.js';
 import { ConflictError } from '../../errors.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import type { StudySession } from '../../generated/prisma/client.js';
 import { loadOwnedStudySession, lockLiveCourse } from '../ownership.js';
 import { inTransaction, requireViewer } from '../shared.js';
@@ -33,17 +33,12 @@ export async function restoreStudySession(
       if (session.assignmentId && !(await tx.assignment.count({ where: { id: session.assignmentId } }))) {
         await tx.studySession.update({ where: { id: session.id }, data: { assignmentId: null } });
       }
-      await recordEvent(tx, {
-        type: 'studySession.restored',
-        payload: {
-          userId: viewer.id,
-          courseId: session.courseId,
-          taskId: session.id,
-          kind: 'STUDY_SESSION',
-          ...(session.deletionId ? { deletionId: session.deletionId } : {}),
-        },
+      await recordTaskEvent(tx, 'studySession.restored', {
         userId: viewer.id,
-        aggregateId: session.id,
+        courseId: session.courseId,
+        taskId: session.id,
+        kind: 'STUDY_SESSION',
+        ...(session.deletionId ? { deletionId: session.deletionId } : {}),
       });
     }
     return tx.studySession.findUniqueOrThrow({ ...query, where: { id: session.id } });

@@ -1,6 +1,6 @@
 import type { DomainContext } from '../../context.js';
 import { ValidationError } from '../../errors.js';
-import { recordEvent } from '../../events/outbox.js';
+import { recordTaskEvent } from '../../events/outbox.js';
 import type { Prisma, StudySession } from '../../generated/prisma/client.js';
 import { NOTES_MAX, TITLE_MAX, notNull, updatedSpan } from '../lectures/schedule.js';
 import { loadOwnedCourse, loadOwnedStudySession } from '../ownership.js';
@@ -52,11 +52,11 @@ export async function updateStudySession(
       data.assignmentId = linked ? await linkAssignment(tx, viewer.id, linked, course.id) : null;
     }
     const session = await tx.studySession.update({ ...query, where: { id: stored.id }, data });
-    await recordEvent(tx, {
-      type: 'studySession.updated',
-      payload: { userId: viewer.id, courseId: session.courseId, taskId: session.id, kind: 'STUDY_SESSION' },
+    await recordTaskEvent(tx, 'studySession.updated', {
       userId: viewer.id,
-      aggregateId: session.id,
+      courseId: session.courseId,
+      taskId: session.id,
+      kind: 'STUDY_SESSION',
     });
     return session;
   });
