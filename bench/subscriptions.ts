@@ -1,0 +1,230 @@
+/**
+ * Scenario 5, subscription fan-out: N subscribers of one student's `taskUpdates` (graphql-ws on
+ * /graphql with the token in connection params, or SSE with the Authorization header), then M
+ * createAssignment mutations one after another; for each delivery, the time from sending the
+ * mutation to the subscriber receiving its update. Subscribers and the mutating client run in a
+ * process of their own (this file, forked with `child`), apart from the server and the runner.
+ */
+import { fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { CREATED_PREFIX } from './seed.js';
+
+export interface SubscriptionSpec {
+  url: string;
+  token: string;
+  /** Global id of a live course of that student (the mutations create assignments in it). */
+  courseId: string;
+  subscribers: number;
+  events: number;
+  transport: 'ws' | 'sse';
+}
+
+export interface SubscriptionResult {
+  transport: 'ws' | 'sse';
+  subscribers: number;
+  events: number;
+  expected: number;
+  delivered: number;
+  /** Milliseconds from sending the mutation to each delivery. */
+  latency: { p50: number; p99: number; max: number; mean: number };
+  /** Milliseconds from sending the mutation to its HTTP response. */
+  mutationLatency: { p50: number; p99: number };
+  /** Milliseconds from sending the mutation to the last of its N deliveries (fan-out complete). */
+  lastDelivery: { p50: number; p99: number };
+}
+
+const SUBSCRIPTION = `subscription { taskUpdates { eventId change kind taskId task { title scheduledAt } } }`;
+const CREATE = `mutation Create($input: CreateAssignmentInput!) { createAssignment(input: $input) { id } }`;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+type OnMessage = (taskId: string) => void;
+
+async function openWs(spec: SubscriptionSpec, onMessage: OnMessage): Promise<() => Promise<void>> {
+  let connected!: () => void;
+  const ready = new Promise<void>((resolve) => (connected = resolve));
+  const client = createClient({
+    url: spec.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${spec.token}` },
+    lazy: false,
+    retryAttempts: 0,
+    on: { connected: () => connected() },
+  });
+  await ready;
+  const dispose = client.subscribe<{ taskUpdates: { taskId: string } }>(
+    { query: SUBSCRIPTION },
+    {
+      next: (m) => m.data && onMessage(m.data.taskUpdates.taskId),
+      error: (e) => console.error('subscription error', e),
+      complete: () => {},
+    },
+  );
+  return async () => {
+    dispose();
+    await client.dispose();
+  };
+}
+
+async function openSse(spec: SubscriptionSpec, onMessage: OnMessage): Promise<() => Promise<void>> {
+  const controller = new AbortController();
+  const res = await fetch(spec.url, {
+    method: 'POST',
+    headers: {
+      accept: 'text/event-stream',
+      'content-type': 'application/json',
+      authorization: `Bearer ${spec.token}`,
+    },
+    body: JSON.stringify({ query: SUBSCRIPTION }),
+    signal: controller.signal,
+  });
+  if (!res.ok || !res.body) throw new Error(`SSE subscribe failed: ${res.status}`);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  void (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = event
+            .split('\n')
+            .filter((l) => l.startsWith('data:'))
+            .map((l) => l.slice(5).trim())
+            .join('');
+          if (!data) continue;
+          const taskId = /"taskId":"([^"]+)"/.exec(data)?.[1];
+          if (taskId) onMessage(taskId);
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return async () => controller.abort();
+}
+
+async function child(spec: SubscriptionSpec): Promise<SubscriptionResult> {
+  const received = new Map<string, number[]>(); // taskId → delivery times
+  let waiting: { taskId: string | null; resolve: () => void } | null = null;
+  const onMessage = (taskId: string) => {
+    const t = performance.now();
+    const list = received.get(taskId) ?? [];
+    list.push(t);
+    received.set(taskId, list);
+    if (waiting && waiting.taskId === taskId && list.length >= spec.subscribers) waiting.resolve();
+  };
+  const open = spec.transport === 'ws' ? openWs : openSse;
+  const closers: (() => Promise<void>)[] = [];
+  for (let i = 0; i < spec.subscribers; i += 10) {
+    const batch = Math.min(10, spec.subscribers - i);
+    closers.push(...(await Promise.all(Array.from({ length: batch }, () => open(spec, onMessage)))));
+  }
+
+  let n = 0;
+  const mutate = async () => {
+    const res = await fetch(spec.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${spec.token}` },
+      body: JSON.stringify({
+        query: CREATE,
+        variables: {
+          input: {
+            courseId: spec.courseId,
+            title: `${CREATED_PREFIX}sub ${++n}`,
+            dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+          },
+        },
+      }),
+    });
+    const body = (await res.json()) as { data?: { createAssignment: { id: string } }; errors?: unknown };
+    if (!body.data) throw new Error(`createAssignment failed: ${JSON.stringify(body.errors)}`);
+    return body.data.createAssignment.id;
+  };
+  /** One mutation, then wait (at most 5 s) until every subscriber has its update. */
+  const round = async () => {
+    const sent = performance.now();
+    let resolveAll!: () => void;
+    const all = new Promise<void>((resolve) => (resolveAll = resolve));
+    waiting = { taskId: null, resolve: resolveAll };
+    const taskId = await mutate();
+    const answered = performance.now();
+    waiting.taskId = taskId;
+    if ((received.get(taskId)?.length ?? 0) >= spec.subscribers) resolveAll();
+    await Promise.race([all, new Promise((r) => setTimeout(r, 5000))]);
+    waiting = null;
+    return { taskId, sent, answered };
+  };
+
+  // Warm-up rounds also prove every subscription is registered before timing starts.
+  for (let i = 0; i < 3; i++) await round();
+  const rounds: { taskId: string; sent: number; answered: number }[] = [];
+  for (let i = 0; i < spec.events; i++) {
+    rounds.push(await round());
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await Promise.all(closers.map((c) => c()));
+
+  const deliveries: number[] = [];
+  const last: number[] = [];
+  for (const r of rounds) {
+    const times = received.get(r.taskId) ?? [];
+    deliveries.push(...times.map((t) => t - r.sent));
+    if (times.length) last.push(Math.max(...times) - r.sent);
+  }
+  deliveries.sort((a, b) => a - b);
+  last.sort((a, b) => a - b);
+  const responses = rounds.map((r) => r.answered - r.sent).sort((a, b) => a - b);
+  return {
+    transport: spec.transport,
+    subscribers: spec.subscribers,
+    events: spec.events,
+    expected: spec.subscribers * spec.events,
+    delivered: deliveries.length,
+    latency: {
+      p50: percentile(deliveries, 50),
+      p99: percentile(deliveries, 99),
+      max: deliveries[deliveries.length - 1] ?? NaN,
+      mean: deliveries.reduce((a, b) => a + b, 0) / (deliveries.length || 1),
+    },
+    mutationLatency: { p50: percentile(responses, 50), p99: percentile(responses, 99) },
+    lastDelivery: { p50: percentile(last, 50), p99: percentile(last, 99) },
+  };
+}
+
+/** Runs the fan-out measurement in its own process. */
+export function runSubscriptions(spec: SubscriptionSpec): Promise<SubscriptionResult> {
+  return new Promise((resolve, reject) => {
+    const proc = fork(import.meta.filename, ['child'], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result: SubscriptionResult | null = null;
+    proc.on('message', (m) => (result = m as SubscriptionResult));
+    proc.on('error', reject);
+    proc.on('exit', (code) => (result ? resolve(result) : reject(new Error(`subscription bench exited with ${code}`))));
+    proc.send(spec);
+  });
+}
+
+if (process.argv[2] === 'child') {
+  process.once('message', (spec: SubscriptionSpec) => {
+    child(spec).then(
+      (r) => process.send!(r, () => process.exit(0)),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  });
+}
