@@ -7,6 +7,7 @@ import { EventBus } from './events/bus.js';
 import { handlers, type HandlerDeps } from './events/handlers/index.js';
 import { createTaskPubSub } from './events/pubsub.js';
 import { pruneOutboxJob } from './jobs/prune-outbox.js';
+import { purgeDeletedJob } from './jobs/purge-deleted.js';
 import { startJobs } from './jobs/runner.js';
 import { createSmtpMailer, MemoryMailer, type Mailer } from './mail/mailer.js';
 import type { Logger } from './observability/logger.js';
@@ -69,7 +70,10 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
   const jobs = startJobs({
     db,
     logger: logger.child({ component: 'jobs' }),
-    jobs: [pruneOutboxJob({ retentionDays: config.events.retentionDays, everyMs: config.events.pruneIntervalMs })],
+    jobs: [
+      pruneOutboxJob({ retentionDays: config.events.retentionDays, everyMs: config.events.pruneIntervalMs }),
+      purgeDeletedJob({ retentionDays: config.purge.retentionDays, everyMs: config.purge.intervalMs }),
+    ],
   });
 
   let stopping: Promise<void> | null = null;

@@ -74,6 +74,8 @@ const schema = z
     EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
     OUTBOX_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+    DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    PURGE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
     GRAPHIQL: z
       .enum(['true', 'false'])
       .optional()
@@ -109,6 +111,8 @@ export interface Config {
   redisUrl: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number; pruneIntervalMs: number };
+  /** Soft-deleted rows are purged (hard-deleted) after `retentionDays`. */
+  purge: { retentionDays: number; intervalMs: number };
   graphiql: boolean;
   shutdownTimeoutMs: number;
   /** Schema evolution: what happens past a sunset, minimum client versions, usage batching. */
@@ -156,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retentionDays: e.EVENT_RETENTION_DAYS,
       pruneIntervalMs: e.OUTBOX_PRUNE_INTERVAL_MS,
     },
+    purge: { retentionDays: e.DELETED_RETENTION_DAYS, intervalMs: e.PURGE_INTERVAL_MS },
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     versioning: {

@@ -181,3 +181,33 @@ describe('outbox retention', () => {
     expect(await app.db.eventDelivery.count({ where: { eventId: { in: old } } })).toBe(0);
   });
 });
+
+describe('purge of soft-deleted rows', () => {
+  it('hard-deletes rows deleted before the retention period, children first, and keeps the rest', async () => {
+    const { purgeDeletedJob } = await import('../src/jobs/purge-deleted.js');
+    const user = await createUser(app.db);
+    const old = await createCourse(app.db, user.id);
+    const recent = await createCourse(app.db, user.id);
+    const live = await createCourse(app.db, user.id);
+    const oldTask = await app.db.assignment.create({
+      data: { userId: user.id, courseId: old.id, title: 'old', dueAt: new Date('2026-01-01T00:00:00Z') },
+    });
+    const liveTask = await app.db.assignment.create({
+      data: { userId: user.id, courseId: live.id, title: 'live', dueAt: new Date('2026-01-01T00:00:00Z') },
+    });
+    const longAgo = new Date(Date.now() - 40 * 86_400_000);
+    await app.db.assignment.deleteMany({ where: { courseId: old.id }, now: longAgo });
+    await app.db.course.delete({ where: { id: old.id }, now: longAgo });
+    await app.db.course.delete({ where: { id: recent.id } });
+
+    const result = await runJob(app.db, logger, purgeDeletedJob({ retentionDays: 30, everyMs: 1000 }), new Date());
+    expect(result).toMatchObject({ purged: { Assignment: expect.any(Number), Course: expect.any(Number) } });
+    const all = { deletedAt: undefined };
+    expect(await app.db.course.findMany({ where: { ...all, userId: user.id }, select: { id: true } })).toEqual(
+      expect.arrayContaining([{ id: recent.id }, { id: live.id }]),
+    );
+    expect(await app.db.course.count({ where: { ...all, id: old.id } })).toBe(0);
+    expect(await app.db.assignment.count({ where: { ...all, id: oldTask.id } })).toBe(0);
+    expect(await app.db.assignment.count({ where: { id: liveTask.id } })).toBe(1);
+  });
+});

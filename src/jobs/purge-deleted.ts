@@ -1,0 +1,57 @@
+import { Prisma } from '../generated/prisma/client.js';
+import type { Job } from './runner.js';
+
+const BATCH = 1000;
+
+/**
+ * Children first, so no foreign key (all ON DELETE RESTRICT) ever blocks: each table with the
+ * tables whose rows point at it. A row is purged only when nothing still points at it.
+ */
+const TABLES: { table: string; referencedBy: { table: string; column: string }[] }[] = [
+  { table: 'StudySession', referencedBy: [] },
+  { table: 'Notification', referencedBy: [] },
+  { table: 'NotificationPreference', referencedBy: [] },
+  { table: 'Assignment', referencedBy: [{ table: 'StudySession', column: 'assignmentId' }] },
+  { table: 'Lecture', referencedBy: [] },
+  {
+    table: 'Course',
+    referencedBy: [
+      { table: 'Assignment', column: 'courseId' },
+      { table: 'Lecture', column: 'courseId' },
+      { table: 'StudySession', column: 'courseId' },
+    ],
+  },
+  {
+    table: 'User',
+    referencedBy: ['Course', 'Assignment', 'Lecture', 'StudySession', 'Notification', 'NotificationPreference'].map(
+      (table) => ({ table, column: 'userId' }),
+    ),
+  },
+];
+
+/**
+ * The only hard delete of domain rows: rows soft-deleted more than `retentionDays` ago (so a
+ * restore is possible until then), at most BATCH per table per run.
+ */
+export function purgeDeletedJob(options: { retentionDays: number; everyMs: number }): Job {
+  return {
+    name: 'purge-deleted',
+    everyMs: options.everyMs,
+    async run(tx, now) {
+      const cutoff = new Date(now.getTime() - options.retentionDays * 86_400_000);
+      const purged: Record<string, number> = {};
+      for (const { table, referencedBy } of TABLES) {
+        const unreferenced = referencedBy.map(
+          (r) =>
+            Prisma.sql`AND NOT EXISTS (SELECT 1 FROM ${Prisma.raw(`"${r.table}"`)} c WHERE c.${Prisma.raw(`"${r.column}"`)} = t."id")`,
+        );
+        purged[table] = await tx.$executeRaw`
+          DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "id" IN (
+            SELECT t."id" FROM ${Prisma.raw(`"${table}"`)} t
+            WHERE t."deletedAt" < ${cutoff} ${unreferenced.length ? Prisma.join(unreferenced, ' ') : Prisma.empty}
+            LIMIT ${BATCH})`;
+      }
+      return { purged };
+    },
+  };
+}
