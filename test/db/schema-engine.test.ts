@@ -176,18 +176,20 @@ describe('schema-engine bridge (prisma CLI on @prisma/schema-engine-wasm)', () =
   it('migrate diff --exit-code: 0 in sync, 2 after a schema change; the shadow database is dropped', async () => {
     const shadowsBefore = await databasesLike('prisma_migrate_shadow_db_%');
     const migrations = path.join(work, 'migrations');
+    const diffAgainst = (schemaFile: string) =>
+      prisma(
+        withConfig(
+          'migrate',
+          'diff',
+          '--from-migrations',
+          migrations,
+          '--to-schema',
+          path.join(work, schemaFile),
+          '--exit-code',
+        ),
+      );
 
-    const same = await prisma(
-      withConfig(
-        'migrate',
-        'diff',
-        '--from-migrations',
-        migrations,
-        '--to-schema',
-        path.join(work, 'schema.prisma'),
-        '--exit-code',
-      ),
-    );
+    const same = await diffAgainst('schema.prisma');
     expect({ code: same.code, out: out(same) }).toEqual({
       code: 0,
       out: expect.stringContaining('No difference detected'),
@@ -197,17 +199,7 @@ describe('schema-engine bridge (prisma CLI on @prisma/schema-engine-wasm)', () =
     const changed = schema.replace(/(\nmodel User \{\n)/, '$1  bridgeProbe String?\n');
     expect(changed).not.toBe(schema);
     await fs.writeFile(path.join(work, 'changed.prisma'), changed);
-    const diff = await prisma(
-      withConfig(
-        'migrate',
-        'diff',
-        '--from-migrations',
-        migrations,
-        '--to-schema',
-        path.join(work, 'changed.prisma'),
-        '--exit-code',
-      ),
-    );
+    const diff = await diffAgainst('changed.prisma');
     expect({ code: diff.code, out: out(diff) }).toEqual({
       code: 2,
       out: expect.stringContaining('Added column `bridgeProbe`'),
