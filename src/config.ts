@@ -40,6 +40,9 @@ export const defaultVersioningConfig: Config['versioning'] = {
   usageFlushIntervalMs: 30_000,
 };
 
+/** How long a signed-in account's lookup is reused (VIEWER_CACHE_TTL_MS). */
+export const DEFAULT_VIEWER_CACHE_TTL_MS = 30_000;
+
 /**
  * The process environment, parsed and validated once. Nothing else reads process.env:
  * modules take what they need from the Config they are given.
@@ -54,6 +57,7 @@ const schema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    VIEWER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_VIEWER_CACHE_TTL_MS),
     EMBEDDED_DB_DIR: z.string().min(1).default('.data/pglite'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_EXPIRES_IN: z
@@ -105,6 +109,8 @@ export interface Config {
   /** null: start the embedded PostgreSQL under `embeddedDbDir`. */
   databaseUrl: string | null;
   databasePoolSize: number;
+  /** How long the account behind a token is reused before it is looked up again (0: never). */
+  viewerCacheTtlMs: number;
   embeddedDbDir: string;
   jwt: { secret: string; expiresIn: string; generated: boolean };
   mail: { smtpUrl: string | null; from: string };
@@ -145,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL ?? null,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    viewerCacheTtlMs: e.VIEWER_CACHE_TTL_MS,
     embeddedDbDir: e.EMBEDDED_DB_DIR,
     jwt: {
       secret: e.JWT_SECRET ?? randomBytes(32).toString('base64url'),

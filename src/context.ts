@@ -1,4 +1,5 @@
 import type { TokenService } from './auth/tokens.js';
+import type { ViewerLoader } from './auth/viewer-cache.js';
 import type { Db } from './db/client.js';
 import type { TaskPubSub } from './events/pubsub.js';
 import type { Logger } from './observability/logger.js';
@@ -21,6 +22,8 @@ export interface DomainContext {
   /** Where task updates are published and subscribed (in memory, or Redis across replicas). */
   pubsub: TaskPubSub;
   logger: Logger;
+  /** The cache of signed-in accounts: forget a user whose account a mutation just changed. */
+  viewers: Pick<ViewerLoader, 'forget'>;
 }
 
 /** The GraphQL context: the domain context plus what the transport knows. */
@@ -29,22 +32,4 @@ export interface Context extends DomainContext {
   client: { name: string | null; version: string | null };
   /** Deprecation policy, client version table and schema history (src/versioning). */
   versioning: Versioning;
-}
-
-/** Resolves a bearer token to the viewer; suspended and deleted accounts are nobody. */
-export async function loadViewer(
-  db: Db,
-  tokens: TokenService,
-  authorization: string | null | undefined,
-): Promise<Viewer | null> {
-  const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization.trim()) : null;
-  if (!match) return null;
-  const userId = await tokens.verify(match[1]!);
-  if (!userId) return null;
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: { id: true, role: true, accountStatus: true },
-  });
-  if (!user || user.accountStatus !== 'ACTIVE') return null;
-  return { id: user.id, role: user.role };
 }

@@ -7,8 +7,9 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { TokenService } from './auth/tokens.js';
-import { defaultVersioningConfig, type Config } from './config.js';
-import { loadViewer, type Context } from './context.js';
+import { createViewerLoader } from './auth/viewer-cache.js';
+import { defaultVersioningConfig, DEFAULT_VIEWER_CACHE_TTL_MS, type Config } from './config.js';
+import type { Context } from './context.js';
 import type { Db } from './db/client.js';
 import type { TaskPubSub } from './events/pubsub.js';
 import { pendingMigrations } from './db/migrate.js';
@@ -22,8 +23,11 @@ import type { DeprecationUsageTracker } from './versioning/usage-tracker.js';
 import { createVersioning } from './versioning/versioning.js';
 
 export interface ServerDeps {
-  /** `versioning` left out: the defaults (warn past sunset, no client minimums). */
-  config: Pick<Config, 'graphiql'> & Partial<Pick<Config, 'versioning'>>;
+  /**
+   * `versioning` left out: the defaults (warn past sunset, no client minimums);
+   * `viewerCacheTtlMs` left out: the default of VIEWER_CACHE_TTL_MS.
+   */
+  config: Pick<Config, 'graphiql'> & Partial<Pick<Config, 'versioning' | 'viewerCacheTtlMs'>>;
   db: Db;
   logger: Logger;
   tokens: TokenService;
@@ -84,6 +88,10 @@ export function createServer(deps: ServerDeps): AppServer {
   const startedAt = now();
   const schema = getSchema();
   const versioningConfig = deps.config.versioning ?? defaultVersioningConfig;
+  const viewers = createViewerLoader(deps.db, deps.tokens, {
+    ttlMs: deps.config.viewerCacheTtlMs ?? DEFAULT_VIEWER_CACHE_TTL_MS,
+    now: deps.now && (() => now().getTime()),
+  });
   const versioning = createVersioning({
     config: versioningConfig,
     db: deps.db,
@@ -116,12 +124,13 @@ export function createServer(deps: ServerDeps): AppServer {
         header('authorization') ?? stringParam(params, 'authorization') ?? stringParam(params, 'Authorization');
       return {
         db: deps.db,
-        viewer: await loadViewer(deps.db, deps.tokens, authorization),
+        viewer: await viewers.load(authorization),
         now,
         tokens: deps.tokens,
         events: deps.events,
         pubsub: deps.pubsub,
         logger: deps.logger.child({ requestId }),
+        viewers,
         requestId,
         client: {
           name: header('graphql-client-name') ?? stringParam(params, 'graphql-client-name'),

@@ -43,6 +43,8 @@ export interface TestAppOptions {
   maxAttempts?: number;
   /** Share subscriptions through this Redis (as replicas do); default: in memory. */
   redisUrl?: string;
+  /** VIEWER_CACHE_TTL_MS of the server; default: the production default. */
+  viewerCacheTtlMs?: number;
   /** Use this database instead of a new one (two "replicas" on one database). */
   database?: TestDatabase;
 }
@@ -68,7 +70,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     backoffMs: () => 1000,
   });
   const server = createServer({
-    config: { graphiql: true },
+    config: { graphiql: true, viewerCacheTtlMs: options.viewerCacheTtlMs },
     db: database.db,
     logger,
     tokens,

@@ -39,6 +39,8 @@ export async function deleteAccount(ctx: DomainContext, input: DeleteAccountInpu
       aggregateId: viewer.id,
     });
   });
+  // Its token must stop working now, not when the cached lookup expires.
+  ctx.viewers.forget(viewer.id);
   ctx.logger.info({ userId: viewer.id, deletionId }, 'account deleted');
   return { deletedAt: now };
 }
