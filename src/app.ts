@@ -44,7 +44,11 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
   }
 
   // The embedded server multiplexes every connection onto one session: use exactly one.
-  const db = createPrisma({ url, poolSize: embedded ? 1 : config.databasePoolSize });
+  const db = createPrisma({
+    url,
+    poolSize: embedded ? 1 : config.databasePoolSize,
+    preparedStatements: !embedded,
+  });
   const mailer =
     options.mailer ??
     (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : new MemoryMailer(logger));

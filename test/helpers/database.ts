@@ -39,7 +39,7 @@ export async function createTestDatabase(
   const name = `sp_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(server, `CREATE DATABASE "${name}" TEMPLATE "${await ensureTemplate(server)}"`);
   const url = withDatabase(server, name);
-  const db = createPrisma({ url, poolSize: 4, onQuery: options.onQuery });
+  const db = createPrisma({ url, poolSize: 4, preparedStatements: true, onQuery: options.onQuery });
   return {
     url,
     db,
