@@ -116,24 +116,26 @@ const weekFrom = () => new Date(Date.now() - 3 * 86_400_000).toISOString();
 const weekTo = () => new Date(Date.now() + 4 * 86_400_000).toISOString();
 
 describe('statements per request do not grow with the page size', () => {
-  const cases: [string, string, 'course' | 'week' | null][] = [
-    ['home screen', HOME, null],
-    ['course page', COURSE_PAGE, 'course'],
-    ['agenda', AGENDA, 'week'],
-    ['courses with nested assignments', COURSES, null],
-    ['overdue assignments', OVERDUE, null],
+  // With the viewer's account lookup cached (as it is after the first request of a token).
+  const cases: [string, string, 'course' | 'week' | null, number][] = [
+    ['home screen', HOME, null, 2],
+    ['course page', COURSE_PAGE, 'course', 1],
+    ['agenda', AGENDA, 'week', 1],
+    ['courses with nested assignments', COURSES, null, 1],
+    ['overdue assignments', OVERDUE, null, 2],
   ];
-  it.each(cases)('%s', async (_name, query, extra) => {
+  it.each(cases)('%s', async (_name, query, extra, expected) => {
     const vars = (n: number) => ({
       n,
       ...(extra === 'course' ? { id: globalId('Course', courseId) } : {}),
       ...(extra === 'week' ? { from: weekFrom(), to: weekTo() } : {}),
     });
+    await run(query, vars(1));
     const small = await run(query, vars(5));
     const large = await run(query, vars(50));
     if (process.env.SHOW_PLANS)
       console.log(`${_name}: ${small.statements.length} statements at 5, ${large.statements.length} at 50`);
-    expect(large.statements.length).toBe(small.statements.length);
+    expect([small.statements.length, large.statements.length]).toEqual([expected, expected]);
   });
 });
 

@@ -36,6 +36,9 @@ export const AssignmentStatus = builder.enumType('AssignmentStatus', {
 
 export const AssignmentType = builder.prismaNode('Assignment', {
   description: 'Work with a due date, such as homework or an essay.',
+  // Select mode: only the columns the query asks for are read (exposed fields add their own).
+  // title, dueAt and courseId always: the Task interface's fields and the task events read them.
+  select: { id: true, title: true, dueAt: true, courseId: true },
   id: { field: 'id' },
   interfaces: [TaskRef],
   findUnique: nodeWhere,
@@ -71,11 +74,13 @@ export const AssignmentType = builder.prismaNode('Assignment', {
         sunset: '2027-06-01',
         migration: 'Select status (COMPLETED when done) or completedAt (null while open).',
       }),
+      select: { completedAt: true },
       resolve: (assignment) => assignment.completedAt !== null,
     }),
     status: t.field({
       type: AssignmentStatus,
       description: 'UPCOMING, OVERDUE or COMPLETED, from completedAt and dueAt at the time of the request.',
+      select: { completedAt: true },
       resolve: (a, _args, ctx) => assignmentStatus(a, ctx.now()),
     }),
     priority: t.expose('priority', { type: Priority, description: 'How important it is.' }),

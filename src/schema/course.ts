@@ -9,6 +9,8 @@ import { nodeWhere } from './owner.js';
 
 export const CourseType = builder.prismaNode('Course', {
   description: 'A course the student takes in a term.',
+  // Select mode: only the columns the query asks for are read (exposed fields add their own).
+  select: { id: true },
   id: { field: 'id' },
   findUnique: nodeWhere,
   // node(id) of a row that is missing, deleted or not the viewer's: null, not a masked P2025.
@@ -24,7 +26,11 @@ export const CourseType = builder.prismaNode('Course', {
       nullable: true,
       description: 'When the course was archived; null while it is active.',
     }),
-    archived: t.boolean({ description: 'True when the course is archived.', resolve: (c) => c.archivedAt !== null }),
+    archived: t.boolean({
+      description: 'True when the course is archived.',
+      select: { archivedAt: true },
+      resolve: (c) => c.archivedAt !== null,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the course was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the course last changed.' }),
     assignments: t.relatedConnection('assignments', {

@@ -19,6 +19,7 @@ builder.prismaObjectFields('User', (t) => ({
   todayAgenda: t.field({
     type: [TaskRef],
     description: `Today's tasks in the user's time zone, in time order (at most ${TODAY_LIMIT}).`,
+    select: { timezone: true },
     resolve: (user, _args, ctx, info) => {
       const of = (typeName: string) => queryFromInfo({ context: ctx, info, typeName });
       return getTodayAgenda(ctx, {

@@ -11,6 +11,9 @@ import { TaskRef } from './task.js';
 
 export const LectureType = builder.prismaNode('Lecture', {
   description: 'A single scheduled class meeting.',
+  // Select mode: only the columns the query asks for are read (exposed fields add their own).
+  // title, startsAt and courseId always: the Task interface's fields and the task events read them.
+  select: { id: true, title: true, startsAt: true, courseId: true },
   id: { field: 'id' },
   interfaces: [TaskRef],
   findUnique: nodeWhere,

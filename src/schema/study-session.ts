@@ -17,6 +17,10 @@ import { TaskRef } from './task.js';
 
 export const StudySessionType = builder.prismaNode('StudySession', {
   description: 'Planned study time for a course, optionally for one assignment.',
+  // Select mode: only the columns the query asks for are read (exposed fields add their own).
+  // title, startsAt, courseId and assignmentId always: the Task interface's fields (assignmentId tells a
+  // session from a lecture) and the task events read them.
+  select: { id: true, title: true, startsAt: true, courseId: true, assignmentId: true },
   id: { field: 'id' },
   interfaces: [TaskRef],
   findUnique: nodeWhere,

@@ -2,7 +2,11 @@ import type { Assignment, Lecture, StudySession } from '../generated/prisma/clie
 import { builder } from './builder.js';
 import { CourseType } from './course.js';
 
-export type TaskShape = Assignment | Lecture | StudySession;
+/** What every task type selects always (select mode): what the Task interface's fields read. */
+export type TaskShape =
+  | Pick<Assignment, 'id' | 'title' | 'dueAt' | 'courseId'>
+  | Pick<Lecture, 'id' | 'title' | 'startsAt' | 'courseId'>
+  | Pick<StudySession, 'id' | 'title' | 'startsAt' | 'courseId' | 'assignmentId'>;
 
 export const TaskKind = builder.enumType('TaskKind', {
   description: 'The three kinds of task.',

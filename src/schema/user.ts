@@ -28,6 +28,9 @@ export const Role = builder.enumType('Role', {
 
 export const UserType = builder.prismaNode('User', {
   description: 'A student account.',
+  // Select mode: only the columns the query asks for are read (exposed fields add their own).
+  // The password hash, for one, is never read for a query.
+  select: { id: true },
   id: { field: 'id' },
   // node(id): yourself, or anyone for an admin; anyone else, an unknown or a non-uuid id is null, not an error.
   findUnique: userNodeWhere,
@@ -45,6 +48,7 @@ export const UserType = builder.prismaNode('User', {
         sunset: '2027-06-01',
         migration: 'Select firstName and lastName; join them with a space where one string is shown.',
       }),
+      select: { firstName: true, lastName: true },
       resolve: (user) => fullName(user),
     }),
     subscriptionTier: t.expose('subscriptionTier', {
@@ -74,7 +78,14 @@ const AuthPayload = builder.objectRef<{ token: string; user: User }>('AuthPayloa
   description: 'A signed-in session: send the token as `Authorization: Bearer <token>`.',
   fields: (t) => ({
     token: t.exposeString('token', { description: 'A signed JWT; it expires (see JWT_EXPIRES_IN).' }),
-    user: t.expose('user', { type: UserType, description: 'The signed-in user.' }),
+    // Read again with the selection of the operation (User is in select mode, and the row the
+    // mutation returned is not one Pothos selected).
+    user: t.prismaField({
+      type: 'User',
+      description: 'The signed-in user.',
+      resolve: (query, payload, _args, ctx) =>
+        ctx.db.user.findUniqueOrThrow({ ...query, where: { id: payload.user.id } }),
+    }),
   }),
 });
 

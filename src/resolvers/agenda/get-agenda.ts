@@ -59,7 +59,7 @@ function beyond(timeField: 'dueAt' | 'startsAt', kind: number, cursor: Position 
 /**
  * The viewer's assignments (by due time), lectures and study sessions (by start) in [from, to),
  * in one time order across the three kinds, one page at a time. Three indexed range queries
- * (one per kind, each limited to the page size), merged here.
+ * (one per kind, each limited to the page size) in one statement, merged here.
  */
 export async function getAgenda(ctx: DomainContext, input: AgendaInput): Promise<AgendaItem[]> {
   const viewer = requireViewer(ctx);
@@ -79,26 +79,41 @@ export async function getAgenda(ctx: DomainContext, input: AgendaInput): Promise
   const window = { gte: input.from, lt: input.to };
   const q = input.queries ?? {};
 
-  const [assignments, lectures, sessions] = await Promise.all([
-    ctx.db.assignment.findMany({
-      ...q.assignment,
-      where: { userId, dueAt: window, AND: [beyond('dueAt', 0, cursor, inverted)] },
-      orderBy: [{ dueAt: dir }, { id: dir }],
-      take,
-    }),
-    ctx.db.lecture.findMany({
-      ...q.lecture,
-      where: { userId, startsAt: window, AND: [beyond('startsAt', 1, cursor, inverted)] },
-      orderBy: [{ startsAt: dir }, { id: dir }],
-      take,
-    }),
-    ctx.db.studySession.findMany({
-      ...q.studySession,
-      where: { userId, startsAt: window, AND: [beyond('startsAt', 2, cursor, inverted)] },
-      orderBy: [{ startsAt: dir }, { id: dir }],
-      take,
-    }),
-  ]);
+  // One statement: the three range queries are relation loads of the user row, each a LATERAL
+  // subquery on its (userId, time) index. A deleted user has no agenda.
+  const user = await ctx.db.user.findUnique({
+    where: { id: userId },
+    select: {
+      assignments: {
+        ...q.assignment,
+        where: { dueAt: window, AND: [beyond('dueAt', 0, cursor, inverted)] },
+        orderBy: [{ dueAt: dir }, { id: dir }],
+        take,
+      },
+      lectures: {
+        ...q.lecture,
+        where: { startsAt: window, AND: [beyond('startsAt', 1, cursor, inverted)] },
+        orderBy: [{ startsAt: dir }, { id: dir }],
+        take,
+      },
+      studySessions: {
+        ...q.studySession,
+        where: { startsAt: window, AND: [beyond('startsAt', 2, cursor, inverted)] },
+        orderBy: [{ startsAt: dir }, { id: dir }],
+        take,
+      },
+    },
+  });
+  if (!user) return [];
+  const {
+    assignments,
+    lectures,
+    studySessions: sessions,
+  } = user as unknown as {
+    assignments: Assignment[];
+    lectures: Lecture[];
+    studySessions: StudySession[];
+  };
 
   const items: AgendaItem[] = [
     ...assignments.map((a) => ({ ...a, kind: 'ASSIGNMENT' as const, at: a.dueAt })),
