@@ -159,6 +159,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     DATABASE_POOL_SIZE: String(options.poolSize),
     JWT_SECRET: options.jwtSecret,
     GRAPHIQL: 'false',
+    // For profiling a server under load, e.g. BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+    ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
     ...options.env,
   };
   const args =
