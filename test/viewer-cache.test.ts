@@ -49,6 +49,16 @@ describe('the signed-in account is looked up once per VIEWER_CACHE_TTL_MS', () =
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('stops accepting a token that worked once it expires, though its check is cached', async () => {
+    const user = await createUser(app.db);
+    const token = await app.tokens.issue(user.id);
+    expect((await app.gql(ME, {}, token)).errors).toBeUndefined();
+    // Test tokens live one hour.
+    app.clock.now = new Date(app.clock.now.getTime() + 3600_000 + 1000);
+    const res = await app.gql(ME, {}, token);
+    expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('keeps a token of an unknown user out, and another token of a known one in', async () => {
     const user = await createUser(app.db);
     const stranger = await app.tokens.issue('00000000-0000-4000-8000-000000000000');

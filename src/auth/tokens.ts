@@ -1,4 +1,5 @@
 import { SignJWT, jwtVerify, errors } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 /** Access tokens: HS256 JWTs (jose) carrying the user id as `sub`, with an expiry. */
 export interface TokenService {
@@ -9,9 +10,17 @@ export interface TokenService {
 
 const ISSUER = 'study-planner-api';
 
+/** Verified tokens remembered at most; a token is checked cryptographically once, then by expiry. */
+const VERIFIED_MAX = 20_000;
+
 export function createTokenService(options: { secret: string; expiresIn: string; now?: () => Date }): TokenService {
-  const key = new TextEncoder().encode(options.secret);
+  const raw = new TextEncoder().encode(options.secret);
+  // Imported once: jose would import a raw key into WebCrypto on every verify.
+  const key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   const now = options.now ?? (() => new Date());
+  // A token is immutable: once its signature and claims have checked out, only its expiry can
+  // change the answer. Clients send the same token on every request; this skips the HMAC then.
+  const verified = new LRUCache<string, { userId: string; expiresAt: number }>({ max: VERIFIED_MAX });
   return {
     async issue(userId) {
       const iat = Math.floor(now().getTime() / 1000);
@@ -21,16 +30,24 @@ export function createTokenService(options: { secret: string; expiresIn: string;
         .setIssuer(ISSUER)
         .setIssuedAt(iat)
         .setExpirationTime(iat + durationSeconds(options.expiresIn))
-        .sign(key);
+        .sign(await key);
     },
     async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (now().getTime() < known.expiresAt) return known.userId;
+        verified.delete(token);
+        return null;
+      }
       try {
-        const { payload } = await jwtVerify(token, key, {
+        const { payload } = await jwtVerify(token, await key, {
           issuer: ISSUER,
           algorithms: ['HS256'],
           currentDate: now(),
         });
-        return typeof payload.sub === 'string' ? payload.sub : null;
+        if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null;
+        verified.set(token, { userId: payload.sub, expiresAt: payload.exp * 1000 });
+        return payload.sub;
       } catch (err) {
         if (err instanceof errors.JOSEError) return null;
         throw err;
