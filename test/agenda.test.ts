@@ -149,4 +149,19 @@ describe('dayBounds', () => {
     expect(to.toISOString()).toBe('2026-03-09T04:00:00.000Z');
     expect(dayBounds(at('2026-11-25T23:30:00Z'), 'Asia/Tokyo').from.toISOString()).toBe('2026-11-25T15:00:00.000Z');
   });
+
+  it('reuses the day it computed only for instants inside it', () => {
+    const iso = (d: { from: Date; to: Date }) => [d.from.toISOString(), d.to.toISOString()];
+    const zone = 'Europe/Berlin';
+    const day = ['2026-07-01T22:00:00.000Z', '2026-07-02T22:00:00.000Z'];
+    expect(iso(dayBounds(at('2026-07-02T10:00:00Z'), zone))).toEqual(day);
+    // Same day: the same answer; the last instant before midnight still belongs to it.
+    const last = dayBounds(at('2026-07-02T21:59:59.999Z'), zone);
+    expect(iso(last)).toEqual(day);
+    last.from.setTime(0); // a caller changing its copy changes nothing for the next
+    expect(iso(dayBounds(at('2026-07-02T12:00:00Z'), zone))).toEqual(day);
+    // Midnight starts the next day; going back in time finds the earlier one.
+    expect(iso(dayBounds(at('2026-07-02T22:00:00Z'), zone))).toEqual([day[1], '2026-07-03T22:00:00.000Z']);
+    expect(iso(dayBounds(at('2026-07-01T21:59:59Z'), zone))).toEqual(['2026-06-30T22:00:00.000Z', day[0]]);
+  });
 });

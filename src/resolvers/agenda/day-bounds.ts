@@ -27,8 +27,19 @@ function offsetMinutes(instant: Date, timeZone: string): number {
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
 
+/** The day last computed per time zone: every request of that day in that zone reuses it. */
+const lastDay = new Map<string, { from: Date; to: Date }>();
+
 /** The start and end (exclusive) of the calendar day that contains `now` in `timeZone`. */
 export function dayBounds(now: Date, timeZone: string): { from: Date; to: Date } {
+  const known = lastDay.get(timeZone);
+  if (known && now >= known.from && now < known.to) return { from: new Date(known.from), to: new Date(known.to) };
+  const day = computeDayBounds(now, timeZone);
+  lastDay.set(timeZone, day);
+  return { from: new Date(day.from), to: new Date(day.to) };
+}
+
+function computeDayBounds(now: Date, timeZone: string): { from: Date; to: Date } {
   const local = new Date(now.getTime() + offsetMinutes(now, timeZone) * 60_000);
   const midnightAsUtc = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
   const startOf = (wallClockUtc: number) => {
