@@ -120,6 +120,20 @@ describe('deprecatedCoordinatesOf', () => {
     expect(touched(query, { f: { status: 'UPCOMING' } })).toEqual([]);
   });
 
+  it('walks a document once, and still reads the variables of every request', () => {
+    // The same DocumentNode, as Yoga's parse cache hands it out for every request of a query.
+    const document = parse(`
+      query A($f: Filter) { items(filter: $f) { title } }
+      query B { items { label } }`);
+    const of = (operationName: string, variables?: Record<string, unknown>) =>
+      deprecatedCoordinatesOf(registry, schema, document, operationName, variables);
+    expect(of('A', { f: { status: 'OPEN' } })).toEqual(['Status.OPEN']);
+    expect(of('A', { f: { open: true } })).toEqual(['Filter.open']);
+    expect(of('A', {})).toEqual([]);
+    expect(of('B')).toEqual(['Item.label']);
+    expect(of('A', { f: { status: 'OPEN', open: false } })).toEqual(['Filter.open', 'Status.OPEN']);
+  });
+
   it('follows fragments, nested and inline, and reads only the operation that runs', () => {
     const document = `
       query A { items { ...One } }

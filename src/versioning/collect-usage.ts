@@ -19,6 +19,20 @@ import {
 import { coordinate } from './elements.js';
 import type { DeprecationRegistry } from './registry.js';
 
+/** What one operation of a document touches, apart from the values of its variables. */
+interface Analysis {
+  /** Deprecated coordinates written in the operation or the fragments it spreads. */
+  written: string[];
+  /** The operation's variables, whose values may reach deprecated input fields or enum values. */
+  variables: { name: string; type: GraphQLInputType | undefined }[];
+}
+
+/**
+ * Analyses by registry, document and operation name. Yoga's parse cache hands out the same
+ * DocumentNode for the same query text, so an operation is walked once, not on every request.
+ */
+const analyses = new WeakMap<DeprecationRegistry, WeakMap<DocumentNode, Map<string, Analysis | null>>>();
+
 /**
  * The deprecated coordinates one operation touches: fields, arguments, input object fields and
  * enum values, written in the document (the operation and every fragment it spreads, however
@@ -31,8 +45,33 @@ export function deprecatedCoordinatesOf(
   operationName?: string | null,
   variables?: Readonly<Record<string, unknown>> | null,
 ): string[] {
+  let byDocument = analyses.get(registry);
+  if (!byDocument) analyses.set(registry, (byDocument = new WeakMap()));
+  let byOperation = byDocument.get(document);
+  if (!byOperation) byDocument.set(document, (byOperation = new Map()));
+  let analysis = byOperation.get(operationName ?? '');
+  if (analysis === undefined) {
+    analysis = analyze(registry, schema, document, operationName);
+    byOperation.set(operationName ?? '', analysis);
+  }
+  if (!analysis) return [];
+  if (analysis.variables.length === 0 || !variables) return analysis.written;
+  const found = new Set(analysis.written);
+  const add = (key: string) => {
+    if (registry.has(key)) found.add(key);
+  };
+  for (const v of analysis.variables) addFromValue(v.type, variables[v.name], add);
+  return [...found].sort();
+}
+
+function analyze(
+  registry: DeprecationRegistry,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName?: string | null,
+): Analysis | null {
   const operation = getOperationAST(document, operationName ?? undefined);
-  if (!operation) return [];
+  if (!operation) return null;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
 
@@ -40,6 +79,7 @@ export function deprecatedCoordinatesOf(
   const add = (key: string) => {
     if (registry.has(key)) found.add(key);
   };
+  const variables: Analysis['variables'] = [];
   const typeInfo = new TypeInfo(schema);
   const queue: ASTNode[] = [operation];
   const queued = new Set<string>();
@@ -66,7 +106,9 @@ export function deprecatedCoordinatesOf(
     },
     VariableDefinition(node) {
       const type = typeFromAST(schema, node.type) as GraphQLInputType | undefined;
-      addFromValue(type, variables?.[node.variable.name.value], add);
+      // Only input objects and enums can carry a deprecated coordinate in a value.
+      const named = type && getNamedType(type);
+      if (isInputObjectType(named) || isEnumType(named)) variables.push({ name: node.variable.name.value, type });
     },
     FragmentSpread(node) {
       const fragment = fragments.get(node.name.value);
@@ -77,7 +119,7 @@ export function deprecatedCoordinatesOf(
     },
   });
   for (let node = queue.shift(); node; node = queue.shift()) visit(node, visitor);
-  return [...found].sort();
+  return { written: [...found].sort(), variables };
 }
 
 /** Input object fields and enum values inside a variable's value (JSON, before coercion). */
