@@ -13,6 +13,7 @@ import type { Context } from './context.js';
 import type { Db } from './db/client.js';
 import type { TaskPubSub } from './events/pubsub.js';
 import { pendingMigrations } from './db/migrate.js';
+import { useRequestBodyLimit } from './http/body-limit.js';
 import { useHealthRoutes } from './http/health.js';
 import type { Logger } from './observability/logger.js';
 import { useDeprecations } from './plugins/deprecations.js';
@@ -103,6 +104,8 @@ export function createServer(deps: ServerDeps): AppServer {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // useRequestBodyLimit below caps bodies without a stream per request.
+    maxRequestBodySize: false,
     // Our own /health and /ready (src/http/health.ts) replace Yoga's built-in check.
     healthCheckEndpoint: '/health/yoga',
     graphiql: deps.config.graphiql ? { title: 'Study Planner API', defaultQuery: EXAMPLE_QUERY } : false,
@@ -151,6 +154,7 @@ export function createServer(deps: ServerDeps): AppServer {
           return pending.map((name) => `migration not applied: ${name}`);
         },
       }),
+      useRequestBodyLimit(),
       // Query limits (graphql-armor): depth, aliases, directives, tokens and cost.
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },

@@ -95,6 +95,39 @@ describe('errors', () => {
     }
   });
 
+  it('refuses a request body over 1 MB with 413, declared or streamed, and runs nothing', async () => {
+    const email = `big-${Date.now()}@example.com`;
+    const mutation = `mutation { signUp(input: { email: "${email}", password: "long enough pw", firstName: "A", lastName: "B" }) { token } }`;
+    const body = JSON.stringify({ query: mutation, padding: 'x'.repeat(1_100_000) });
+    const declared = await app.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      body,
+    });
+    // Without Content-Length (chunked): counted as it arrives.
+    const bytes = new TextEncoder().encode(body);
+    const streamed = await app.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 64 * 1024) controller.enqueue(bytes.subarray(i, i + 64 * 1024));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    for (const res of [declared, streamed]) {
+      expect(res.status).toBe(413);
+      const json = (await res.json()) as { errors: { extensions: { code: string } }[] };
+      expect(json.errors[0]!.extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+    }
+    expect(await app.db.user.count({ where: { email } })).toBe(0);
+    // The same operation in a small body runs.
+    const small = await app.gql(mutation);
+    expect(small.errors).toBeUndefined();
+  });
+
   it('serves GraphiQL to a browser', async () => {
     const res = await app.fetch('/graphql', { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
