@@ -342,6 +342,26 @@ describe('assignments', () => {
   });
 });
 
+describe('assignments totalCount', () => {
+  it('is the same however the operation asks for it: field, fragment, inline fragment, alone', async () => {
+    const { user, token, course } = await student();
+    for (const title of ['a', 'b', 'c']) await createAssignment(app.db, user.id, course.id, { title });
+    const queries = [
+      '{ assignments(first: 1) { totalCount edges { node { title } } } }',
+      'query { assignments(first: 1) { ...Page } } fragment Page on QueryAssignmentsConnection { totalCount edges { node { title } } }',
+      '{ assignments(first: 1) { ... on QueryAssignmentsConnection { totalCount } edges { node { title } } } }',
+      '{ assignments(first: 1) { totalCount } }',
+    ];
+    for (const query of queries) {
+      const res = await app.gql(query, {}, token);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.assignments.totalCount).toBe(3);
+    }
+    const page = await app.gql('{ assignments(first: 1) { edges { node { title } } } }', {}, token);
+    expect(titles(page)).toEqual(['a']);
+  });
+});
+
 describe('ownership', () => {
   it("answers NOT_FOUND to every course and assignment operation on another user's rows", async () => {
     const owner = await student();

@@ -3,7 +3,11 @@ import { completeAssignment } from '../resolvers/assignments/complete-assignment
 import { createAssignment } from '../resolvers/assignments/create-assignment.js';
 import { deleteAssignment } from '../resolvers/assignments/delete-assignment.js';
 import { getAssignment } from '../resolvers/assignments/get-assignment.js';
-import { countAssignments, listAssignments } from '../resolvers/assignments/list-assignments.js';
+import {
+  countAssignments,
+  listAssignments,
+  listAssignmentsWithCount,
+} from '../resolvers/assignments/list-assignments.js';
 import { reopenAssignment } from '../resolvers/assignments/reopen-assignment.js';
 import { restoreAssignment } from '../resolvers/assignments/restore-assignment.js';
 import { updateAssignment } from '../resolvers/assignments/update-assignment.js';
@@ -11,6 +15,7 @@ import { mergeReplacedArgument } from '../versioning/compat.js';
 import { localDay } from '../versioning/dates.js';
 import { deprecated } from '../versioning/deprecate.js';
 import { builder } from './builder.js';
+import { rememberTotalCount, selectsTotalCount, totalCountOf } from './connection-count.js';
 import { CourseType, deletionPayload } from './course.js';
 import { nodeWhere } from './owner.js';
 import { TaskRef } from './task.js';
@@ -186,8 +191,14 @@ builder.queryFields((t) => ({
           }),
         }),
       },
-      totalCount: (_root, args, ctx) => countAssignments(ctx, filterOf(args)),
-      resolve: (query, _root, args, ctx) => listAssignments(ctx, filterOf(args), query),
+      totalCount: (_root, args, ctx, info) => totalCountOf(info, () => countAssignments(ctx, filterOf(args))),
+      // Asked for totalCount too: page and count in one statement.
+      resolve: async (query, _root, args, ctx, info) => {
+        if (!selectsTotalCount(info)) return listAssignments(ctx, filterOf(args), query);
+        const { items, count } = await listAssignmentsWithCount(ctx, filterOf(args), query);
+        rememberTotalCount(info, count);
+        return items;
+      },
     },
     { description: 'A page of your assignments.' },
     { description: 'One of your assignments, with its cursor.' },

@@ -49,6 +49,27 @@ export async function listAssignments(
   return ctx.db.assignment.findMany({ ...query, where, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] });
 }
 
+/**
+ * A page of `listAssignments` and how many it pages through, in one statement: the page and the
+ * count are a relation load and a relation count of the viewer's user row.
+ */
+export async function listAssignmentsWithCount(
+  ctx: DomainContext,
+  filter: AssignmentFilter,
+  query: object = {},
+): Promise<{ items: Assignment[]; count: number }> {
+  const where = await assignmentsWhere(ctx, filter);
+  const user = await ctx.db.user.findUnique({
+    where: { id: requireViewer(ctx).id },
+    select: {
+      assignments: { ...query, where, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] },
+      _count: { select: { assignments: { where } } },
+    },
+  });
+  if (!user) return { items: [], count: 0 };
+  return { items: user.assignments as Assignment[], count: user._count.assignments };
+}
+
 /** How many assignments `listAssignments` pages through. */
 export async function countAssignments(ctx: DomainContext, filter: AssignmentFilter): Promise<number> {
   return ctx.db.assignment.count({ where: await assignmentsWhere(ctx, filter) });
