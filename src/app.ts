@@ -47,7 +47,7 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
   const db = createPrisma({
     url,
     poolSize: embedded ? 1 : config.databasePoolSize,
-    preparedStatements: !embedded,
+    preparedStatements: !embedded && config.databasePreparedStatements,
   });
   const mailer =
     options.mailer ??

@@ -57,6 +57,10 @@ const schema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    DATABASE_PREPARED_STATEMENTS: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     VIEWER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_VIEWER_CACHE_TTL_MS),
     EMBEDDED_DB_DIR: z.string().min(1).default('.data/pglite'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -109,6 +113,8 @@ export interface Config {
   /** null: start the embedded PostgreSQL under `embeddedDbDir`. */
   databaseUrl: string | null;
   databasePoolSize: number;
+  /** Prepare statements once per connection (off behind a transaction-mode pooler that cannot). */
+  databasePreparedStatements: boolean;
   /** How long the account behind a token is reused before it is looked up again (0: never). */
   viewerCacheTtlMs: number;
   embeddedDbDir: string;
@@ -151,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL ?? null,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     viewerCacheTtlMs: e.VIEWER_CACHE_TTL_MS,
     embeddedDbDir: e.EMBEDDED_DB_DIR,
     jwt: {

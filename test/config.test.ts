@@ -39,6 +39,15 @@ describe('config', () => {
     expect(config).toMatchObject({ graphiql: false, jwt: { generated: false } });
   });
 
+  it('prepares statements unless DATABASE_PREPARED_STATEMENTS=false, and caches accounts for 30 s', () => {
+    expect(loadConfig({})).toMatchObject({ databasePreparedStatements: true, viewerCacheTtlMs: 30_000 });
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false', VIEWER_CACHE_TTL_MS: '0' })).toMatchObject({
+      databasePreparedStatements: false,
+      viewerCacheTtlMs: 0,
+    });
+    expect(problems({ DATABASE_PREPARED_STATEMENTS: 'yes', VIEWER_CACHE_TTL_MS: '-1' })).toHaveLength(2);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 4000, databaseUrl: null });
   });
