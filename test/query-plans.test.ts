@@ -164,11 +164,36 @@ describe('each main query uses its index, with no sequential scan on a task tabl
     const used = await explainTaskReads(statements);
     expect(used).toEqual(
       expect.arrayContaining([
-        'Assignment_course_due_live_idx',
-        'Lecture_course_start_live_idx',
-        'StudySession_course_start_live_idx',
+        'Assignment_course_due_idx',
+        'Lecture_course_start_idx',
+        'StudySession_course_start_idx',
       ]),
     );
+  });
+
+  it("a hard delete's foreign-key checks find the referencing rows by index", async () => {
+    // The statement PostgreSQL runs for ON DELETE RESTRICT / NO ACTION, per deleted row; it sees
+    // deleted rows too, so a partial (live-only) index cannot serve it.
+    const assignment = await app.db.assignment.findFirstOrThrow({ where: { userId } });
+    const checks: [string, string, string, string][] = [
+      ['StudySession', 'assignmentId', assignment.id, 'StudySession_assignment_idx'],
+      ['Assignment', 'courseId', courseId, 'Assignment_course_due_idx'],
+      ['Lecture', 'courseId', courseId, 'Lecture_course_start_idx'],
+      ['StudySession', 'courseId', courseId, 'StudySession_course_start_idx'],
+    ];
+    for (const [table, column, id, index] of checks) {
+      const rows = await app.db.$queryRawUnsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
+        `EXPLAIN (FORMAT JSON) SELECT 1 FROM ONLY "${table}" x WHERE "${column}" = $1::uuid FOR KEY SHARE OF x`,
+        id,
+      );
+      const nodes = walk(rows[0]!['QUERY PLAN'][0].Plan);
+      expect({ table, column, seq: nodes.some((n) => n['Node Type'] === 'Seq Scan') }).toEqual({
+        table,
+        column,
+        seq: false,
+      });
+      expect(nodes.map((n) => n['Index Name'])).toContain(index);
+    }
   });
 
   it('overdue assignments with their count', async () => {
