@@ -28,7 +28,8 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 /**
  * Token → viewer, with the account lookup (one SQL statement) cached per user for `ttlMs`.
  * Every request would otherwise pay that statement before its own; concurrent requests of one
- * user share a single lookup. The token itself is verified on every request.
+ * user share a single lookup. The token is checked by the TokenService on every request (its
+ * signature once, its expiry every time).
  */
 export function createViewerLoader(db: Db, tokens: TokenService, options: ViewerCacheOptions): ViewerLoader {
   const lookup = async (userId: string): Promise<Viewer | null> => {

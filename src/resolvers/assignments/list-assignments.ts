@@ -16,6 +16,9 @@ export interface AssignmentFilter {
   dueBefore?: Date | null;
 }
 
+/** The order `assignments` pages in: by due date, then id (a stable cursor order). */
+const BY_DUE_DATE: Prisma.AssignmentOrderByWithRelationInput[] = [{ dueAt: 'asc' }, { id: 'asc' }];
+
 /** The viewer's own live assignments matching `filter`; checks the filter first. */
 export async function assignmentsWhere(
   ctx: DomainContext,
@@ -46,7 +49,7 @@ export async function listAssignments(
   query: object = {},
 ): Promise<Assignment[]> {
   const where = await assignmentsWhere(ctx, filter);
-  return ctx.db.assignment.findMany({ ...query, where, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] });
+  return ctx.db.assignment.findMany({ ...query, where, orderBy: BY_DUE_DATE });
 }
 
 /**
@@ -62,7 +65,7 @@ export async function listAssignmentsWithCount(
   const user = await ctx.db.user.findUnique({
     where: { id: requireViewer(ctx).id },
     select: {
-      assignments: { ...query, where, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] },
+      assignments: { ...query, where, orderBy: BY_DUE_DATE },
       _count: { select: { assignments: { where } } },
     },
   });
