@@ -5,16 +5,16 @@
 // Options: --n <mutations per measurement, default 300>, --events <default 5000>.
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { createTokenService } from '../src/auth/tokens.js';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { createPrisma, type Db } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { EventBus, type EventHandler } from '../src/events/bus.js';
 import { handlers, type HandlerDeps } from '../src/events/handlers/index.js';
-import { createTaskPubSub } from '../src/events/pubsub.js';
 import { MemoryMailer } from '../src/mail/mailer.js';
 import { createLogger } from '../src/observability/logger.js';
-import { createServer } from '../src/server.js';
-import { wsSubscribe } from '../test/helpers/subscriptions.js';
+import { createLiveUpdates } from '../src/server/live-updates.js';
+import { wsSubscribe } from '../tools/clients/subscriptions.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,18 +40,19 @@ async function admin(sql: string) {
 
 async function setup(db: Db, handlerList: EventHandler<HandlerDeps>[]) {
   const logger = createLogger('silent');
-  const tokens = createTokenService({ secret: 'bench-secret-bench-secret-bench-secret-00', expiresIn: '1h' });
-  const { pubsub, close } = createTaskPubSub(null);
-  const bus = new EventBus<HandlerDeps>({
-    db,
-    logger,
-    handlers: handlerList,
-    deps: { mailer: new MemoryMailer(), pubsub },
-    maxAttempts: 3,
-    pollIntervalMs: 60_000,
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: SERVER,
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-00',
+    JWT_EXPIRES_IN: '1h',
+    EVENT_MAX_ATTEMPTS: '3',
+    EVENT_POLL_INTERVAL_MS: '60000',
+    HOST: '127.0.0.1',
+    PORT: '0',
   });
-  const server = createServer({ config: { graphiql: false }, db, logger, tokens, events: bus, pubsub });
-  const url = await server.listen(0, '127.0.0.1');
+  const app = buildApp({ config, db, logger, mailer: new MemoryMailer(), handlers: handlerList });
+  const { bus, tokens } = app;
+  const url = await app.server.listen(config.port, config.host);
   const user = await db.user.create({
     data: {
       email: `bench-${Date.now()}-${Math.random()}@example.com`,
@@ -81,9 +82,7 @@ async function setup(db: Db, handlerList: EventHandler<HandlerDeps>[]) {
     bus,
     mutate,
     async close() {
-      await server.close();
-      await bus.stop();
-      await close();
+      await app.stop();
     },
   };
 }
@@ -142,7 +141,7 @@ async function main() {
       db,
       logger: createLogger('silent'),
       handlers: [noop],
-      deps: { mailer: new MemoryMailer(), pubsub: createTaskPubSub(null).pubsub },
+      deps: { mailer: new MemoryMailer(), live: createLiveUpdates(null).live },
       maxAttempts: 3,
       pollIntervalMs: 60_000,
       batchSize: 200,

@@ -1,13 +1,13 @@
 // Compares the schema the code prints with the latest release in schema/releases (and, with
 // `--against <git ref>`, with that ref's schema.graphql) and applies the deprecation policy
-// (src/versioning/schema-check.ts). Exit 1 on a violation. `--today YYYY-MM-DD` sets the day.
+// (tools/versioning/schema-check.ts). Exit 1 on a violation. `--today YYYY-MM-DD` sets the day.
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { printPublicSchema } from '../src/schema/index.js';
 import type { ChangeLine } from '../src/versioning/changelog.js';
 import { dayOf } from '../src/versioning/dates.js';
 import { readReleases } from '../src/versioning/releases.js';
-import { checkSchemaChange } from '../src/versioning/schema-check.js';
+import { checkSchemaChange } from '../tools/versioning/schema-check.js';
 
 const { values } = parseArgs({ options: { against: { type: 'string' }, today: { type: 'string' } } });
 const today = values.today ?? dayOf(new Date());

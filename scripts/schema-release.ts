@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { printPublicSchema } from '../src/schema/index.js';
 import { dayOf } from '../src/versioning/dates.js';
-import { planRelease } from '../src/versioning/plan-release.js';
+import { planRelease } from '../tools/versioning/plan-release.js';
 import { defaultSchemaDir, readReleases } from '../src/versioning/releases.js';
 
 const { values } = parseArgs({ options: { date: { type: 'string' } } });

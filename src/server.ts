@@ -1,24 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import type { execute, subscribe } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import type { TokenService } from './auth/tokens.js';
 import { createViewerLoader } from './auth/viewer-cache.js';
 import { defaultVersioningConfig, DEFAULT_VIEWER_CACHE_TTL_MS, type Config } from './config.js';
 import type { Context } from './context.js';
 import type { Db } from './db/client.js';
-import type { TaskPubSub } from './events/pubsub.js';
-import { pendingMigrations } from './db/migrate.js';
+import { appliedMigrationsProblems } from './db/migrate.js';
+import type { LiveUpdates } from './events/live.js';
 import { useRequestBodyLimit } from './http/body-limit.js';
 import { useHealthRoutes } from './http/health.js';
 import type { Logger } from './observability/logger.js';
 import { useDeprecations } from './plugins/deprecations.js';
 import { useErrorCodes } from './plugins/error-codes.js';
 import { getSchema } from './schema/index.js';
+import { createContextFactory, type ServerContextInput } from './server/context.js';
+import { useQueryLimits } from './server/limits.js';
+import { attachGraphqlWs } from './server/ws.js';
 import { DeprecationRegistry } from './versioning/registry.js';
 import type { DeprecationUsageTracker } from './versioning/usage-tracker.js';
 import { createVersioning } from './versioning/versioning.js';
@@ -33,7 +31,7 @@ export interface ServerDeps {
   logger: Logger;
   tokens: TokenService;
   events: { notify(): void };
-  pubsub: TaskPubSub;
+  live: LiveUpdates;
   now?: () => Date;
   /** Folder of migrations that /ready checks against; defaults to prisma/migrations. */
   migrationsDir?: string;
@@ -67,23 +65,7 @@ query Me {
 }
 `;
 
-/** What the context factory is given: an HTTP request, or a graphql-ws subscription's context. */
-interface ServerContextInput {
-  request?: Request;
-  connectionParams?: Record<string, unknown>;
-}
-
-interface EnvelopedRoot {
-  execute: (args: unknown) => ReturnType<typeof execute>;
-  subscribe: (args: unknown) => ReturnType<typeof subscribe>;
-}
-
-function stringParam(params: Record<string, unknown>, name: string): string | null {
-  const value = params[name];
-  return typeof value === 'string' ? value : null;
-}
-
-/** Builds the HTTP server and Yoga. No side effects until `listen`. */
+/** Builds the HTTP server, Yoga and graphql-ws. No side effects until `listen`. */
 export function createServer(deps: ServerDeps): AppServer {
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
@@ -117,53 +99,23 @@ export function createServer(deps: ServerDeps): AppServer {
     },
     // Errors are mapped to client errors by useErrorCodes; this masks whatever escapes it.
     maskedErrors: true,
-    // HTTP requests (and SSE subscriptions) carry `request`; graphql-ws subscriptions carry the
-    // upgrade request and the client's connection params (where the token travels).
-    context: async (initial: ServerContextInput): Promise<Context> => {
-      const header = (name: string) => initial.request?.headers.get(name) ?? null;
-      const params = initial.connectionParams ?? {};
-      const requestId = header('x-request-id') ?? randomUUID();
-      const authorization =
-        header('authorization') ?? stringParam(params, 'authorization') ?? stringParam(params, 'Authorization');
-      return {
+    context: createContextFactory({
+      domain: {
         db: deps.db,
-        viewer: await viewers.load(authorization),
         now,
         tokens: deps.tokens,
         events: deps.events,
-        pubsub: deps.pubsub,
-        logger: deps.logger.child({ requestId }),
+        live: deps.live,
+        logger: deps.logger,
         viewers,
-        requestId,
-        client: {
-          name: header('graphql-client-name') ?? stringParam(params, 'graphql-client-name'),
-          version: header('graphql-client-version') ?? stringParam(params, 'graphql-client-version'),
-        },
-        versioning,
-      };
-    },
+      },
+      viewers,
+      versioning,
+    }),
     plugins: [
-      useHealthRoutes({
-        startedAt,
-        ready: async () => {
-          const pending = await pendingMigrations(async () => {
-            const rows = await deps.db.$queryRaw<{ migration_name: string }[]>`
-              SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
-            return rows.map((r) => r.migration_name);
-          }, deps.migrationsDir);
-          return pending.map((name) => `migration not applied: ${name}`);
-        },
-      }),
+      useHealthRoutes({ startedAt, ready: () => appliedMigrationsProblems(deps.db, deps.migrationsDir) }),
       useRequestBodyLimit(),
-      // Query limits (graphql-armor): depth, aliases, directives, tokens and cost.
-      EnvelopArmorPlugin({
-        maxDepth: { n: 12 },
-        maxAliases: { n: 20 },
-        maxDirectives: { n: 20 },
-        maxTokens: { n: 2000 },
-        costLimit: { maxCost: 20000 },
-        blockFieldSuggestion: { enabled: false },
-      }),
+      useQueryLimits(),
       // Deprecated coordinates: usage per client, sunset policy, extensions and headers.
       useDeprecations({ registry: DeprecationRegistry.of(schema), versioning }),
       useErrorCodes(),
@@ -171,36 +123,7 @@ export function createServer(deps: ServerDeps): AppServer {
   });
 
   const http = createHttpServer(yoga);
-  // graphql-ws on the same path: each subscription runs through Yoga's envelop (same plugins,
-  // same context factory), authenticated by connection params.
-  const wsServer = new WebSocketServer({ server: http, path: '/graphql' });
-  const wsCleanup = useServer(
-    {
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (ctx, _id, payload) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params: payload,
-          connectionParams: ctx.connectionParams,
-        });
-        const document = parse(payload.query);
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        return {
-          schema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-      },
-    },
-    wsServer,
-  );
+  const ws = attachGraphqlWs(http, yoga);
   return {
     yoga,
     http,
@@ -217,8 +140,7 @@ export function createServer(deps: ServerDeps): AppServer {
       });
     },
     async close() {
-      await wsCleanup.dispose();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      await ws.close();
       await new Promise<void>((resolve, reject) => {
         // Keep-alive sockets of requests in flight become idle when their response ends:
         // close them as they do, rather than waiting for the keep-alive timeout.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, globalId, type TestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { createCourse, createUser } from './helpers/factories.js';
-import { wsSubscribe } from './helpers/subscriptions.js';
+import { wsSubscribe } from '../tools/clients/subscriptions.js';
 
 // Real Redis (the machine runs one at 127.0.0.1:6379; REDIS_URL overrides).
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

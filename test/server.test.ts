@@ -40,7 +40,7 @@ describe('health and readiness', () => {
       logger: createLogger('silent'),
       tokens: app.tokens,
       events: app.bus,
-      pubsub: app.pubsub,
+      live: app.live,
       migrationsDir: dir,
     });
     const res = await server.yoga.fetch('http://test/ready');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, globalId, type TestApp } from './helpers/app.js';
 import { createCourse, createUser } from './helpers/factories.js';
-import { sseSubscribe, wsSubscribe } from './helpers/subscriptions.js';
+import { sseSubscribe, wsSubscribe } from '../tools/clients/subscriptions.js';
 
 const UPDATES = `subscription ($courseId: ID) {
   taskUpdates(courseId: $courseId) { eventId change kind taskId courseId task { __typename title } }

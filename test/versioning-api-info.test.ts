@@ -33,7 +33,7 @@ function serverWith(options: { versioning?: Partial<Config['versioning']>; schem
     logger: createLogger('silent'),
     tokens: app.tokens,
     events: app.bus,
-    pubsub: app.pubsub,
+    live: app.live,
     now: () => new Date(app.clock.now),
     schemaDir: options.schemaDir,
   });

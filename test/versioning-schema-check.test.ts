@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { printPublicSchema } from '../src/schema/index.js';
 import { parseChangelog } from '../src/versioning/changelog.js';
-import { planRelease } from '../src/versioning/plan-release.js';
-import { checkSchemaChange } from '../src/versioning/schema-check.js';
+import { planRelease } from '../tools/versioning/plan-release.js';
+import { checkSchemaChange } from '../tools/versioning/schema-check.js';
 
 const TODAY = '2026-12-01';
 const fixtures = path.join(import.meta.dirname, 'fixtures', 'schemas');

@@ -24,7 +24,7 @@ function serverWith(versioning: Partial<Config['versioning']>) {
     logger: createLogger('silent'),
     tokens: app.tokens,
     events: app.bus,
-    pubsub: app.pubsub,
+    live: app.live,
     now: () => new Date(app.clock.now),
   });
   const gql = async (query: string, token?: string) => {

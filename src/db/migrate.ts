@@ -1,3 +1,4 @@
+import type { Db } from './client.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -112,4 +113,14 @@ export async function pendingMigrations(queryApplied: () => Promise<string[]>, d
   const [migrations, applied] = await Promise.all([readMigrations(dir), queryApplied()]);
   const done = new Set(applied);
   return migrations.map((m) => m.name).filter((n) => !done.has(n));
+}
+
+/** What /ready reports about the schema: one line per migration in the folder not yet applied. */
+export async function appliedMigrationsProblems(db: Db, dir?: string): Promise<string[]> {
+  const pending = await pendingMigrations(async () => {
+    const rows = await db.$queryRaw<{ migration_name: string }[]>`
+      SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+    return rows.map((r) => r.migration_name);
+  }, dir);
+  return pending.map((name) => `migration not applied: ${name}`);
 }

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from './context.js';
 import type { DbOrTx, Tx } from '../db/client.js';
 import { withDeleted } from '../db/soft-delete.js';
 import { NotFoundError } from '../errors.js';

@@ -1,4 +1,4 @@
-import type { DomainContext, Viewer } from '../context.js';
+import type { DomainContext, Viewer } from './context.js';
 import type { Tx } from '../db/client.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
 

@@ -1,4 +1,4 @@
-import type { TaskUpdateMessage } from '../events/pubsub.js';
+import type { TaskUpdateMessage } from '../events/live.js';
 import { loadTask } from '../resolvers/tasks/load-task.js';
 import { subscribeTaskUpdates } from '../resolvers/tasks/subscribe-task-updates.js';
 import { AssignmentType } from './assignment.js';

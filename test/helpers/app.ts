@@ -1,11 +1,13 @@
-import { createTokenService, type TokenService } from '../../src/auth/tokens.js';
+import { buildApp } from '../../src/app.js';
+import type { TokenService } from '../../src/auth/tokens.js';
+import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
-import { EventBus, type EventHandler } from '../../src/events/bus.js';
-import { handlers as defaultHandlers, type HandlerDeps } from '../../src/events/handlers/index.js';
-import { createTaskPubSub, type TaskPubSub } from '../../src/events/pubsub.js';
+import type { EventBus, EventHandler } from '../../src/events/bus.js';
+import type { HandlerDeps } from '../../src/events/handlers/index.js';
+import type { LiveUpdates } from '../../src/events/live.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { createServer, type AppServer } from '../../src/server.js';
+import type { AppServer } from '../../src/server.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -23,7 +25,7 @@ export interface TestApp {
   server: AppServer;
   bus: EventBus<HandlerDeps>;
   mailer: MemoryMailer;
-  pubsub: TaskPubSub;
+  live: LiveUpdates;
   tokens: TokenService;
   clock: { now: Date };
   /** Sends a GraphQL operation through Yoga, as an HTTP client would. */
@@ -49,43 +51,41 @@ export interface TestAppOptions {
   database?: TestDatabase;
 }
 
-/** The app as main.ts builds it, on a database of its own, with a settable clock and a memory mailer. */
+/** The app as main.ts builds it (buildApp), on a database of its own, with a settable clock and a memory mailer. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase({ onQuery: options.onQuery }));
   const ownsDatabase = !options.database;
-  const { pubsub, close: closePubSub } = createTaskPubSub(options.redisUrl ?? null);
   const clock = { now: new Date() };
   const now = () => new Date(clock.now);
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_JWT_SECRET,
+    JWT_EXPIRES_IN: '1h',
+    EVENT_MAX_ATTEMPTS: String(options.maxAttempts ?? 3),
+    EVENT_POLL_INTERVAL_MS: '60000',
+    REDIS_URL: options.redisUrl,
+    VIEWER_CACHE_TTL_MS: options.viewerCacheTtlMs?.toString(),
+    GRAPHIQL: 'true',
+  });
   const mailer = new MemoryMailer();
-  const tokens = createTokenService({ secret: TEST_JWT_SECRET, expiresIn: '1h', now });
-  const bus = new EventBus<HandlerDeps>({
+  const app = buildApp({
+    config,
     db: database.db,
-    logger,
-    handlers: options.handlers ?? defaultHandlers,
-    deps: { mailer, pubsub },
-    maxAttempts: options.maxAttempts ?? 3,
-    pollIntervalMs: 60_000,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    mailer,
     now,
+    handlers: options.handlers,
     backoffMs: () => 1000,
   });
-  const server = createServer({
-    config: { graphiql: true, viewerCacheTtlMs: options.viewerCacheTtlMs },
-    db: database.db,
-    logger,
-    tokens,
-    events: bus,
-    pubsub,
-    now,
-  });
+  const { server } = app;
   return {
     database,
     db: database.db,
     server,
-    bus,
+    bus: app.bus,
     mailer,
-    pubsub,
-    tokens,
+    live: app.live,
+    tokens: app.tokens,
     clock,
     async gql(query, variables, token, headers = {}) {
       const res = await server.yoga.fetch('http://test/graphql', {
@@ -104,9 +104,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return Promise.resolve(server.yoga.fetch(`http://test${path}`, init ?? {}));
     },
     async close() {
-      if (server.http.listening) await server.close();
-      await bus.stop();
-      await closePubSub();
+      await app.stop();
       if (ownsDatabase) await database.drop();
     },
   };

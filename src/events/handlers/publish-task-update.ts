@@ -1,10 +1,10 @@
-import type { TaskPubSub } from '../pubsub.js';
+import type { LiveUpdates } from '../live.js';
 import type { EventHandler } from '../bus.js';
 import type { TaskChangedV1 } from '../types.js';
 import { TASK_EVENT_TYPES } from '../types.js';
 
 export interface PublishDeps {
-  pubsub: TaskPubSub;
+  live: LiveUpdates;
 }
 
 /**
@@ -14,9 +14,9 @@ export interface PublishDeps {
 export const publishTaskUpdate: EventHandler<PublishDeps> = {
   name: 'publish-task-update',
   eventTypes: TASK_EVENT_TYPES,
-  async handle(event, { pubsub }) {
+  async handle(event, { live }) {
     const payload = event.payload as TaskChangedV1;
-    pubsub.publish('taskUpdates', payload.userId, {
+    live.publish('taskUpdates', payload.userId, {
       eventId: event.id,
       type: event.type,
       kind: payload.kind,

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { EventDelivery } from '../../generated/prisma/client.js';
 import { isUuid } from '../ownership.js';

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { Assignment, Lecture, StudySession } from '../../generated/prisma/client.js';
 import { checkDate, requireViewer } from '../shared.js';

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import { dayBounds } from './day-bounds.js';
 import { getAgenda, type AgendaInput, type AgendaItem } from './get-agenda.js';
 

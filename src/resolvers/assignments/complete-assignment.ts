@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import type { Assignment } from '../../generated/prisma/client.js';
 import { setCompletion } from './set-completion.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import { NotFoundError } from '../../errors.js';
 import { recordTaskEvent } from '../../events/outbox.js';
 import { findOwnedAssignment } from '../ownership.js';

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import { ValidationError } from '../../errors.js';
 import type { Assignment, Prisma } from '../../generated/prisma/client.js';
 import { findOwnedCourse } from '../ownership.js';

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import { withDeleted } from '../../db/soft-delete.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { recordTaskEvent } from '../../events/outbox.js';

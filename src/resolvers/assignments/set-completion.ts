@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import { recordTaskEvent } from '../../events/outbox.js';
 import type { Assignment } from '../../generated/prisma/client.js';
 import { findOwnedAssignment } from '../ownership.js';

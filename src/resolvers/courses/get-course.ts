@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import type { Course } from '../../generated/prisma/client.js';
 import { findOwnedCourse } from '../ownership.js';
 

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import { ConflictError } from '../../errors.js';
 import { recordTaskEvent } from '../../events/outbox.js';
 import type { Lecture } from '../../generated/prisma/client.js';

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import { recordTaskEvent } from '../../events/outbox.js';
 import { loadOwnedStudySession } from '../ownership.js';
 import { inTransaction, requireViewer } from '../shared.js';

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import type { TaskKind } from '../../events/types.js';
 import type { Assignment, Lecture, StudySession } from '../../generated/prisma/client.js';
 

@@ -1,5 +1,5 @@
-import type { DomainContext } from '../../context.js';
-import type { TaskUpdateMessage } from '../../events/pubsub.js';
+import type { DomainContext } from '../context.js';
+import type { TaskUpdateMessage } from '../../events/live.js';
 import { requireViewer } from '../shared.js';
 
 /**
@@ -12,7 +12,7 @@ export function subscribeTaskUpdates(
   input: { courseId?: string | null },
 ): AsyncIterable<TaskUpdateMessage> {
   const viewer = requireViewer(ctx);
-  const source = ctx.pubsub.subscribe('taskUpdates', viewer.id);
+  const source = ctx.live.subscribe('taskUpdates', viewer.id);
   if (!input.courseId) return source;
   const courseId = input.courseId;
   return {

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import { recordEvent } from '../../events/outbox.js';
 import type { User } from '../../generated/prisma/client.js';
 import { inTransaction, requireViewer } from '../shared.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { verifyPassword } from '../../auth/passwords.js';
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import { UnauthenticatedError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
 import { inTransaction, requireViewer } from '../shared.js';

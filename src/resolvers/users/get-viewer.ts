@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../context.js';
+import type { DomainContext } from '../context.js';
 import { NotFoundError } from '../../errors.js';
 import type { User } from '../../generated/prisma/client.js';
 import { requireViewer } from '../shared.js';

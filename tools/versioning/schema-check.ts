@@ -1,9 +1,9 @@
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import { buildSchema, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
-import type { ChangeLine } from './changelog.js';
-import { isPastSunset, parseDay } from './dates.js';
-import { sunsetFromReason } from './deprecate.js';
-import { coordinate, schemaElements, type SchemaElement } from './elements.js';
+import type { ChangeLine } from '../../src/versioning/changelog.js';
+import { isPastSunset, parseDay } from '../../src/versioning/dates.js';
+import { sunsetFromReason } from '../../src/versioning/deprecate.js';
+import { coordinate, schemaElements, type SchemaElement } from '../../src/versioning/elements.js';
 
 /** Why a schema change is refused. */
 export interface Violation {

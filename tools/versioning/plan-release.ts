@@ -1,7 +1,7 @@
-import { CHANGELOG_HEADER, renderChangelogEntry } from './changelog.js';
-import { parseDay } from './dates.js';
-import type { Release } from './releases.js';
-import { canonicalSdl } from './releases.js';
+import { CHANGELOG_HEADER, renderChangelogEntry } from '../../src/versioning/changelog.js';
+import { parseDay } from '../../src/versioning/dates.js';
+import type { Release } from '../../src/versioning/releases.js';
+import { canonicalSdl } from '../../src/versioning/releases.js';
 import { checkSchemaChange, type SchemaChangeReport } from './schema-check.js';
 
 export interface ReleasePlan {

@@ -1,0 +1,28 @@
+import type { TaskKind } from './types.js';
+
+/** What subscribers of `taskUpdates` receive: ids and the change; the task is loaded per subscriber. */
+export interface TaskUpdateMessage {
+  eventId: string;
+  /** The event type, e.g. "assignment.completed". */
+  type: string;
+  kind: TaskKind;
+  taskId: string;
+  courseId: string;
+  userId: string;
+  occurredAt: string;
+}
+
+/** Every live topic and the message it carries. A topic is always per user: a user hears only their own. */
+export interface LiveTopics {
+  taskUpdates: TaskUpdateMessage;
+}
+
+/**
+ * The channel from event handlers to subscribers. The events and domain layers see only this
+ * interface; the transport (in memory, or Redis across replicas) is an adapter the entry layer
+ * builds (src/server/live-updates.ts).
+ */
+export interface LiveUpdates {
+  publish<T extends keyof LiveTopics>(topic: T, userId: string, message: LiveTopics[T]): void;
+  subscribe<T extends keyof LiveTopics>(topic: T, userId: string): AsyncIterable<LiveTopics[T]>;
+}

@@ -1,0 +1,29 @@
+import type { Db } from '../db/client.js';
+import type { LiveUpdates } from '../events/live.js';
+import type { Logger } from '../observability/logger.js';
+
+/** The signed-in user, as loaded for this request. */
+export interface Viewer {
+  id: string;
+  role: 'USER' | 'ADMIN';
+}
+
+/**
+ * What every domain function is given, and all it is given: no HTTP, no GraphQL. The server
+ * builds it per request (src/server/context.ts); tests and jobs build it directly. The domain
+ * layer owns this type: it imports nothing from the schema, the server or the entry points.
+ */
+export interface DomainContext {
+  db: Db;
+  viewer: Viewer | null;
+  now: () => Date;
+  /** Issues the bearer token of a user who just signed up or in. */
+  tokens: { issue(userId: string): Promise<string> };
+  /** Asks the event bus to dispatch; called after a transaction that wrote events commits. */
+  events: { notify(): void };
+  /** Live task updates, one stream per user (in memory, or Redis across replicas). */
+  live: LiveUpdates;
+  logger: Logger;
+  /** The cache of signed-in accounts: forget a user whose account a mutation just changed. */
+  viewers: { forget(userId: string): void };
+}
