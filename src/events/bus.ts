@@ -24,11 +24,20 @@ export interface HandlerContext {
 
 export type HandlerOutcome = 'done' | 'skipped';
 
-export interface EventHandler<D = unknown> {
+/**
+ * A handler of the events named in `eventTypes`; `handle` receives exactly those events, each with
+ * its own payload type. Write one with `defineHandler` so the types follow from `eventTypes`.
+ */
+export interface EventHandler<D = unknown, T extends EventType = EventType> {
   /** Stable name, stored with each delivery: renaming a handler re-runs old events for it. */
   name: string;
-  eventTypes: readonly EventType[];
-  handle(event: DomainEvent, ctx: HandlerContext & D): Promise<HandlerOutcome | void>;
+  eventTypes: readonly T[];
+  handle(event: DomainEvent<T>, ctx: HandlerContext & D): Promise<HandlerOutcome | void>;
+}
+
+/** Declares a handler: `event` in `handle` is typed by the names in `eventTypes`, without casts. */
+export function defineHandler<const T extends EventType, D = unknown>(handler: EventHandler<D, T>): EventHandler<D> {
+  return handler as EventHandler<D>;
 }
 
 export interface BusOptions<D> {

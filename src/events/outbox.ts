@@ -3,8 +3,9 @@ import {
   EVENT_VERSIONS,
   type EventPayload,
   type EventType,
-  type TASK_EVENT_TYPES,
   type TaskChangedV1,
+  type TaskEventType,
+  type TaskKind,
 } from './types.js';
 
 export interface NewEvent<T extends EventType> {
@@ -35,9 +36,30 @@ export async function recordEvent<T extends EventType>(tx: DbOrTx, event: NewEve
   return row.id;
 }
 
-type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+const KIND_OF_PREFIX = { assignment: 'ASSIGNMENT', lecture: 'LECTURE', studySession: 'STUDY_SESSION' } as const;
 
-/** Records a task event: the owner routes it, the task is the aggregate. */
-export function recordTaskEvent(tx: DbOrTx, type: TaskEventType, payload: TaskChangedV1): Promise<string> {
-  return recordEvent(tx, { type, payload, userId: payload.userId, aggregateId: payload.taskId });
+/** The kind of task a task event is about, from its name ("lecture.updated" → LECTURE). */
+export function taskKindOf(type: TaskEventType): TaskKind {
+  return KIND_OF_PREFIX[type.slice(0, type.indexOf('.')) as keyof typeof KIND_OF_PREFIX];
+}
+
+/**
+ * Records a task event for the task row it is about: the owner routes it, the task is the
+ * aggregate, the kind follows from the event's name. `deletionId` when a deletion or its undoing
+ * took or brought back rows together.
+ */
+export function recordTaskEvent(
+  tx: DbOrTx,
+  type: TaskEventType,
+  task: { id: string; userId: string; courseId: string },
+  deletionId?: string,
+): Promise<string> {
+  const payload: TaskChangedV1 = {
+    userId: task.userId,
+    courseId: task.courseId,
+    taskId: task.id,
+    kind: taskKindOf(type),
+    ...(deletionId ? { deletionId } : {}),
+  };
+  return recordEvent(tx, { type, payload, userId: task.userId, aggregateId: task.id });
 }

@@ -45,90 +45,77 @@ export interface TaskChangedV1 {
   deletionId?: string;
 }
 
-type V1<P> = { version: 1; payload: P };
-
-export interface EventCatalog {
-  'user.created': V1<UserCreatedV1>;
-  'user.updated': V1<UserUpdatedV1>;
-  'user.onboarded': V1<UserOnboardedV1>;
-  'user.deleted': V1<UserDeletedV1>;
-
-  'course.created': V1<CourseChangedV1>;
-  'course.updated': V1<CourseChangedV1>;
-  'course.deleted': V1<CourseDeletedV1>;
-  'course.restored': V1<CourseDeletedV1>;
-
-  'assignment.created': V1<TaskChangedV1>;
-  'assignment.updated': V1<TaskChangedV1>;
-  'assignment.completed': V1<TaskChangedV1>;
-  'assignment.reopened': V1<TaskChangedV1>;
-  'assignment.deleted': V1<TaskChangedV1>;
-  'assignment.restored': V1<TaskChangedV1>;
-
-  'lecture.created': V1<TaskChangedV1>;
-  'lecture.updated': V1<TaskChangedV1>;
-  'lecture.deleted': V1<TaskChangedV1>;
-  'lecture.restored': V1<TaskChangedV1>;
-
-  'studySession.created': V1<TaskChangedV1>;
-  'studySession.updated': V1<TaskChangedV1>;
-  'studySession.deleted': V1<TaskChangedV1>;
-  'studySession.restored': V1<TaskChangedV1>;
+/**
+ * How one event type is declared: its current payload version and whether it is about one task.
+ * `P` is the payload type; it exists only for the compiler.
+ */
+export interface EventSpec<P, Task extends boolean = boolean> {
+  version: number;
+  /** Task events share TaskChangedV1 and reach the owner's live task updates. */
+  task: Task;
+  /** Phantom: never set at run time. */
+  readonly payload?: P;
 }
 
-export type EventType = keyof EventCatalog;
+const v1 = <P>(): EventSpec<P, false> => ({ version: 1, task: false });
+const taskV1 = (): EventSpec<TaskChangedV1, true> => ({ version: 1, task: true });
+
+/** The one list of event types: names, payload types, versions and which are task events derive from it. */
+export const EVENT_CATALOG = {
+  'user.created': v1<UserCreatedV1>(),
+  'user.updated': v1<UserUpdatedV1>(),
+  'user.onboarded': v1<UserOnboardedV1>(),
+  'user.deleted': v1<UserDeletedV1>(),
+
+  'course.created': v1<CourseChangedV1>(),
+  'course.updated': v1<CourseChangedV1>(),
+  'course.deleted': v1<CourseDeletedV1>(),
+  'course.restored': v1<CourseDeletedV1>(),
+
+  'assignment.created': taskV1(),
+  'assignment.updated': taskV1(),
+  'assignment.completed': taskV1(),
+  'assignment.reopened': taskV1(),
+  'assignment.deleted': taskV1(),
+  'assignment.restored': taskV1(),
+
+  'lecture.created': taskV1(),
+  'lecture.updated': taskV1(),
+  'lecture.deleted': taskV1(),
+  'lecture.restored': taskV1(),
+
+  'studySession.created': taskV1(),
+  'studySession.updated': taskV1(),
+  'studySession.deleted': taskV1(),
+  'studySession.restored': taskV1(),
+} as const;
+
+type Catalog = typeof EVENT_CATALOG;
+export type EventType = keyof Catalog;
+export type EventPayload<T extends EventType> = Catalog[T] extends EventSpec<infer P> ? P : never;
+
+/** The current payload version of each event type, written with every event. */
+export const EVENT_VERSIONS = Object.fromEntries(
+  Object.entries(EVENT_CATALOG).map(([type, spec]) => [type, spec.version]),
+) as Record<EventType, number>;
+
+/** Event types whose payload is TaskChangedV1. */
+export type TaskEventType = { [T in EventType]: Catalog[T] extends { task: true } ? T : never }[EventType];
 
 /** Every event about one task (payload TaskChangedV1). */
-export const TASK_EVENT_TYPES = [
-  'assignment.created',
-  'assignment.updated',
-  'assignment.completed',
-  'assignment.reopened',
-  'assignment.deleted',
-  'assignment.restored',
-  'lecture.created',
-  'lecture.updated',
-  'lecture.deleted',
-  'lecture.restored',
-  'studySession.created',
-  'studySession.updated',
-  'studySession.deleted',
-  'studySession.restored',
-] as const satisfies readonly EventType[];
-export type EventPayload<T extends EventType> = EventCatalog[T]['payload'];
+export const TASK_EVENT_TYPES = (Object.keys(EVENT_CATALOG) as EventType[]).filter(
+  (type): type is TaskEventType => EVENT_CATALOG[type].task,
+);
 
-export const EVENT_VERSIONS: { [T in EventType]: EventCatalog[T]['version'] } = {
-  'user.created': 1,
-  'user.updated': 1,
-  'user.onboarded': 1,
-  'user.deleted': 1,
-  'course.created': 1,
-  'course.updated': 1,
-  'course.deleted': 1,
-  'course.restored': 1,
-  'assignment.created': 1,
-  'assignment.updated': 1,
-  'assignment.completed': 1,
-  'assignment.reopened': 1,
-  'assignment.deleted': 1,
-  'assignment.restored': 1,
-  'lecture.created': 1,
-  'lecture.updated': 1,
-  'lecture.deleted': 1,
-  'lecture.restored': 1,
-  'studySession.created': 1,
-  'studySession.updated': 1,
-  'studySession.deleted': 1,
-  'studySession.restored': 1,
-};
-
-/** An event as handlers receive it, read back from the outbox. */
-export interface DomainEvent<T extends EventType = EventType> {
-  id: string;
-  type: T;
-  version: number;
-  userId: string | null;
-  aggregateId: string | null;
-  payload: EventPayload<T>;
-  occurredAt: Date;
-}
+/** An event as handlers receive it, read back from the outbox; `payload` is typed by `type`. */
+export type DomainEvent<T extends EventType = EventType> = {
+  [K in T]: {
+    id: string;
+    type: K;
+    version: number;
+    userId: string | null;
+    aggregateId: string | null;
+    payload: EventPayload<K>;
+    occurredAt: Date;
+  };
+}[T];

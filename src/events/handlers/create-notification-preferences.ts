@@ -1,15 +1,14 @@
-import type { EventHandler } from '../bus.js';
+import { defineHandler } from '../bus.js';
 
 /** user.created → the user's notification preferences, with the defaults. Idempotent (upsert). */
-export const createNotificationPreferences: EventHandler = {
+export const createNotificationPreferences = defineHandler({
   name: 'create-notification-preferences',
   eventTypes: ['user.created'],
   async handle(event, { db }) {
-    if (event.type !== 'user.created') return 'skipped';
-    const { userId } = event.payload as { userId: string };
+    const { userId } = event.payload;
     const user = await db.user.findUnique({ where: { id: userId }, select: { id: true } });
     if (!user) return 'skipped';
     await db.notificationPreference.upsert({ where: { userId }, create: { userId }, update: {} });
     return 'done';
   },
-};
+});

@@ -1,6 +1,6 @@
-import type { EventHandler } from '../bus.js';
-import type { CourseDeletedV1, TaskChangedV1 } from '../types.js';
-import { TASK_EVENT_TYPES } from '../types.js';
+import type { Db } from '../../db/client.js';
+import { defineHandler } from '../bus.js';
+import { TASK_EVENT_TYPES, type TaskChangedV1 } from '../types.js';
 
 const KIND_NAMES = { ASSIGNMENT: 'Assignment', LECTURE: 'Lecture', STUDY_SESSION: 'Study session' } as const;
 const VERBS: Record<string, string> = {
@@ -16,18 +16,18 @@ const VERBS: Record<string, string> = {
  * Task events and course deletions → an in-app notification for the owner, when their
  * preferences ask for in-app notifications. Idempotent: one row per (event, user, channel).
  */
-export const notifyTaskChange: EventHandler = {
+export const notifyTaskChange = defineHandler({
   name: 'notify-task-change',
   eventTypes: [...TASK_EVENT_TYPES, 'course.deleted', 'course.restored'],
   async handle(event, { db }) {
-    const { userId } = event.payload as { userId: string };
+    const { userId } = event.payload;
     const prefs = await db.notificationPreference.findUnique({ where: { userId }, select: { inAppEnabled: true } });
     if (prefs && !prefs.inAppEnabled) return 'skipped';
     const verb = VERBS[event.type.split('.')[1] ?? ''] ?? 'changed';
     let title: string;
     let body: string;
-    if (event.type.startsWith('course.')) {
-      const p = event.payload as CourseDeletedV1;
+    if (event.type === 'course.deleted' || event.type === 'course.restored') {
+      const p = event.payload;
       const course = await db.course.findFirst({
         where: { id: p.courseId, deletedAt: undefined },
         select: { name: true },
@@ -35,7 +35,7 @@ export const notifyTaskChange: EventHandler = {
       title = `Course ${verb}`;
       body = `${course?.name ?? 'A course'} was ${verb} with ${p.assignments} assignments, ${p.lectures} lectures and ${p.studySessions} study sessions.`;
     } else {
-      const p = event.payload as TaskChangedV1;
+      const p = event.payload;
       title = `${KIND_NAMES[p.kind]} ${verb}`;
       body = await taskTitle(db, p).then((t) => (t ? `"${t}" was ${verb}.` : `A task was ${verb}.`));
     }
@@ -55,9 +55,9 @@ export const notifyTaskChange: EventHandler = {
     });
     return 'done';
   },
-};
+});
 
-async function taskTitle(db: Parameters<EventHandler['handle']>[1]['db'], p: TaskChangedV1): Promise<string | null> {
+async function taskTitle(db: Db, p: TaskChangedV1): Promise<string | null> {
   // The task may be deleted by now: read it whatever its state (deletedAt named explicitly).
   const where = { id: p.taskId, deletedAt: undefined };
   const select = { title: true };

@@ -1,6 +1,5 @@
 import type { LiveUpdates } from '../live.js';
-import type { EventHandler } from '../bus.js';
-import type { TaskChangedV1 } from '../types.js';
+import { defineHandler, type HandlerContext } from '../bus.js';
 import { TASK_EVENT_TYPES } from '../types.js';
 
 export interface PublishDeps {
@@ -11,11 +10,11 @@ export interface PublishDeps {
  * Task events → the owner's `taskUpdates` subscription. Delivery to subscribers is at least once
  * (a retried delivery publishes again): each message carries the event id for de-duplication.
  */
-export const publishTaskUpdate: EventHandler<PublishDeps> = {
+export const publishTaskUpdate = defineHandler({
   name: 'publish-task-update',
   eventTypes: TASK_EVENT_TYPES,
-  async handle(event, { live }) {
-    const payload = event.payload as TaskChangedV1;
+  async handle(event, { live }: HandlerContext & PublishDeps) {
+    const { payload } = event;
     live.publish('taskUpdates', payload.userId, {
       eventId: event.id,
       type: event.type,
@@ -27,4 +26,4 @@ export const publishTaskUpdate: EventHandler<PublishDeps> = {
     });
     return 'done';
   },
-};
+});

@@ -1,16 +1,16 @@
 import type { Mailer } from '../../mail/mailer.js';
-import type { EventHandler } from '../bus.js';
+import { defineHandler, type HandlerContext } from '../bus.js';
 
 export interface MailDeps {
   mailer: Mailer;
 }
 
 /** user.created → one welcome email (the delivery record keeps it to one per user). */
-export const sendWelcomeEmail: EventHandler<MailDeps> = {
+export const sendWelcomeEmail = defineHandler({
   name: 'send-welcome-email',
   eventTypes: ['user.created'],
-  async handle(event, { db, mailer }) {
-    const { userId } = event.payload as { userId: string };
+  async handle(event, { db, mailer }: HandlerContext & MailDeps) {
+    const { userId } = event.payload;
     const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, firstName: true } });
     if (!user) return 'skipped';
     await mailer.send({
@@ -20,4 +20,4 @@ export const sendWelcomeEmail: EventHandler<MailDeps> = {
     });
     return 'done';
   },
-};
+});

@@ -30,12 +30,7 @@ export async function createAssignment(
       ...query,
       data: { ...rest, title, dueAt, userId: viewer.id, courseId: input.courseId },
     });
-    await recordTaskEvent(tx, 'assignment.created', {
-      userId: viewer.id,
-      courseId: input.courseId,
-      taskId: assignment.id,
-      kind: 'ASSIGNMENT',
-    });
+    await recordTaskEvent(tx, 'assignment.created', { id: assignment.id, userId: viewer.id, courseId: input.courseId });
     return assignment;
   });
 }

@@ -19,13 +19,7 @@ export async function deleteAssignment(ctx: DomainContext, id: string): Promise<
     const { count } = await tx.assignment.delete({ where: { id }, deletionId, now });
     if (count === 0) throw new NotFoundError('Assignment');
     await tx.studySession.deleteMany({ where: { assignmentId: id }, deletionId, now });
-    await recordTaskEvent(tx, 'assignment.deleted', {
-      userId: assignment.userId,
-      courseId: assignment.courseId,
-      taskId: id,
-      kind: 'ASSIGNMENT',
-      deletionId,
-    });
+    await recordTaskEvent(tx, 'assignment.deleted', assignment, deletionId);
   });
   return { deletedId: id, deletionId };
 }

@@ -26,13 +26,7 @@ export async function restoreAssignment(ctx: DomainContext, id: string, query: o
       const restored = await tx.assignment.restore({ where: { id }, deletionId });
       if (restored.count > 0) {
         if (deletionId) await tx.studySession.restore({ where: { assignmentId: id }, deletionId });
-        await recordTaskEvent(tx, 'assignment.restored', {
-          userId: assignment.userId,
-          courseId: assignment.courseId,
-          taskId: id,
-          kind: 'ASSIGNMENT',
-          ...(deletionId ? { deletionId } : {}),
-        });
+        await recordTaskEvent(tx, 'assignment.restored', assignment, deletionId);
       }
     }
     return tx.assignment.findUniqueOrThrow({ ...query, where: { id } });

@@ -22,12 +22,7 @@ export async function setCompletion(
       data: { completedAt: completed ? ctx.now() : null },
     });
     if (count > 0) {
-      await recordTaskEvent(tx, completed ? 'assignment.completed' : 'assignment.reopened', {
-        userId: assignment.userId,
-        courseId: assignment.courseId,
-        taskId: id,
-        kind: 'ASSIGNMENT',
-      });
+      await recordTaskEvent(tx, completed ? 'assignment.completed' : 'assignment.reopened', assignment);
     }
     return tx.assignment.findUniqueOrThrow({ ...query, where: { id } });
   });

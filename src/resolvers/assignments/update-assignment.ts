@@ -19,12 +19,7 @@ export async function updateAssignment(
     const assignment = await findOwnedAssignment(ctx, tx, id, 'own');
     const { count } = await tx.assignment.updateMany({ where: { id, deletedAt: null }, data });
     if (count === 0) throw new NotFoundError('Assignment'); // deleted since it was read
-    await recordTaskEvent(tx, 'assignment.updated', {
-      userId: assignment.userId,
-      courseId: assignment.courseId,
-      taskId: id,
-      kind: 'ASSIGNMENT',
-    });
+    await recordTaskEvent(tx, 'assignment.updated', assignment);
     return tx.assignment.findUniqueOrThrow({ ...query, where: { id } });
   });
 }

@@ -34,12 +34,7 @@ export async function createLecture(
       ...query,
       data: { userId: viewer.id, courseId: course.id, title, startsAt, endsAt, location },
     });
-    await recordTaskEvent(tx, 'lecture.created', {
-      userId: viewer.id,
-      courseId: course.id,
-      taskId: lecture.id,
-      kind: 'LECTURE',
-    });
+    await recordTaskEvent(tx, 'lecture.created', { id: lecture.id, userId: viewer.id, courseId: course.id });
     return lecture;
   });
 }

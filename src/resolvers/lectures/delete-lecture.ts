@@ -22,13 +22,12 @@ export async function deleteLecture(ctx: DomainContext, input: DeleteLectureInpu
   return inTransaction(ctx, async (tx) => {
     const lecture = await loadOwnedLecture(tx, viewer.id, input.id);
     const { deletionId } = await tx.lecture.delete({ where: { id: lecture.id }, now: ctx.now() });
-    await recordTaskEvent(tx, 'lecture.deleted', {
-      userId: viewer.id,
-      courseId: lecture.courseId,
-      taskId: lecture.id,
-      kind: 'LECTURE',
+    await recordTaskEvent(
+      tx,
+      'lecture.deleted',
+      { id: lecture.id, userId: viewer.id, courseId: lecture.courseId },
       deletionId,
-    });
+    );
     return { deletedId: lecture.id, deletionId };
   });
 }

@@ -28,13 +28,12 @@ export async function restoreLecture(
         throw new ConflictError('The course of this lecture is deleted: restore the course first.', { field: 'id' });
       }
       await tx.lecture.restore({ where: { id: lecture.id } });
-      await recordTaskEvent(tx, 'lecture.restored', {
-        userId: viewer.id,
-        courseId: lecture.courseId,
-        taskId: lecture.id,
-        kind: 'LECTURE',
-        ...(lecture.deletionId ? { deletionId: lecture.deletionId } : {}),
-      });
+      await recordTaskEvent(
+        tx,
+        'lecture.restored',
+        { id: lecture.id, userId: viewer.id, courseId: lecture.courseId },
+        lecture.deletionId ?? undefined,
+      );
     }
     return tx.lecture.findUniqueOrThrow({ ...query, where: { id: lecture.id } });
   });

@@ -44,12 +44,7 @@ export async function updateLecture(
       data.courseId = (await loadOwnedCourse(tx, viewer.id, newCourseId)).id;
     }
     const lecture = await tx.lecture.update({ ...query, where: { id: stored.id }, data });
-    await recordTaskEvent(tx, 'lecture.updated', {
-      userId: viewer.id,
-      courseId: lecture.courseId,
-      taskId: lecture.id,
-      kind: 'LECTURE',
-    });
+    await recordTaskEvent(tx, 'lecture.updated', { id: lecture.id, userId: viewer.id, courseId: lecture.courseId });
     return lecture;
   });
 }

@@ -38,12 +38,7 @@ export async function createStudySession(
       ...query,
       data: { userId: viewer.id, courseId: course.id, assignmentId, title, startsAt, endsAt, notes },
     });
-    await recordTaskEvent(tx, 'studySession.created', {
-      userId: viewer.id,
-      courseId: course.id,
-      taskId: session.id,
-      kind: 'STUDY_SESSION',
-    });
+    await recordTaskEvent(tx, 'studySession.created', { id: session.id, userId: viewer.id, courseId: course.id });
     return session;
   });
 }

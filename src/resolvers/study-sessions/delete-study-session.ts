@@ -25,13 +25,12 @@ export async function deleteStudySession(
   return inTransaction(ctx, async (tx) => {
     const session = await loadOwnedStudySession(tx, viewer.id, input.id);
     const { deletionId } = await tx.studySession.delete({ where: { id: session.id }, now: ctx.now() });
-    await recordTaskEvent(tx, 'studySession.deleted', {
-      userId: viewer.id,
-      courseId: session.courseId,
-      taskId: session.id,
-      kind: 'STUDY_SESSION',
+    await recordTaskEvent(
+      tx,
+      'studySession.deleted',
+      { id: session.id, userId: viewer.id, courseId: session.courseId },
       deletionId,
-    });
+    );
     return { deletedId: session.id, deletionId };
   });
 }

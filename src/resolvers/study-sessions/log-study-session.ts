@@ -31,10 +31,9 @@ export async function logStudySession(
     const stored = await loadOwnedStudySession(tx, viewer.id, input.id);
     const session = await tx.studySession.update({ ...query, where: { id: stored.id }, data: { actualMinutes } });
     await recordTaskEvent(tx, 'studySession.updated', {
+      id: session.id,
       userId: viewer.id,
       courseId: session.courseId,
-      taskId: session.id,
-      kind: 'STUDY_SESSION',
     });
     return session;
   });

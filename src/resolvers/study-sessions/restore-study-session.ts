@@ -33,13 +33,12 @@ export async function restoreStudySession(
       if (session.assignmentId && !(await tx.assignment.count({ where: { id: session.assignmentId } }))) {
         await tx.studySession.update({ where: { id: session.id }, data: { assignmentId: null } });
       }
-      await recordTaskEvent(tx, 'studySession.restored', {
-        userId: viewer.id,
-        courseId: session.courseId,
-        taskId: session.id,
-        kind: 'STUDY_SESSION',
-        ...(session.deletionId ? { deletionId: session.deletionId } : {}),
-      });
+      await recordTaskEvent(
+        tx,
+        'studySession.restored',
+        { id: session.id, userId: viewer.id, courseId: session.courseId },
+        session.deletionId ?? undefined,
+      );
     }
     return tx.studySession.findUniqueOrThrow({ ...query, where: { id: session.id } });
   });

@@ -53,10 +53,9 @@ export async function updateStudySession(
     }
     const session = await tx.studySession.update({ ...query, where: { id: stored.id }, data });
     await recordTaskEvent(tx, 'studySession.updated', {
+      id: session.id,
       userId: viewer.id,
       courseId: session.courseId,
-      taskId: session.id,
-      kind: 'STUDY_SESSION',
     });
     return session;
   });
