@@ -1,3 +1,4 @@
+import { withDeleted } from '../src/db/soft-delete.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EventBus, type EventHandler } from '../src/events/bus.js';
 import { recordEvent } from '../src/events/outbox.js';
@@ -202,12 +203,11 @@ describe('purge of soft-deleted rows', () => {
 
     const result = await runJob(app.db, logger, purgeDeletedJob({ retentionDays: 30, everyMs: 1000 }), new Date());
     expect(result).toMatchObject({ purged: { Assignment: expect.any(Number), Course: expect.any(Number) } });
-    const all = { deletedAt: undefined };
-    expect(await app.db.course.findMany({ where: { ...all, userId: user.id }, select: { id: true } })).toEqual(
+    expect(await app.db.course.findMany({ where: withDeleted({ userId: user.id }), select: { id: true } })).toEqual(
       expect.arrayContaining([{ id: recent.id }, { id: live.id }]),
     );
-    expect(await app.db.course.count({ where: { ...all, id: old.id } })).toBe(0);
-    expect(await app.db.assignment.count({ where: { ...all, id: oldTask.id } })).toBe(0);
+    expect(await app.db.course.count({ where: withDeleted({ id: old.id }) })).toBe(0);
+    expect(await app.db.assignment.count({ where: withDeleted({ id: oldTask.id }) })).toBe(0);
     expect(await app.db.assignment.count({ where: { id: liveTask.id } })).toBe(1);
   });
 });

@@ -33,6 +33,16 @@ describe('soft delete in the Prisma client', () => {
     expect(raw[0]!.deletedAt).toBeInstanceOf(Date);
   });
 
+  it('reads deleted rows only through withDeleted: naming deletedAt as undefined keeps the filter on', async () => {
+    const user = await createUser(app.db);
+    const course = await createCourse(app.db, user.id, { name: 'Chemistry' });
+    await app.db.course.delete({ where: { id: course.id } });
+    expect(await app.db.course.findFirst({ where: { id: course.id, deletedAt: undefined } })).toBeNull();
+    expect(await app.db.course.findFirst({ where: withDeleted({ id: course.id }) })).toMatchObject({ id: course.id });
+    // A condition on deletedAt itself is taken as written (the purge job's cut-off).
+    expect(await app.db.course.count({ where: { id: course.id, deletedAt: { not: null } } })).toBe(1);
+  });
+
   it('restores exactly the rows of one deletion', async () => {
     const user = await createUser(app.db);
     const a = await createCourse(app.db, user.id);

@@ -1,42 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.js';
-import { getDatamodel } from '../generated/pothos-types.js';
+import { relations as relationFields } from '../generated/relations.js';
 
 /**
  * Soft delete for every model, in one place.
  *
  * - Reads (findMany, findFirst, findUnique, count, aggregate, groupBy and their *OrThrow forms)
- *   skip rows whose deletedAt is set, unless the where clause names deletedAt itself (that is how
- *   admin and job code asks for deleted rows: see `withDeleted`).
+ *   skip rows whose deletedAt is set. The one way to read deleted rows too is `withDeleted(where)`;
+ *   a where clause with a condition on deletedAt itself (`{ deletedAt: { lt: cutoff } }`, as the
+ *   purge job has) is taken as written. `deletedAt: undefined` does NOT turn the filter off.
  * - Relations are filtered too, which Prisma's own extensions do not do (prisma#24525): every
  *   nested `include`/`select` of a list relation, and `_count` of one, gets `deletedAt: null`
  *   added to its where; a to-one relation whose target is deleted comes back as null. This is
- *   done here, from the data model, so a relation added later cannot forget it, and it covers
+ *   done here, from the relation map Prisma's DMMF gives at `prisma generate`
+ *   (prisma/generators/relations.mjs), so a relation added later cannot forget it, and it covers
  *   the relation loads that Pothos merges into a query.
- * - `delete`/`deleteMany` are soft: model methods of the same name set deletedAt (and a
- *   deletionId that groups the rows of one deletion, for an exact restore). `restore` undoes it.
- *   Hard deletes exist only as `purge`, for the scheduled purge job.
+ * - `delete`/`deleteMany` on the extended client are SOFT: they set deletedAt (and a deletionId
+ *   that groups the rows of one deletion, for an exact restore) and answer `SoftDeletion`
+ *   (`{ count, deletionId }`), never the deleted row, so a call cannot be mistaken for Prisma's
+ *   hard delete. `restore` undoes one. The only hard delete is the purge job's raw SQL.
  */
 
 interface RelationInfo {
   model: string;
   isList: boolean;
 }
-type Relations = Map<string, Map<string, RelationInfo>>;
 
-function loadRelations(): Relations {
-  const relations: Relations = new Map();
-  for (const [name, model] of Object.entries(getDatamodel().datamodel.models)) {
-    const fields = new Map<string, RelationInfo>();
-    for (const field of model.fields) {
-      if (field.kind === 'object') fields.set(field.name, { model: field.type, isList: field.isList });
-    }
-    relations.set(name, fields);
-  }
-  return relations;
-}
-
-const relations = loadRelations();
+const relations = new Map<string, Map<string, RelationInfo>>(
+  Object.entries(relationFields).map(([model, fields]) => [model, new Map(Object.entries(fields))]),
+);
 
 const READS = new Set([
   'findMany',
@@ -54,10 +46,21 @@ type Args = Record<string, unknown>;
 const isObject = (v: unknown): v is Args =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
-/** Adds `deletedAt: null` unless the caller already said something about deletedAt. */
+/**
+ * What `withDeleted` puts in place of a deletedAt condition; removed here before the query reaches
+ * the database. A plain string key, because Prisma copies the arguments (a symbol would not survive).
+ */
+const INCLUDE_DELETED = '__includeDeleted';
+const isIncludeDeleted = (v: unknown) => isObject(v) && v[INCLUDE_DELETED] === true;
+
+/** Adds `deletedAt: null` unless the clause came from `withDeleted` or has its own deletedAt condition. */
 function liveWhere(where: unknown): Args {
   if (!isObject(where)) return { deletedAt: null };
-  if ('deletedAt' in where) return where;
+  if (isIncludeDeleted(where.deletedAt)) {
+    const { deletedAt: _marker, ...rest } = where;
+    return rest;
+  }
+  if (where.deletedAt !== undefined) return where;
   return { ...where, deletedAt: null };
 }
 
@@ -129,10 +132,15 @@ function pruneDeleted(model: string, value: unknown): unknown {
   return value;
 }
 
-/** The where clause that lets a read see deleted rows too (for admin and job code). */
-export const withDeleted = <W extends Args>(where: W = {} as W): W & { deletedAt?: undefined } =>
-  // Naming deletedAt (even as undefined, which Prisma ignores) turns the automatic filter off.
-  ({ ...where, deletedAt: undefined }) as W & { deletedAt?: undefined };
+/** The one way to let a read see deleted rows too (restore, admin and job code): `findFirst({ where: withDeleted({ id }) })`. */
+export const withDeleted = <W extends Args>(where: W = {} as W): W =>
+  ({ ...where, deletedAt: { [INCLUDE_DELETED]: true } }) as W;
+
+/** What a soft `delete`/`deleteMany` answers: how many rows it took and the deletion that groups them. */
+export interface SoftDeletion {
+  count: number;
+  deletionId: string;
+}
 
 export const softDelete = Prisma.defineExtension({
   name: 'soft-delete',
@@ -161,14 +169,14 @@ export const softDelete = Prisma.defineExtension({
       async delete<T>(
         this: T,
         args: { where: Prisma.Args<T, 'updateMany'>['where']; deletionId?: string; now?: Date },
-      ): Promise<{ count: number; deletionId: string }> {
+      ): Promise<SoftDeletion> {
         return softDeleteMany(this, args);
       },
       /** Soft delete of many rows; see `delete`. */
       async deleteMany<T>(
         this: T,
         args: { where: Prisma.Args<T, 'updateMany'>['where']; deletionId?: string; now?: Date },
-      ): Promise<{ count: number; deletionId: string }> {
+      ): Promise<SoftDeletion> {
         return softDeleteMany(this, args);
       },
       /** Brings back soft-deleted rows: by where, or every row of one deletion (deletionId). */
@@ -192,7 +200,7 @@ interface UpdateManyDelegate {
 async function softDeleteMany(
   self: unknown,
   args: { where: unknown; deletionId?: string; now?: Date },
-): Promise<{ count: number; deletionId: string }> {
+): Promise<SoftDeletion> {
   const ctx = Prisma.getExtensionContext(self) as unknown as UpdateManyDelegate;
   const deletionId = args.deletionId ?? randomUUID();
   const where: Args = { ...(isObject(args.where) ? args.where : {}), deletedAt: null };

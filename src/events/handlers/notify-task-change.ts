@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import { withDeleted } from '../../db/soft-delete.js';
 import { defineHandler } from '../bus.js';
 import { TASK_EVENT_TYPES, type TaskChangedV1 } from '../types.js';
 
@@ -29,7 +30,7 @@ export const notifyTaskChange = defineHandler({
     if (event.type === 'course.deleted' || event.type === 'course.restored') {
       const p = event.payload;
       const course = await db.course.findFirst({
-        where: { id: p.courseId, deletedAt: undefined },
+        where: withDeleted({ id: p.courseId }),
         select: { name: true },
       });
       title = `Course ${verb}`;
@@ -58,8 +59,8 @@ export const notifyTaskChange = defineHandler({
 });
 
 async function taskTitle(db: Db, p: TaskChangedV1): Promise<string | null> {
-  // The task may be deleted by now: read it whatever its state (deletedAt named explicitly).
-  const where = { id: p.taskId, deletedAt: undefined };
+  // The task may be deleted by now: read it whatever its state.
+  const where = withDeleted({ id: p.taskId });
   const select = { title: true };
   if (p.kind === 'ASSIGNMENT') return (await db.assignment.findFirst({ where, select }))?.title ?? null;
   if (p.kind === 'LECTURE') return (await db.lecture.findFirst({ where, select }))?.title ?? null;
