@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -37,6 +38,118 @@ export default tseslint.config(
         TextDecoder: 'readonly',
         WebAssembly: 'readonly',
       },
+    },
+  },
+  {
+    // The layers of docs/architecture.md and who may import whom. A file importing across a line
+    // that is not allowed here fails `npm run lint` (and CI).
+    files: ['src/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { typescript: { project: './tsconfig.json' } },
+      'boundaries/include': ['src/**/*.ts'],
+      // The layers mix folders and single files at src/, so elements match whole file paths
+      // (`mode: 'file'`); v7 still supports it and would otherwise warn on every run.
+      'boundaries/legacy-warnings': false,
+      'boundaries/elements': [
+        // Entry: process start, composition root, HTTP server, transports, Yoga plugins.
+        {
+          type: 'entry',
+          pattern: ['src/main.*', 'src/app.*', 'src/server.*', 'src/server/**', 'src/http/**', 'src/plugins/**'],
+          mode: 'file',
+        },
+        // Schema: the Pothos types and the GraphQL context type they are resolved with.
+        { type: 'schema', pattern: ['src/schema/**', 'src/context.*'], mode: 'file' },
+        { type: 'resolvers', pattern: 'src/resolvers/**' },
+        { type: 'events', pattern: 'src/events/**' },
+        { type: 'versioning', pattern: 'src/versioning/**' },
+        { type: 'jobs', pattern: 'src/jobs/**' },
+        { type: 'auth', pattern: 'src/auth/**' },
+        { type: 'db', pattern: ['src/db/**', 'src/generated/**'] },
+        // Shared kernel: errors, configuration, logging, mail transport.
+        {
+          type: 'kernel',
+          pattern: ['src/errors.*', 'src/config.*', 'src/observability/**', 'src/mail/**'],
+          mode: 'file',
+        },
+      ],
+    },
+    rules: {
+      // Every file under src/ belongs to a layer.
+      'boundaries/no-unknown-files': 'error',
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          policies: [
+            {
+              from: { element: { type: 'entry' } },
+              allow: {
+                to: {
+                  element: {
+                    types: {
+                      anyOf: ['entry', 'schema', 'resolvers', 'events', 'versioning', 'jobs', 'auth', 'db', 'kernel'],
+                    },
+                  },
+                },
+              },
+            },
+            {
+              from: { element: { type: 'schema' } },
+              allow: {
+                to: { element: { types: { anyOf: ['schema', 'resolvers', 'events', 'versioning', 'db', 'kernel'] } } },
+              },
+            },
+            {
+              from: { element: { type: 'resolvers' } },
+              allow: { to: { element: { types: { anyOf: ['resolvers', 'events', 'auth', 'db', 'kernel'] } } } },
+            },
+            {
+              from: { element: { type: 'events' } },
+              allow: { to: { element: { types: { anyOf: ['events', 'db', 'kernel'] } } } },
+            },
+            {
+              from: { element: { type: 'versioning' } },
+              allow: { to: { element: { types: { anyOf: ['versioning', 'db', 'kernel'] } } } },
+            },
+            {
+              from: { element: { type: 'jobs' } },
+              allow: { to: { element: { types: { anyOf: ['jobs', 'events', 'db', 'kernel'] } } } },
+            },
+            {
+              from: { element: { type: 'auth' } },
+              allow: { to: { element: { types: { anyOf: ['auth', 'resolvers', 'db', 'kernel'] } } } },
+            },
+            { from: { element: { type: 'db' } }, allow: { to: { element: { types: { anyOf: ['db', 'kernel'] } } } } },
+            {
+              from: { element: { type: 'kernel' } },
+              allow: { to: { element: { types: { anyOf: ['kernel', 'versioning', 'db'] } } } },
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Below the schema, no GraphQL library: the domain, events, jobs and database layers run
+    // without a GraphQL server (tests and jobs call them directly).
+    files: ['src/resolvers/**/*.ts', 'src/events/**/*.ts', 'src/jobs/**/*.ts', 'src/db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['graphql', 'graphql-yoga', 'graphql-ws', 'graphql-scalars'].map((name) => ({
+            name,
+            message: 'GraphQL libraries belong to src/schema and the entry layer (docs/architecture.md).',
+          })),
+          patterns: [
+            {
+              group: ['@pothos/*', '@graphql-yoga/*', '@envelop/*'],
+              message: 'GraphQL libraries belong to src/schema and the entry layer (docs/architecture.md).',
+            },
+          ],
+        },
+      ],
     },
   },
 );
