@@ -1,11 +1,9 @@
-import type { DomainContext, Viewer } from './context.js';
+import type { DomainContext } from './context.js';
 import type { Tx } from '../db/client.js';
-import { UnauthenticatedError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 
-export function requireViewer(ctx: DomainContext): Viewer {
-  if (!ctx.viewer) throw new UnauthenticatedError();
-  return ctx.viewer;
-}
+/** @deprecated Import it from ./access.js (the access policy); kept while domains move over. */
+export { requireViewer } from './access.js';
 
 /**
  * Runs `work` in one transaction (rows and outbox events together), then, once it has
