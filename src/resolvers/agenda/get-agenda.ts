@@ -113,15 +113,7 @@ export async function getAgenda(
     },
   });
   if (!user) return [];
-  const {
-    assignments,
-    lectures,
-    studySessions: sessions,
-  } = user as unknown as {
-    assignments: Assignment[];
-    lectures: Lecture[];
-    studySessions: StudySession[];
-  };
+  const { assignments, lectures, studySessions: sessions } = user;
 
   const items: AgendaItem[] = [
     ...assignments.map((a) => ({ ...a, kind: 'ASSIGNMENT' as const, at: a.dueAt })),
