@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, type TestApp } from './helpers/app.js';
-import { createUser, PASSWORD } from './helpers/factories.js';
+import { createCourse, createUser, PASSWORD } from './helpers/factories.js';
 
 const SIGN_UP = `mutation ($input: SignUpInput!) {
   signUp(input: $input) { token user { id email firstName lastName subscriptionTier onboardingCompleted accountStatus role timezone } }
@@ -209,6 +209,30 @@ describe('profile', () => {
       expect(res.data!.completeOnboarding.onboardingCompleted).toBe(true);
     }
     expect(await app.db.outboxEvent.count({ where: { userId: user.id, type: 'user.onboarded' } })).toBe(1);
+  });
+
+  it('answers sign-in and profile mutations with the relations the operation asks for', async () => {
+    const user = await createUser(app.db);
+    await createCourse(app.db, user.id, { name: 'Algebra' });
+    const token = await app.tokens.issue(user.id);
+    const courses = `courses(first: 5) { totalCount edges { node { name } } }`;
+    const expected = { totalCount: 1, edges: [{ node: { name: 'Algebra' } }] };
+    const signedIn = await app.gql(
+      `mutation ($input: SignInInput!) { signIn(input: $input) { user { ${courses} } } }`,
+      { input: { email: user.email, password: PASSWORD } },
+    );
+    expect(signedIn.errors).toBeUndefined();
+    expect(signedIn.data!.signIn.user.courses).toEqual(expected);
+    const updated = await app.gql(
+      `mutation { updateProfile(input: { lastName: "Hopper" }) { lastName ${courses} } }`,
+      {},
+      token,
+    );
+    expect(updated.errors).toBeUndefined();
+    expect(updated.data!.updateProfile).toEqual({ lastName: 'Hopper', courses: expected });
+    const onboarded = await app.gql(`mutation { completeOnboarding { onboardingCompleted ${courses} } }`, {}, token);
+    expect(onboarded.errors).toBeUndefined();
+    expect(onboarded.data!.completeOnboarding).toEqual({ onboardingCompleted: true, courses: expected });
   });
 
   it('deletes an account softly with everything it owns, after a password check', async () => {

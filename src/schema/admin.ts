@@ -1,4 +1,4 @@
-import { listUsersWhere } from '../resolvers/admin/list-users.js';
+import { countUsers, listUsers } from '../resolvers/admin/list-users.js';
 import { builder } from './builder.js';
 import { AccountStatus } from './user.js';
 
@@ -8,16 +8,11 @@ builder.queryFields((t) => ({
     cursor: 'id',
     description: 'Admin only: every live account, newest first.',
     authScopes: { admin: true },
-    totalCount: (_parent, args, ctx) => ctx.db.user.count({ where: listUsersWhere(ctx, args) }),
+    totalCount: (_parent, args, ctx) => countUsers(ctx, args),
     args: {
       search: t.arg.string({ required: false, description: 'Matches email, first or last name (case-insensitive).' }),
       status: t.arg({ type: AccountStatus, required: false, description: 'Only accounts in this status.' }),
     },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.user.findMany({
-        ...query,
-        where: listUsersWhere(ctx, args),
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
+    resolve: (query, _root, args, ctx) => listUsers(ctx, args, query),
   }),
 }));

@@ -6,14 +6,14 @@ import {
   agendaCursor,
   getAgenda,
   MAX_AGENDA_DAYS,
-  type AgendaInput,
   type AgendaItem,
+  type AgendaSelection,
 } from '../resolvers/agenda/get-agenda.js';
 import { builder } from './builder.js';
 import { TaskRef } from './task.js';
 
 /** The relations each task type's selection asks for, so they load inside the three queries. */
-function taskQueries(ctx: Context, info: GraphQLResolveInfo, path: string[]): AgendaInput['queries'] {
+function taskQueries(ctx: Context, info: GraphQLResolveInfo, path: string[]): AgendaSelection {
   const of = (typeName: string) => queryFromInfo({ context: ctx, info, typeName, path });
   return { assignment: of('Assignment'), lecture: of('Lecture'), studySession: of('StudySession') };
 }
@@ -31,15 +31,11 @@ builder.queryFields((t) => ({
       resolveCursorConnection<Promise<AgendaItem[]>>(
         { args, toCursor: agendaCursor, defaultSize: 50, maxSize: 200 },
         ({ after, before, limit, inverted }) =>
-          getAgenda(ctx, {
-            from: args.from,
-            to: args.to,
-            after,
-            before,
-            limit,
-            inverted,
-            queries: taskQueries(ctx, info, ['edges', 'node']),
-          }),
+          getAgenda(
+            ctx,
+            { from: args.from, to: args.to, after, before, limit, inverted },
+            taskQueries(ctx, info, ['edges', 'node']),
+          ),
       ),
   }),
 }));

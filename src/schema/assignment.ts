@@ -17,7 +17,7 @@ import { deprecated } from '../versioning/deprecate.js';
 import { builder } from './builder.js';
 import { rememberTotalCount, selectsTotalCount, totalCountOf } from './connection-count.js';
 import { CourseType, deletionPayload } from './course.js';
-import { nodeWhere } from './owner.js';
+import { nodeLookup } from './global-ids.js';
 import { TaskRef } from './task.js';
 
 export const Priority = builder.enumType('Priority', {
@@ -46,7 +46,7 @@ export const AssignmentType = builder.prismaNode('Assignment', {
   select: { id: true, title: true, dueAt: true, courseId: true },
   id: { field: 'id' },
   interfaces: [TaskRef],
-  findUnique: nodeWhere,
+  findUnique: nodeLookup('Assignment'),
   // node(id) of a row that is missing, deleted or not the viewer's: null, not a masked P2025.
   nullable: true,
   fields: (t) => ({
@@ -168,7 +168,7 @@ builder.queryFields((t) => ({
     description: "One of your assignments (an admin may read anyone's). Another user's or a deleted one is NOT_FOUND.",
     authScopes: { signedIn: true },
     args: { id: t.arg.globalID(assignmentId) },
-    resolve: (query, _root, { id }, ctx) => getAssignment(ctx, id.id, query),
+    resolve: (query, _root, { id }, ctx) => getAssignment(ctx, { id: id.id }, query),
   }),
   assignments: t.prismaConnection(
     {
@@ -221,21 +221,21 @@ builder.mutationFields((t) => ({
       id: t.arg.globalID(assignmentId),
       input: t.arg({ type: UpdateAssignmentInput, description: 'What to change.' }),
     },
-    resolve: (query, _root, { id, input }, ctx) => updateAssignment(ctx, id.id, input, query),
+    resolve: (query, _root, { id, input }, ctx) => updateAssignment(ctx, { ...input, id: id.id }, query),
   }),
   completeAssignment: t.prismaField({
     type: 'Assignment',
     description: 'Marks it done now. Already completed: returned unchanged. Records `assignment.completed`.',
     authScopes: { signedIn: true },
     args: { id: t.arg.globalID(assignmentId) },
-    resolve: (query, _root, { id }, ctx) => completeAssignment(ctx, id.id, query),
+    resolve: (query, _root, { id }, ctx) => completeAssignment(ctx, { id: id.id }, query),
   }),
   reopenAssignment: t.prismaField({
     type: 'Assignment',
     description: 'Marks it not done. Not completed: returned unchanged. Records `assignment.reopened`.',
     authScopes: { signedIn: true },
     args: { id: t.arg.globalID(assignmentId) },
-    resolve: (query, _root, { id }, ctx) => reopenAssignment(ctx, id.id, query),
+    resolve: (query, _root, { id }, ctx) => reopenAssignment(ctx, { id: id.id }, query),
   }),
   deleteAssignment: t.field({
     type: DeleteAssignmentPayload,
@@ -244,7 +244,7 @@ builder.mutationFields((t) => ({
       'undoes it). Records `assignment.deleted`.',
     authScopes: { signedIn: true },
     args: { id: t.arg.globalID(assignmentId) },
-    resolve: (_root, { id }, ctx) => deleteAssignment(ctx, id.id),
+    resolve: (_root, { id }, ctx) => deleteAssignment(ctx, { id: id.id }),
   }),
   restoreAssignment: t.prismaField({
     type: 'Assignment',
@@ -253,6 +253,6 @@ builder.mutationFields((t) => ({
       'CONFLICT (restore the course first). Not deleted: returned unchanged. Records `assignment.restored`.',
     authScopes: { signedIn: true },
     args: { id: t.arg.globalID(assignmentId) },
-    resolve: (query, _root, { id }, ctx) => restoreAssignment(ctx, id.id, query),
+    resolve: (query, _root, { id }, ctx) => restoreAssignment(ctx, { id: id.id }, query),
   }),
 }));

@@ -1,18 +1,19 @@
 import { createCourse } from '../resolvers/courses/create-course.js';
-import { deleteCourse, type Deletion } from '../resolvers/courses/delete-course.js';
+import { deleteCourse } from '../resolvers/courses/delete-course.js';
+import type { Deletion } from '../resolvers/deletion.js';
 import { getCourse } from '../resolvers/courses/get-course.js';
 import { countCourses, listCourses } from '../resolvers/courses/list-courses.js';
 import { restoreCourse } from '../resolvers/courses/restore-course.js';
 import { updateCourse } from '../resolvers/courses/update-course.js';
 import { builder } from './builder.js';
-import { nodeWhere } from './owner.js';
+import { nodeLookup } from './global-ids.js';
 
 export const CourseType = builder.prismaNode('Course', {
   description: 'A course the student takes in a term.',
   // Select mode: only the columns the query asks for are read (exposed fields add their own).
   select: { id: true },
   id: { field: 'id' },
-  findUnique: nodeWhere,
+  findUnique: nodeLookup('Course'),
   // node(id) of a row that is missing, deleted or not the viewer's: null, not a masked P2025.
   nullable: true,
   fields: (t) => ({
@@ -127,7 +128,7 @@ builder.queryFields((t) => ({
     description: "One of your courses (an admin may read anyone's). Another user's or a deleted course is NOT_FOUND.",
     authScopes: { signedIn: true },
     args: { id: t.arg.globalID(courseId) },
-    resolve: (query, _root, { id }, ctx) => getCourse(ctx, id.id, query),
+    resolve: (query, _root, { id }, ctx) => getCourse(ctx, { id: id.id }, query),
   }),
   courses: t.prismaConnection(
     {
@@ -157,7 +158,7 @@ builder.mutationFields((t) => ({
     description: 'Changes (or archives) one of your courses and returns it. Records `course.updated`.',
     authScopes: { signedIn: true },
     args: { id: t.arg.globalID(courseId), input: t.arg({ type: UpdateCourseInput, description: 'What to change.' }) },
-    resolve: (query, _root, { id, input }, ctx) => updateCourse(ctx, id.id, input, query),
+    resolve: (query, _root, { id, input }, ctx) => updateCourse(ctx, { ...input, id: id.id }, query),
   }),
   deleteCourse: t.field({
     type: DeleteCoursePayload,
@@ -166,7 +167,7 @@ builder.mutationFields((t) => ({
       'restoreCourse undoes it). Records `course.deleted`.',
     authScopes: { signedIn: true },
     args: { id: t.arg.globalID(courseId) },
-    resolve: (_root, { id }, ctx) => deleteCourse(ctx, id.id),
+    resolve: (_root, { id }, ctx) => deleteCourse(ctx, { id: id.id }),
   }),
   restoreCourse: t.prismaField({
     type: 'Course',
@@ -175,6 +176,6 @@ builder.mutationFields((t) => ({
       'A course that is not deleted is returned unchanged. Records `course.restored`.',
     authScopes: { signedIn: true },
     args: { id: t.arg.globalID(courseId) },
-    resolve: (query, _root, { id }, ctx) => restoreCourse(ctx, id.id, query),
+    resolve: (query, _root, { id }, ctx) => restoreCourse(ctx, { id: id.id }, query),
   }),
 }));

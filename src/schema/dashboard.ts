@@ -22,11 +22,11 @@ builder.prismaObjectFields('User', (t) => ({
     select: { timezone: true },
     resolve: (user, _args, ctx, info) => {
       const of = (typeName: string) => queryFromInfo({ context: ctx, info, typeName });
-      return getTodayAgenda(ctx, {
-        userId: user.id,
-        timezone: user.timezone,
-        queries: { assignment: of('Assignment'), lecture: of('Lecture'), studySession: of('StudySession') },
-      });
+      return getTodayAgenda(
+        ctx,
+        { userId: user.id, timezone: user.timezone },
+        { assignment: of('Assignment'), lecture: of('Lecture'), studySession: of('StudySession') },
+      );
     },
   }),
 }));

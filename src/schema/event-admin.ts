@@ -1,4 +1,4 @@
-import { deadLettersWhere } from '../resolvers/admin/list-dead-letters.js';
+import { countDeadLetters, listDeadLetters } from '../resolvers/admin/list-dead-letters.js';
 import { retryDeadLetter } from '../resolvers/admin/retry-dead-letter.js';
 import { builder } from './builder.js';
 
@@ -47,14 +47,9 @@ builder.queryFields((t) => ({
     cursor: 'id',
     description: 'Admin only: deliveries that failed every try, newest first.',
     authScopes: { admin: true },
-    totalCount: (_parent, args, ctx) => ctx.db.eventDelivery.count({ where: deadLettersWhere(ctx, args) }),
+    totalCount: (_parent, args, ctx) => countDeadLetters(ctx, args),
     args: { handler: t.arg.string({ required: false, description: 'Only this handler.' }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.eventDelivery.findMany({
-        ...query,
-        where: deadLettersWhere(ctx, args),
-        orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
-      }),
+    resolve: (query, _root, args, ctx) => listDeadLetters(ctx, args, query),
   }),
 }));
 

@@ -8,7 +8,7 @@ import { updateProfile } from '../resolvers/users/update-profile.js';
 import { fullName, splitFullName } from '../versioning/compat.js';
 import { deprecated } from '../versioning/deprecate.js';
 import { builder } from './builder.js';
-import { userNodeWhere } from './owner.js';
+import { nodeLookup } from './global-ids.js';
 
 export const SubscriptionTier = builder.enumType('SubscriptionTier', {
   description: 'Billing tier.',
@@ -33,7 +33,7 @@ export const UserType = builder.prismaNode('User', {
   select: { id: true },
   id: { field: 'id' },
   // node(id): yourself, or anyone for an admin; anyone else, an unknown or a non-uuid id is null, not an error.
-  findUnique: userNodeWhere,
+  findUnique: nodeLookup('User'),
   nullable: true,
   fields: (t) => ({
     email: t.expose('email', { type: 'EmailAddress', description: 'Normalized (lower-case) email address.' }),
@@ -79,12 +79,12 @@ const AuthPayload = builder.objectRef<{ token: string; user: User }>('AuthPayloa
   fields: (t) => ({
     token: t.exposeString('token', { description: 'A signed JWT; it expires (see JWT_EXPIRES_IN).' }),
     // Read again with the selection of the operation (User is in select mode, and the row the
-    // mutation returned is not one Pothos selected).
+    // mutation returned is not one Pothos selected), as the viewer this session signed in.
     user: t.prismaField({
       type: 'User',
       description: 'The signed-in user.',
-      resolve: (query, payload, _args, ctx) =>
-        ctx.db.user.findUniqueOrThrow({ ...query, where: { id: payload.user.id } }),
+      resolve: (query, { user }, _args, ctx) =>
+        getViewer({ ...ctx, viewer: { id: user.id, role: user.role } }, {}, query),
     }),
   }),
 });
@@ -149,7 +149,7 @@ builder.queryFields((t) => ({
     type: 'User',
     description: 'The signed-in user.',
     authScopes: { signedIn: true },
-    resolve: (query, _root, _args, ctx) => getViewer(ctx, query),
+    resolve: (query, _root, _args, ctx) => getViewer(ctx, {}, query),
   }),
 }));
 
@@ -171,14 +171,14 @@ builder.mutationFields((t) => ({
     description: "Changes the signed-in user's profile.",
     authScopes: { signedIn: true },
     args: { input: t.arg({ type: UpdateProfileInput, description: 'The fields to change.' }) },
-    resolve: (_query, _root, { input }, ctx) =>
-      updateProfile(ctx, { ...splitFullName(input), timezone: input.timezone }),
+    resolve: (query, _root, { input }, ctx) =>
+      updateProfile(ctx, { ...splitFullName(input), timezone: input.timezone }, query),
   }),
   completeOnboarding: t.prismaField({
     type: 'User',
     description: 'Marks onboarding as done (idempotent).',
     authScopes: { signedIn: true },
-    resolve: (_query, _root, _args, ctx) => completeOnboarding(ctx),
+    resolve: (query, _root, _args, ctx) => completeOnboarding(ctx, {}, query),
   }),
   deleteAccount: t.field({
     type: DeleteAccountPayload,

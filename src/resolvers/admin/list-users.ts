@@ -1,7 +1,7 @@
+import type { Prisma, User } from '../../generated/prisma/client.js';
+import { requireAdmin } from '../access.js';
 import type { DomainContext } from '../context.js';
-import { ForbiddenError } from '../../errors.js';
-import type { Prisma } from '../../generated/prisma/client.js';
-import { requireViewer } from '../shared.js';
+import type { PageQuery } from '../page.js';
 
 export interface ListUsersInput {
   /** Case-insensitive match on email, first or last name. */
@@ -9,10 +9,9 @@ export interface ListUsersInput {
   status?: 'ACTIVE' | 'SUSPENDED' | null;
 }
 
-/** The where clause of the admin user list; the connection layer adds paging. */
-export function listUsersWhere(ctx: DomainContext, input: ListUsersInput): Prisma.UserWhereInput {
-  const viewer = requireViewer(ctx);
-  if (viewer.role !== 'ADMIN') throw new ForbiddenError();
+/** Admin only: the where clause of the user list. */
+function usersWhere(ctx: DomainContext, input: ListUsersInput): Prisma.UserWhereInput {
+  requireAdmin(ctx);
   const search = input.search?.trim();
   return {
     ...(input.status ? { accountStatus: input.status } : {}),
@@ -26,4 +25,22 @@ export function listUsersWhere(ctx: DomainContext, input: ListUsersInput): Prism
         }
       : {}),
   };
+}
+
+/** Admin only: a page of every live account, newest first. `query` carries paging and relations. */
+export function listUsers(
+  ctx: DomainContext,
+  input: ListUsersInput,
+  query?: PageQuery<Prisma.UserFindManyArgs>,
+): Promise<User[]> {
+  return ctx.db.user.findMany({
+    ...query,
+    where: usersWhere(ctx, input),
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  });
+}
+
+/** Admin only: how many accounts `listUsers` pages through. */
+export function countUsers(ctx: DomainContext, input: ListUsersInput): Promise<number> {
+  return ctx.db.user.count({ where: usersWhere(ctx, input) });
 }

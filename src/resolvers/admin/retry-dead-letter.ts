@@ -1,19 +1,18 @@
-import type { DomainContext } from '../context.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import type { EventDelivery } from '../../generated/prisma/client.js';
-import { isUuid } from '../ownership.js';
-import { requireViewer } from '../shared.js';
+import { isUuid, requireAdmin } from '../access.js';
+import type { DomainContext } from '../context.js';
+import { inTransaction } from '../shared.js';
 
 /**
  * Admin only: puts a dead-lettered delivery back in the queue with a fresh set of attempts, and
  * its event back among the unprocessed ones. The bus picks it up at once.
  */
 export async function retryDeadLetter(ctx: DomainContext, input: { id: string }): Promise<EventDelivery> {
-  const viewer = requireViewer(ctx);
-  if (viewer.role !== 'ADMIN') throw new ForbiddenError();
+  const admin = requireAdmin(ctx);
   if (!isUuid(input.id)) throw new NotFoundError('EventDelivery');
   const now = ctx.now();
-  const delivery = await ctx.db.$transaction(async (tx) => {
+  const delivery = await inTransaction(ctx, async (tx) => {
     const row = await tx.eventDelivery.findUnique({ where: { id: input.id } });
     if (!row) throw new NotFoundError('EventDelivery');
     if (row.status !== 'DEAD') throw new ConflictError(`The delivery is ${row.status}, not dead-lettered.`);
@@ -23,7 +22,6 @@ export async function retryDeadLetter(ctx: DomainContext, input: { id: string })
       data: { status: 'PENDING', attempts: 0, nextAttemptAt: now, lockedUntil: null },
     });
   });
-  ctx.logger.info({ deliveryId: delivery.id, handler: delivery.handler, by: viewer.id }, 'dead letter re-queued');
-  ctx.events.notify();
+  ctx.logger.info({ deliveryId: delivery.id, handler: delivery.handler, by: admin.id }, 'dead letter re-queued');
   return delivery;
 }

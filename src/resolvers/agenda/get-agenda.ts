@@ -1,7 +1,9 @@
+import { ValidationError } from '../../errors.js';
+import type { Assignment, Lecture, Prisma, StudySession } from '../../generated/prisma/client.js';
+import { accessibleUserId } from '../access.js';
 import type { DomainContext } from '../context.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
-import type { Assignment, Lecture, StudySession } from '../../generated/prisma/client.js';
-import { checkDate, requireViewer } from '../shared.js';
+import type { Selection } from '../selection.js';
+import { checkDate } from '../shared.js';
 
 export type AgendaItem =
   | (Assignment & { kind: 'ASSIGNMENT'; at: Date })
@@ -21,8 +23,13 @@ export interface AgendaInput {
   limit: number;
   /** Backward paging: the items just before `before`, nearest first. */
   inverted?: boolean;
-  /** Prisma include/select per kind, merged into each query (relations the operation asks for). */
-  queries?: { assignment?: object; lecture?: object; studySession?: object };
+}
+
+/** Prisma include/select per kind, merged into each query (relations the operation asks for). */
+export interface AgendaSelection {
+  assignment?: Selection<Prisma.AssignmentFindManyArgs>;
+  lecture?: Selection<Prisma.LectureFindManyArgs>;
+  studySession?: Selection<Prisma.StudySessionFindManyArgs>;
 }
 
 export const MAX_AGENDA_DAYS = 366;
@@ -61,10 +68,12 @@ function beyond(timeField: 'dueAt' | 'startsAt', kind: number, cursor: Position 
  * in one time order across the three kinds, one page at a time. Three indexed range queries
  * (one per kind, each limited to the page size) in one statement, merged here.
  */
-export async function getAgenda(ctx: DomainContext, input: AgendaInput): Promise<AgendaItem[]> {
-  const viewer = requireViewer(ctx);
-  const userId = input.userId ?? viewer.id;
-  if (userId !== viewer.id && viewer.role !== 'ADMIN') throw new NotFoundError('User');
+export async function getAgenda(
+  ctx: DomainContext,
+  input: AgendaInput,
+  queries: AgendaSelection = {},
+): Promise<AgendaItem[]> {
+  const userId = accessibleUserId(ctx, input.userId);
   checkDate(input.from, 'from');
   checkDate(input.to, 'to');
   if (input.to <= input.from) throw new ValidationError('to must be after from.', 'to');
@@ -77,7 +86,6 @@ export async function getAgenda(ctx: DomainContext, input: AgendaInput): Promise
   const dir = inverted ? 'desc' : 'asc';
   const take = input.limit;
   const window = { gte: input.from, lt: input.to };
-  const q = input.queries ?? {};
 
   // One statement: the three range queries are relation loads of the user row, each a LATERAL
   // subquery on its (userId, time) index. A deleted user has no agenda.
@@ -85,19 +93,19 @@ export async function getAgenda(ctx: DomainContext, input: AgendaInput): Promise
     where: { id: userId },
     select: {
       assignments: {
-        ...q.assignment,
+        ...queries.assignment,
         where: { dueAt: window, AND: [beyond('dueAt', 0, cursor, inverted)] },
         orderBy: [{ dueAt: dir }, { id: dir }],
         take,
       },
       lectures: {
-        ...q.lecture,
+        ...queries.lecture,
         where: { startsAt: window, AND: [beyond('startsAt', 1, cursor, inverted)] },
         orderBy: [{ startsAt: dir }, { id: dir }],
         take,
       },
       studySessions: {
-        ...q.studySession,
+        ...queries.studySession,
         where: { startsAt: window, AND: [beyond('startsAt', 2, cursor, inverted)] },
         orderBy: [{ startsAt: dir }, { id: dir }],
         take,
@@ -105,15 +113,7 @@ export async function getAgenda(ctx: DomainContext, input: AgendaInput): Promise
     },
   });
   if (!user) return [];
-  const {
-    assignments,
-    lectures,
-    studySessions: sessions,
-  } = user as unknown as {
-    assignments: Assignment[];
-    lectures: Lecture[];
-    studySessions: StudySession[];
-  };
+  const { assignments, lectures, studySessions: sessions } = user;
 
   const items: AgendaItem[] = [
     ...assignments.map((a) => ({ ...a, kind: 'ASSIGNMENT' as const, at: a.dueAt })),

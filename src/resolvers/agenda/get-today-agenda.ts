@@ -1,14 +1,15 @@
 import type { DomainContext } from '../context.js';
 import { dayBounds } from './day-bounds.js';
-import { getAgenda, type AgendaInput, type AgendaItem } from './get-agenda.js';
+import { getAgenda, type AgendaItem, type AgendaSelection } from './get-agenda.js';
 
 export const TODAY_LIMIT = 100;
 
 /** A user's agenda for the current calendar day in their time zone (at most TODAY_LIMIT items). */
 export function getTodayAgenda(
   ctx: DomainContext,
-  input: { userId: string; timezone: string; queries?: AgendaInput['queries'] },
+  input: { userId: string; timezone: string },
+  queries?: AgendaSelection,
 ): Promise<AgendaItem[]> {
   const { from, to } = dayBounds(ctx.now(), input.timezone);
-  return getAgenda(ctx, { userId: input.userId, from, to, limit: TODAY_LIMIT, queries: input.queries });
+  return getAgenda(ctx, { userId: input.userId, from, to, limit: TODAY_LIMIT }, queries);
 }

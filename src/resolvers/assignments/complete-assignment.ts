@@ -1,11 +1,16 @@
+import type { Assignment, Prisma } from '../../generated/prisma/client.js';
 import type { DomainContext } from '../context.js';
-import type { Assignment } from '../../generated/prisma/client.js';
+import type { Selection } from '../selection.js';
 import { setCompletion } from './set-completion.js';
 
 /**
  * Marks the viewer's assignment done at `ctx.now()` and records `assignment.completed`.
  * Completing a completed assignment returns it unchanged and records nothing.
  */
-export function completeAssignment(ctx: DomainContext, id: string, query: object = {}): Promise<Assignment> {
-  return setCompletion(ctx, { id, completed: true }, query);
+export function completeAssignment(
+  ctx: DomainContext,
+  input: { id: string },
+  query?: Selection<Prisma.AssignmentFindUniqueArgs>,
+): Promise<Assignment> {
+  return setCompletion(ctx, { id: input.id, completed: true }, query);
 }

@@ -1,9 +1,10 @@
-import type { DomainContext } from '../context.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 import { recordTaskEvent } from '../../events/outbox.js';
-import type { Assignment } from '../../generated/prisma/client.js';
-import { lockLiveCourse } from '../ownership.js';
-import { inTransaction, requireViewer } from '../shared.js';
+import type { Assignment, Prisma } from '../../generated/prisma/client.js';
+import { lockOwned, requireViewer } from '../access.js';
+import type { DomainContext } from '../context.js';
+import type { Selection } from '../selection.js';
+import { inTransaction } from '../shared.js';
 import { checkAssignmentFields, type AssignmentFields } from './assignment-fields.js';
 
 export interface CreateAssignmentInput extends AssignmentFields {
@@ -19,18 +20,20 @@ export interface CreateAssignmentInput extends AssignmentFields {
 export async function createAssignment(
   ctx: DomainContext,
   input: CreateAssignmentInput,
-  query: object = {},
+  query?: Selection<Prisma.AssignmentFindUniqueArgs>,
 ): Promise<Assignment> {
   const viewer = requireViewer(ctx);
   const { title, dueAt, ...rest } = checkAssignmentFields(input);
   if (title === undefined || dueAt === undefined) throw new ValidationError('title and dueAt are required.');
+  const { courseId } = input;
   return inTransaction(ctx, async (tx) => {
-    if (!(await lockLiveCourse(tx, viewer.id, input.courseId))) throw new NotFoundError('Course');
+    // SHARE: a concurrent deleteCourse waits, and its cascade then takes this assignment too.
+    await lockOwned(tx, ctx, 'Course', courseId, { mode: 'SHARE' });
     const assignment = await tx.assignment.create({
       ...query,
-      data: { ...rest, title, dueAt, userId: viewer.id, courseId: input.courseId },
+      data: { ...rest, title, dueAt, userId: viewer.id, courseId },
     });
-    await recordTaskEvent(tx, 'assignment.created', { id: assignment.id, userId: viewer.id, courseId: input.courseId });
+    await recordTaskEvent(tx, 'assignment.created', { id: assignment.id, userId: viewer.id, courseId });
     return assignment;
   });
 }

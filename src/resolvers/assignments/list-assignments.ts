@@ -1,8 +1,9 @@
-import type { DomainContext } from '../context.js';
-import { ValidationError } from '../../errors.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
 import type { Assignment, Prisma } from '../../generated/prisma/client.js';
-import { findOwnedCourse } from '../ownership.js';
-import { checkDate, requireViewer } from '../shared.js';
+import { accessWhere, ownRows } from '../access.js';
+import type { DomainContext } from '../context.js';
+import type { PageQuery } from '../page.js';
+import { checkDate } from '../shared.js';
 import type { AssignmentStatus } from './assignment-status.js';
 
 export interface AssignmentFilter {
@@ -20,18 +21,21 @@ export interface AssignmentFilter {
 const BY_DUE_DATE: Prisma.AssignmentOrderByWithRelationInput[] = [{ dueAt: 'asc' }, { id: 'asc' }];
 
 /** The viewer's own live assignments matching `filter`; checks the filter first. */
-export async function assignmentsWhere(
-  ctx: DomainContext,
-  filter: AssignmentFilter,
-): Promise<Prisma.AssignmentWhereInput> {
-  const viewer = requireViewer(ctx);
+async function assignmentsWhere(ctx: DomainContext, filter: AssignmentFilter): Promise<Prisma.AssignmentWhereInput> {
+  const own = ownRows(ctx);
   const { courseId, status, dueAfter, dueBefore } = filter;
   if (dueAfter) checkDate(dueAfter, 'dueAfter');
   if (dueBefore) checkDate(dueBefore, 'dueBefore');
   if (dueAfter && dueBefore && dueBefore <= dueAfter) {
     throw new ValidationError('dueBefore must be after dueAfter.', 'dueBefore');
   }
-  if (courseId) await findOwnedCourse(ctx, ctx.db, courseId, 'own', { select: { id: true } });
+  if (courseId) {
+    const course = await ctx.db.course.findFirst({
+      where: accessWhere(ctx, 'Course', courseId, 'own'),
+      select: { id: true },
+    });
+    if (!course) throw new NotFoundError('Course');
+  }
   const now = ctx.now();
   const and: Prisma.AssignmentWhereInput[] = [];
   if (dueAfter) and.push({ dueAt: { gte: dueAfter } });
@@ -39,14 +43,14 @@ export async function assignmentsWhere(
   if (status === 'COMPLETED') and.push({ completedAt: { not: null } });
   if (status === 'UPCOMING') and.push({ completedAt: null, dueAt: { gte: now } });
   if (status === 'OVERDUE') and.push({ completedAt: null, dueAt: { lt: now } });
-  return { userId: viewer.id, ...(courseId ? { courseId } : {}), ...(and.length ? { AND: and } : {}) };
+  return { ...own, ...(courseId ? { courseId } : {}), ...(and.length ? { AND: and } : {}) };
 }
 
 /** A page of the viewer's assignments by due date, then id. `query` carries paging and relations. */
 export async function listAssignments(
   ctx: DomainContext,
   filter: AssignmentFilter,
-  query: object = {},
+  query?: PageQuery<Prisma.AssignmentFindManyArgs>,
 ): Promise<Assignment[]> {
   const where = await assignmentsWhere(ctx, filter);
   return ctx.db.assignment.findMany({ ...query, where, orderBy: BY_DUE_DATE });
@@ -59,11 +63,11 @@ export async function listAssignments(
 export async function listAssignmentsWithCount(
   ctx: DomainContext,
   filter: AssignmentFilter,
-  query: object = {},
+  query?: PageQuery<Prisma.AssignmentFindManyArgs>,
 ): Promise<{ items: Assignment[]; count: number }> {
   const where = await assignmentsWhere(ctx, filter);
   const user = await ctx.db.user.findUnique({
-    where: { id: requireViewer(ctx).id },
+    where: { id: ownRows(ctx).userId },
     select: {
       assignments: { ...query, where, orderBy: BY_DUE_DATE },
       _count: { select: { assignments: { where } } },

@@ -1,8 +1,9 @@
-import type { DomainContext } from '../context.js';
 import { recordTaskEvent } from '../../events/outbox.js';
-import type { Assignment } from '../../generated/prisma/client.js';
-import { findOwnedAssignment } from '../ownership.js';
+import type { Assignment, Prisma } from '../../generated/prisma/client.js';
+import type { DomainContext } from '../context.js';
+import type { Selection } from '../selection.js';
 import { inTransaction } from '../shared.js';
+import { lockAssignment } from './lock-assignment.js';
 
 /**
  * Marks the viewer's assignment done (at `ctx.now()`) or not done, recording
@@ -12,18 +13,20 @@ import { inTransaction } from '../shared.js';
 export async function setCompletion(
   ctx: DomainContext,
   input: { id: string; completed: boolean },
-  query: object = {},
+  query?: Selection<Prisma.AssignmentFindUniqueArgs>,
 ): Promise<Assignment> {
   const { id, completed } = input;
   return inTransaction(ctx, async (tx) => {
-    const assignment = await findOwnedAssignment(ctx, tx, id, 'own');
-    const { count } = await tx.assignment.updateMany({
-      where: { id, deletedAt: null, completedAt: completed ? null : { not: null } },
+    const assignment = await lockAssignment(tx, ctx, id);
+    if ((assignment.completedAt !== null) === completed) {
+      return tx.assignment.findUniqueOrThrow({ ...query, where: { id } });
+    }
+    const updated = await tx.assignment.update({
+      ...query,
+      where: { id },
       data: { completedAt: completed ? ctx.now() : null },
     });
-    if (count > 0) {
-      await recordTaskEvent(tx, completed ? 'assignment.completed' : 'assignment.reopened', assignment);
-    }
-    return tx.assignment.findUniqueOrThrow({ ...query, where: { id } });
+    await recordTaskEvent(tx, completed ? 'assignment.completed' : 'assignment.reopened', assignment);
+    return updated;
   });
 }

@@ -1,7 +1,9 @@
-import type { DomainContext } from '../context.js';
 import { recordEvent } from '../../events/outbox.js';
-import type { Course } from '../../generated/prisma/client.js';
-import { inTransaction, requireViewer } from '../shared.js';
+import type { Course, Prisma } from '../../generated/prisma/client.js';
+import { requireViewer } from '../access.js';
+import type { DomainContext } from '../context.js';
+import type { Selection } from '../selection.js';
+import { inTransaction } from '../shared.js';
 import { checkDetails, checkName, type CourseDetails } from './course-fields.js';
 
 export interface CreateCourseInput extends CourseDetails {
@@ -9,7 +11,11 @@ export interface CreateCourseInput extends CourseDetails {
 }
 
 /** Creates a course for the viewer, with its `course.created` event. `query` is merged into the insert. */
-export async function createCourse(ctx: DomainContext, input: CreateCourseInput, query: object = {}): Promise<Course> {
+export async function createCourse(
+  ctx: DomainContext,
+  input: CreateCourseInput,
+  query?: Selection<Prisma.CourseFindUniqueArgs>,
+): Promise<Course> {
   const viewer = requireViewer(ctx);
   const data = { name: checkName(input.name), ...checkDetails(input), userId: viewer.id };
   return inTransaction(ctx, async (tx) => {

@@ -1,6 +1,7 @@
-import type { DomainContext } from '../context.js';
 import type { Course, Prisma } from '../../generated/prisma/client.js';
-import { requireViewer } from '../shared.js';
+import { ownRows } from '../access.js';
+import type { DomainContext } from '../context.js';
+import type { PageQuery } from '../page.js';
 
 export interface CourseFilter {
   /** true: only archived courses; false: only active ones; left out: both. */
@@ -10,18 +11,21 @@ export interface CourseFilter {
 }
 
 /** The viewer's own live courses matching `filter`. */
-export function coursesWhere(ctx: DomainContext, filter: CourseFilter): Prisma.CourseWhereInput {
-  const viewer = requireViewer(ctx);
+function coursesWhere(ctx: DomainContext, filter: CourseFilter): Prisma.CourseWhereInput {
   const term = filter.term?.trim();
   return {
-    userId: viewer.id,
+    ...ownRows(ctx),
     ...(filter.archived == null ? {} : { archivedAt: filter.archived ? { not: null } : null }),
     ...(term ? { term } : {}),
   };
 }
 
 /** A page of the viewer's courses by name, then id. `query` carries the connection's paging and relations. */
-export function listCourses(ctx: DomainContext, filter: CourseFilter, query: object = {}): Promise<Course[]> {
+export function listCourses(
+  ctx: DomainContext,
+  filter: CourseFilter,
+  query?: PageQuery<Prisma.CourseFindManyArgs>,
+): Promise<Course[]> {
   return ctx.db.course.findMany({
     ...query,
     where: coursesWhere(ctx, filter),

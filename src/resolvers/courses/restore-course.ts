@@ -1,10 +1,10 @@
-import type { DomainContext } from '../context.js';
 import type { Tx } from '../../db/client.js';
 import { withDeleted } from '../../db/soft-delete.js';
-import { NotFoundError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
-import type { Course } from '../../generated/prisma/client.js';
-import { ownedWhere } from '../ownership.js';
+import type { Course, Prisma } from '../../generated/prisma/client.js';
+import { lockOwned } from '../access.js';
+import type { DomainContext } from '../context.js';
+import type { Selection } from '../selection.js';
 import { inTransaction } from '../shared.js';
 
 /**
@@ -12,11 +12,16 @@ import { inTransaction } from '../shared.js';
  * deletionId); children deleted before it on their own stay deleted. A course that is not
  * deleted is returned unchanged, with no event. Records `course.restored` with counts.
  */
-export async function restoreCourse(ctx: DomainContext, id: string, query: object = {}): Promise<Course> {
-  const where = ownedWhere(ctx, 'Course', id, 'own');
+export async function restoreCourse(
+  ctx: DomainContext,
+  input: { id: string },
+  query?: Selection<Prisma.CourseFindUniqueArgs>,
+): Promise<Course> {
+  const { id } = input;
   return inTransaction(ctx, async (tx) => {
-    const course = await tx.course.findFirst({ where: withDeleted(where) });
-    if (!course) throw new NotFoundError('Course');
+    // The lock makes a concurrent restore (or delete) wait, then see this one's outcome.
+    await lockOwned(tx, ctx, 'Course', id, { includeDeleted: true });
+    const course = await tx.course.findFirstOrThrow({ where: withDeleted({ id }) });
     if (course.deletedAt) await restoreDeletion(tx, course);
     return tx.course.findUniqueOrThrow({ ...query, where: { id } });
   });
@@ -25,9 +30,7 @@ export async function restoreCourse(ctx: DomainContext, id: string, query: objec
 async function restoreDeletion(tx: Tx, course: Course): Promise<void> {
   // The soft-delete extension always sets a deletionId; a row deleted by hand comes back alone.
   const deletionId = course.deletionId ?? undefined;
-  // Restoring the course row first locks it: a concurrent restore waits, then restores nothing.
-  const restored = await tx.course.restore({ where: { id: course.id }, deletionId });
-  if (restored.count === 0) return;
+  await tx.course.restore({ where: { id: course.id }, deletionId });
   const children = { where: { courseId: course.id }, deletionId };
   const none = { count: 0 };
   const assignments = deletionId ? await tx.assignment.restore(children) : none;

@@ -1,12 +1,15 @@
-import type { DomainContext } from '../context.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
-import type { Course } from '../../generated/prisma/client.js';
-import { findOwnedCourse } from '../ownership.js';
+import type { Course, Prisma } from '../../generated/prisma/client.js';
+import { lockOwned, requireViewer } from '../access.js';
+import type { DomainContext } from '../context.js';
+import type { Selection } from '../selection.js';
 import { inTransaction } from '../shared.js';
 import { checkDetails, checkName, type CourseDetails } from './course-fields.js';
 
 export interface UpdateCourseInput extends CourseDetails {
+  /** The course to change. */
+  id: string;
   name?: string | null;
   /** true archives (keeping the first archivedAt), false unarchives. */
   archived?: boolean | null;
@@ -15,10 +18,11 @@ export interface UpdateCourseInput extends CourseDetails {
 /** Changes the viewer's own course; fields left out stay as they are. Records `course.updated`. */
 export async function updateCourse(
   ctx: DomainContext,
-  id: string,
   input: UpdateCourseInput,
-  query: object = {},
+  query?: Selection<Prisma.CourseFindUniqueArgs>,
 ): Promise<Course> {
+  const viewer = requireViewer(ctx);
+  const { id } = input;
   for (const field of ['name', 'archived'] as const) {
     if (input[field] === null) throw new ValidationError(`${field} cannot be null; leave it out to keep it.`, field);
   }
@@ -29,16 +33,20 @@ export async function updateCourse(
   }
 
   return inTransaction(ctx, async (tx) => {
-    const course = await findOwnedCourse(ctx, tx, id, 'own');
-    const archivedAt = input.archived == null ? undefined : input.archived ? (course.archivedAt ?? ctx.now()) : null;
-    const { count } = await tx.course.updateMany({ where: { id, deletedAt: null }, data: { ...data, archivedAt } });
-    if (count === 0) throw new NotFoundError('Course'); // deleted since it was read
+    await lockOwned(tx, ctx, 'Course', id);
+    let archivedAt: Date | null | undefined;
+    if (input.archived === false) archivedAt = null;
+    if (input.archived === true) {
+      const stored = await tx.course.findUniqueOrThrow({ where: { id }, select: { archivedAt: true } });
+      archivedAt = stored.archivedAt ?? ctx.now();
+    }
+    const course = await tx.course.update({ ...query, where: { id }, data: { ...data, archivedAt } });
     await recordEvent(tx, {
       type: 'course.updated',
-      payload: { userId: course.userId, courseId: id },
-      userId: course.userId,
+      payload: { userId: viewer.id, courseId: id },
+      userId: viewer.id,
       aggregateId: id,
     });
-    return tx.course.findUniqueOrThrow({ ...query, where: { id } });
+    return course;
   });
 }

@@ -1,10 +1,16 @@
-import type { DomainContext } from '../context.js';
 import { recordEvent } from '../../events/outbox.js';
-import type { User } from '../../generated/prisma/client.js';
-import { inTransaction, requireViewer } from '../shared.js';
+import type { Prisma, User } from '../../generated/prisma/client.js';
+import { requireViewer } from '../access.js';
+import type { DomainContext } from '../context.js';
+import type { Selection } from '../selection.js';
+import { inTransaction } from '../shared.js';
 
 /** Marks onboarding done. Calling it again changes nothing and records no second event. */
-export async function completeOnboarding(ctx: DomainContext): Promise<User> {
+export async function completeOnboarding(
+  ctx: DomainContext,
+  _input: Record<string, never> = {},
+  query?: Selection<Prisma.UserFindUniqueArgs>,
+): Promise<User> {
   const viewer = requireViewer(ctx);
   return inTransaction(ctx, async (tx) => {
     const { count } = await tx.user.updateMany({
@@ -19,6 +25,6 @@ export async function completeOnboarding(ctx: DomainContext): Promise<User> {
         aggregateId: viewer.id,
       });
     }
-    return tx.user.findUniqueOrThrow({ where: { id: viewer.id } });
+    return tx.user.findUniqueOrThrow({ ...query, where: { id: viewer.id } });
   });
 }

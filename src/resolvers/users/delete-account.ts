@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { verifyPassword } from '../../auth/passwords.js';
-import type { DomainContext } from '../context.js';
 import { UnauthenticatedError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
-import { inTransaction, requireViewer } from '../shared.js';
+import { requireViewer } from '../access.js';
+import type { DomainContext } from '../context.js';
+import { inTransaction } from '../shared.js';
 
 export interface DeleteAccountInput {
   /** The current password, so a stolen token alone cannot delete an account. */

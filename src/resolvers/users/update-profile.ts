@@ -1,8 +1,10 @@
-import type { DomainContext } from '../context.js';
 import { ValidationError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
-import type { User } from '../../generated/prisma/client.js';
-import { inTransaction, requireViewer, requiredText } from '../shared.js';
+import type { Prisma, User } from '../../generated/prisma/client.js';
+import { requireViewer } from '../access.js';
+import type { DomainContext } from '../context.js';
+import type { Selection } from '../selection.js';
+import { inTransaction, requiredText } from '../shared.js';
 import { NAME_MAX, checkTimezone } from './normalize.js';
 
 export interface UpdateProfileInput {
@@ -12,7 +14,11 @@ export interface UpdateProfileInput {
 }
 
 /** Changes the viewer's own profile; fields left out stay as they are. */
-export async function updateProfile(ctx: DomainContext, input: UpdateProfileInput): Promise<User> {
+export async function updateProfile(
+  ctx: DomainContext,
+  input: UpdateProfileInput,
+  query?: Selection<Prisma.UserFindUniqueArgs>,
+): Promise<User> {
   const viewer = requireViewer(ctx);
   const data: { firstName?: string; lastName?: string; timezone?: string } = {};
   for (const field of ['firstName', 'lastName', 'timezone'] as const) {
@@ -24,12 +30,12 @@ export async function updateProfile(ctx: DomainContext, input: UpdateProfileInpu
   if (Object.keys(data).length === 0) throw new ValidationError('Give at least one field to change.');
 
   return inTransaction(ctx, async (tx) => {
-    const user = await tx.user.update({ where: { id: viewer.id, deletedAt: null }, data });
+    const user = await tx.user.update({ ...query, where: { id: viewer.id, deletedAt: null }, data });
     await recordEvent(tx, {
       type: 'user.updated',
-      payload: { userId: user.id, changed: Object.keys(data) },
-      userId: user.id,
-      aggregateId: user.id,
+      payload: { userId: viewer.id, changed: Object.keys(data) },
+      userId: viewer.id,
+      aggregateId: viewer.id,
     });
     return user;
   });
