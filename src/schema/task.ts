@@ -1,4 +1,6 @@
 import type { Assignment, Lecture, StudySession } from '../generated/prisma/client.js';
+import type { Deletion } from '../resolvers/deletion.js';
+import { getTaskCourse } from '../resolvers/tasks/get-task-course.js';
 import { builder } from './builder.js';
 import { CourseType } from './course.js';
 
@@ -36,7 +38,7 @@ export const TaskRef = builder.interfaceRef<TaskShape>('Task').implement({
     course: t.field({
       type: CourseType,
       description: 'The course it belongs to.',
-      resolve: (task, _args, ctx) => ctx.db.course.findUniqueOrThrow({ where: { id: task.courseId } }),
+      resolve: (task, _args, ctx) => getTaskCourse(ctx, { courseId: task.courseId }),
     }),
     title: t.exposeString('title', { description: 'What it is, as the student named it.' }),
     kind: t.field({
@@ -51,3 +53,25 @@ export const TaskRef = builder.interfaceRef<TaskShape>('Task').implement({
     }),
   }),
 });
+
+/** The raw id of an optional global-id input: null and undefined stay as they are (null may mean "clear"). */
+export function optionalRawId(globalId: { id: string } | null | undefined): string | null | undefined {
+  return globalId == null ? globalId : globalId.id;
+}
+
+/** The answer of deleting a lecture or study session: the same shape as every delete payload. */
+export function taskDeletionPayload(name: string, typename: 'Lecture' | 'StudySession', restore: string) {
+  const label = typename === 'Lecture' ? 'lecture' : 'study session';
+  return builder.objectRef<Deletion>(name).implement({
+    description: `The ${label} ${typename === 'Lecture' ? 'deleteLecture' : 'deleteStudySession'} removed.`,
+    fields: (t) => ({
+      deletedId: t.globalID({
+        description: `Global id of the deleted ${typename === 'Lecture' ? 'lecture' : 'session'}; ${restore} takes it.`,
+        resolve: (payload) => ({ type: typename, id: payload.deletedId }),
+      }),
+      deletionId: t.exposeString('deletionId', {
+        description: `Groups the rows this deletion took (here the ${label} alone); ${restore} brings back exactly these.`,
+      }),
+    }),
+  });
+}
