@@ -61,7 +61,7 @@ const LectureFilter = builder.inputType('LectureFilter', {
     to: t.field({ type: 'DateTime', required: false, description: 'Only lectures starting before this.' }),
   }),
 });
-const DeleteLecturePayload = taskDeletionPayload('DeleteLecturePayload', 'Lecture', 'restoreLecture');
+const DeleteLecturePayload = taskDeletionPayload('Lecture');
 
 const lectureFilter = (filter: typeof LectureFilter.$inferInput | null | undefined) => ({
   ...filter,

@@ -46,11 +46,7 @@ export const StudySessionType = builder.prismaNode('StudySession', {
   }),
 });
 
-const DeleteStudySessionPayload = taskDeletionPayload(
-  'DeleteStudySessionPayload',
-  'StudySession',
-  'restoreStudySession',
-);
+const DeleteStudySessionPayload = taskDeletionPayload('StudySession');
 
 const sessionId = { for: StudySessionType, description: 'Global id of one of your study sessions.' } as const;
 const signedIn = { signedIn: true };

@@ -59,14 +59,24 @@ export function optionalRawId(globalId: { id: string } | null | undefined): stri
   return globalId == null ? globalId : globalId.id;
 }
 
-/** The answer of deleting a lecture or study session: the same shape as every delete payload. */
-export function taskDeletionPayload(name: string, typename: 'Lecture' | 'StudySession', restore: string) {
-  const label = typename === 'Lecture' ? 'lecture' : 'study session';
-  return builder.objectRef<Deletion>(name).implement({
-    description: `The ${label} ${typename === 'Lecture' ? 'deleteLecture' : 'deleteStudySession'} removed.`,
+const DELETED = {
+  Lecture: { label: 'lecture', short: 'lecture', remove: 'deleteLecture', restore: 'restoreLecture' },
+  StudySession: {
+    label: 'study session',
+    short: 'session',
+    remove: 'deleteStudySession',
+    restore: 'restoreStudySession',
+  },
+} as const;
+
+/** `Delete<Type>Payload`, the answer of deleting a lecture or study session: the shape of every delete payload. */
+export function taskDeletionPayload(typename: keyof typeof DELETED) {
+  const { label, short, remove, restore } = DELETED[typename];
+  return builder.objectRef<Deletion>(`Delete${typename}Payload`).implement({
+    description: `The ${label} ${remove} removed.`,
     fields: (t) => ({
       deletedId: t.globalID({
-        description: `Global id of the deleted ${typename === 'Lecture' ? 'lecture' : 'session'}; ${restore} takes it.`,
+        description: `Global id of the deleted ${short}; ${restore} takes it.`,
         resolve: (payload) => ({ type: typename, id: payload.deletedId }),
       }),
       deletionId: t.exposeString('deletionId', {

@@ -49,11 +49,12 @@ export async function timedTasksWhere(ctx: DomainContext, input: TimedTasksWhere
   const course = {
     entity: 'Course' as const,
     id: courseId,
-    find: (where: { id: string }) => ctx.db.course.findFirst({ where, select: { id: true } }),
+    find: (where: { id: string; userId?: string }) => ctx.db.course.findFirst({ where, select: { id: true } }),
   };
-  const named = [course, ...also].flatMap((row) => (row.id == null ? [] : [{ ...row, id: row.id }]));
-  const wheres = named.map((row) => accessWhere(ctx, row.entity, row.id, 'own'));
-  const found = await Promise.all(named.map((row, i) => row.find(wheres[i]!)));
+  const named = [course, ...also].flatMap((row) =>
+    row.id == null ? [] : [{ entity: row.entity, find: row.find, where: accessWhere(ctx, row.entity, row.id, 'own') }],
+  );
+  const found = await Promise.all(named.map((row) => row.find(row.where)));
   const missing = named.find((_row, i) => !found[i]);
   if (missing) throw new NotFoundError(missing.entity);
   const where: TimedWhere = { ...own, ...(courseId != null ? { courseId } : {}) };
