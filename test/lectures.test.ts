@@ -20,7 +20,7 @@ const at = (iso: string) => new Date(iso).toISOString();
 const FIELDS = 'id title startsAt endsAt location course { id name }';
 const CREATE = `mutation ($input: CreateLectureInput!) { createLecture(input: $input) { ${FIELDS} } }`;
 const UPDATE = `mutation ($id: ID!, $input: UpdateLectureInput!) { updateLecture(id: $id, input: $input) { ${FIELDS} } }`;
-const DELETE = `mutation ($id: ID!) { deleteLecture(id: $id) { deletedId } }`;
+const DELETE = `mutation ($id: ID!) { deleteLecture(id: $id) { deletedId deletionId } }`;
 const RESTORE = `mutation ($id: ID!) { restoreLecture(id: $id) { ${FIELDS} } }`;
 const GET = `query ($id: ID!) { lecture(id: $id) { ${FIELDS} } }`;
 const LIST = `query ($filter: LectureFilter, $first: Int, $after: String) {
@@ -151,11 +151,13 @@ describe('lecture mutations', () => {
     const { id } = await createLecture(s);
     const del = await app.gql(DELETE, { id }, s.token);
     expect(del.errors).toBeUndefined();
-    expect(del.data!.deleteLecture).toEqual({ deletedId: id });
+    expect(del.data!.deleteLecture).toEqual({ deletedId: id, deletionId: expect.any(String) });
     expect((await app.gql(GET, { id }, s.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await app.gql(DELETE, { id }, s.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const row = await app.db.lecture.findFirstOrThrow({ where: withDeleted({ id: raw(id) }) });
     expect(row.deletedAt).toEqual(app.clock.now);
+    // The payload names the deletion that took the row: the one its events carry.
+    expect(del.data!.deleteLecture.deletionId).toBe(row.deletionId);
 
     const restored = await app.gql(RESTORE, { id }, s.token);
     expect(restored.errors).toBeUndefined();

@@ -23,7 +23,7 @@ const UPDATE = `mutation ($id: ID!, $input: UpdateStudySessionInput!) {
   updateStudySession(id: $id, input: $input) { ${FIELDS} }
 }`;
 const LOG = `mutation ($id: ID!, $minutes: Int!) { logStudySession(id: $id, actualMinutes: $minutes) { ${FIELDS} } }`;
-const DELETE = `mutation ($id: ID!) { deleteStudySession(id: $id) { deletedId } }`;
+const DELETE = `mutation ($id: ID!) { deleteStudySession(id: $id) { deletedId deletionId } }`;
 const RESTORE = `mutation ($id: ID!) { restoreStudySession(id: $id) { ${FIELDS} } }`;
 const GET = `query ($id: ID!) { studySession(id: $id) { ${FIELDS} } }`;
 const LIST = `query ($filter: StudySessionFilter, $first: Int, $after: String) {
@@ -228,11 +228,13 @@ describe('study session mutations', () => {
     const { id } = await createSession(s, { assignmentId: s.assignmentId });
     const del = await app.gql(DELETE, { id }, s.token);
     expect(del.errors).toBeUndefined();
-    expect(del.data!.deleteStudySession).toEqual({ deletedId: id });
+    expect(del.data!.deleteStudySession).toEqual({ deletedId: id, deletionId: expect.any(String) });
     expect((await app.gql(GET, { id }, s.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await app.gql(LOG, { id, minutes: 5 }, s.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const row = await app.db.studySession.findFirstOrThrow({ where: withDeleted({ id: raw(id) }) });
     expect(row.deletedAt).toEqual(app.clock.now);
+    // The payload names the deletion that took the row: the one its events carry.
+    expect(del.data!.deleteStudySession.deletionId).toBe(row.deletionId);
 
     const restored = await app.gql(RESTORE, { id }, s.token);
     expect(restored.errors).toBeUndefined();

@@ -2,9 +2,6 @@ import type { DomainContext } from './context.js';
 import type { Tx } from '../db/client.js';
 import { ValidationError } from '../errors.js';
 
-/** @deprecated Import it from ./access.js (the access policy); kept while domains move over. */
-export { requireViewer } from './access.js';
-
 /**
  * Runs `work` in one transaction (rows and outbox events together), then, once it has
  * committed, asks the event bus to dispatch. The caller gets its result after the commit.

@@ -16,7 +16,8 @@ import { localDay } from '../versioning/dates.js';
 import { deprecated } from '../versioning/deprecate.js';
 import { builder } from './builder.js';
 import { rememberTotalCount, selectsTotalCount, totalCountOf } from './connection-count.js';
-import { CourseType, deletionPayload } from './course.js';
+import { cascadeDeletionDocs, CourseType } from './course.js';
+import { deletionPayload } from './deletion.js';
 import { nodeLookup } from './global-ids.js';
 import { TaskRef } from './task.js';
 
@@ -105,7 +106,7 @@ export const AssignmentType = builder.prismaNode('Assignment', {
   }),
 });
 
-const DeleteAssignmentPayload = deletionPayload('DeleteAssignmentPayload', 'Assignment');
+const DeleteAssignmentPayload = deletionPayload('Assignment', cascadeDeletionDocs('assignment'));
 
 const text = {
   description: 'Notes, up to 5000 characters; null or blank clears them.',

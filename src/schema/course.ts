@@ -1,11 +1,11 @@
 import { createCourse } from '../resolvers/courses/create-course.js';
 import { deleteCourse } from '../resolvers/courses/delete-course.js';
-import type { Deletion } from '../resolvers/deletion.js';
 import { getCourse } from '../resolvers/courses/get-course.js';
 import { countCourses, listCourses } from '../resolvers/courses/list-courses.js';
 import { restoreCourse } from '../resolvers/courses/restore-course.js';
 import { updateCourse } from '../resolvers/courses/update-course.js';
 import { builder } from './builder.js';
+import { deletionPayload } from './deletion.js';
 import { nodeLookup } from './global-ids.js';
 
 export const CourseType = builder.prismaNode('Course', {
@@ -65,22 +65,16 @@ builder.prismaObjectField('User', 'courses', (t) =>
 );
 
 /** The answer of a delete mutation, the same shape for every deletable type. */
-export function deletionPayload(name: string, typename: 'Course' | 'Assignment') {
-  return builder.objectRef<Deletion>(name).implement({
-    description: `What deleting the ${typename.toLowerCase()} did. The rows stay restorable until the purge job removes them.`,
-    fields: (t) => ({
-      deletedId: t.globalID({
-        description: `The global id of the deleted ${typename.toLowerCase()}.`,
-        resolve: (d) => ({ type: typename, id: d.deletedId }),
-      }),
-      deletionId: t.exposeString('deletionId', {
-        description: 'Groups the rows this deletion took (the row and its cascade); restore brings back exactly these.',
-      }),
-    }),
-  });
+/** The docs of a course or assignment delete payload. */
+export function cascadeDeletionDocs(label: string) {
+  return {
+    type: `What deleting the ${label} did. The rows stay restorable until the purge job removes them.`,
+    deletedId: `The global id of the deleted ${label}.`,
+    deletionId: 'Groups the rows this deletion took (the row and its cascade); restore brings back exactly these.',
+  };
 }
 
-const DeleteCoursePayload = deletionPayload('DeleteCoursePayload', 'Course');
+const DeleteCoursePayload = deletionPayload('Course', cascadeDeletionDocs('course'));
 
 const courseFields = {
   code: 'Catalogue code, up to 30 characters; null or blank clears it.',

@@ -1,13 +1,15 @@
 import { createLecture } from '../resolvers/lectures/create-lecture.js';
 import { deleteLecture } from '../resolvers/lectures/delete-lecture.js';
 import { getLecture } from '../resolvers/lectures/get-lecture.js';
+import { countLectures } from '../resolvers/lectures/count-lectures.js';
 import { listLectures } from '../resolvers/lectures/list-lectures.js';
 import { restoreLecture } from '../resolvers/lectures/restore-lecture.js';
+import { nodeWhere } from '../resolvers/access.js';
 import { updateLecture } from '../resolvers/lectures/update-lecture.js';
 import { builder } from './builder.js';
 import { CourseType } from './course.js';
-import { nodeWhere, optionalRawId } from './owner.js';
-import { TaskRef } from './task.js';
+import { optionalRawId } from './global-ids.js';
+import { TaskRef, taskDeletionPayload } from './task.js';
 
 export const LectureType = builder.prismaNode('Lecture', {
   description: 'A single scheduled class meeting.',
@@ -16,7 +18,7 @@ export const LectureType = builder.prismaNode('Lecture', {
   select: { id: true, title: true, startsAt: true, courseId: true },
   id: { field: 'id' },
   interfaces: [TaskRef],
-  findUnique: nodeWhere,
+  findUnique: (id, ctx) => nodeWhere(ctx, 'Lecture', id),
   // node(id) of a lecture that is missing, deleted or not the viewer's: null, not a masked P2025.
   nullable: true,
   fields: (t) => ({
@@ -60,15 +62,7 @@ const LectureFilter = builder.inputType('LectureFilter', {
     to: t.field({ type: 'DateTime', required: false, description: 'Only lectures starting before this.' }),
   }),
 });
-const DeleteLecturePayload = builder.objectRef<{ deletedId: string }>('DeleteLecturePayload').implement({
-  description: 'The lecture deleteLecture removed.',
-  fields: (t) => ({
-    deletedId: t.globalID({
-      description: 'Global id of the deleted lecture; restoreLecture takes it.',
-      resolve: (payload) => ({ type: 'Lecture', id: payload.deletedId }),
-    }),
-  }),
-});
+const DeleteLecturePayload = taskDeletionPayload('Lecture');
 
 const lectureFilter = (filter: typeof LectureFilter.$inferInput | null | undefined) => ({
   ...filter,
@@ -90,13 +84,8 @@ builder.queryFields((t) => ({
       description: 'Your lectures by start time, then id.',
       authScopes: { signedIn: true },
       args: { filter: t.arg({ type: LectureFilter, required: false, description: 'Course and time window.' }) },
-      totalCount: async (_parent, { filter }, ctx) =>
-        ctx.db.lecture.count({ where: (await listLectures(ctx, lectureFilter(filter))).where }),
-      resolve: async (query, _root, { filter }, ctx) =>
-        ctx.db.lecture.findMany({
-          ...query,
-          ...(await listLectures(ctx, { ...lectureFilter(filter), cursor: query.cursor?.id })),
-        }),
+      totalCount: (_parent, { filter }, ctx) => countLectures(ctx, lectureFilter(filter)),
+      resolve: (query, _root, { filter }, ctx) => listLectures(ctx, lectureFilter(filter), query),
     },
     { description: 'A page of your lectures.' },
     { description: 'One of your lectures, with its cursor.' },

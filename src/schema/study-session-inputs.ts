@@ -1,7 +1,7 @@
 import { AssignmentType } from './assignment.js';
 import { builder } from './builder.js';
 import { CourseType } from './course.js';
-import { optionalRawId } from './owner.js';
+import { optionalRawId } from './global-ids.js';
 
 // The input types of the study-session mutations and of the studySessions filter.
 

@@ -1,19 +1,20 @@
 import { createStudySession } from '../resolvers/study-sessions/create-study-session.js';
 import { deleteStudySession } from '../resolvers/study-sessions/delete-study-session.js';
 import { getStudySession } from '../resolvers/study-sessions/get-study-session.js';
+import { countStudySessions } from '../resolvers/study-sessions/count-study-sessions.js';
 import { listStudySessions } from '../resolvers/study-sessions/list-study-sessions.js';
 import { logStudySession } from '../resolvers/study-sessions/log-study-session.js';
 import { restoreStudySession } from '../resolvers/study-sessions/restore-study-session.js';
 import { updateStudySession } from '../resolvers/study-sessions/update-study-session.js';
+import { nodeWhere } from '../resolvers/access.js';
 import { builder } from './builder.js';
-import { nodeWhere } from './owner.js';
 import {
   CreateStudySessionInput,
   StudySessionFilter,
   UpdateStudySessionInput,
   withRawIds,
 } from './study-session-inputs.js';
-import { TaskRef } from './task.js';
+import { TaskRef, taskDeletionPayload } from './task.js';
 
 export const StudySessionType = builder.prismaNode('StudySession', {
   description: 'Planned study time for a course, optionally for one assignment.',
@@ -23,7 +24,7 @@ export const StudySessionType = builder.prismaNode('StudySession', {
   select: { id: true, title: true, startsAt: true, courseId: true, assignmentId: true },
   id: { field: 'id' },
   interfaces: [TaskRef],
-  findUnique: nodeWhere,
+  findUnique: (id, ctx) => nodeWhere(ctx, 'StudySession', id),
   // node(id) of a session that is missing, deleted or not the viewer's: null, not a masked P2025.
   nullable: true,
   fields: (t) => ({
@@ -45,15 +46,7 @@ export const StudySessionType = builder.prismaNode('StudySession', {
   }),
 });
 
-const DeleteStudySessionPayload = builder.objectRef<{ deletedId: string }>('DeleteStudySessionPayload').implement({
-  description: 'The study session deleteStudySession removed.',
-  fields: (t) => ({
-    deletedId: t.globalID({
-      description: 'Global id of the deleted session; restoreStudySession takes it.',
-      resolve: (payload) => ({ type: 'StudySession', id: payload.deletedId }),
-    }),
-  }),
-});
+const DeleteStudySessionPayload = taskDeletionPayload('StudySession');
 
 const sessionId = { for: StudySessionType, description: 'Global id of one of your study sessions.' } as const;
 const signedIn = { signedIn: true };
@@ -75,13 +68,8 @@ builder.queryFields((t) => ({
       args: {
         filter: t.arg({ type: StudySessionFilter, required: false, description: 'Course, assignment, window.' }),
       },
-      totalCount: async (_parent, { filter }, ctx) =>
-        ctx.db.studySession.count({ where: (await listStudySessions(ctx, withRawIds(filter ?? {}))).where }),
-      resolve: async (query, _root, { filter }, ctx) =>
-        ctx.db.studySession.findMany({
-          ...query,
-          ...(await listStudySessions(ctx, { ...withRawIds(filter ?? {}), cursor: query.cursor?.id })),
-        }),
+      totalCount: (_parent, { filter }, ctx) => countStudySessions(ctx, withRawIds(filter ?? {})),
+      resolve: (query, _root, { filter }, ctx) => listStudySessions(ctx, withRawIds(filter ?? {}), query),
     },
     { description: 'A page of your study sessions.' },
     { description: 'One of your study sessions, with its cursor.' },

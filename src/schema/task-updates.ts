@@ -51,7 +51,7 @@ const TaskUpdate = builder.objectRef<TaskUpdateMessage>('TaskUpdate').implement(
       type: TaskRef,
       nullable: true,
       description: 'The task as it is now; null when it is deleted.',
-      resolve: (m, _args, ctx) => loadTask(ctx, m.kind, m.taskId),
+      resolve: (m, _args, ctx) => loadTask(ctx, { kind: m.kind, id: m.taskId }),
     }),
   }),
 });

@@ -1,5 +1,7 @@
 import type { Assignment, Lecture, StudySession } from '../generated/prisma/client.js';
+import { getTaskCourse } from '../resolvers/tasks/get-task-course.js';
 import { builder } from './builder.js';
+import { deletionPayload } from './deletion.js';
 import { CourseType } from './course.js';
 
 /** What every task type selects always (select mode): what the Task interface's fields read. */
@@ -36,7 +38,7 @@ export const TaskRef = builder.interfaceRef<TaskShape>('Task').implement({
     course: t.field({
       type: CourseType,
       description: 'The course it belongs to.',
-      resolve: (task, _args, ctx) => ctx.db.course.findUniqueOrThrow({ where: { id: task.courseId } }),
+      resolve: (task, _args, ctx) => getTaskCourse(ctx, { courseId: task.courseId }),
     }),
     title: t.exposeString('title', { description: 'What it is, as the student named it.' }),
     kind: t.field({
@@ -51,3 +53,23 @@ export const TaskRef = builder.interfaceRef<TaskShape>('Task').implement({
     }),
   }),
 });
+
+const DELETED = {
+  Lecture: { label: 'lecture', short: 'lecture', remove: 'deleteLecture', restore: 'restoreLecture' },
+  StudySession: {
+    label: 'study session',
+    short: 'session',
+    remove: 'deleteStudySession',
+    restore: 'restoreStudySession',
+  },
+} as const;
+
+/** `Delete<Type>Payload` of a lecture or study session (the shape of every delete payload). */
+export function taskDeletionPayload(typename: keyof typeof DELETED) {
+  const { label, short, remove, restore } = DELETED[typename];
+  return deletionPayload(typename, {
+    type: `The ${label} ${remove} removed.`,
+    deletedId: `Global id of the deleted ${short}; ${restore} takes it.`,
+    deletionId: `Groups the rows this deletion took (here the ${label} alone); ${restore} brings back exactly these.`,
+  });
+}

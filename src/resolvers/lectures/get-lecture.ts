@@ -1,24 +1,17 @@
+import type { Lecture, Prisma } from '../../generated/prisma/client.js';
 import type { DomainContext } from '../context.js';
-import { NotFoundError } from '../../errors.js';
-import type { Lecture } from '../../generated/prisma/client.js';
-import { checkId } from '../ownership.js';
-import { requireViewer } from '../shared.js';
+import type { Selection } from '../selection.js';
+import { getTimedTask } from '../timed-tasks/get-timed-task.js';
 
 export interface GetLectureInput {
   id: string;
 }
 
-/**
- * One live lecture: the viewer's own, or anyone's for an admin; NOT_FOUND otherwise. `query` is a
- * Prisma include/select the caller wants merged in (relations load in the same query).
- */
-export async function getLecture(ctx: DomainContext, input: GetLectureInput, query: object = {}): Promise<Lecture> {
-  const viewer = requireViewer(ctx);
-  const id = checkId(input.id, 'Lecture');
-  const lecture = await ctx.db.lecture.findFirst({
-    ...query,
-    where: viewer.role === 'ADMIN' ? { id } : { id, userId: viewer.id },
-  });
-  if (!lecture) throw new NotFoundError('Lecture');
-  return lecture;
+/** One live lecture: the viewer's own, or anyone's for an admin; NOT_FOUND otherwise. */
+export function getLecture(
+  ctx: DomainContext,
+  input: GetLectureInput,
+  query?: Selection<Prisma.LectureFindUniqueArgs>,
+): Promise<Lecture> {
+  return getTimedTask(ctx, { entity: 'Lecture', id: input.id }, query);
 }

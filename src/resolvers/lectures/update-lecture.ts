@@ -1,10 +1,10 @@
-import type { DomainContext } from '../context.js';
-import { ValidationError } from '../../errors.js';
-import { recordTaskEvent } from '../../events/outbox.js';
 import type { Lecture, Prisma } from '../../generated/prisma/client.js';
-import { loadOwnedCourse, loadOwnedLecture } from '../ownership.js';
-import { inTransaction, optionalText, requireViewer, requiredText } from '../shared.js';
-import { LOCATION_MAX, TITLE_MAX, notNull, updatedSpan } from './schedule.js';
+import type { DomainContext } from '../context.js';
+import type { Selection } from '../selection.js';
+import { optionalText } from '../shared.js';
+import { requireChange } from '../timed-tasks/rules.js';
+import { updateTimedTask } from '../timed-tasks/update-timed-task.js';
+import { LOCATION_MAX } from './lecture-fields.js';
 
 export interface UpdateLectureInput {
   id: string;
@@ -21,30 +21,13 @@ export interface UpdateLectureInput {
  * Changes one of the viewer's lectures; fields left out keep their value. A new start or end is
  * checked against the stored other end. Records `lecture.updated`.
  */
-export async function updateLecture(
+export function updateLecture(
   ctx: DomainContext,
   input: UpdateLectureInput,
-  query: object = {},
+  query?: Selection<Prisma.LectureFindUniqueArgs>,
 ): Promise<Lecture> {
-  const viewer = requireViewer(ctx);
-  const { id, courseId, title, startsAt, endsAt, location } = input;
-  if ([courseId, title, startsAt, endsAt, location].every((v) => v === undefined)) {
-    throw new ValidationError('Give at least one field to change.');
-  }
-  const data: Prisma.LectureUncheckedUpdateInput = {};
-  const newTitle = notNull(title, 'title');
-  if (newTitle !== undefined) data.title = requiredText(newTitle, 'title', TITLE_MAX);
-  if (location !== undefined) data.location = optionalText(location, 'location', LOCATION_MAX);
-  const newCourseId = notNull(courseId, 'courseId');
-
-  return inTransaction(ctx, async (tx) => {
-    const stored = await loadOwnedLecture(tx, viewer.id, id);
-    Object.assign(data, updatedSpan(stored, { startsAt, endsAt }));
-    if (newCourseId !== undefined && newCourseId !== stored.courseId) {
-      data.courseId = (await loadOwnedCourse(tx, viewer.id, newCourseId)).id;
-    }
-    const lecture = await tx.lecture.update({ ...query, where: { id: stored.id }, data });
-    await recordTaskEvent(tx, 'lecture.updated', { id: lecture.id, userId: viewer.id, courseId: lecture.courseId });
-    return lecture;
-  });
+  requireChange(input);
+  const { location, ...shared } = input;
+  const changes = location === undefined ? {} : { location: optionalText(location, 'location', LOCATION_MAX) };
+  return updateTimedTask(ctx, { ...shared, entity: 'Lecture', changes }, query);
 }

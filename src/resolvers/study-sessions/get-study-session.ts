@@ -1,28 +1,17 @@
+import type { Prisma, StudySession } from '../../generated/prisma/client.js';
 import type { DomainContext } from '../context.js';
-import { NotFoundError } from '../../errors.js';
-import type { StudySession } from '../../generated/prisma/client.js';
-import { checkId } from '../ownership.js';
-import { requireViewer } from '../shared.js';
+import type { Selection } from '../selection.js';
+import { getTimedTask } from '../timed-tasks/get-timed-task.js';
 
 export interface GetStudySessionInput {
   id: string;
 }
 
-/**
- * One live study session: the viewer's own, or anyone's for an admin; NOT_FOUND otherwise.
- * `query` is a Prisma include/select the caller wants merged in (relations load in the same query).
- */
-export async function getStudySession(
+/** One live study session: the viewer's own, or anyone's for an admin; NOT_FOUND otherwise. */
+export function getStudySession(
   ctx: DomainContext,
   input: GetStudySessionInput,
-  query: object = {},
+  query?: Selection<Prisma.StudySessionFindUniqueArgs>,
 ): Promise<StudySession> {
-  const viewer = requireViewer(ctx);
-  const id = checkId(input.id, 'StudySession');
-  const session = await ctx.db.studySession.findFirst({
-    ...query,
-    where: viewer.role === 'ADMIN' ? { id } : { id, userId: viewer.id },
-  });
-  if (!session) throw new NotFoundError('StudySession');
-  return session;
+  return getTimedTask(ctx, { entity: 'StudySession', id: input.id }, query);
 }

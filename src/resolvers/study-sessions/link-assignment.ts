@@ -1,6 +1,13 @@
 import type { Tx } from '../../db/client.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { loadOwnedAssignment } from '../ownership.js';
+import { lockOwned } from '../access.js';
+import type { DomainContext } from '../context.js';
+
+export interface LinkAssignmentInput {
+  assignmentId: string;
+  /** The course the session is (or is moving) in. */
+  courseId: string;
+}
 
 /**
  * Checks that a study session may point at `assignmentId`: one of the viewer's live assignments
@@ -8,17 +15,13 @@ import { loadOwnedAssignment } from '../ownership.js';
  * assignmentId, with one message whether the assignment is missing, deleted, someone else's or in
  * another course, so ids cannot be probed.
  */
-export async function linkAssignment(
-  tx: Tx,
-  viewerId: string,
-  assignmentId: string,
-  courseId: string,
-): Promise<string> {
+export async function linkAssignment(tx: Tx, ctx: DomainContext, input: LinkAssignmentInput): Promise<string> {
   const wrong = new ValidationError('assignmentId must be one of your assignments in the same course.', 'assignmentId');
   try {
-    const assignment = await loadOwnedAssignment(tx, viewerId, assignmentId);
-    if (assignment.courseId !== courseId) throw wrong;
-    return assignment.id;
+    const id = await lockOwned(tx, ctx, 'Assignment', input.assignmentId, { mode: 'SHARE' });
+    const assignment = await tx.assignment.findUniqueOrThrow({ where: { id }, select: { courseId: true } });
+    if (assignment.courseId !== input.courseId) throw wrong;
+    return id;
   } catch (err) {
     throw err instanceof NotFoundError ? wrong : err;
   }

@@ -1,11 +1,11 @@
-import type { DomainContext } from '../context.js';
 import { ValidationError } from '../../errors.js';
 import { recordTaskEvent } from '../../events/outbox.js';
-import type { StudySession } from '../../generated/prisma/client.js';
-import { loadOwnedStudySession } from '../ownership.js';
-import { inTransaction, requireViewer } from '../shared.js';
-
-export const ACTUAL_MINUTES_MAX = 1440;
+import type { Prisma, StudySession } from '../../generated/prisma/client.js';
+import type { DomainContext } from '../context.js';
+import type { Selection } from '../selection.js';
+import { inTransaction } from '../shared.js';
+import { lockTimedTask } from '../timed-tasks/lock-timed-task.js';
+import { ACTUAL_MINUTES_MAX } from './study-session-fields.js';
 
 export interface LogStudySessionInput {
   id: string;
@@ -20,21 +20,16 @@ export interface LogStudySessionInput {
 export async function logStudySession(
   ctx: DomainContext,
   input: LogStudySessionInput,
-  query: object = {},
+  query?: Selection<Prisma.StudySessionFindUniqueArgs>,
 ): Promise<StudySession> {
-  const viewer = requireViewer(ctx);
   const { actualMinutes } = input;
   if (!Number.isInteger(actualMinutes) || actualMinutes < 0 || actualMinutes > ACTUAL_MINUTES_MAX) {
     throw new ValidationError(`actualMinutes must be a whole number from 0 to ${ACTUAL_MINUTES_MAX}.`, 'actualMinutes');
   }
   return inTransaction(ctx, async (tx) => {
-    const stored = await loadOwnedStudySession(tx, viewer.id, input.id);
+    const stored = await lockTimedTask(tx, ctx, { entity: 'StudySession', id: input.id });
     const session = await tx.studySession.update({ ...query, where: { id: stored.id }, data: { actualMinutes } });
-    await recordTaskEvent(tx, 'studySession.updated', {
-      id: session.id,
-      userId: viewer.id,
-      courseId: session.courseId,
-    });
+    await recordTaskEvent(tx, 'studySession.updated', stored);
     return session;
   });
 }

@@ -1,9 +1,7 @@
+import type { Prisma, StudySession } from '../../generated/prisma/client.js';
 import type { DomainContext } from '../context.js';
-import { ConflictError } from '../../errors.js';
-import { recordTaskEvent } from '../../events/outbox.js';
-import type { StudySession } from '../../generated/prisma/client.js';
-import { loadOwnedStudySession, lockLiveCourse } from '../ownership.js';
-import { inTransaction, requireViewer } from '../shared.js';
+import type { Selection } from '../selection.js';
+import { restoreTimedTask } from '../timed-tasks/restore-timed-task.js';
 
 export interface RestoreStudySessionInput {
   id: string;
@@ -15,31 +13,22 @@ export interface RestoreStudySessionInput {
  * While its course is deleted: CONFLICT (restore the course first). If its assignment was deleted
  * meanwhile, the session comes back unlinked, as deleting the assignment would have left it.
  */
-export async function restoreStudySession(
+export function restoreStudySession(
   ctx: DomainContext,
   input: RestoreStudySessionInput,
-  query: object = {},
+  query?: Selection<Prisma.StudySessionFindUniqueArgs>,
 ): Promise<StudySession> {
-  const viewer = requireViewer(ctx);
-  return inTransaction(ctx, async (tx) => {
-    const session = await loadOwnedStudySession(tx, viewer.id, input.id, true);
-    if (session.deletedAt) {
-      if (!(await lockLiveCourse(tx, viewer.id, session.courseId))) {
-        throw new ConflictError('The course of this study session is deleted: restore the course first.', {
-          field: 'id',
-        });
-      }
-      await tx.studySession.restore({ where: { id: session.id } });
-      if (session.assignmentId && !(await tx.assignment.count({ where: { id: session.assignmentId } }))) {
-        await tx.studySession.update({ where: { id: session.id }, data: { assignmentId: null } });
-      }
-      await recordTaskEvent(
-        tx,
-        'studySession.restored',
-        { id: session.id, userId: viewer.id, courseId: session.courseId },
-        session.deletionId ?? undefined,
-      );
-    }
-    return tx.studySession.findUniqueOrThrow({ ...query, where: { id: session.id } });
-  });
+  return restoreTimedTask(
+    ctx,
+    {
+      entity: 'StudySession',
+      id: input.id,
+      afterRestore: async (tx, stored) => {
+        if (stored.assignmentId && !(await tx.assignment.count({ where: { id: stored.assignmentId } }))) {
+          await tx.studySession.update({ where: { id: stored.id }, data: { assignmentId: null } });
+        }
+      },
+    },
+    query,
+  );
 }

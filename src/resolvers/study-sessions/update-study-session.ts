@@ -1,11 +1,11 @@
-import type { DomainContext } from '../context.js';
-import { ValidationError } from '../../errors.js';
-import { recordTaskEvent } from '../../events/outbox.js';
 import type { Prisma, StudySession } from '../../generated/prisma/client.js';
-import { NOTES_MAX, TITLE_MAX, notNull, updatedSpan } from '../lectures/schedule.js';
-import { loadOwnedCourse, loadOwnedStudySession } from '../ownership.js';
-import { inTransaction, optionalText, requireViewer, requiredText } from '../shared.js';
+import type { DomainContext } from '../context.js';
+import type { Selection } from '../selection.js';
+import { optionalText } from '../shared.js';
+import { requireChange } from '../timed-tasks/rules.js';
+import { updateTimedTask } from '../timed-tasks/update-timed-task.js';
 import { linkAssignment } from './link-assignment.js';
+import { NOTES_MAX } from './study-session-fields.js';
 
 export interface UpdateStudySessionInput {
   id: string;
@@ -25,38 +25,28 @@ export interface UpdateStudySessionInput {
  * end is checked against the stored other end; a session moved to another course keeps its
  * assignment only if that assignment is in the new course. Records `studySession.updated`.
  */
-export async function updateStudySession(
+export function updateStudySession(
   ctx: DomainContext,
   input: UpdateStudySessionInput,
-  query: object = {},
+  query?: Selection<Prisma.StudySessionFindUniqueArgs>,
 ): Promise<StudySession> {
-  const viewer = requireViewer(ctx);
-  const { id, courseId, assignmentId, title, startsAt, endsAt, notes } = input;
-  if ([courseId, assignmentId, title, startsAt, endsAt, notes].every((v) => v === undefined)) {
-    throw new ValidationError('Give at least one field to change.');
-  }
-  const data: Prisma.StudySessionUncheckedUpdateInput = {};
-  const newTitle = notNull(title, 'title');
-  if (newTitle !== undefined) data.title = requiredText(newTitle, 'title', TITLE_MAX);
-  if (notes !== undefined) data.notes = optionalText(notes, 'notes', NOTES_MAX);
-  const newCourseId = notNull(courseId, 'courseId');
-
-  return inTransaction(ctx, async (tx) => {
-    const stored = await loadOwnedStudySession(tx, viewer.id, id);
-    Object.assign(data, updatedSpan(stored, { startsAt, endsAt }));
-    const moved = newCourseId !== undefined && newCourseId !== stored.courseId;
-    const course = moved ? await loadOwnedCourse(tx, viewer.id, newCourseId) : { id: stored.courseId };
-    if (moved) data.courseId = course.id;
-    const linked = assignmentId === undefined ? stored.assignmentId : assignmentId;
-    if (assignmentId !== undefined || moved) {
-      data.assignmentId = linked ? await linkAssignment(tx, viewer.id, linked, course.id) : null;
-    }
-    const session = await tx.studySession.update({ ...query, where: { id: stored.id }, data });
-    await recordTaskEvent(tx, 'studySession.updated', {
-      id: session.id,
-      userId: viewer.id,
-      courseId: session.courseId,
-    });
-    return session;
-  });
+  requireChange(input);
+  const { assignmentId, notes, ...shared } = input;
+  const changes = notes === undefined ? {} : { notes: optionalText(notes, 'notes', NOTES_MAX) };
+  return updateTimedTask(
+    ctx,
+    {
+      ...shared,
+      entity: 'StudySession',
+      changes,
+      link: async (tx, stored, course) => {
+        if (assignmentId === undefined && !course.moved) return {};
+        const linked = assignmentId === undefined ? stored.assignmentId : assignmentId;
+        return {
+          assignmentId: linked ? await linkAssignment(tx, ctx, { assignmentId: linked, courseId: course.id }) : null,
+        };
+      },
+    },
+    query,
+  );
 }

@@ -1,6 +1,12 @@
-import type { DomainContext } from '../context.js';
 import type { TaskKind } from '../../events/types.js';
 import type { Assignment, Lecture, StudySession } from '../../generated/prisma/client.js';
+import { isUuid, mayAccess } from '../access.js';
+import type { DomainContext } from '../context.js';
+
+export interface LoadTaskInput {
+  kind: TaskKind;
+  id: string;
+}
 
 /**
  * A task by kind and id, if it is live and the viewer may read it; null otherwise (deleted, or
@@ -8,11 +14,10 @@ import type { Assignment, Lecture, StudySession } from '../../generated/prisma/c
  */
 export async function loadTask(
   ctx: DomainContext,
-  kind: TaskKind,
-  id: string,
+  input: LoadTaskInput,
 ): Promise<Assignment | Lecture | StudySession | null> {
-  const viewer = ctx.viewer;
-  if (!viewer) return null;
+  const { kind, id } = input;
+  if (!ctx.viewer || !isUuid(id)) return null;
   const where = { id };
   const row =
     kind === 'ASSIGNMENT'
@@ -20,6 +25,5 @@ export async function loadTask(
       : kind === 'LECTURE'
         ? await ctx.db.lecture.findUnique({ where })
         : await ctx.db.studySession.findUnique({ where });
-  if (!row || (row.userId !== viewer.id && viewer.role !== 'ADMIN')) return null;
-  return row;
+  return row && mayAccess(ctx.viewer, row.userId) ? row : null;
 }

@@ -1,6 +1,6 @@
 import type { DomainContext } from '../context.js';
 import type { TaskUpdateMessage } from '../../events/live.js';
-import { requireViewer } from '../shared.js';
+import { requireViewer } from '../access.js';
 
 /**
  * The signed-in student's own task changes as they are published (after their transaction

@@ -1,10 +1,8 @@
 import { ValidationError } from '../../errors.js';
 import { checkDate, checkInterval } from '../shared.js';
 
-/** Rules shared by lectures and study sessions (both are time spans on the agenda). */
+/** Rules shared by lectures and study sessions (both are time windows on the agenda). */
 export const TITLE_MAX = 200;
-export const LOCATION_MAX = 200;
-export const NOTES_MAX = 5000;
 export const MAX_DURATION_HOURS = 24;
 
 export interface Span {
@@ -50,4 +48,11 @@ export function updatedSpan(stored: Span, input: { startsAt?: Date | null; endsA
 export function notNull<T>(value: T | null | undefined, field: string): T | undefined {
   if (value === null) throw new ValidationError(`${field} cannot be null; leave it out to keep it.`, field);
   return value;
+}
+
+/** An update must change something: BAD_USER_INPUT when every field but the id is left out. */
+export function requireChange(input: { id: string }): void {
+  if (Object.entries(input).every(([field, value]) => field === 'id' || value === undefined)) {
+    throw new ValidationError('Give at least one field to change.');
+  }
 }

@@ -1,0 +1,24 @@
+import type { DomainContext } from '../context.js';
+import { TIMED_ORDER, timedTable, type TimedEntity, type TimedListQuery, type TimedRow } from './timed-table.js';
+import { timedTasksWhere, type OwnedFilterRow, type TimedTaskFilter } from './timed-tasks-where.js';
+
+export interface ListTimedTasksInput<E extends TimedEntity> {
+  entity: E;
+  filter: TimedTaskFilter;
+  /** Rows besides the course the filter names (see `timedTasksWhere`). */
+  also?: OwnedFilterRow[];
+}
+
+/**
+ * A page of the viewer's lectures or study sessions in `filter`, by start, then id (see
+ * `timedTasksWhere`). `query` carries the connection's paging and the relations to load.
+ */
+export async function listTimedTasks<E extends TimedEntity>(
+  ctx: DomainContext,
+  input: ListTimedTasksInput<E>,
+  query?: TimedListQuery<E>,
+): Promise<TimedRow<E>[]> {
+  const { entity, filter, also } = input;
+  const where = await timedTasksWhere(ctx, { filter, also, cursor: query?.cursor ?? undefined });
+  return timedTable(ctx.db, entity).findMany({ ...query, where, orderBy: TIMED_ORDER });
+}
