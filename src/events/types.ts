@@ -45,6 +45,15 @@ export interface TaskChangedV1 {
   deletionId?: string;
 }
 
+/** An app version published (or added) trusted documents, or was retired. */
+export interface AppVersionChangedV1 {
+  appVersionId: string;
+  client: string;
+  version: string;
+  /** Ids of the documents the change concerns (for `published`, the ones added). */
+  documentIds: string[];
+}
+
 type V1<P> = { version: 1; payload: P };
 
 export interface EventCatalog {
@@ -74,6 +83,9 @@ export interface EventCatalog {
   'studySession.updated': V1<TaskChangedV1>;
   'studySession.deleted': V1<TaskChangedV1>;
   'studySession.restored': V1<TaskChangedV1>;
+
+  'appVersion.published': V1<AppVersionChangedV1>;
+  'appVersion.retired': V1<AppVersionChangedV1>;
 }
 
 export type EventType = keyof EventCatalog;
@@ -120,6 +132,8 @@ export const EVENT_VERSIONS: { [T in EventType]: EventCatalog[T]['version'] } = 
   'studySession.updated': 1,
   'studySession.deleted': 1,
   'studySession.restored': 1,
+  'appVersion.published': 1,
+  'appVersion.retired': 1,
 };
 
 /** An event as handlers receive it, read back from the outbox. */
