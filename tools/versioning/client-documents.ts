@@ -121,7 +121,7 @@ export async function writeClientsSnapshot(snapshot: ClientsSnapshot, file = def
 
 /** `ios 3.2.0 CoursePage (id 5d41402a…)`: how the check names a document. */
 export function describeDocument(doc: ClientDocument): string {
-  const id = doc.id.length > 16 ? `${doc.id.slice(0, 12)}…` : doc.id;
+  const id = doc.id.length > 24 ? `${doc.id.slice(0, 12)}…` : doc.id;
   return `${doc.client} ${doc.version} ${doc.operationName ?? '(anonymous)'} (id ${id})`;
 }
 
