@@ -157,7 +157,7 @@ export function createServer(deps: ServerDeps): AppServer {
   });
 
   const http = createHttpServer(yoga);
-  const ws = attachGraphqlWs(http, yoga);
+  const ws = attachGraphqlWs(http, yoga, trusted, trustedConfig.mode);
   return {
     yoga,
     http,

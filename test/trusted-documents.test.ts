@@ -10,8 +10,9 @@ import { createLogger } from '../src/observability/logger.js';
 import { publishDocumentsAsOperator } from '../src/resolvers/documents/publish-documents.js';
 import { getSchema } from '../src/schema/index.js';
 import { createServer } from '../src/server.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
-import { createUser } from './helpers/factories.js';
+import { wsSubscribe } from '../tools/clients/subscriptions.js';
+import { createTestApp, globalId, type TestApp } from './helpers/app.js';
+import { createCourse, createUser } from './helpers/factories.js';
 
 let app: TestApp;
 let adminToken: string;
@@ -307,6 +308,41 @@ describe('TRUSTED_DOCUMENTS=require', () => {
       message: 'Unexpected parameter "documentId" in the request body.',
       extensions: { code: 'BAD_REQUEST' },
     });
+  });
+
+  it('applies over graphql-ws too: a subscription by documentId runs, text is refused', async () => {
+    const UPDATES = 'subscription TaskUpdates { taskUpdates { change kind task { __typename title } } }';
+    const CREATE =
+      'mutation CreateAssignment($input: CreateAssignmentInput!) { createAssignment(input: $input) { id } }';
+    await publish('ios', '3.2.0', codegenManifest(UPDATES, CREATE));
+    const user = await createUser(app.db);
+    const course = await createCourse(app.db, user.id);
+    const token = await app.tokens.issue(user.id);
+    const url = await app.server.listen(0, '127.0.0.1');
+    const text = await wsSubscribe(url, token, UPDATES);
+    const byId = await wsSubscribe(url, token, '', {}, { documentId: sha256(UPDATES) });
+    try {
+      expect((await text.next()).errors[0]).toMatchObject({ extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED' } });
+      const created = await send(
+        {
+          documentId: sha256(CREATE),
+          variables: {
+            input: { courseId: globalId('Course', course.id), title: 'by id', dueAt: '2027-01-15T12:00:00Z' },
+          },
+        },
+        bearer(token),
+      );
+      expect(created.errors).toBeUndefined();
+      await app.bus.idle();
+      expect((await byId.next()).data.taskUpdates).toEqual({
+        change: 'CREATED',
+        kind: 'ASSIGNMENT',
+        task: { __typename: 'Assignment', title: 'by id' },
+      });
+    } finally {
+      await text.close();
+      await byId.close();
+    }
   });
 
   it('counts deprecated usage of a document sent by id and returns the deprecation signals', async () => {

@@ -31,8 +31,11 @@ export interface TrustedDocuments {
 }
 
 /** The id in a request: GraphQL over HTTP's `documentId`, else Apollo's persisted-query extension. */
-export function documentIdOf(params: GraphQLParams & { documentId?: unknown }, url?: string): string | null {
-  if (typeof params.documentId === 'string') return params.documentId;
+export function documentIdOf(
+  params: { extensions?: unknown; documentId?: unknown } | GraphQLParams,
+  url?: string,
+): string | null {
+  if ('documentId' in params && typeof params.documentId === 'string') return params.documentId;
   const pq = (params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)
     ?.persistedQuery;
   if (pq && pq.version === 1 && typeof pq.sha256Hash === 'string') return pq.sha256Hash;
