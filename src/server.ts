@@ -25,7 +25,7 @@ import { createContextFactory, type ServerContextInput } from './server/context.
 import { useQueryLimits } from './server/limits.js';
 import { createTrustedDocuments, GRAPHIQL_CLIENT_NAME } from './server/trusted-documents.js';
 import { attachGraphqlWs } from './server/ws.js';
-import { TrustedDocumentStore } from './versioning/document-store.js';
+import type { TrustedDocumentStore } from './versioning/document-store.js';
 import { DeprecationRegistry } from './versioning/registry.js';
 import type { DeprecationUsageTracker } from './versioning/usage-tracker.js';
 import { createVersioning } from './versioning/versioning.js';
@@ -95,12 +95,11 @@ export function createServer(deps: ServerDeps): AppServer {
     schemaDir: deps.schemaDir,
   });
   const registry = DeprecationRegistry.of(schema);
-  const trustedConfig = deps.config.trustedDocuments ?? defaultTrustedDocumentsConfig;
-  const trustedStore = new TrustedDocumentStore({ db: deps.db, schema, ttlMs: trustedConfig.cacheTtlMs });
   const trusted = createTrustedDocuments({
-    config: trustedConfig,
+    config: deps.config.trustedDocuments ?? defaultTrustedDocumentsConfig,
     graphiql: deps.config.graphiql,
-    store: trustedStore,
+    db: deps.db,
+    schema,
     viewers,
   });
   const yoga = createYoga<ServerContextInput, Context>({
@@ -139,7 +138,7 @@ export function createServer(deps: ServerDeps): AppServer {
       },
       viewers,
       versioning,
-      trustedDocuments: trustedStore,
+      trustedDocuments: trusted.store,
     }),
     plugins: [
       useHealthRoutes({ startedAt, ready: () => appliedMigrationsProblems(deps.db, deps.migrationsDir) }),
@@ -157,17 +156,17 @@ export function createServer(deps: ServerDeps): AppServer {
   });
 
   const http = createHttpServer(yoga);
-  const ws = attachGraphqlWs(http, yoga, trusted, trustedConfig.mode);
+  const ws = attachGraphqlWs(http, yoga, trusted);
   return {
     yoga,
     http,
     deprecationUsage: versioning.usage,
-    trustedDocuments: trustedStore,
+    trustedDocuments: trusted.store,
     async listen(port, host) {
       versioning.usage.start(versioningConfig.usageFlushIntervalMs);
-      if (trustedConfig.mode !== 'off') {
-        const loaded = await trustedStore.preload();
-        deps.logger.info({ documents: loaded, mode: trustedConfig.mode }, 'trusted documents loaded');
+      if (trusted.mode !== 'off') {
+        const loaded = await trusted.store.preload();
+        deps.logger.info({ documents: loaded, mode: trusted.mode }, 'trusted documents loaded');
       }
       return new Promise((resolve, reject) => {
         http.once('error', reject);

@@ -1,9 +1,10 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import { GraphQLError, type DocumentNode } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { ViewerLoader } from '../auth/viewer-cache.js';
 import type { Config } from '../config.js';
-import type { TrustedDocumentStore } from '../versioning/document-store.js';
+import type { Db } from '../db/client.js';
+import { TrustedDocumentStore } from '../versioning/document-store.js';
 
 /** The graphql-client-name GraphiQL sends (set in createServer), which `exempt: graphiql` lets through. */
 export const GRAPHIQL_CLIENT_NAME = 'graphiql';
@@ -22,6 +23,9 @@ export interface DocumentRequest {
 }
 
 export interface TrustedDocuments {
+  mode: Config['trustedDocuments']['mode'];
+  /** Published documents in memory, loaded from the database. */
+  store: TrustedDocumentStore;
   /** Yoga plugin for HTTP (and SSE): Yoga's persisted-operations plugin over the store. */
   plugin: Plugin;
   /** The document of an id (null: not served under the policy). */
@@ -67,13 +71,15 @@ export function trustedDocumentError(code: keyof typeof TRUSTED_DOCUMENT_ERRORS,
 export function createTrustedDocuments(deps: {
   config: Config['trustedDocuments'];
   graphiql: boolean;
-  store: TrustedDocumentStore;
+  db: Db;
+  schema: GraphQLSchema;
   viewers: ViewerLoader;
 }): TrustedDocuments {
   const { mode, exempt } = deps.config;
+  const store = new TrustedDocumentStore({ db: deps.db, schema: deps.schema, ttlMs: deps.config.cacheTtlMs });
   const documentFor = async (id: string) => {
     if (mode === 'off') return null;
-    const stored = await deps.store.get(id);
+    const stored = await store.get(id);
     if (!stored || (mode === 'require' && !stored.active)) return null;
     return stored.document;
   };
@@ -104,5 +110,5 @@ export function createTrustedDocuments(deps: {
             keyNotFound: error('idRequired'),
           },
         });
-  return { plugin, documentFor, maySendText };
+  return { mode, store, plugin, documentFor, maySendText };
 }

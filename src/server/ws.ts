@@ -22,7 +22,6 @@ export function attachGraphqlWs(
   http: Server,
   yoga: YogaServerInstance<ServerContextInput, Context>,
   trusted: TrustedDocuments,
-  mode: string,
 ): { close(): Promise<void> } {
   const wsServer = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
   const cleanup = useServer(
@@ -50,10 +49,11 @@ export function attachGraphqlWs(
         let document: DocumentNode;
         if (id !== null && !payload.query) {
           const found = await trusted.documentFor(id);
-          if (!found) return [trustedDocumentError('notFound', mode)] as GraphQLError[];
+          if (!found) return [trustedDocumentError('notFound', trusted.mode)] as GraphQLError[];
           document = found;
         } else {
-          if (!(await trusted.maySendText({ id: null, headers }))) return [trustedDocumentError('required', mode)];
+          if (!(await trusted.maySendText({ id: null, headers })))
+            return [trustedDocumentError('required', trusted.mode)];
           document = parse(payload.query);
         }
         const errors = validate(schema, document);
