@@ -165,8 +165,11 @@ export function createServer(deps: ServerDeps): AppServer {
     async listen(port, host) {
       versioning.usage.start(versioningConfig.usageFlushIntervalMs);
       if (trusted.mode !== 'off') {
-        const loaded = await trusted.store.preload();
-        deps.logger.info({ documents: loaded, mode: trusted.mode }, 'trusted documents loaded');
+        // Not fatal: without the preload, each id is looked up on first use.
+        await trusted.store.preload().then(
+          (loaded) => deps.logger.info({ documents: loaded, mode: trusted.mode }, 'trusted documents loaded'),
+          (err: unknown) => deps.logger.warn({ err }, 'trusted documents not preloaded; loading them on first use'),
+        );
       }
       return new Promise((resolve, reject) => {
         http.once('error', reject);
