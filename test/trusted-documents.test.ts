@@ -298,6 +298,25 @@ describe('TRUSTED_DOCUMENTS=require', () => {
     expect((await send({ query: '{ __typename }' }, {}, allow)).data).toEqual({ __typename: 'Query' });
   });
 
+  it('remembers an id it did not find until forgotten (or its TTL), and shares one lookup per id', async () => {
+    const store = serverWith({ trustedDocuments: { mode: 'require' } }).trustedDocuments;
+    const later = 'query PublishedLater { me { email } }';
+    expect(await store.get(sha256(later))).toBeNull();
+    const ctx = { db: app.db, now: () => new Date(), events: { notify() {} }, logger: createLogger('silent') };
+    await publishDocumentsAsOperator(ctx, {
+      client: 'ios',
+      version: '3.2.0',
+      manifest: codegenManifest(later),
+      schema: getSchema(),
+    });
+    // Published by another process: not seen until the TTL runs out, or forget() here.
+    expect(await store.get(sha256(later))).toBeNull();
+    store.forget([sha256(later)]);
+    const [a, b] = await Promise.all([store.get(sha256(later)), store.get(sha256(later))]);
+    expect(a).toMatchObject({ id: sha256(later), operationName: 'PublishedLater', active: true });
+    expect(b).toBe(a);
+  });
+
   it('loads the active documents at start-up, and `off` does not look ids up', async () => {
     const fresh = serverWith({ trustedDocuments: { mode: 'require' } });
     expect(await fresh.trustedDocuments.preload()).toBeGreaterThanOrEqual(2);

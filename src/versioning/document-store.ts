@@ -15,32 +15,39 @@ export interface StoredDocument {
   deprecatedCoordinates: string[];
 }
 
-/** The DocumentNode is kept; a miss is remembered too (as `false`). */
-type Slot = StoredDocument | false;
-
 /**
  * Published documents by id, in memory: every document of an active app version is loaded at
  * start-up (`preload`); an id not in memory is looked up in the database once and remembered
  * (found or not) for `ttlMs`, so a version published or retired by another process is seen
- * within it. `forget` drops ids at once (this process published or retired them).
+ * within it. Ids found and ids missing are kept apart, so a client sending made-up ids cannot push
+ * published documents out of memory. `forget` drops ids at once (this process published or
+ * retired them).
  */
 export class TrustedDocumentStore {
-  private readonly cache: LRUCache<string, Slot>;
+  private readonly found: LRUCache<string, StoredDocument>;
+  private readonly missing: LRUCache<string, true>;
+  private readonly loading = new Map<string, Promise<StoredDocument | null>>();
   private readonly registry: DeprecationRegistry;
 
   constructor(private readonly deps: { db: Db; schema: GraphQLSchema; ttlMs: number; max?: number }) {
     this.registry = DeprecationRegistry.of(deps.schema);
-    this.cache = new LRUCache<string, Slot>({
-      max: deps.max ?? 10_000,
-      ...(deps.ttlMs > 0 ? { ttl: deps.ttlMs } : {}),
-      fetchMethod: (id) => this.load(id),
-    });
+    const ttl = deps.ttlMs > 0 ? { ttl: deps.ttlMs } : {};
+    this.found = new LRUCache<string, StoredDocument>({ max: deps.max ?? 10_000, ...ttl });
+    this.missing = new LRUCache<string, true>({ max: 1_000, ...ttl });
   }
 
-  /** The document published under `id`, or null. */
+  /** The document published under `id`, or null. Concurrent misses of one id share one lookup. */
   async get(id: string): Promise<StoredDocument | null> {
     if (id.length > 128) return null;
-    return (await this.cache.fetch(id)) || null;
+    const known = this.found.get(id);
+    if (known) return known;
+    if (this.missing.has(id)) return null;
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = this.load(id).finally(() => this.loading.delete(id));
+      this.loading.set(id, pending);
+    }
+    return pending;
   }
 
   /** Loads every document of the active app versions; resolves with how many. */
@@ -49,17 +56,24 @@ export class TrustedDocumentStore {
       where: { versions: { some: { appVersion: { status: 'ACTIVE' } } } },
       select: { hash: true, text: true, operationName: true },
     });
-    for (const row of rows) this.cache.set(row.hash, this.toStored(row, true));
+    for (const row of rows) this.found.set(row.hash, this.toStored(row, true));
     return rows.length;
   }
 
   /** Drops what is remembered about these ids (or everything). */
   forget(ids?: readonly string[]): void {
-    if (!ids) this.cache.clear();
-    else for (const id of ids) this.cache.delete(id);
+    if (!ids) {
+      this.found.clear();
+      this.missing.clear();
+    } else {
+      for (const id of ids) {
+        this.found.delete(id);
+        this.missing.delete(id);
+      }
+    }
   }
 
-  private async load(id: string): Promise<Slot> {
+  private async load(id: string): Promise<StoredDocument | null> {
     const row = await this.deps.db.trustedDocument.findUnique({
       where: { hash: id },
       select: {
@@ -69,7 +83,13 @@ export class TrustedDocumentStore {
         versions: { where: { appVersion: { status: 'ACTIVE' } }, select: { appVersionId: true }, take: 1 },
       },
     });
-    return row ? this.toStored(row, row.versions.length > 0) : false;
+    if (!row) {
+      this.missing.set(id, true);
+      return null;
+    }
+    const stored = this.toStored(row, row.versions.length > 0);
+    this.found.set(id, stored);
+    return stored;
   }
 
   private toStored(row: { hash: string; text: string; operationName: string | null }, active: boolean): StoredDocument {
