@@ -56,13 +56,13 @@ const CONTACT = doc('android', '1.0.0', 'query Contact { me { email } }');
 const STATUS = doc('web', '2.0.0', 'query Status { me { status } }');
 const HOME = doc('ios', '3.3.0', 'query Home { me { id firstName } courses { title } }');
 
-const usage = (clientVersion: string, count: number, lastSeenAt: string): UsageRecord => ({
+/** Usage of User.name by one ios version on one day. */
+const usage = (clientVersion: string, count: number, day: string): UsageRecord => ({
   coordinate: 'User.name',
   clientName: 'ios',
   clientVersion,
+  day,
   count,
-  firstSeenAt: '2027-01-01T00:00:00.000Z',
-  lastSeenAt,
 });
 
 const check = (newSDL: string, clients: Partial<ClientsOptions>) =>
@@ -122,12 +122,12 @@ describe('schema:check against the documents of active app versions', () => {
 
   it('passes once the version is retired (its documents are not loaded) and recorded usage is zero', async () => {
     expect((await check(REMOVE_NAME, { documents: [HOME] })).violations).toEqual([]);
-    // Usage last seen before the window does not count.
-    const old = usage('3.1.0', 40, '2027-05-01T00:00:00.000Z');
+    // Usage on days before the window does not count.
+    const old = usage('3.1.0', 40, '2027-05-01');
     expect((await check(REMOVE_NAME, { documents: [HOME], usage: [old] })).violations).toEqual([]);
     // Recent usage refuses it, naming who.
-    const recent = usage('3.1.0', 12, '2027-06-08T09:00:00.000Z');
-    expect((await check(REMOVE_NAME, { documents: [HOME], usage: [old, recent] })).violations).toEqual([
+    const recent = [usage('3.1.0', 5, '2027-06-08'), usage('3.1.0', 7, '2027-06-02')];
+    expect((await check(REMOVE_NAME, { documents: [HOME], usage: [old, ...recent] })).violations).toEqual([
       {
         coordinate: 'User.name',
         message:
@@ -138,14 +138,14 @@ describe('schema:check against the documents of active app versions', () => {
   });
 
   it('allows usage up to the threshold, over a configurable number of days', async () => {
-    const recent = [usage('3.1.0', 3, '2027-06-08T00:00:00.000Z'), usage('3.0.0', 2, '2027-06-01T00:00:00.000Z')];
+    const recent = [usage('3.1.0', 3, '2027-06-08'), usage('3.0.0', 2, '2027-06-01')];
     expect((await check(REMOVE_NAME, { usage: recent, usageThreshold: 5 })).violations).toEqual([]);
     const over = await check(REMOVE_NAME, { usage: recent, usageThreshold: 4 });
     expect(over.violations[0]?.message).toContain(
       'is 5, above the threshold of 4: ios 3.1.0: 3 (last 2027-06-08), ios 3.0.0: 2',
     );
     // 40 days ago: outside the default 30 days, inside 60.
-    const older = [usage('2.0.0', 9, '2027-05-01T00:00:00.000Z')];
+    const older = [usage('2.0.0', 9, '2027-05-01')];
     expect((await check(REMOVE_NAME, { usage: older })).violations).toEqual([]);
     expect((await check(REMOVE_NAME, { usage: older, usageDays: 60 })).violations[0]?.message).toContain(
       'in the last 60 days is 9',
@@ -207,14 +207,13 @@ describe('where schema:check finds the clients', () => {
     await publishDocumentsAsOperator(ctx, { client: 'ios', version: '3.1.0', manifest: manifest('Old'), schema });
     await publishDocumentsAsOperator(ctx, { client: 'ios', version: '3.2.0', manifest: manifest('Home'), schema });
     await retireAppVersionAsOperator(ctx, { client: 'ios', version: '3.1.0' });
-    await database.db.deprecatedFieldUsage.create({
+    await database.db.deprecatedFieldUsageDay.create({
       data: {
         coordinate: 'User.name',
         clientName: 'ios',
         clientVersion: '3.1.0',
+        day: new Date('2027-06-02'),
         count: 4,
-        firstSeenAt: new Date('2027-06-01T00:00:00Z'),
-        lastSeenAt: new Date('2027-06-02T00:00:00Z'),
       },
     });
     const loaded = await loadClientsFromDb(database.db);
@@ -225,9 +224,8 @@ describe('where schema:check finds the clients', () => {
           coordinate: 'User.name',
           clientName: 'ios',
           clientVersion: '3.1.0',
+          day: '2027-06-02',
           count: 4,
-          firstSeenAt: '2027-06-01T00:00:00.000Z',
-          lastSeenAt: '2027-06-02T00:00:00.000Z',
         },
       ],
     });

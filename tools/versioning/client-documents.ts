@@ -33,21 +33,23 @@ export interface ClientDocument {
   text: string;
 }
 
-/** Recorded usage of a deprecated coordinate by one client version (DeprecatedFieldUsage). */
+/** Recorded usage of a deprecated coordinate by one client version on one UTC day (DeprecatedFieldUsageDay). */
 export interface UsageRecord {
   coordinate: string;
   clientName: string;
   clientVersion: string;
+  /** `YYYY-MM-DD`. */
+  day: string;
   count: number;
-  /** ISO instants. */
-  firstSeenAt: string;
-  lastSeenAt: string;
 }
 
 export interface ClientsSnapshot {
   documents: ClientDocument[];
   usage: UsageRecord[];
 }
+
+/** Usage days loaded (and written to the snapshot): more than any window the check is run with. */
+export const USAGE_KEPT_DAYS = 400;
 
 export const defaultSnapshotFile = path.join(defaultSchemaDir, 'trusted-documents.json');
 
@@ -61,15 +63,9 @@ export async function loadClientsFromDb(db: Db): Promise<ClientsSnapshot> {
         document: { select: { hash: true, operationName: true, text: true } },
       },
     }),
-    db.deprecatedFieldUsage.findMany({
-      select: {
-        coordinate: true,
-        clientName: true,
-        clientVersion: true,
-        count: true,
-        firstSeenAt: true,
-        lastSeenAt: true,
-      },
+    db.deprecatedFieldUsageDay.findMany({
+      where: { day: { gte: new Date(Date.now() - USAGE_KEPT_DAYS * 86_400_000) } },
+      select: { coordinate: true, clientName: true, clientVersion: true, day: true, count: true },
     }),
   ]);
   return sortSnapshot({
@@ -80,12 +76,7 @@ export async function loadClientsFromDb(db: Db): Promise<ClientsSnapshot> {
       operationName: l.document.operationName,
       text: l.document.text,
     })),
-    usage: usage.map((u) => ({
-      ...u,
-      count: Number(u.count),
-      firstSeenAt: u.firstSeenAt.toISOString(),
-      lastSeenAt: u.lastSeenAt.toISOString(),
-    })),
+    usage: usage.map((u) => ({ ...u, day: u.day.toISOString().slice(0, 10), count: Number(u.count) })),
   });
 }
 
@@ -96,7 +87,9 @@ function sortSnapshot(s: ClientsSnapshot): ClientsSnapshot {
       key(a.client, a.version, a.operationName, a.id).localeCompare(key(b.client, b.version, b.operationName, b.id)),
     ),
     usage: [...s.usage].sort((a, b) =>
-      key(a.coordinate, a.clientName, a.clientVersion).localeCompare(key(b.coordinate, b.clientName, b.clientVersion)),
+      key(a.coordinate, a.clientName, a.clientVersion, a.day).localeCompare(
+        key(b.coordinate, b.clientName, b.clientVersion, b.day),
+      ),
     ),
   };
 }

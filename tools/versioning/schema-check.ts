@@ -34,7 +34,7 @@ export interface ClientsOptions {
   documents: readonly ClientDocument[];
   /** Recorded usage of deprecated coordinates. */
   usage: readonly UsageRecord[];
-  /** Usage counts when last seen within this many days before `today` (default 30). */
+  /** The usage window: the last this many UTC days, `today` included (default 30). */
   usageDays?: number;
   /** A breaking change past its sunset is allowed while recorded usage is at most this (default 0). */
   usageThreshold?: number;
@@ -181,16 +181,18 @@ function usesTarget(
 interface RecentUsage {
   days: number;
   threshold: number;
-  /** Coordinate → usage records last seen within the window. */
+  /** Coordinate → its usage records of the days within the window. */
   byCoordinate: Map<string, UsageRecord[]>;
 }
 
 function recentUsage(clients: ClientsOptions, today: Date): RecentUsage {
   const days = clients.usageDays ?? 30;
-  const since = today.getTime() - days * DAY_MS;
+  // The last `days` UTC days, today included.
+  const since = new Date(today.getTime() - (days - 1) * DAY_MS).toISOString().slice(0, 10);
+  const until = today.toISOString().slice(0, 10);
   const byCoordinate = new Map<string, UsageRecord[]>();
   for (const u of clients.usage) {
-    if (Date.parse(u.lastSeenAt) < since) continue;
+    if (u.day < since || u.day > until) continue;
     byCoordinate.set(u.coordinate, [...(byCoordinate.get(u.coordinate) ?? []), u]);
   }
   return { days, threshold: clients.usageThreshold ?? 0, byCoordinate };
@@ -225,9 +227,15 @@ function refuseBreaking(
     const records = [...new Set([target, deprecatedOne.coordinate])].flatMap((c) => usage.byCoordinate.get(c) ?? []);
     const total = records.reduce((sum, r) => sum + r.count, 0);
     if (total > usage.threshold) {
-      const who = records
-        .sort((a, b) => b.count - a.count)
-        .map((r) => `${r.clientName} ${r.clientVersion}: ${r.count} (last ${r.lastSeenAt.slice(0, 10)})`)
+      const byClient = new Map<string, { count: number; last: string }>();
+      for (const r of records) {
+        const key = `${r.clientName} ${r.clientVersion}`;
+        const seen = byClient.get(key) ?? { count: 0, last: r.day };
+        byClient.set(key, { count: seen.count + r.count, last: r.day > seen.last ? r.day : seen.last });
+      }
+      const who = [...byClient]
+        .sort((a, b) => b[1].count - a[1].count)
+        .map(([client, u]) => `${client}: ${u.count} (last ${u.last})`)
         .join(', ');
       return refuse(
         `recorded usage of ${deprecatedOne.coordinate} in the last ${usage.days} days is ${total}, above the threshold of ${usage.threshold}: ${who}.`,

@@ -1,6 +1,22 @@
--- Trusted documents: app versions, the operation documents they publish, and which version sends which.
+-- Trusted documents: app versions, the operation documents they publish, and which version sends which;
+-- deprecated usage per UTC day for schema:check's usage window.
 -- CreateEnum
 CREATE TYPE "AppVersionStatus" AS ENUM ('ACTIVE', 'RETIRED');
+
+-- CreateTable
+CREATE TABLE "DeprecatedFieldUsageDay" (
+    "coordinate" TEXT NOT NULL,
+    "clientName" TEXT NOT NULL,
+    "clientVersion" TEXT NOT NULL,
+    "day" DATE NOT NULL,
+    "count" BIGINT NOT NULL DEFAULT 0,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "deletedAt" TIMESTAMP(3),
+    "deletionId" UUID,
+
+    CONSTRAINT "DeprecatedFieldUsageDay_pkey" PRIMARY KEY ("coordinate","clientName","clientVersion","day")
+);
 
 -- CreateTable
 CREATE TABLE "AppVersion" (
@@ -43,6 +59,9 @@ CREATE TABLE "AppVersionDocument" (
 
     CONSTRAINT "AppVersionDocument_pkey" PRIMARY KEY ("appVersionId","documentHash")
 );
+
+-- CreateIndex
+CREATE INDEX "DeprecatedFieldUsageDay_day_idx" ON "DeprecatedFieldUsageDay"("day");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "AppVersion_client_version_key" ON "AppVersion"("client", "version");
