@@ -64,7 +64,7 @@ if (clients) {
   const versions = new Set(clients.documents.map((d) => `${d.client} ${d.version}`));
   console.log(
     `Clients from ${source}: ${clients.documents.length} documents of ${versions.size} active app versions, ` +
-      `${clients.usage.length} usage records (usage counts when seen in the last ${clients.usageDays} days, threshold ${clients.usageThreshold}${clients.strict ? ', strict' : ''}).`,
+      `${clients.usage.length} daily usage records (window: the last ${clients.usageDays} days, threshold ${clients.usageThreshold}${clients.strict ? ', strict' : ''}).`,
   );
 } else {
   console.log(`No client documents (${source} not found): checking the schema alone.`);
