@@ -180,6 +180,33 @@ describe('schema:check against the documents of active app versions', () => {
     ]);
   });
 
+  it('lets a deprecated input field go when documents only pass its type in variables (their values are counted as usage)', async () => {
+    const withInput = `${OLD}
+      type Mutation { updateProfile(input: ProfileInput!): User }
+      input ProfileInput { firstName: String name: String @deprecated(reason: "Split. Use firstName instead. Sunset: 2027-06-01.") }`;
+    const without = withInput.replace(
+      'name: String @deprecated(reason: "Split. Use firstName instead. Sunset: 2027-06-01.")',
+      '',
+    );
+    const byVariable = doc(
+      'ios',
+      '3.3.0',
+      'mutation Save($input: ProfileInput!) { updateProfile(input: $input) { id } }',
+    );
+    const literal = doc('ios', '3.2.0', 'mutation Rename { updateProfile(input: { name: "Ada L" }) { id } }');
+    const run = (documents: ClientDocument[], records: UsageRecord[] = []) =>
+      checkSchemaChange(withInput, without, TODAY, { documents, usage: records });
+    expect((await run([byVariable])).violations).toEqual([]);
+    expect((await run([byVariable, literal])).violations).toEqual([
+      {
+        coordinate: 'ProfileInput.name',
+        message: expect.stringContaining('ios 3.2.0 Rename (id ios-3.2.0-Rename)'),
+      },
+    ]);
+    const sent = { ...usage('3.3.0', 2, '2027-06-09'), coordinate: 'ProfileInput.name' };
+    expect((await run([byVariable], [sent])).violations[0]?.message).toContain('ios 3.3.0: 2 (last 2027-06-09)');
+  });
+
   it('fails on a document that stops validating for a change the diff rates lower', async () => {
     // A new required argument on a field a document selects without it.
     const newSDL = edit('courses: [Course!]!', 'courses(term: String!): [Course!]!');

@@ -1,4 +1,4 @@
-import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
+import { ChangeType, CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import { buildSchema, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import type { ChangeLine } from '../../src/versioning/changelog.js';
 import { isPastSunset, parseDay } from '../../src/versioning/dates.js';
@@ -90,7 +90,12 @@ export async function checkSchemaChange(
   const named = new Set<DocumentReading>();
   for (const change of at(CriticalityLevel.Breaking)) {
     const target = line(change).coordinate ?? '(schema)';
-    const users = readings.filter((r) => usesTarget(r, target, 'breaking', oldSchema, newSchema));
+    // A removed input field or enum value breaks only the documents that write it; what variables
+    // carry is in the recorded usage (the tracker counts values), checked with the sunset below.
+    const literalOnly = change.type === ChangeType.InputFieldRemoved || change.type === ChangeType.EnumValueRemoved;
+    const users = readings.filter((r) =>
+      literalOnly ? r.touches.has(target) : usesTarget(r, target, 'breaking', oldSchema, newSchema),
+    );
     if (users.length > 0) {
       users.forEach((u) => named.add(u));
       affected.push({ ...line(change), level: 'breaking', documents: users.map((u) => describeDocument(u.doc)) });
