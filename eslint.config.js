@@ -109,8 +109,10 @@ export default tseslint.config(
               allow: { to: { element: { types: { anyOf: ['events', 'db', 'kernel'] } } } },
             },
             {
+              // Versioning owns the GraphQL contract's own domain (deprecations, trusted documents):
+              // it uses the domain context and access policy, never the other way round.
               from: { element: { type: 'versioning' } },
-              allow: { to: { element: { types: { anyOf: ['versioning', 'db', 'kernel'] } } } },
+              allow: { to: { element: { types: { anyOf: ['versioning', 'resolvers', 'events', 'db', 'kernel'] } } } },
             },
             {
               from: { element: { type: 'jobs' } },

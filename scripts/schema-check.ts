@@ -1,17 +1,74 @@
 // Compares the schema the code prints with the latest release in schema/releases (and, with
 // `--against <git ref>`, with that ref's schema.graphql) and applies the deprecation policy
-// (tools/versioning/schema-check.ts). Exit 1 on a violation. `--today YYYY-MM-DD` sets the day.
+// (tools/versioning/schema-check.ts) and what the clients use: the documents of every active app
+// version and the recorded usage of deprecated coordinates, from the database when DATABASE_URL is
+// set, else from schema/trusted-documents.json (`--documents FILE` for another snapshot).
+// Exit 1 on a violation. `--today YYYY-MM-DD` sets the day; `--usage-days N` (30) and
+// `--usage-threshold N` (0) the usage rule; `--strict` fails on dangerous changes clients see.
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.js';
+import { createPrisma } from '../src/db/client.js';
 import { printPublicSchema } from '../src/schema/index.js';
 import type { ChangeLine } from '../src/versioning/changelog.js';
 import { dayOf } from '../src/versioning/dates.js';
 import { readReleases } from '../src/versioning/releases.js';
-import { checkSchemaChange } from '../tools/versioning/schema-check.js';
+import { loadClientsFromDb, readClientsSnapshot, type ClientsSnapshot } from '../tools/versioning/client-documents.js';
+import { checkSchemaChange, type ClientsOptions } from '../tools/versioning/schema-check.js';
 
-const { values } = parseArgs({ options: { against: { type: 'string' }, today: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    against: { type: 'string' },
+    today: { type: 'string' },
+    documents: { type: 'string' },
+    'usage-days': { type: 'string' },
+    'usage-threshold': { type: 'string' },
+    strict: { type: 'boolean', default: false },
+  },
+});
 const today = values.today ?? dayOf(new Date());
 const code = printPublicSchema();
+const count = (name: 'usage-days' | 'usage-threshold', fallback: number) => {
+  const text = values[name];
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got ${text}`);
+  return n;
+};
+
+// What the clients use: the database when configured, else the committed snapshot.
+const databaseUrl = values.documents ? null : loadConfig(process.env).databaseUrl;
+let snapshot: ClientsSnapshot | null;
+let source: string;
+if (databaseUrl) {
+  const db = createPrisma({ url: databaseUrl, poolSize: 1 });
+  try {
+    snapshot = await loadClientsFromDb(db);
+  } finally {
+    await db.$disconnect();
+  }
+  source = 'the database (DATABASE_URL)';
+} else {
+  snapshot = await readClientsSnapshot(values.documents);
+  source = values.documents ?? 'schema/trusted-documents.json';
+}
+const clients: ClientsOptions | undefined = snapshot
+  ? {
+      ...snapshot,
+      usageDays: count('usage-days', 30),
+      usageThreshold: count('usage-threshold', 0),
+      strict: values.strict,
+    }
+  : undefined;
+if (clients) {
+  const versions = new Set(clients.documents.map((d) => `${d.client} ${d.version}`));
+  console.log(
+    `Clients from ${source}: ${clients.documents.length} documents of ${versions.size} active app versions, ` +
+      `${clients.usage.length} daily usage records (window: the last ${clients.usageDays} days, threshold ${clients.usageThreshold}${clients.strict ? ', strict' : ''}).`,
+  );
+} else {
+  console.log(`No client documents (${source} not found): checking the schema alone.`);
+}
 
 const baselines: { label: string; sdl: string }[] = [];
 const latest = (await readReleases()).at(-1);
@@ -30,12 +87,15 @@ const show = (title: string, lines: ChangeLine[]) => {
 
 let violations = 0;
 for (const baseline of baselines) {
-  const report = await checkSchemaChange(baseline.sdl, code, today);
+  const report = await checkSchemaChange(baseline.sdl, code, today, clients);
   console.log(`\nThe code's schema against ${baseline.label} (today ${today}):`);
   show('breaking', report.breaking);
   show('dangerous', report.dangerous);
   show('safe', report.safe);
-  for (const v of report.violations) console.log(`  REFUSED ${v.message}`);
+  for (const a of report.clients?.affected ?? []) {
+    console.log(`  ${a.level} change ${a.coordinate ?? ''} affects: ${a.documents.join('; ')}`);
+  }
+  for (const v of report.violations) console.log(`  REFUSED ${v.coordinate}: ${v.message}`);
   violations += report.violations.length;
 }
 if (violations > 0) {

@@ -40,6 +40,24 @@ export const defaultVersioningConfig: Config['versioning'] = {
   usageFlushIntervalMs: 30_000,
 };
 
+/** Trusted documents when none are configured: documents by id accepted, any text too. */
+export const defaultTrustedDocumentsConfig: Config['trustedDocuments'] = {
+  mode: 'allow',
+  exempt: ['admin', 'graphiql'],
+  cacheTtlMs: 60_000,
+};
+
+/** TRUSTED_DOCUMENTS_EXEMPT: who may still send text under `require`, comma-separated. */
+const exemptions = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.enum(['admin', 'graphiql'])));
+
 /** How long a signed-in account's lookup is reused (VIEWER_CACHE_TTL_MS). */
 export const DEFAULT_VIEWER_CACHE_TTL_MS = 30_000;
 
@@ -97,6 +115,18 @@ const schema = z
       .min(100)
       .max(3_600_000)
       .default(defaultVersioningConfig.usageFlushIntervalMs),
+    TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default(defaultTrustedDocumentsConfig.mode),
+    TRUSTED_DOCUMENTS_EXEMPT: z
+      .literal('none')
+      .transform(() => [] as ('admin' | 'graphiql')[])
+      .or(exemptions)
+      .default(defaultTrustedDocumentsConfig.exempt),
+    TRUSTED_DOCUMENTS_CACHE_TTL_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(86_400_000)
+      .default(defaultTrustedDocumentsConfig.cacheTtlMs),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -132,6 +162,17 @@ export interface Config {
     sunsetPolicy: 'warn' | 'reject';
     clientVersions: ClientVersionTable;
     usageFlushIntervalMs: number;
+  };
+  /**
+   * Trusted documents (docs/trusted-documents.md): `off` runs only query text, `allow` also runs
+   * published documents by id, `require` runs only published documents of active app versions,
+   * except for the `exempt` callers (admin tokens, GraphiQL). Documents looked up in the
+   * database are kept `cacheTtlMs`.
+   */
+  trustedDocuments: {
+    mode: 'off' | 'allow' | 'require';
+    exempt: ('admin' | 'graphiql')[];
+    cacheTtlMs: number;
   };
 }
 
@@ -181,6 +222,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       sunsetPolicy: e.DEPRECATION_SUNSET_POLICY,
       clientVersions: e.CLIENT_VERSIONS,
       usageFlushIntervalMs: e.DEPRECATION_USAGE_FLUSH_INTERVAL_MS,
+    },
+    trustedDocuments: {
+      mode: e.TRUSTED_DOCUMENTS,
+      exempt: e.TRUSTED_DOCUMENTS_EXEMPT,
+      cacheTtlMs: e.TRUSTED_DOCUMENTS_CACHE_TTL_MS,
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { DomainContext } from './resolvers/context.js';
+import type { TrustedDocumentStore } from './versioning/document-store.js';
 import type { Versioning } from './versioning/versioning.js';
 
 /** The GraphQL context: the domain context plus what the transport knows. */
@@ -7,4 +8,6 @@ export interface Context extends DomainContext {
   client: { name: string | null; version: string | null };
   /** Deprecation policy, client version table and schema history (src/versioning). */
   versioning: Versioning;
+  /** Published documents in memory: forget what this process publishes or retires. */
+  trustedDocuments: Pick<TrustedDocumentStore, 'forget'>;
 }

@@ -47,3 +47,14 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   readonly code = 'CONFLICT';
 }
+
+/** Documents refused when an app version publishes them: each with its GraphQL errors. */
+export class InvalidDocumentsError extends AppError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(
+    message: string,
+    documents: { id: string; operationName: string | null; errors: { message: string }[] }[],
+  ) {
+    super(message, { documents });
+  }
+}

@@ -3,20 +3,29 @@ import type { AddressInfo } from 'node:net';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { TokenService } from './auth/tokens.js';
 import { createViewerLoader } from './auth/viewer-cache.js';
-import { defaultVersioningConfig, DEFAULT_VIEWER_CACHE_TTL_MS, type Config } from './config.js';
+import {
+  defaultTrustedDocumentsConfig,
+  defaultVersioningConfig,
+  DEFAULT_VIEWER_CACHE_TTL_MS,
+  type Config,
+} from './config.js';
 import type { Context } from './context.js';
 import type { Db } from './db/client.js';
 import { appliedMigrationsProblems } from './db/migrate.js';
 import type { LiveUpdates } from './events/live.js';
 import { useRequestBodyLimit } from './http/body-limit.js';
+import { useDeprecationNotes } from './http/deprecation-notes.js';
 import { useHealthRoutes } from './http/health.js';
 import type { Logger } from './observability/logger.js';
 import { useDeprecations } from './plugins/deprecations.js';
 import { useErrorCodes } from './plugins/error-codes.js';
 import { getSchema } from './schema/index.js';
+import { useClientStatus } from './server/client-status.js';
 import { createContextFactory, type ServerContextInput } from './server/context.js';
 import { useQueryLimits } from './server/limits.js';
+import { createTrustedDocuments, GRAPHIQL_CLIENT_NAME } from './server/trusted-documents.js';
 import { attachGraphqlWs } from './server/ws.js';
+import type { TrustedDocumentStore } from './versioning/document-store.js';
 import { DeprecationRegistry } from './versioning/registry.js';
 import type { DeprecationUsageTracker } from './versioning/usage-tracker.js';
 import { createVersioning } from './versioning/versioning.js';
@@ -24,9 +33,10 @@ import { createVersioning } from './versioning/versioning.js';
 export interface ServerDeps {
   /**
    * `versioning` left out: the defaults (warn past sunset, no client minimums);
-   * `viewerCacheTtlMs` left out: the default of VIEWER_CACHE_TTL_MS.
+   * `viewerCacheTtlMs` left out: the default of VIEWER_CACHE_TTL_MS;
+   * `trustedDocuments` left out: `allow` (ids of published documents, or text).
    */
-  config: Pick<Config, 'graphiql'> & Partial<Pick<Config, 'versioning' | 'viewerCacheTtlMs'>>;
+  config: Pick<Config, 'graphiql'> & Partial<Pick<Config, 'versioning' | 'viewerCacheTtlMs' | 'trustedDocuments'>>;
   db: Db;
   logger: Logger;
   tokens: TokenService;
@@ -44,6 +54,8 @@ export interface AppServer {
   http: Server;
   /** Counts of deprecated coordinates per client, written in batches; `flush()` writes now. */
   deprecationUsage: Pick<DeprecationUsageTracker, 'flush'>;
+  /** Published documents in memory (loaded by `listen`). */
+  trustedDocuments: TrustedDocumentStore;
   /** Listens and resolves with the URL of the GraphQL endpoint. */
   listen(port: number, host?: string): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
@@ -82,6 +94,14 @@ export function createServer(deps: ServerDeps): AppServer {
     now,
     schemaDir: deps.schemaDir,
   });
+  const registry = DeprecationRegistry.of(schema);
+  const trusted = createTrustedDocuments({
+    config: deps.config.trustedDocuments ?? defaultTrustedDocumentsConfig,
+    graphiql: deps.config.graphiql,
+    db: deps.db,
+    schema,
+    viewers,
+  });
   const yoga = createYoga<ServerContextInput, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -90,7 +110,14 @@ export function createServer(deps: ServerDeps): AppServer {
     maxRequestBodySize: false,
     // Our own /health and /ready (src/http/health.ts) replace Yoga's built-in check.
     healthCheckEndpoint: '/health/yoga',
-    graphiql: deps.config.graphiql ? { title: 'Study Planner API', defaultQuery: EXAMPLE_QUERY } : false,
+    graphiql: deps.config.graphiql
+      ? {
+          title: 'Study Planner API',
+          defaultQuery: EXAMPLE_QUERY,
+          // Lets GraphiQL send text under TRUSTED_DOCUMENTS=require (exempt: graphiql).
+          additionalHeaders: { 'graphql-client-name': GRAPHIQL_CLIENT_NAME },
+        }
+      : false,
     logging: {
       debug: (...args) => deps.logger.debug({ args }, 'yoga'),
       info: (...args) => deps.logger.info({ args }, 'yoga'),
@@ -111,25 +138,39 @@ export function createServer(deps: ServerDeps): AppServer {
       },
       viewers,
       versioning,
+      trustedDocuments: trusted.store,
     }),
     plugins: [
       useHealthRoutes({ startedAt, ready: () => appliedMigrationsProblems(deps.db, deps.migrationsDir) }),
+      useDeprecationNotes({ registry, now }),
       useRequestBodyLimit(),
+      // TRUSTED_DOCUMENTS: documents by id, and whether text is accepted.
+      trusted.plugin,
       useQueryLimits(),
+      // CLIENT_VERSIONS: outdated clients told (headers, extension), unsupported ones refused under reject.
+      useClientStatus({ versioning }),
       // Deprecated coordinates: usage per client, sunset policy, extensions and headers.
-      useDeprecations({ registry: DeprecationRegistry.of(schema), versioning }),
+      useDeprecations({ registry, versioning }),
       useErrorCodes(),
     ],
   });
 
   const http = createHttpServer(yoga);
-  const ws = attachGraphqlWs(http, yoga);
+  const ws = attachGraphqlWs(http, yoga, trusted);
   return {
     yoga,
     http,
     deprecationUsage: versioning.usage,
-    listen(port, host) {
+    trustedDocuments: trusted.store,
+    async listen(port, host) {
       versioning.usage.start(versioningConfig.usageFlushIntervalMs);
+      if (trusted.mode !== 'off') {
+        // Not fatal: without the preload, each id is looked up on first use.
+        await trusted.store.preload().then(
+          (loaded) => deps.logger.info({ documents: loaded, mode: trusted.mode }, 'trusted documents loaded'),
+          (err: unknown) => deps.logger.warn({ err }, 'trusted documents not preloaded; loading them on first use'),
+        );
+      }
       return new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {

@@ -48,6 +48,26 @@ describe('config', () => {
     expect(problems({ DATABASE_PREPARED_STATEMENTS: 'yes', VIEWER_CACHE_TTL_MS: '-1' })).toHaveLength(2);
   });
 
+  it('reads TRUSTED_DOCUMENTS (allow by default) and who may still send text under require', () => {
+    expect(loadConfig({}).trustedDocuments).toEqual({
+      mode: 'allow',
+      exempt: ['admin', 'graphiql'],
+      cacheTtlMs: 60_000,
+    });
+    expect(
+      loadConfig({
+        TRUSTED_DOCUMENTS: 'require',
+        TRUSTED_DOCUMENTS_EXEMPT: 'admin',
+        TRUSTED_DOCUMENTS_CACHE_TTL_MS: '0',
+      }).trustedDocuments,
+    ).toEqual({ mode: 'require', exempt: ['admin'], cacheTtlMs: 0 });
+    expect(loadConfig({ TRUSTED_DOCUMENTS_EXEMPT: 'none' }).trustedDocuments.exempt).toEqual([]);
+    expect(problems({ TRUSTED_DOCUMENTS: 'strict', TRUSTED_DOCUMENTS_EXEMPT: 'admin,bots' })).toEqual([
+      expect.stringMatching(/^TRUSTED_DOCUMENTS /),
+      expect.stringMatching(/^TRUSTED_DOCUMENTS_EXEMPT/),
+    ]);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 4000, databaseUrl: null });
   });

@@ -79,7 +79,9 @@ describe('usage of deprecated coordinates', () => {
 
     const beforeFlush = statements.length;
     await app.server.deprecationUsage.flush();
-    expect(statements.slice(beforeFlush)).toEqual([expect.stringMatching(/^\s*INSERT INTO "DeprecatedFieldUsage"/)]);
+    expect(statements.slice(beforeFlush)).toEqual([
+      expect.stringMatching(/INSERT INTO "DeprecatedFieldUsage"[\s\S]*INSERT INTO "DeprecatedFieldUsageDay"/),
+    ]);
     const at = new Date('2026-12-01T10:00:00Z');
     expect(await usageOf('usage-ios')).toEqual([
       expect.objectContaining({ coordinate: 'Query.assignments(courseId:)', clientVersion: '2.2.0', count: 1 }),
@@ -115,6 +117,24 @@ describe('usage of deprecated coordinates', () => {
       }),
     ]);
     expect(await app.server.deprecationUsage.flush()).toBe(0);
+    // Per UTC day too (schema:check's usage window), also when one batch spans midnight.
+    app.clock.now = new Date('2026-12-03T23:59:00Z');
+    await app.gql('{ me { name } }', {}, token, client('usage-web', '3.0.0'));
+    app.clock.now = new Date('2026-12-04T00:01:00Z');
+    await app.gql('{ me { name } }', {}, token, client('usage-web', '3.0.0'));
+    await app.server.deprecationUsage.flush();
+    const days = await app.db.deprecatedFieldUsageDay.findMany({
+      where: { clientName: 'usage-web' },
+      orderBy: { day: 'asc' },
+    });
+    expect(days.map((d) => [d.coordinate, d.clientVersion, d.day.toISOString().slice(0, 10), Number(d.count)])).toEqual(
+      [
+        ['User.name', '3.0.0', '2026-12-02', 1],
+        ['User.name', '3.0.0', '2026-12-03', 3],
+        ['User.name', '3.0.0', '2026-12-04', 1],
+      ],
+    );
+    expect((await usageOf('usage-web'))[0]).toMatchObject({ count: 5, lastSeenAt: new Date('2026-12-04T00:01:00Z') });
   });
 
   it('is written when the server shuts down', async () => {

@@ -45,6 +45,15 @@ export interface TaskChangedV1 {
   deletionId?: string;
 }
 
+/** An app version published (or added) trusted documents, or was retired. */
+export interface AppVersionChangedV1 {
+  appVersionId: string;
+  client: string;
+  version: string;
+  /** Ids of the documents the change concerns (for `published`, the ones added). */
+  documentIds: string[];
+}
+
 /**
  * How one event type is declared: its current payload version and whether it is about one task.
  * `P` is the payload type; it exists only for the compiler.
@@ -88,6 +97,9 @@ export const EVENT_CATALOG = {
   'studySession.updated': taskV1(),
   'studySession.deleted': taskV1(),
   'studySession.restored': taskV1(),
+
+  'appVersion.published': v1<AppVersionChangedV1>(),
+  'appVersion.retired': v1<AppVersionChangedV1>(),
 } as const;
 
 type Catalog = typeof EVENT_CATALOG;

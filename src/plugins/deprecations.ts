@@ -1,6 +1,7 @@
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
+import { deprecationNoteUrl } from '../http/deprecation-notes.js';
 import { deprecatedCoordinatesOf } from '../versioning/collect-usage.js';
 import { isPastSunset, parseDay } from '../versioning/dates.js';
 import type { DeprecationEntry, DeprecationRegistry } from '../versioning/registry.js';
@@ -26,7 +27,9 @@ interface Operation {
  * it touches (src/versioning/collect-usage.ts) and counts them for the calling client; past a
  * sunset with DEPRECATION_SUNSET_POLICY=reject, fails it with DEPRECATED_FIELD_SUNSET. Otherwise
  * the result lists them in `extensions.deprecations` and the HTTP response carries `Deprecation`
- * (RFC 9745) and `Sunset` (RFC 8594) headers for the earliest of them.
+ * (RFC 9745) and `Sunset` (RFC 8594) headers for the earliest of them, and a `Link` per
+ * coordinate with `rel="deprecation"` and `rel="sunset"` to its migration note (served at
+ * /deprecations/<coordinate>, src/http/deprecation-notes.ts).
  */
 export function useDeprecations(options: { registry: DeprecationRegistry; versioning: Versioning }): Plugin<Context> {
   const { registry, versioning } = options;
@@ -80,6 +83,15 @@ export function useDeprecations(options: { registry: DeprecationRegistry; versio
       const earliest = (days: string[]) => Math.min(...days.map((d) => parseDay(d)?.getTime() ?? Infinity));
       response.headers.set('Deprecation', `@${Math.floor(earliest(entries.map((e) => e.deprecatedOn)) / 1000)}`);
       response.headers.set('Sunset', new Date(earliest(entries.map((e) => e.sunset))).toUTCString());
+      const origin = new URL(request.url).origin;
+      const links = [...new Set(entries.map((e) => e.coordinate))].sort().flatMap((c) => {
+        const url = deprecationNoteUrl(origin, c);
+        return [
+          `<${url}>; rel="deprecation"; type="application/json"`,
+          `<${url}>; rel="sunset"; type="application/json"`,
+        ];
+      });
+      response.headers.append('Link', links.join(', '));
     },
   };
 }

@@ -36,7 +36,7 @@ const DeprecatedElementKind = builder.enumType('DeprecatedElementKind', {
   } as const,
 });
 
-const Deprecation = builder.objectRef<DeprecationView>('Deprecation').implement({
+export const Deprecation = builder.objectRef<DeprecationView>('Deprecation').implement({
   description: 'A deprecated schema element: why, what replaces it, and until when it is served.',
   fields: (t) => ({
     coordinate: t.exposeString('coordinate', {
@@ -88,7 +88,7 @@ const ClientInfo = builder.objectRef<ClientStanding>('ClientInfo').implement({
   }),
 });
 
-const ApiInfoType = builder.objectRef<ApiInfo>('ApiInfo').implement({
+export const ApiInfoType = builder.objectRef<ApiInfo>('ApiInfo').implement({
   description: 'The schema version, its deprecations and history, and the calling client status.',
   fields: (t) => ({
     schemaVersion: t.exposeString('schemaVersion', {
@@ -120,8 +120,25 @@ const DeprecatedUsage = builder.objectRef<DeprecatedUsageRow>('DeprecatedUsage')
 builder.queryFields((t) => ({
   apiInfo: t.field({
     type: ApiInfoType,
-    description: 'Schema version, deprecations, breaking-change log and client status. No sign-in needed.',
-    resolve: (_root, _args, ctx, info) => getApiInfo(ctx, info.schema),
+    description:
+      'Schema version, deprecations, breaking-change log and client status. No sign-in needed. ' +
+      'With `client` (and `version`), about that app instead of the calling one: `clientDeprecations` lists what its published documents and recorded usage still touch that is deprecated.',
+    args: {
+      client: t.arg.string({
+        required: false,
+        description: 'An app, by its graphql-client-name; default: the graphql-client-name header.',
+      }),
+      version: t.arg.string({
+        required: false,
+        description:
+          'One version of it (MAJOR.MINOR.PATCH); default: the header with `client` left out, all versions with `client` given.',
+      }),
+    },
+    resolve: (_root, args, ctx, info) =>
+      getApiInfo(
+        { ...ctx, client: args.client ? { name: args.client, version: args.version ?? null } : ctx.client },
+        info.schema,
+      ),
   }),
   deprecatedUsage: t.field({
     type: [DeprecatedUsage],

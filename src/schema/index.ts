@@ -11,6 +11,7 @@ import './admin.js';
 import './agenda.js';
 import './dashboard.js';
 import './api-info.js';
+import './documents.js';
 import './task-updates.js';
 import './event-admin.js';
 

@@ -25,6 +25,7 @@ export function createContextFactory(deps: {
   domain: Omit<DomainContext, 'viewer' | 'logger'> & Pick<DomainContext, 'logger'>;
   viewers: ViewerLoader;
   versioning: Versioning;
+  trustedDocuments: Context['trustedDocuments'];
 }): (initial: ServerContextInput) => Promise<Context> {
   return async (initial) => {
     const header = (name: string) => initial.request?.headers.get(name) ?? null;
@@ -42,6 +43,7 @@ export function createContextFactory(deps: {
         version: header('graphql-client-version') ?? stringParam(params, 'graphql-client-version'),
       },
       versioning: deps.versioning,
+      trustedDocuments: deps.trustedDocuments,
     };
   };
 }

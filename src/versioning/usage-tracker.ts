@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../observability/logger.js';
+import { dayOf } from './dates.js';
 import type { DeprecatedUsageRow } from './list-deprecated-usage.js';
 
 /** Who sent a request, from the `graphql-client-name` / `graphql-client-version` headers. */
@@ -13,15 +14,16 @@ export const UNKNOWN_CLIENT = 'unknown';
 /** Header values are cut to this length, so a client cannot grow the table with huge names. */
 const MAX_LABEL = 64;
 
-/** One (coordinate, client) count, as pending here and as stored. */
-type Tally = DeprecatedUsageRow;
+/** One (coordinate, client, UTC day) count, as pending here; stored as totals and per day. */
+type Tally = DeprecatedUsageRow & { day: string };
 
 const label = (value: string | null) => value?.trim().slice(0, MAX_LABEL) || UNKNOWN_CLIENT;
 
 /**
  * Counts deprecated coordinates per client name and version in memory, and writes the counts in
  * batches: every `intervalMs` once started, on `stop()`, or when a caller (a test) awaits `flush()`.
- * One flush is one upsert statement that adds its counts to the stored ones.
+ * One flush is one statement that adds its counts to the stored totals (DeprecatedFieldUsage) and
+ * to the per-day counts (DeprecatedFieldUsageDay) that schema:check's usage window reads.
  */
 export class DeprecationUsageTracker {
   private pending = new Map<string, Tally>();
@@ -35,7 +37,7 @@ export class DeprecationUsageTracker {
     const clientName = label(client.name);
     const clientVersion = label(client.version);
     for (const coordinate of coordinates) {
-      this.add({ coordinate, clientName, clientVersion, count: 1, firstSeenAt: at, lastSeenAt: at });
+      this.add({ coordinate, clientName, clientVersion, day: dayOf(at), count: 1, firstSeenAt: at, lastSeenAt: at });
     }
   }
 
@@ -79,7 +81,7 @@ export class DeprecationUsageTracker {
   }
 
   private add(tally: Tally): void {
-    const key = `${tally.coordinate}\u0000${tally.clientName}\u0000${tally.clientVersion}`;
+    const key = `${tally.coordinate}\u0000${tally.clientName}\u0000${tally.clientVersion}\u0000${tally.day}`;
     const known = this.pending.get(key);
     if (!known) {
       this.pending.set(key, { ...tally });
@@ -93,22 +95,35 @@ export class DeprecationUsageTracker {
   private async upsert(batch: Tally[]): Promise<void> {
     const column = <T>(pick: (t: Tally) => T) => batch.map(pick);
     const updatedAt = this.deps.now().toISOString();
-    // Timestamps travel as ISO text and are read as UTC, as Prisma stores them.
+    // Timestamps travel as ISO text and are read as UTC, as Prisma stores them. A batch spanning
+    // midnight has two tallies of one (coordinate, client): the totals add them up first.
     await this.deps.db.$executeRaw`
-      INSERT INTO "DeprecatedFieldUsage"
-        ("id", "coordinate", "clientName", "clientVersion", "count", "firstSeenAt", "lastSeenAt", "updatedAt")
-      SELECT gen_random_uuid(), u.coordinate, u.client_name, u.client_version, u.count::bigint,
-             u.first_seen::timestamptz AT TIME ZONE 'UTC', u.last_seen::timestamptz AT TIME ZONE 'UTC',
+      WITH u AS (
+        SELECT * FROM unnest(
+          ${column((t) => t.coordinate)}::text[], ${column((t) => t.clientName)}::text[],
+          ${column((t) => t.clientVersion)}::text[], ${column((t) => t.day)}::text[],
+          ${column((t) => String(t.count))}::text[], ${column((t) => t.firstSeenAt.toISOString())}::text[],
+          ${column((t) => t.lastSeenAt.toISOString())}::text[]
+        ) AS u(coordinate, client_name, client_version, day, count, first_seen, last_seen)
+      ), totals AS (
+        INSERT INTO "DeprecatedFieldUsage"
+          ("id", "coordinate", "clientName", "clientVersion", "count", "firstSeenAt", "lastSeenAt", "updatedAt")
+        SELECT gen_random_uuid(), u.coordinate, u.client_name, u.client_version, SUM(u.count::bigint),
+               MIN(u.first_seen::timestamptz) AT TIME ZONE 'UTC', MAX(u.last_seen::timestamptz) AT TIME ZONE 'UTC',
+               ${updatedAt}::timestamptz AT TIME ZONE 'UTC'
+        FROM u GROUP BY u.coordinate, u.client_name, u.client_version
+        ON CONFLICT ("coordinate", "clientName", "clientVersion") DO UPDATE SET
+          "count" = "DeprecatedFieldUsage"."count" + EXCLUDED."count",
+          "firstSeenAt" = LEAST("DeprecatedFieldUsage"."firstSeenAt", EXCLUDED."firstSeenAt"),
+          "lastSeenAt" = GREATEST("DeprecatedFieldUsage"."lastSeenAt", EXCLUDED."lastSeenAt"),
+          "updatedAt" = EXCLUDED."updatedAt"
+      )
+      INSERT INTO "DeprecatedFieldUsageDay" ("coordinate", "clientName", "clientVersion", "day", "count", "updatedAt")
+      SELECT u.coordinate, u.client_name, u.client_version, u.day::date, u.count::bigint,
              ${updatedAt}::timestamptz AT TIME ZONE 'UTC'
-      FROM unnest(
-        ${column((t) => t.coordinate)}::text[], ${column((t) => t.clientName)}::text[],
-        ${column((t) => t.clientVersion)}::text[], ${column((t) => String(t.count))}::text[],
-        ${column((t) => t.firstSeenAt.toISOString())}::text[], ${column((t) => t.lastSeenAt.toISOString())}::text[]
-      ) AS u(coordinate, client_name, client_version, count, first_seen, last_seen)
-      ON CONFLICT ("coordinate", "clientName", "clientVersion") DO UPDATE SET
-        "count" = "DeprecatedFieldUsage"."count" + EXCLUDED."count",
-        "firstSeenAt" = LEAST("DeprecatedFieldUsage"."firstSeenAt", EXCLUDED."firstSeenAt"),
-        "lastSeenAt" = GREATEST("DeprecatedFieldUsage"."lastSeenAt", EXCLUDED."lastSeenAt"),
+      FROM u
+      ON CONFLICT ("coordinate", "clientName", "clientVersion", "day") DO UPDATE SET
+        "count" = "DeprecatedFieldUsageDay"."count" + EXCLUDED."count",
         "updatedAt" = EXCLUDED."updatedAt"`;
   }
 }

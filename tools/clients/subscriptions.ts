@@ -29,6 +29,8 @@ export async function wsSubscribe(
   token: string | null,
   query: string,
   variables: Record<string, unknown> = {},
+  /** Sent beside the query, e.g. `{ documentId }` with an empty query (trusted documents). */
+  extra: Record<string, unknown> = {},
 ): Promise<Subscription> {
   const messages = queue<any>();
   let acknowledged!: () => void;
@@ -43,7 +45,7 @@ export async function wsSubscribe(
   });
   await ready;
   const dispose = client.subscribe(
-    { query, variables },
+    { ...extra, query, variables },
     {
       next: (m) => messages.push(m),
       error: (e) => messages.push({ errors: Array.isArray(e) ? e : [e] }),

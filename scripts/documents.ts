@@ -1,0 +1,74 @@
+// Trusted documents from the command line, against the database of DATABASE_URL:
+//   npm run documents:publish -- --client ios --version 3.2.0 persisted-documents.json
+//   npm run documents:retire -- --client ios --version 3.1.0
+//   npm run documents:snapshot            (writes schema/trusted-documents.json for schema:check in CI)
+// A running server sees a published or retired version within TRUSTED_DOCUMENTS_CACHE_TTL_MS.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.js';
+import { createPrisma } from '../src/db/client.js';
+import { AppError, InvalidDocumentsError } from '../src/errors.js';
+import { createLogger } from '../src/observability/logger.js';
+import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
+import { retireAppVersionAsOperator } from '../src/versioning/documents/retire-app-version.js';
+import { getSchema } from '../src/schema/index.js';
+import { defaultSnapshotFile, loadClientsFromDb, writeClientsSnapshot } from '../tools/versioning/client-documents.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { client: { type: 'string' }, version: { type: 'string' }, out: { type: 'string' } },
+});
+const [command, file] = positionals;
+const fail = (message: string): never => {
+  console.error(message);
+  process.exit(1);
+};
+
+const url = loadConfig(process.env).databaseUrl ?? fail('Set DATABASE_URL to the database to publish to.');
+const db = createPrisma({ url, poolSize: 1 });
+const ctx = { db, now: () => new Date(), events: { notify() {} }, logger: createLogger('warn') };
+const target = () => ({
+  client: values.client ?? fail('--client NAME is required (the graphql-client-name the app sends)'),
+  version: values.version ?? fail('--version X.Y.Z is required (the graphql-client-version the app sends)'),
+});
+
+try {
+  if (command === 'publish') {
+    const manifest = await readFile(file ?? fail('Give the manifest file: ... --version 3.2.0 FILE'), 'utf8');
+    const result = await publishDocumentsAsOperator(ctx, { ...target(), manifest, schema: getSchema() });
+    console.log(
+      `published ${result.client} ${result.version}: ${result.documents} documents, ${result.added} new for this version.`,
+    );
+  } else if (command === 'retire') {
+    const result = await retireAppVersionAsOperator(ctx, target());
+    console.log(`${result.client} ${result.version} is ${result.status} (since ${result.retiredAt?.toISOString()}).`);
+  } else if (command === 'snapshot') {
+    const snapshot = await loadClientsFromDb(db);
+    await writeClientsSnapshot(snapshot, values.out ?? defaultSnapshotFile);
+    console.log(
+      `wrote ${values.out ?? 'schema/trusted-documents.json'}: ${snapshot.documents.length} documents, ${snapshot.usage.length} usage records.`,
+    );
+  } else {
+    fail('usage: tsx scripts/documents.ts publish|retire|snapshot [--client NAME --version X.Y.Z] [FILE]');
+  }
+} catch (err) {
+  if (err instanceof InvalidDocumentsError) {
+    console.error(err.message);
+    const documents = (err.details?.documents ?? []) as {
+      id: string;
+      operationName: string | null;
+      errors: { message: string }[];
+    }[];
+    for (const d of documents) {
+      for (const e of d.errors) console.error(`  ${d.operationName ?? '(anonymous)'} (${d.id}): ${e.message}`);
+    }
+    process.exitCode = 1;
+  } else if (err instanceof AppError) {
+    console.error(`${err.code}: ${err.message}`);
+    process.exitCode = 1;
+  } else {
+    throw err;
+  }
+} finally {
+  await db.$disconnect();
+}

@@ -1,0 +1,4 @@
+import type { DomainContext } from '../../resolvers/context.js';
+
+/** What publishing and retiring need: the CLI (an operator with database access) builds it too. */
+export type OperatorContext = Pick<DomainContext, 'db' | 'now' | 'events' | 'logger'>;
