@@ -10,10 +10,12 @@ import { appliedMigrationsProblems } from './db/migrate.js';
 import type { LiveUpdates } from './events/live.js';
 import { useRequestBodyLimit } from './http/body-limit.js';
 import { useHealthRoutes } from './http/health.js';
+import { useRevenueCatWebhook } from './http/webhooks/revenuecat.js';
 import type { Logger } from './observability/logger.js';
 import { useDeprecations } from './plugins/deprecations.js';
 import { useErrorCodes } from './plugins/error-codes.js';
 import { getSchema } from './schema/index.js';
+import { useActivityTracking } from './server/activity.js';
 import { createContextFactory, type ServerContextInput } from './server/context.js';
 import { useQueryLimits } from './server/limits.js';
 import { attachGraphqlWs } from './server/ws.js';
@@ -26,7 +28,7 @@ export interface ServerDeps {
    * `versioning` left out: the defaults (warn past sunset, no client minimums);
    * `viewerCacheTtlMs` left out: the default of VIEWER_CACHE_TTL_MS.
    */
-  config: Pick<Config, 'graphiql'> & Partial<Pick<Config, 'versioning' | 'viewerCacheTtlMs'>>;
+  config: Pick<Config, 'graphiql'> & Partial<Pick<Config, 'versioning' | 'viewerCacheTtlMs' | 'billing'>>;
   db: Db;
   logger: Logger;
   tokens: TokenService;
@@ -114,11 +116,13 @@ export function createServer(deps: ServerDeps): AppServer {
     }),
     plugins: [
       useHealthRoutes({ startedAt, ready: () => appliedMigrationsProblems(deps.db, deps.migrationsDir) }),
+      useRevenueCatWebhook({ secret: deps.config.billing?.revenueCatWebhookSecret ?? null, context: { ...deps, now } }),
       useRequestBodyLimit(),
       useQueryLimits(),
       // Deprecated coordinates: usage per client, sunset policy, extensions and headers.
       useDeprecations({ registry: DeprecationRegistry.of(schema), versioning }),
       useErrorCodes(),
+      useActivityTracking({ db: deps.db, now, logger: deps.logger }),
     ],
   });
 
