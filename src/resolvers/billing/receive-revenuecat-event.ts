@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Tx } from '../../db/client.js';
 import { ValidationError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import { type Prisma } from '../../generated/prisma/client.js';
 import { isUuid } from '../access.js';
 import type { DomainContext } from '../context.js';
 
