@@ -99,7 +99,12 @@ const schema = z
       .default(defaultVersioningConfig.usageFlushIntervalMs),
     REVENUECAT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     SUBSCRIPTION_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
-    SUBSCRIPTION_EXPIRY_GRACE_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(3_600_000),
+    SUBSCRIPTION_EXPIRY_GRACE_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400_000)
+      .default(3_600_000),
     ADMIN_EMAILS: z
       .string()
       .transform((text) =>

@@ -125,7 +125,10 @@ describe('RevenueCat webhook: event types', () => {
     const body = rcEvent({ type: 'INITIAL_PURCHASE', app_user_id: user.id });
     expect(await send(body)).toMatchObject({ outcome: 'APPLIED' });
     const expiresAt = new Date(body.event.expiration_at_ms!).toISOString();
-    expect((await app.gql(me, {}, token)).data?.me).toEqual({ subscriptionTier: 'PREMIUM', subscriptionExpiresAt: expiresAt });
+    expect((await app.gql(me, {}, token)).data?.me).toEqual({
+      subscriptionTier: 'PREMIUM',
+      subscriptionExpiresAt: expiresAt,
+    });
     const [event] = await changes(user.id);
     expect(event?.payload).toEqual({
       userId: user.id,
@@ -233,7 +236,9 @@ describe('RevenueCat webhook: event types', () => {
     });
     expect((await send(issue)).outcome).toBe('APPLIED');
     expect((await account(user.id)).subscriptionTier).toBe('PREMIUM');
-    const events = await app.db.outboxEvent.findMany({ where: { userId: user.id, type: 'subscription.billing_issue' } });
+    const events = await app.db.outboxEvent.findMany({
+      where: { userId: user.id, type: 'subscription.billing_issue' },
+    });
     expect(events).toHaveLength(1);
     await app.bus.idle();
     const note = await app.db.notification.findFirstOrThrow({
@@ -258,7 +263,10 @@ describe('RevenueCat webhook: event types', () => {
     const admin = await createUser(app.db, { role: 'ADMIN' });
     const token = await app.tokens.issue(admin.id);
     const ghost = randomUUID();
-    const anonymous = rcEvent({ type: 'INITIAL_PURCHASE', app_user_id: '$RCAnonymousID:8069238d6049ce87cc529853916d624c' });
+    const anonymous = rcEvent({
+      type: 'INITIAL_PURCHASE',
+      app_user_id: '$RCAnonymousID:8069238d6049ce87cc529853916d624c',
+    });
     const unknown = rcEvent({ type: 'RENEWAL', app_user_id: ghost });
     expect((await send(anonymous)).outcome).toBe('UNMATCHED');
     expect((await send(unknown)).outcome).toBe('UNMATCHED');
@@ -317,7 +325,11 @@ describe('subscription expiry job', () => {
     await runJob(app.db, logger, job, now);
     expect(await changes(lapsed)).toHaveLength(1);
     // The renewal RevenueCat delivered late still applies (the job does not move the webhook clock).
-    const renewal = rcEvent({ type: 'RENEWAL', app_user_id: lapsed, event_timestamp_ms: now.getTime() - 3 * 3_600_000 });
+    const renewal = rcEvent({
+      type: 'RENEWAL',
+      app_user_id: lapsed,
+      event_timestamp_ms: now.getTime() - 3 * 3_600_000,
+    });
     expect((await send(renewal)).outcome).toBe('APPLIED');
     expect((await account(lapsed)).subscriptionTier).toBe('PREMIUM');
   });

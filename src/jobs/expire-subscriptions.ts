@@ -30,7 +30,14 @@ export function expireSubscriptionsJob(options: { everyMs: number; graceMs: numb
       for (const { id } of expired) {
         await recordEvent(tx, {
           type: 'subscription.changed',
-          payload: { userId: id, tier: 'FREE', previousTier: 'PREMIUM', expiresAt: null, cause: 'EXPIRY_JOB', willRenew: false },
+          payload: {
+            userId: id,
+            tier: 'FREE',
+            previousTier: 'PREMIUM',
+            expiresAt: null,
+            cause: 'EXPIRY_JOB',
+            willRenew: false,
+          },
           userId: id,
           aggregateId: id,
           occurredAt: now,

@@ -109,7 +109,9 @@ builder.queryFields((t) => ({
       cursor: 'id',
       description: 'Admin only: received RevenueCat events, newest first (UNMATCHED: no account was found).',
       authScopes: { admin: true },
-      args: { outcome: t.arg({ type: WebhookOutcome, required: false, description: 'Only events with this outcome.' }) },
+      args: {
+        outcome: t.arg({ type: WebhookOutcome, required: false, description: 'Only events with this outcome.' }),
+      },
       totalCount: (_root, args, ctx) => countWebhookEvents(ctx, args),
       resolve: (query, _root, args, ctx) => listWebhookEvents(ctx, args, query),
     },
@@ -118,11 +120,7 @@ builder.queryFields((t) => ({
   ),
 }));
 
-function filterOf(args: {
-  targetId?: { id: string } | null;
-  actorId?: { id: string } | null;
-  action?: string | null;
-}) {
+function filterOf(args: { targetId?: { id: string } | null; actorId?: { id: string } | null; action?: string | null }) {
   return { targetId: args.targetId?.id, actorId: args.actorId?.id, action: args.action };
 }
 
@@ -130,7 +128,7 @@ builder.mutationFields((t) => ({
   suspendUser: t.prismaField({
     type: 'User',
     description:
-      "Admin only: suspends an account. Its tokens stop at once on the replica that does it and within VIEWER_CACHE_TTL_MS on the others; sign-in is refused. Not your own. Audited.",
+      'Admin only: suspends an account. Its tokens stop at once on the replica that does it and within VIEWER_CACHE_TTL_MS on the others; sign-in is refused. Not your own. Audited.',
     authScopes: { admin: true },
     args: {
       id: t.arg.globalID(userId),

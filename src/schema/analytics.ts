@@ -1,8 +1,4 @@
-import {
-  getAnalytics,
-  type Analytics,
-  type AnalyticsBucket,
-} from '../resolvers/analytics/get-analytics.js';
+import { getAnalytics, type Analytics, type AnalyticsBucket } from '../resolvers/analytics/get-analytics.js';
 import {
   getDatabaseHealth,
   type DatabaseHealth,
@@ -123,7 +119,11 @@ const DatabaseHealthType = builder.objectRef<DatabaseHealth>('DatabaseHealth').i
       resolve: (h) => h.indexes,
     }),
     tables: t.field({ type: [TableHealthType], description: 'Every table, by name.', resolve: (h) => h.tables }),
-    slowStatements: t.field({ type: SlowStatements, description: 'From pg_stat_statements.', resolve: (h) => h.slowStatements }),
+    slowStatements: t.field({
+      type: SlowStatements,
+      description: 'From pg_stat_statements.',
+      resolve: (h) => h.slowStatements,
+    }),
   }),
 });
 
@@ -143,7 +143,8 @@ builder.queryFields((t) => ({
   }),
   databaseHealth: t.field({
     type: DatabaseHealthType,
-    description: "Admin only: the index-usage analysis (sizes, scans, unused indexes), table maintenance, slowest statements.",
+    description:
+      'Admin only: the index-usage analysis (sizes, scans, unused indexes), table maintenance, slowest statements.',
     authScopes: { admin: true },
     resolve: (_root, _args, ctx) => getDatabaseHealth(ctx),
   }),

@@ -16,7 +16,11 @@ export interface LockedAccount {
  * returns the columns the admin mutations decide on; NOT_FOUND when there is no such row (or it
  * is deleted, unless `includeDeleted`). Callers have checked requireAdmin.
  */
-export async function lockAccount(tx: Tx, id: string, options: { includeDeleted?: boolean } = {}): Promise<LockedAccount> {
+export async function lockAccount(
+  tx: Tx,
+  id: string,
+  options: { includeDeleted?: boolean } = {},
+): Promise<LockedAccount> {
   if (!isUuid(id)) throw new NotFoundError('User');
   const rows = await tx.$queryRaw<LockedAccount[]>`
     SELECT "id", "email", "role"::text AS "role", "accountStatus"::text AS "accountStatus", "deletedAt", "deletionId"

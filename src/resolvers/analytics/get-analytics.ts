@@ -45,7 +45,7 @@ function bucketStart(date: Date, granularity: Granularity): Date {
   const day = Math.floor(date.getTime() / DAY_MS) * DAY_MS;
   if (granularity === 'DAY') return new Date(day);
   // 1970-01-01 was a Thursday: Monday-based weeks are offset by 3 days.
-  const monday = day - (((new Date(day).getUTCDay() + 6) % 7) * DAY_MS);
+  const monday = day - ((new Date(day).getUTCDay() + 6) % 7) * DAY_MS;
   return new Date(monday);
 }
 

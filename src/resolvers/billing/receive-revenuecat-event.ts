@@ -29,7 +29,13 @@ export type WebhookOutcome = 'APPLIED' | 'STALE' | 'UNMATCHED' | 'IGNORED' | 'DU
 export const PROVIDER = 'revenuecat';
 
 /** Types that make the account PREMIUM until `expiration_at_ms`. */
-const ACTIVATING = new Set(['INITIAL_PURCHASE', 'RENEWAL', 'PRODUCT_CHANGE', 'UNCANCELLATION', 'SUBSCRIPTION_EXTENDED']);
+const ACTIVATING = new Set([
+  'INITIAL_PURCHASE',
+  'RENEWAL',
+  'PRODUCT_CHANGE',
+  'UNCANCELLATION',
+  'SUBSCRIPTION_EXTENDED',
+]);
 /** Every type that changes something; others are stored as IGNORED. */
 const HANDLED = new Set([...ACTIVATING, 'CANCELLATION', 'EXPIRATION', 'BILLING_ISSUE']);
 
@@ -138,7 +144,9 @@ export async function receiveRevenueCatEvent(
     else if (event.type === 'CANCELLATION') expiresAt = user.subscriptionExpiresAt;
     else expiresAt = null;
     const tier =
-      event.type === 'EXPIRATION' || (expiresAt !== null && expiresAt <= now) ? ('FREE' as const) : ('PREMIUM' as const);
+      event.type === 'EXPIRATION' || (expiresAt !== null && expiresAt <= now)
+        ? ('FREE' as const)
+        : ('PREMIUM' as const);
     if (tier === 'FREE') expiresAt = null;
     await tx.user.update({
       where: { id: user.id },
@@ -162,7 +170,13 @@ export async function receiveRevenueCatEvent(
 
   if (result.outcome === 'APPLIED') ctx.events.notify();
   ctx.logger.info(
-    { webhookEventId: result.webhookEventId, externalId: event.id, type: event.type, outcome: result.outcome, userId: result.userId },
+    {
+      webhookEventId: result.webhookEventId,
+      externalId: event.id,
+      type: event.type,
+      outcome: result.outcome,
+      userId: result.userId,
+    },
     'revenuecat webhook',
   );
   return { outcome: result.outcome, webhookEventId: result.webhookEventId };
