@@ -9,6 +9,7 @@ import type { LiveUpdates } from './events/live.js';
 import { expireSubscriptionsJob } from './jobs/expire-subscriptions.js';
 import { pruneOutboxJob } from './jobs/prune-outbox.js';
 import { purgeDeletedJob } from './jobs/purge-deleted.js';
+import { rollupAnalyticsJob } from './jobs/rollup-analytics.js';
 import { startJobs } from './jobs/runner.js';
 import { NotFoundError } from './errors.js';
 import { grantAdmin } from './resolvers/admin/grant-admin.js';
@@ -103,6 +104,7 @@ export function buildApp(deps: AppDeps): App {
           pruneOutboxJob({ retentionDays: config.events.retentionDays, everyMs: config.events.pruneIntervalMs }),
           purgeDeletedJob({ retentionDays: config.purge.retentionDays, everyMs: config.purge.intervalMs }),
           expireSubscriptionsJob({ everyMs: config.billing.expiryIntervalMs, graceMs: config.billing.expiryGraceMs }),
+          rollupAnalyticsJob({ everyMs: config.analytics.rollupIntervalMs }),
         ],
       });
       return url;

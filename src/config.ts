@@ -105,6 +105,7 @@ const schema = z
       .min(0)
       .max(7 * 86_400_000)
       .default(3_600_000),
+    ANALYTICS_ROLLUP_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
     ADMIN_EMAILS: z
       .string()
       .transform((text) =>
@@ -150,6 +151,8 @@ export interface Config {
    * the job that downgrades PREMIUM accounts whose expiry passed `expiryGraceMs` ago unrenewed.
    */
   billing: { revenueCatWebhookSecret: string | null; expiryIntervalMs: number; expiryGraceMs: number };
+  /** How often finished days' analytics figures are rolled up (AnalyticsDay). */
+  analytics: { rollupIntervalMs: number };
   /** Accounts with these (normalized) emails become admins at sign-up and at start. */
   adminEmails: string[];
   /** Schema evolution: what happens past a sunset, minimum client versions, usage batching. */
@@ -207,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       expiryIntervalMs: e.SUBSCRIPTION_EXPIRY_INTERVAL_MS,
       expiryGraceMs: e.SUBSCRIPTION_EXPIRY_GRACE_MS,
     },
+    analytics: { rollupIntervalMs: e.ANALYTICS_ROLLUP_INTERVAL_MS },
     adminEmails: e.ADMIN_EMAILS,
     versioning: {
       sunsetPolicy: e.DEPRECATION_SUNSET_POLICY,

@@ -1,3 +1,6 @@
+import { rollupAnalyticsJob } from '../src/jobs/rollup-analytics.js';
+import { runJob } from '../src/jobs/runner.js';
+import { createLogger } from '../src/observability/logger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createCourse, createUser } from './helpers/factories.js';
 
@@ -163,6 +166,31 @@ describe('analytics', () => {
       await app.db.$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM "UserActivityDay" WHERE "day" = '2026-03-02'`,
     ).toEqual([{ n: 2 }]);
+  });
+
+  it('after the rollup job, finished days are read from AnalyticsDay with the same figures', async () => {
+    const job = rollupAnalyticsJob({ everyMs: 60_000 });
+    const result = await runJob(app.db, createLogger('silent'), job, at('2026-03-10T06:00:00Z'));
+    expect(result).toEqual({ days: 9, from: '2026-03-01', to: '2026-03-10' });
+    // A second run rolls up only the settling days again (the last 3).
+    expect(await runJob(app.db, createLogger('silent'), job, at('2026-03-10T07:00:00Z'))).toMatchObject({
+      days: 3,
+      from: '2026-03-07',
+    });
+    const day = { from: '2026-03-02T00:00:00Z', to: '2026-03-05T00:00:00Z', g: 'DAY' };
+    const byDay = await app.gql(ANALYTICS, day, adminToken);
+    expect(byDay.data?.analytics.buckets).toEqual([
+      bucket('2026-03-02T00:00:00.000Z', [2, 2, 2, 0, 1, 0, 0]),
+      bucket('2026-03-03T00:00:00.000Z', [2, 2, 0, 1, 0, 1, 1]),
+      bucket('2026-03-04T00:00:00.000Z', [1, 0, 1, 0, 0, 1, 1]),
+    ]);
+    const byWeek = await app.gql(ANALYTICS, { ...day, g: 'WEEK' }, adminToken);
+    expect(byWeek.data?.analytics.buckets).toEqual([bucket('2026-03-02T00:00:00.000Z', [6, 3, 3, 1, 2, 3, 2])]);
+    // Served from the rollup: a row written into a rolled-up day afterwards is not seen.
+    const late = await createUser(app.db);
+    await app.db.user.update({ where: { id: late.id }, data: { createdAt: at('2026-03-02T12:00:00Z') } });
+    expect((await app.gql(ANALYTICS, day, adminToken)).data?.analytics.buckets[0].signUps).toBe(2);
+    await app.db.$executeRaw`DELETE FROM "User" WHERE "id" = ${late.id}::uuid`;
   });
 
   it('rejects a reversed or too long range with BAD_USER_INPUT', async () => {

@@ -1,5 +1,6 @@
 -- RevenueCat webhooks (subscription state, matched user, outcome), the operators' audit log,
--- daily activity for DAU/WAU, and the indexes of the analytics and expiry-job queries.
+-- daily activity for DAU/WAU, the daily analytics rollup, and the indexes of the analytics and
+-- expiry-job queries.
 
 -- AlterTable
 ALTER TABLE "User" ADD COLUMN     "subscriptionEventAt" TIMESTAMP(3);
@@ -32,6 +33,21 @@ CREATE TABLE "UserActivityDay" (
     "userId" UUID NOT NULL,
 
     CONSTRAINT "UserActivityDay_pkey" PRIMARY KEY ("day","userId")
+);
+
+-- CreateTable
+CREATE TABLE "AnalyticsDay" (
+    "day" DATE NOT NULL,
+    "signUps" INTEGER NOT NULL,
+    "activeUsers" INTEGER NOT NULL,
+    "assignmentsCreated" INTEGER NOT NULL,
+    "lecturesCreated" INTEGER NOT NULL,
+    "studySessionsCreated" INTEGER NOT NULL,
+    "assignmentsCompleted" INTEGER NOT NULL,
+    "premiumConversions" INTEGER NOT NULL,
+    "computedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "AnalyticsDay_pkey" PRIMARY KEY ("day")
 );
 
 -- CreateIndex

@@ -3,6 +3,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { requireAdmin } from '../access.js';
 import type { DomainContext } from '../context.js';
 import { checkDate } from '../shared.js';
+import { DAILY_COLUMNS, dailyFiguresSql } from './daily-figures.js';
 
 export type Granularity = 'DAY' | 'WEEK';
 
@@ -62,11 +63,11 @@ interface Row {
 }
 
 /**
- * Admin only: business figures per day or week, in ONE statement: each figure is a range scan
- * of a createdAt-like index (User_created_idx, Assignment_created_idx, Lecture_created_idx,
- * StudySession_created_idx, Assignment_completed_idx, WebhookEvent_purchase_idx, the primary key
- * of UserActivityDay) grouped by bucket, joined onto the series of buckets. Counts include rows
- * deleted since (a sign-up stays a sign-up), until the purge removes them.
+ * Admin only: business figures per day or week, in ONE statement. Finished days come from the
+ * AnalyticsDay rollup (one row per day, by its primary key; src/jobs/rollup-analytics.ts); the
+ * days after the last rolled-up one (today, or all of them before the job's first run) are
+ * computed from the base tables (`dailyFiguresSql`: index-only range scans). Weekly active users
+ * and the range's distinct active users are counted from UserActivityDay (its primary key).
  */
 export async function getAnalytics(ctx: DomainContext, input: GetAnalyticsInput): Promise<Analytics> {
   requireAdmin(ctx);
@@ -86,36 +87,35 @@ export async function getAnalytics(ctx: DomainContext, input: GetAnalyticsInput)
   const interval = granularity === 'DAY' ? '1 day' : '1 week';
   const f = Prisma.sql`${from}::timestamp`;
   const t = Prisma.sql`${to}::timestamp`;
-  const per = (column: string, table: string, extra = Prisma.empty, count = Prisma.sql`count(*)`) => Prisma.sql`
-    SELECT date_trunc(${unit}, ${Prisma.raw(column)}) AS start, ${count}::int AS n
-    FROM ${Prisma.raw(`"${table}"`)}
-    WHERE ${Prisma.raw(column)} >= ${f} AND ${Prisma.raw(column)} < ${t} ${extra}
-    GROUP BY 1`;
+  // The first day not rolled up (within the range).
+  const live = Prisma.sql`(SELECT at FROM lf)`;
   const rows = await ctx.db.$queryRaw<Row[]>`
-    WITH b AS (SELECT generate_series(${f}, ${t} - interval '1 second', ${interval}::interval) AS start),
-      s AS (${per('"createdAt"', 'User')}),
-      a AS (
-        SELECT date_trunc(${unit}, "day"::timestamp) AS start, count(DISTINCT "userId")::int AS n
-        FROM "UserActivityDay" WHERE "day" >= ${f}::date AND "day" < ${t}::date GROUP BY 1),
-      ca AS (${per('"createdAt"', 'Assignment')}),
-      cl AS (${per('"createdAt"', 'Lecture')}),
-      cs AS (${per('"createdAt"', 'StudySession')}),
-      co AS (${per('"completedAt"', 'Assignment')}),
-      pc AS (${per(
-        '"eventAt"',
-        'WebhookEvent',
-        Prisma.sql`AND type = 'INITIAL_PURCHASE' AND outcome = 'APPLIED'`,
-        Prisma.sql`count(DISTINCT "userId")`,
-      )})
+    WITH lf AS (
+        SELECT greatest(${f}, coalesce((SELECT max("day") + 1 FROM "AnalyticsDay")::timestamp, ${f})) AS at),
+      days AS (
+        SELECT "day"::timestamp AS d, "signUps" AS sign_ups, "activeUsers" AS active,
+          "assignmentsCreated" AS assignments, "lecturesCreated" AS lectures, "studySessionsCreated" AS sessions,
+          "assignmentsCompleted" AS completed, "premiumConversions" AS conversions
+        FROM "AnalyticsDay" WHERE "day" >= ${f} AND "day" < ${t} AND "day" < ${live}
+        UNION ALL
+        SELECT ${Prisma.raw(DAILY_COLUMNS)} FROM (${dailyFiguresSql(Prisma.sql`least(${live}, ${t})`, t)}) today),
+      agg AS (
+        SELECT date_trunc(${unit}, d) AS start, sum(sign_ups)::int AS sign_ups, sum(active)::int AS active,
+          sum(assignments)::int AS assignments, sum(lectures)::int AS lectures, sum(sessions)::int AS sessions,
+          sum(completed)::int AS completed, sum(conversions)::int AS conversions
+        FROM days GROUP BY 1),
+      wau AS (
+        SELECT date_trunc('week', "day"::timestamp) AS start, count(DISTINCT "userId")::int AS n
+        FROM "UserActivityDay" WHERE ${unit} = 'week' AND "day" >= ${f} AND "day" < ${t} GROUP BY 1)
     SELECT b.start,
-      coalesce(s.n, 0) AS sign_ups, coalesce(a.n, 0) AS active,
-      coalesce(ca.n, 0) AS assignments, coalesce(cl.n, 0) AS lectures, coalesce(cs.n, 0) AS sessions,
-      coalesce(co.n, 0) AS completed, coalesce(pc.n, 0) AS conversions,
-      (SELECT count(DISTINCT "userId")::int FROM "UserActivityDay" WHERE "day" >= ${f}::date AND "day" < ${t}::date) AS range_active
-    FROM b
-      LEFT JOIN s ON s.start = b.start LEFT JOIN a ON a.start = b.start
-      LEFT JOIN ca ON ca.start = b.start LEFT JOIN cl ON cl.start = b.start LEFT JOIN cs ON cs.start = b.start
-      LEFT JOIN co ON co.start = b.start LEFT JOIN pc ON pc.start = b.start
+      coalesce(agg.sign_ups, 0) AS sign_ups,
+      CASE WHEN ${unit} = 'week' THEN coalesce(wau.n, 0) ELSE coalesce(agg.active, 0) END AS active,
+      coalesce(agg.assignments, 0) AS assignments, coalesce(agg.lectures, 0) AS lectures,
+      coalesce(agg.sessions, 0) AS sessions, coalesce(agg.completed, 0) AS completed,
+      coalesce(agg.conversions, 0) AS conversions,
+      (SELECT count(DISTINCT "userId")::int FROM "UserActivityDay" WHERE "day" >= ${f} AND "day" < ${t}) AS range_active
+    FROM generate_series(${f}, ${t} - interval '1 second', ${interval}::interval) AS b(start)
+      LEFT JOIN agg ON agg.start = b.start LEFT JOIN wau ON wau.start = b.start
     ORDER BY b.start`;
   return {
     from,
