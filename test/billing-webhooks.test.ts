@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { expireSubscriptionsJob } from '../src/jobs/expire-subscriptions.js';
 import { runJob } from '../src/jobs/runner.js';
 import { createLogger } from '../src/observability/logger.js';
@@ -350,5 +351,23 @@ describe('RevenueCat webhook without a configured secret', () => {
     } finally {
       await bare.close();
     }
+  });
+});
+
+describe('configuration', () => {
+  it('parses ADMIN_EMAILS and checks REVENUECAT_WEBHOOK_SECRET', () => {
+    const config = loadConfig({
+      ADMIN_EMAILS: ' Ada@Example.com, ops@example.org ,',
+      REVENUECAT_WEBHOOK_SECRET: SECRET,
+    });
+    expect(config.adminEmails).toEqual(['ada@example.com', 'ops@example.org']);
+    expect(config.billing).toEqual({
+      revenueCatWebhookSecret: SECRET,
+      expiryIntervalMs: 600_000,
+      expiryGraceMs: 3_600_000,
+    });
+    expect(loadConfig({}).billing.revenueCatWebhookSecret).toBeNull();
+    expect(() => loadConfig({ ADMIN_EMAILS: 'not-an-email' })).toThrow(ConfigError);
+    expect(() => loadConfig({ REVENUECAT_WEBHOOK_SECRET: 'short' })).toThrow(/REVENUECAT_WEBHOOK_SECRET/);
   });
 });
