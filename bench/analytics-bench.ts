@@ -20,7 +20,8 @@ const arg = (name: string, fallback: number) => {
 const SCALE = arg('scale', 0.1);
 const RUNS = arg('runs', 20);
 const server = new URL(process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres');
-server.pathname = SCALE === 1 ? '/sp_bench' : `/sp_bench_analytics_${String(SCALE).replace('.', '_')}`;
+// Its own database (it adds activity, purchases and an admin): never the shared sp_bench.
+server.pathname = `/sp_bench_analytics_${String(SCALE).replace('.', '_')}`;
 const url = server.toString();
 const log = (m: string) => console.log(m);
 
