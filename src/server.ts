@@ -15,7 +15,7 @@ import type { Logger } from './observability/logger.js';
 import { useDeprecations } from './plugins/deprecations.js';
 import { useErrorCodes } from './plugins/error-codes.js';
 import { getSchema } from './schema/index.js';
-import { useActivityTracking } from './server/activity.js';
+import { createActivityTracker, type ActivityTracker } from './server/activity.js';
 import { createContextFactory, type ServerContextInput } from './server/context.js';
 import { useQueryLimits } from './server/limits.js';
 import { attachGraphqlWs } from './server/ws.js';
@@ -46,6 +46,8 @@ export interface AppServer {
   http: Server;
   /** Counts of deprecated coordinates per client, written in batches; `flush()` writes now. */
   deprecationUsage: Pick<DeprecationUsageTracker, 'flush'>;
+  /** Accounts seen active (analytics), written in batches; `flush()` writes now. */
+  activity: Pick<ActivityTracker, 'flush'>;
   /** Listens and resolves with the URL of the GraphQL endpoint. */
   listen(port: number, host?: string): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
@@ -84,6 +86,7 @@ export function createServer(deps: ServerDeps): AppServer {
     now,
     schemaDir: deps.schemaDir,
   });
+  const activity = createActivityTracker({ db: deps.db, now, logger: deps.logger });
   const yoga = createYoga<ServerContextInput, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -122,7 +125,7 @@ export function createServer(deps: ServerDeps): AppServer {
       // Deprecated coordinates: usage per client, sunset policy, extensions and headers.
       useDeprecations({ registry: DeprecationRegistry.of(schema), versioning }),
       useErrorCodes(),
-      useActivityTracking({ db: deps.db, now, logger: deps.logger }),
+      activity.plugin,
     ],
   });
 
@@ -132,8 +135,10 @@ export function createServer(deps: ServerDeps): AppServer {
     yoga,
     http,
     deprecationUsage: versioning.usage,
+    activity,
     listen(port, host) {
       versioning.usage.start(versioningConfig.usageFlushIntervalMs);
+      activity.start();
       return new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
@@ -158,6 +163,7 @@ export function createServer(deps: ServerDeps): AppServer {
       });
       // Requests have finished: write the usage they counted.
       await versioning.usage.stop().catch((err: unknown) => deps.logger.error({ err }, 'deprecated usage not written'));
+      await activity.stop();
     },
   };
 }

@@ -51,6 +51,7 @@ describe('analytics', () => {
     };
     await active('2026-03-02', u1.id, u2.id, u1.id, u1.id);
     await active('2026-03-03', u1.id, u3.id);
+    await app.server.activity.flush();
 
     const course = await createCourse(app.db, u1.id);
     const assignment = (createdAt: string, completedAt: string | null = null) =>
@@ -155,17 +156,35 @@ describe('analytics', () => {
     });
   });
 
-  it('is one SQL statement; activity is written once per account and day, not per request', async () => {
+  it('is one SQL statement; activity is written in batches, once per account and day, not per request', async () => {
     const vars = { from: '2026-03-02T00:00:00Z', to: '2026-03-05T00:00:00Z', g: 'DAY' };
-    await app.gql(ANALYTICS, vars, adminToken); // the viewer lookup and today's activity row
+    await app.gql(ANALYTICS, vars, adminToken); // the viewer lookup, cached after it
     statements.length = 0;
     await app.gql(ANALYTICS, vars, adminToken);
     expect(statements).toHaveLength(1);
     expect(statements[0]).toContain('generate_series');
-    expect(
-      await app.db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM "UserActivityDay" WHERE "day" = '2026-03-02'`,
-    ).toEqual([{ n: 2 }]);
+
+    // A new day: requests write nothing; a flush writes each account's first of the day, once.
+    app.clock.now = at('2026-06-02T08:00:00Z');
+    await app.server.activity.flush();
+    const student = await app.tokens.issue((await createUser(app.db)).id);
+    await app.gql('{ me { id } }', {}, student); // its viewer lookup
+    statements.length = 0;
+    for (let i = 0; i < 3; i++) {
+      await app.gql('{ me { id } }', {}, adminToken);
+      await app.gql('{ me { id } }', {}, student);
+    }
+    expect(statements.filter((sql) => sql.includes('UserActivityDay'))).toHaveLength(0);
+    expect(await app.server.activity.flush()).toBe(2);
+    expect(await app.server.activity.flush()).toBe(0);
+    expect(statements.filter((sql) => sql.includes('INSERT INTO "UserActivityDay"'))).toHaveLength(1);
+    const days = await app.db.$queryRaw<{ day: string; n: number }[]>`
+      SELECT to_char("day", 'YYYY-MM-DD') AS day, count(*)::int AS n FROM "UserActivityDay"
+      WHERE "day" IN ('2026-03-02', '2026-06-02') GROUP BY 1 ORDER BY 1`;
+    expect(days).toEqual([
+      { day: '2026-03-02', n: 2 },
+      { day: '2026-06-02', n: 2 },
+    ]);
   });
 
   it('after the rollup job, finished days are read from AnalyticsDay with the same figures', async () => {

@@ -1,18 +1,20 @@
 import type { DomainContext } from '../context.js';
 
 export interface RecordActivityInput {
-  userId: string;
-  /** The UTC day, YYYY-MM-DD. */
-  day: string;
+  /** Pairs of (UTC day YYYY-MM-DD, account id): the account was active on that day. */
+  days: string[];
+  userIds: string[];
 }
 
 /**
- * Marks the account active on `day` (for DAU/WAU): one row per account and day, a second
- * write of the same pair does nothing. Callers write it at most once per account and day
- * (src/server/activity.ts), not per request.
+ * Marks accounts active on days (for DAU/WAU), in one statement: one row per account and day; a
+ * pair already written is skipped. Callers batch the first operation of each account per day
+ * (src/server/activity.ts), not one write per request.
  */
-export async function recordActivity(ctx: Pick<DomainContext, 'db'>, input: RecordActivityInput): Promise<void> {
-  await ctx.db.$executeRaw`
-    INSERT INTO "UserActivityDay" ("day", "userId") VALUES (${input.day}::date, ${input.userId}::uuid)
+export async function recordActivity(ctx: Pick<DomainContext, 'db'>, input: RecordActivityInput): Promise<number> {
+  if (input.days.length === 0) return 0;
+  return ctx.db.$executeRaw`
+    INSERT INTO "UserActivityDay" ("day", "userId")
+    SELECT * FROM unnest(${input.days}::date[], ${input.userIds}::uuid[])
     ON CONFLICT DO NOTHING`;
 }
