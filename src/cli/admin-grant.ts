@@ -5,7 +5,7 @@
  * server first (or use ADMIN_EMAILS and restart it). Audited (actor: none, source: cli).
  */
 import { loadConfig, ConfigError } from '../config.js';
-import { openDatabase } from '../db/open.js';
+import { EmbeddedDatabaseBusyError, openDatabase } from '../db/open.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { grantAdmin } from '../resolvers/admin/grant-admin.js';
 
@@ -28,7 +28,8 @@ try {
 } catch (err) {
   code = 1;
   if (err instanceof NotFoundError) console.error(`No live account has the email ${email}: sign up first.`);
-  else if (err instanceof ValidationError || err instanceof ConfigError) console.error(err.message);
+  else if (err instanceof ValidationError || err instanceof ConfigError || err instanceof EmbeddedDatabaseBusyError)
+    console.error(err.message);
   else console.error('admin:grant failed:', err instanceof Error ? err.message : err);
 }
 process.exit(code);
