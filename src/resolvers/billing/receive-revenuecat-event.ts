@@ -72,8 +72,9 @@ interface LockedUser {
  * `subscription.changed` (or `subscription.billing_issue`) outbox event.
  *
  * Ordering: the account keeps the event time (`event_timestamp_ms`) of the last event applied;
- * an event not newer than it is stored as STALE and changes nothing, so a late, older event never
- * overrides a newer state. The account row is locked while deciding, so two deliveries for one
+ * an event older than it is stored as STALE and changes nothing, so a late, older event never
+ * overrides a newer state (events with the same time apply in the order they arrive; a
+ * redelivery of one event is caught by its id). The account row is locked while deciding, so two deliveries for one
  * account apply one after the other.
  *
  * Tier rule for the state events: PREMIUM while `expiration_at_ms` is in the future (or absent:
@@ -120,7 +121,7 @@ export async function receiveRevenueCatEvent(
     if (!HANDLED.has(event.type)) return finish('IGNORED');
     const user = await lockAccount(tx, event);
     if (!user) return finish('UNMATCHED');
-    if (user.subscriptionEventAt && eventAt <= user.subscriptionEventAt) return finish('STALE', user.id);
+    if (user.subscriptionEventAt && eventAt < user.subscriptionEventAt) return finish('STALE', user.id);
 
     if (event.type === 'BILLING_ISSUE') {
       await tx.user.update({ where: { id: user.id }, data: { subscriptionEventAt: eventAt } });
