@@ -147,6 +147,8 @@ describe('restore', () => {
     );
     expect(del.errors).toBeUndefined();
     expect(await app.db.course.count({ where: { userId: student.user.id } })).toBe(0);
+    // The replica now remembers the token's account as gone…
+    expect((await app.gql(ME, {}, student.token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     const res = await app.gql(
       `mutation($id: ID!) { restoreUser(id: $id) { id email courses(first: 5) { totalCount } } }`,
@@ -158,6 +160,7 @@ describe('restore', () => {
     expect(await app.db.assignment.findMany({ where: { userId: student.user.id }, select: { id: true } })).toEqual([
       { id: kept.id },
     ]);
+    // …and forgets that at the restore: the token works again at once.
     expect((await app.gql(ME, {}, student.token)).data?.me.id).toBe(student.gid);
     const [entry] = await auditOf(student.user.id);
     expect(entry?.action).toBe('user.restore');

@@ -20,7 +20,7 @@ export async function restoreUser(
   query?: Selection<Prisma.UserFindUniqueArgs>,
 ): Promise<User> {
   const admin = requireAdmin(ctx);
-  return inTransaction(ctx, async (tx) => {
+  const user = await inTransaction(ctx, async (tx) => {
     const account = await lockAccount(tx, input.id, { includeDeleted: true });
     if (account.deletedAt) {
       const taken = await tx.user.findFirst({ where: { email: account.email }, select: { id: true } });
@@ -51,4 +51,7 @@ export async function restoreUser(
     }
     return tx.user.findUniqueOrThrow({ ...query, where: { id: account.id } });
   });
+  // This replica may remember the deleted account as "no viewer": its tokens work again now.
+  ctx.viewers.forget(input.id);
+  return user;
 }
