@@ -55,12 +55,22 @@ export default tseslint.config(
         // Entry: process start, composition root, HTTP server, transports, Yoga plugins.
         {
           type: 'entry',
-          pattern: ['src/main.*', 'src/app.*', 'src/server.*', 'src/server/**', 'src/http/**', 'src/plugins/**'],
+          pattern: [
+            'src/main.*',
+            'src/app.*',
+            'src/server.*',
+            'src/server/**',
+            'src/http/**',
+            'src/plugins/**',
+            'src/cli/**',
+          ],
           mode: 'file',
         },
         // Schema: the Pothos types and the GraphQL context type they are resolved with.
         { type: 'schema', pattern: ['src/schema/**', 'src/context.*'], mode: 'file' },
         { type: 'resolvers', pattern: 'src/resolvers/**' },
+        // Handlers react to events, and may call domain functions to do so (the domain never imports them).
+        { type: 'handlers', pattern: 'src/events/handlers/**' },
         { type: 'events', pattern: 'src/events/**' },
         { type: 'versioning', pattern: 'src/versioning/**' },
         { type: 'jobs', pattern: 'src/jobs/**' },
@@ -88,7 +98,18 @@ export default tseslint.config(
                 to: {
                   element: {
                     types: {
-                      anyOf: ['entry', 'schema', 'resolvers', 'events', 'versioning', 'jobs', 'auth', 'db', 'kernel'],
+                      anyOf: [
+                        'entry',
+                        'schema',
+                        'resolvers',
+                        'handlers',
+                        'events',
+                        'versioning',
+                        'jobs',
+                        'auth',
+                        'db',
+                        'kernel',
+                      ],
                     },
                   },
                 },
@@ -109,14 +130,19 @@ export default tseslint.config(
               allow: { to: { element: { types: { anyOf: ['events', 'db', 'kernel'] } } } },
             },
             {
+              from: { element: { type: 'handlers' } },
+              allow: { to: { element: { types: { anyOf: ['handlers', 'resolvers', 'events', 'db', 'kernel'] } } } },
+            },
+            {
               // Versioning owns the GraphQL contract's own domain (deprecations, trusted documents):
               // it uses the domain context and access policy, never the other way round.
               from: { element: { type: 'versioning' } },
               allow: { to: { element: { types: { anyOf: ['versioning', 'resolvers', 'events', 'db', 'kernel'] } } } },
             },
             {
+              // Jobs are scheduled entry points: they may run domain functions.
               from: { element: { type: 'jobs' } },
-              allow: { to: { element: { types: { anyOf: ['jobs', 'events', 'db', 'kernel'] } } } },
+              allow: { to: { element: { types: { anyOf: ['jobs', 'resolvers', 'events', 'db', 'kernel'] } } } },
             },
             {
               from: { element: { type: 'auth' } },

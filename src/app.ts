@@ -6,9 +6,13 @@ import { applyMigrations } from './db/migrate.js';
 import { EventBus, type BusOptions } from './events/bus.js';
 import { handlers as defaultHandlers, type HandlerDeps } from './events/handlers/index.js';
 import type { LiveUpdates } from './events/live.js';
+import { expireSubscriptionsJob } from './jobs/expire-subscriptions.js';
 import { pruneOutboxJob } from './jobs/prune-outbox.js';
 import { purgeDeletedJob } from './jobs/purge-deleted.js';
+import { rollupAnalyticsJob } from './jobs/rollup-analytics.js';
 import { startJobs } from './jobs/runner.js';
+import { NotFoundError } from './errors.js';
+import { grantAdmin } from './resolvers/admin/grant-admin.js';
 import { createSmtpMailer, MemoryMailer, type Mailer } from './mail/mailer.js';
 import type { Logger } from './observability/logger.js';
 import { createServer, type AppServer, type ServerDeps } from './server.js';
@@ -57,7 +61,7 @@ export function buildApp(deps: AppDeps): App {
     db,
     logger: logger.child({ component: 'event-bus' }),
     handlers: deps.handlers ?? defaultHandlers,
-    deps: { mailer, live },
+    deps: { mailer, live, adminEmails: config.adminEmails },
     maxAttempts: config.events.maxAttempts,
     pollIntervalMs: config.events.pollIntervalMs,
     now: deps.now,
@@ -84,6 +88,12 @@ export function buildApp(deps: AppDeps): App {
     mailer,
     tokens,
     async start() {
+      // ADMIN_EMAILS: existing accounts become admins now, new ones at sign-up (a handler).
+      for (const email of config.adminEmails) {
+        await grantAdmin({ db, now }, { email, source: 'config' }).catch((err: unknown) => {
+          if (!(err instanceof NotFoundError)) throw err;
+        });
+      }
       const url = await server.listen(config.port, config.host);
       bus.start();
       jobs = startJobs({
@@ -93,6 +103,8 @@ export function buildApp(deps: AppDeps): App {
         jobs: [
           pruneOutboxJob({ retentionDays: config.events.retentionDays, everyMs: config.events.pruneIntervalMs }),
           purgeDeletedJob({ retentionDays: config.purge.retentionDays, everyMs: config.purge.intervalMs }),
+          expireSubscriptionsJob({ everyMs: config.billing.expiryIntervalMs, graceMs: config.billing.expiryGraceMs }),
+          rollupAnalyticsJob({ everyMs: config.analytics.rollupIntervalMs }),
         ],
       });
       return url;

@@ -127,6 +127,25 @@ const schema = z
       .min(0)
       .max(86_400_000)
       .default(defaultTrustedDocumentsConfig.cacheTtlMs),
+    REVENUECAT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    SUBSCRIPTION_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
+    SUBSCRIPTION_EXPIRY_GRACE_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400_000)
+      .default(3_600_000),
+    ANALYTICS_ROLLUP_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+    ADMIN_EMAILS: z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((e) => e.trim().toLowerCase())
+          .filter((e) => e.length > 0),
+      )
+      .pipe(z.array(z.email('must be a comma-separated list of email addresses')))
+      .default([]),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -157,6 +176,15 @@ export interface Config {
   purge: { retentionDays: number; intervalMs: number };
   graphiql: boolean;
   shutdownTimeoutMs: number;
+  /**
+   * RevenueCat: the Authorization value its webhooks carry (null: the webhook answers 503), and
+   * the job that downgrades PREMIUM accounts whose expiry passed `expiryGraceMs` ago unrenewed.
+   */
+  billing: { revenueCatWebhookSecret: string | null; expiryIntervalMs: number; expiryGraceMs: number };
+  /** How often finished days' analytics figures are rolled up (AnalyticsDay). */
+  analytics: { rollupIntervalMs: number };
+  /** Accounts with these (normalized) emails become admins at sign-up and at start. */
+  adminEmails: string[];
   /** Schema evolution: what happens past a sunset, minimum client versions, usage batching. */
   versioning: {
     sunsetPolicy: 'warn' | 'reject';
@@ -218,6 +246,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     purge: { retentionDays: e.DELETED_RETENTION_DAYS, intervalMs: e.PURGE_INTERVAL_MS },
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    billing: {
+      revenueCatWebhookSecret: e.REVENUECAT_WEBHOOK_SECRET ?? null,
+      expiryIntervalMs: e.SUBSCRIPTION_EXPIRY_INTERVAL_MS,
+      expiryGraceMs: e.SUBSCRIPTION_EXPIRY_GRACE_MS,
+    },
+    analytics: { rollupIntervalMs: e.ANALYTICS_ROLLUP_INTERVAL_MS },
+    adminEmails: e.ADMIN_EMAILS,
     versioning: {
       sunsetPolicy: e.DEPRECATION_SUNSET_POLICY,
       clientVersions: e.CLIENT_VERSIONS,

@@ -16,11 +16,13 @@ import type { LiveUpdates } from './events/live.js';
 import { useRequestBodyLimit } from './http/body-limit.js';
 import { useDeprecationNotes } from './http/deprecation-notes.js';
 import { useHealthRoutes } from './http/health.js';
+import { useRevenueCatWebhook } from './http/webhooks/revenuecat.js';
 import type { Logger } from './observability/logger.js';
 import { useDeprecations } from './plugins/deprecations.js';
 import { useErrorCodes } from './plugins/error-codes.js';
 import { getSchema } from './schema/index.js';
 import { useClientStatus } from './server/client-status.js';
+import { createActivityTracker, type ActivityTracker } from './server/activity.js';
 import { createContextFactory, type ServerContextInput } from './server/context.js';
 import { useQueryLimits } from './server/limits.js';
 import { createTrustedDocuments, GRAPHIQL_CLIENT_NAME } from './server/trusted-documents.js';
@@ -36,7 +38,8 @@ export interface ServerDeps {
    * `viewerCacheTtlMs` left out: the default of VIEWER_CACHE_TTL_MS;
    * `trustedDocuments` left out: `allow` (ids of published documents, or text).
    */
-  config: Pick<Config, 'graphiql'> & Partial<Pick<Config, 'versioning' | 'viewerCacheTtlMs' | 'trustedDocuments'>>;
+  config: Pick<Config, 'graphiql'> &
+    Partial<Pick<Config, 'versioning' | 'viewerCacheTtlMs' | 'trustedDocuments' | 'billing'>>;
   db: Db;
   logger: Logger;
   tokens: TokenService;
@@ -56,6 +59,8 @@ export interface AppServer {
   deprecationUsage: Pick<DeprecationUsageTracker, 'flush'>;
   /** Published documents in memory (loaded by `listen`). */
   trustedDocuments: TrustedDocumentStore;
+  /** Accounts seen active (analytics), written in batches; `flush()` writes now. */
+  activity: Pick<ActivityTracker, 'flush'>;
   /** Listens and resolves with the URL of the GraphQL endpoint. */
   listen(port: number, host?: string): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
@@ -102,6 +107,7 @@ export function createServer(deps: ServerDeps): AppServer {
     schema,
     viewers,
   });
+  const activity = createActivityTracker({ db: deps.db, now, logger: deps.logger });
   const yoga = createYoga<ServerContextInput, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -143,6 +149,7 @@ export function createServer(deps: ServerDeps): AppServer {
     plugins: [
       useHealthRoutes({ startedAt, ready: () => appliedMigrationsProblems(deps.db, deps.migrationsDir) }),
       useDeprecationNotes({ registry, now }),
+      useRevenueCatWebhook({ secret: deps.config.billing?.revenueCatWebhookSecret ?? null, context: { ...deps, now } }),
       useRequestBodyLimit(),
       // TRUSTED_DOCUMENTS: documents by id, and whether text is accepted.
       trusted.plugin,
@@ -152,6 +159,7 @@ export function createServer(deps: ServerDeps): AppServer {
       // Deprecated coordinates: usage per client, sunset policy, extensions and headers.
       useDeprecations({ registry, versioning }),
       useErrorCodes(),
+      activity.plugin,
     ],
   });
 
@@ -162,8 +170,10 @@ export function createServer(deps: ServerDeps): AppServer {
     http,
     deprecationUsage: versioning.usage,
     trustedDocuments: trusted.store,
+    activity,
     async listen(port, host) {
       versioning.usage.start(versioningConfig.usageFlushIntervalMs);
+      activity.start();
       if (trusted.mode !== 'off') {
         // Not fatal: without the preload, each id is looked up on first use.
         await trusted.store.preload().then(
@@ -195,6 +205,7 @@ export function createServer(deps: ServerDeps): AppServer {
       });
       // Requests have finished: write the usage they counted.
       await versioning.usage.stop().catch((err: unknown) => deps.logger.error({ err }, 'deprecated usage not written'));
+      await activity.stop();
     },
   };
 }

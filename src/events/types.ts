@@ -33,6 +33,27 @@ export interface CourseDeletedV1 {
   studySessions: number;
 }
 
+/** A change of an account's subscription (tier, expiry or renewal), from a webhook or the expiry job. */
+export interface SubscriptionChangedV1 {
+  userId: string;
+  tier: 'FREE' | 'PREMIUM';
+  previousTier: 'FREE' | 'PREMIUM';
+  /** ISO time the subscription ends (or ended); null on FREE. */
+  expiresAt: string | null;
+  /** The RevenueCat event type (e.g. "RENEWAL", "CANCELLATION") or "EXPIRY_JOB". */
+  cause: string;
+  /** Whether the subscription renews at its expiry (false after a CANCELLATION). */
+  willRenew: boolean;
+}
+/** The store could not charge the account's subscription (RevenueCat BILLING_ISSUE). */
+export interface SubscriptionBillingIssueV1 {
+  userId: string;
+  /** The WebhookEvent row that reported it. */
+  webhookEventId: string;
+  /** ISO end of the grace period, when the store gives one. */
+  gracePeriodEndsAt: string | null;
+}
+
 export type TaskKind = 'ASSIGNMENT' | 'LECTURE' | 'STUDY_SESSION';
 
 /** Any change to one task (assignment, lecture or study session). */
@@ -75,6 +96,9 @@ export const EVENT_CATALOG = {
   'user.updated': v1<UserUpdatedV1>(),
   'user.onboarded': v1<UserOnboardedV1>(),
   'user.deleted': v1<UserDeletedV1>(),
+
+  'subscription.changed': v1<SubscriptionChangedV1>(),
+  'subscription.billing_issue': v1<SubscriptionBillingIssueV1>(),
 
   'course.created': v1<CourseChangedV1>(),
   'course.updated': v1<CourseChangedV1>(),

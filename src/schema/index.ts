@@ -14,6 +14,8 @@ import './api-info.js';
 import './documents.js';
 import './task-updates.js';
 import './event-admin.js';
+import './admin-accounts.js';
+import './analytics.js';
 
 let schema: GraphQLSchema | undefined;
 

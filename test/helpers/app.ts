@@ -49,8 +49,8 @@ export interface TestAppOptions {
   viewerCacheTtlMs?: number;
   /** Use this database instead of a new one (two "replicas" on one database). */
   database?: TestDatabase;
-  /** More environment variables for loadConfig (e.g. TRUSTED_DOCUMENTS). */
-  env?: Record<string, string>;
+  /** More environment variables for loadConfig (e.g. TRUSTED_DOCUMENTS, REVENUECAT_WEBHOOK_SECRET). */
+  env?: Record<string, string | undefined>;
 }
 
 /** The app as main.ts builds it (buildApp), on a database of its own, with a settable clock and a memory mailer. */

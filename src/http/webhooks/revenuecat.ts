@@ -1,0 +1,97 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Plugin } from 'graphql-yoga';
+import { AppError } from '../../errors.js';
+import { receiveRevenueCatEvent, type WebhookContext } from '../../resolvers/billing/receive-revenuecat-event.js';
+import { REQUEST_BODY_LIMIT_BYTES } from '../body-limit.js';
+
+export const REVENUECAT_WEBHOOK_PATH = '/webhooks/revenuecat';
+
+export interface RevenueCatWebhookOptions {
+  /** The Authorization value RevenueCat is configured to send; null: the route answers 503. */
+  secret: string | null;
+  context: WebhookContext;
+  /** Largest body accepted (default: the API's request body limit). */
+  limit?: number;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * Compares in constant time (over digests, so the lengths do not leak either). RevenueCat sends
+ * the configured value as the whole header; `Bearer <secret>` is accepted too.
+ */
+export function isAuthorized(header: string | null, secret: string): boolean {
+  if (!header) return false;
+  const given = digest(header.trim());
+  const plain = timingSafeEqual(given, digest(secret));
+  const bearer = timingSafeEqual(given, digest(`Bearer ${secret}`));
+  return plain || bearer;
+}
+
+/** The body as text, or null when it is longer than `limit` bytes (reading stops there). */
+async function readLimited(request: Request, limit: number): Promise<string | null> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * POST /webhooks/revenuecat: RevenueCat's subscription events (docs/billing-and-admin.md).
+ * Checks, before anything is stored: the shared secret (401), a JSON content type (400), the
+ * body size (413) and JSON syntax (400); then the domain function applies the event and the
+ * answer is 200 with what it did (APPLIED, STALE, UNMATCHED, IGNORED or DUPLICATE). An
+ * unexpected failure answers 500, so RevenueCat retries; a retry is idempotent by event id.
+ */
+export function useRevenueCatWebhook(options: RevenueCatWebhookOptions): Plugin {
+  const limit = options.limit ?? REQUEST_BODY_LIMIT_BYTES;
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== REVENUECAT_WEBHOOK_PATH) return;
+      const reply = (status: number, body: Record<string, unknown>, headers?: Record<string, string>) =>
+        endResponse(fetchAPI.Response.json(body, { status, headers }));
+      if (request.method !== 'POST') return reply(405, { error: 'Only POST is accepted.' }, { allow: 'POST' });
+      if (!options.secret) {
+        options.context.logger.warn('RevenueCat webhook received but REVENUECAT_WEBHOOK_SECRET is not set');
+        return reply(503, { error: 'The RevenueCat webhook is not configured.' });
+      }
+      if (!isAuthorized(request.headers.get('authorization'), options.secret)) {
+        return reply(401, { error: 'Missing or wrong Authorization header.' });
+      }
+      const type = request.headers.get('content-type') ?? '';
+      if (!/^application\/json\s*(;|$)/i.test(type)) {
+        return reply(400, { error: 'Content-Type must be application/json.' });
+      }
+      const length = request.headers.get('content-length');
+      if (length !== null && !/^\d+$/.test(length)) return reply(400, { error: 'Content-Length header is invalid.' });
+      if (length !== null && Number(length) > limit) return reply(413, { error: 'Request body too large.' });
+      const text = await readLimited(request, limit);
+      if (text === null) return reply(413, { error: 'Request body too large.' });
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return reply(400, { error: 'The body is not valid JSON.' });
+      }
+      try {
+        const result = await receiveRevenueCatEvent(options.context, { body });
+        return reply(200, { ...result });
+      } catch (err) {
+        if (err instanceof AppError) return reply(400, { error: err.message, code: err.code });
+        options.context.logger.error({ err }, 'revenuecat webhook failed');
+        return reply(500, { error: 'The event could not be processed; it will be retried.' });
+      }
+    },
+  };
+}
