@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { cronProblem } from './jobs/cron.js';
 import { compareVersions, parseVersion, SEMVER, type ClientVersionTable } from './versioning/client-status.js';
 
 const version = z.string().regex(SEMVER, 'must be a version MAJOR.MINOR.PATCH such as 2.3.0');
@@ -30,6 +31,31 @@ const clientVersions = z
           message: 'must not be below min',
           path: ['deprecatedBelow'],
         }),
+    ),
+  );
+
+/**
+ * JOB_SCHEDULES: `{"reminders":"* * * * *","digest":"*\/15 * * * *"}`, a cron expression (croner
+ * syntax, an optional leading seconds field) per job name, replacing that job's default. Names of
+ * jobs added later may be given already; an unknown name is ignored.
+ */
+const jobSchedules = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"reminders":"* * * * *"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().min(1),
+      z.string().superRefine((expr, ctx) => {
+        const problem = cronProblem(expr);
+        if (problem) ctx.addIssue({ code: 'custom', message: `is not a cron expression (${problem})` });
+      }),
     ),
   );
 
@@ -81,9 +107,8 @@ const schema = z
     EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
-    OUTBOX_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
     DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-    PURGE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+    JOB_SCHEDULES: jobSchedules.default({}),
     GRAPHIQL: z
       .enum(['true', 'false'])
       .optional()
@@ -122,9 +147,11 @@ export interface Config {
   mail: { smtpUrl: string | null; from: string };
   redisUrl: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number; pruneIntervalMs: number };
+  events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number };
   /** Soft-deleted rows are purged (hard-deleted) after `retentionDays`. */
-  purge: { retentionDays: number; intervalMs: number };
+  purge: { retentionDays: number };
+  /** Scheduled jobs: cron expressions by job name, replacing each job's default (src/jobs). */
+  jobs: { schedules: Record<string, string> };
   graphiql: boolean;
   shutdownTimeoutMs: number;
   /** Schema evolution: what happens past a sunset, minimum client versions, usage batching. */
@@ -172,9 +199,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAttempts: e.EVENT_MAX_ATTEMPTS,
       pollIntervalMs: e.EVENT_POLL_INTERVAL_MS,
       retentionDays: e.EVENT_RETENTION_DAYS,
-      pruneIntervalMs: e.OUTBOX_PRUNE_INTERVAL_MS,
     },
-    purge: { retentionDays: e.DELETED_RETENTION_DAYS, intervalMs: e.PURGE_INTERVAL_MS },
+    purge: { retentionDays: e.DELETED_RETENTION_DAYS },
+    jobs: { schedules: e.JOB_SCHEDULES },
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     versioning: {

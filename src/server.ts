@@ -15,6 +15,7 @@ import { useDeprecations } from './plugins/deprecations.js';
 import { useErrorCodes } from './plugins/error-codes.js';
 import { getSchema } from './schema/index.js';
 import { createContextFactory, type ServerContextInput } from './server/context.js';
+import type { JobControl } from './resolvers/context.js';
 import { useQueryLimits } from './server/limits.js';
 import { attachGraphqlWs } from './server/ws.js';
 import { DeprecationRegistry } from './versioning/registry.js';
@@ -32,6 +33,8 @@ export interface ServerDeps {
   tokens: TokenService;
   events: { notify(): void };
   live: LiveUpdates;
+  /** The scheduled jobs (runJob, jobRuns); default: none. */
+  jobs?: JobControl;
   now?: () => Date;
   /** Folder of migrations that /ready checks against; defaults to prisma/migrations. */
   migrationsDir?: string;
@@ -108,6 +111,7 @@ export function createServer(deps: ServerDeps): AppServer {
         live: deps.live,
         logger: deps.logger,
         viewers,
+        jobs: deps.jobs ?? { names: () => [], run: async () => undefined },
       },
       viewers,
       versioning,

@@ -33,6 +33,17 @@ export interface CourseDeletedV1 {
   studySessions: number;
 }
 
+/** A notification's in-app row was written (reminders, digests, task changes). */
+export interface NotificationCreatedV1 {
+  userId: string;
+  notificationId: string;
+}
+export interface NotificationPreferencesUpdatedV1 {
+  userId: string;
+  /** Names of the settings that changed. */
+  changed: string[];
+}
+
 export type TaskKind = 'ASSIGNMENT' | 'LECTURE' | 'STUDY_SESSION';
 
 /** Any change to one task (assignment, lecture or study session). */
@@ -88,6 +99,9 @@ export const EVENT_CATALOG = {
   'studySession.updated': taskV1(),
   'studySession.deleted': taskV1(),
   'studySession.restored': taskV1(),
+
+  'notification.created': v1<NotificationCreatedV1>(),
+  'notificationPreferences.updated': v1<NotificationPreferencesUpdatedV1>(),
 } as const;
 
 type Catalog = typeof EVENT_CATALOG;

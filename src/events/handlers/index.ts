@@ -1,10 +1,12 @@
 import type { EventHandler } from '../bus.js';
 import { createNotificationPreferences } from './create-notification-preferences.js';
-import { notifyTaskChange } from './notify-task-change.js';
+import { notifyTaskChange, type NotifyDeps } from './notify-task-change.js';
+import { publishCascadeUpdates } from './publish-cascade-updates.js';
+import { publishNotification } from './publish-notification.js';
 import { publishTaskUpdate, type PublishDeps } from './publish-task-update.js';
 import { sendWelcomeEmail, type MailDeps } from './send-welcome-email.js';
 
-export type HandlerDeps = MailDeps & PublishDeps;
+export type HandlerDeps = MailDeps & PublishDeps & NotifyDeps;
 
 /** Every handler the bus runs. */
 export const handlers: EventHandler<HandlerDeps>[] = [
@@ -12,4 +14,6 @@ export const handlers: EventHandler<HandlerDeps>[] = [
   sendWelcomeEmail,
   notifyTaskChange,
   publishTaskUpdate,
+  publishCascadeUpdates,
+  publishNotification,
 ];

@@ -1,0 +1,126 @@
+import type { DbOrTx } from '../db/client.js';
+import { recordEvents } from '../events/outbox.js';
+import type { NotificationChannel, Prisma } from '../generated/prisma/client.js';
+import { afterQuietHours } from './time.js';
+
+/**
+ * Writing notifications, the one way every source does it (task-change handler, reminders,
+ * digest): one row per channel the user's preferences allow. The IN_APP row is the one the
+ * student reads (`me { notifications }`) and is written as sent; EMAIL and PUSH rows wait in the
+ * table until the deliver-notifications job sends them, at the end of the user's quiet hours if
+ * they fall in them (the in-app row never waits). Each in-app row records `notification.created`
+ * in the same transaction, so subscribers hear of it once it is committed.
+ */
+
+/** What a notification is about. */
+export type SubjectKind = 'COURSE' | 'ASSIGNMENT' | 'LECTURE' | 'STUDY_SESSION';
+
+/** A user as a notification needs them: where to send, and their preferences (defaults when unset). */
+export interface Recipient {
+  userId: string;
+  email: string;
+  timezone: string;
+  inAppEnabled: boolean;
+  emailEnabled: boolean;
+  pushEnabled: boolean;
+  reminderLeadMinutes: number;
+  quietHoursStart: number | null;
+  quietHoursEnd: number | null;
+}
+
+/** The defaults of a NotificationPreference row (prisma/schema.prisma), for users without one. */
+export const DEFAULT_LEAD_MINUTES = 60;
+
+/** Live users among `userIds`, with their preferences: one statement. Deleted users are left out. */
+export async function loadRecipients(db: DbOrTx, userIds: string[]): Promise<Map<string, Recipient>> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await db.$queryRaw<Recipient[]>`
+    SELECT u."id" AS "userId", u."email", u."timezone",
+           COALESCE(p."inAppEnabled", true) AS "inAppEnabled",
+           COALESCE(p."emailEnabled", true) AS "emailEnabled",
+           COALESCE(p."pushEnabled", true) AS "pushEnabled",
+           COALESCE(p."reminderLeadMinutes", ${DEFAULT_LEAD_MINUTES}::int) AS "reminderLeadMinutes",
+           p."quietHoursStart", p."quietHoursEnd"
+    FROM "User" u
+    LEFT JOIN "NotificationPreference" p ON p."userId" = u."id" AND p."deletedAt" IS NULL
+    WHERE u."id" = ANY(${ids}::uuid[]) AND u."deletedAt" IS NULL`;
+  return new Map(rows.map((r) => [r.userId, r]));
+}
+
+export interface NewNotification {
+  userId: string;
+  /** e.g. "reminder", "digest", "assignment.updated". */
+  kind: string;
+  title: string;
+  body: string;
+  subject?: { kind: SubjectKind; id: string } | null;
+  /** The channels this kind of notification uses; the user's switches narrow them. */
+  channels: readonly NotificationChannel[];
+  /** Exactly-once keys: at most one row per channel for each (unique indexes). */
+  sourceEventId?: string;
+  reminderId?: string;
+  digestId?: string;
+  data?: Prisma.InputJsonObject;
+}
+
+/**
+ * Writes the rows of `items` (skipping any a unique key says exist already) and a
+ * `notification.created` event per new in-app row. Returns the number of rows written.
+ */
+export async function issueNotifications(
+  tx: DbOrTx,
+  items: NewNotification[],
+  recipients: Map<string, Recipient>,
+  now: Date,
+): Promise<number> {
+  const data: Prisma.NotificationCreateManyInput[] = [];
+  for (const item of items) {
+    const r = recipients.get(item.userId);
+    if (!r) continue;
+    const allowed = { IN_APP: r.inAppEnabled, EMAIL: r.emailEnabled, PUSH: r.pushEnabled };
+    const channels = item.channels.filter((c) => allowed[c]);
+    if (channels.length === 0) continue;
+    const quiet =
+      r.quietHoursStart !== null && r.quietHoursEnd !== null ? { start: r.quietHoursStart, end: r.quietHoursEnd } : null;
+    const outgoingAt = afterQuietHours(now, r.timezone, quiet);
+    for (const channel of channels) {
+      data.push({
+        userId: item.userId,
+        channel,
+        channels,
+        kind: item.kind,
+        title: item.title,
+        body: item.body,
+        data: item.data,
+        subjectKind: item.subject?.kind ?? null,
+        subjectId: item.subject?.id ?? null,
+        sourceEventId: item.sourceEventId ?? null,
+        reminderId: item.reminderId ?? null,
+        digestId: item.digestId ?? null,
+        sentAt: channel === 'IN_APP' ? now : null,
+        scheduledFor: channel === 'IN_APP' ? null : outgoingAt,
+        createdAt: now,
+      });
+    }
+  }
+  if (data.length === 0) return 0;
+  const written = await tx.notification.createManyAndReturn({
+    data,
+    skipDuplicates: true,
+    select: { id: true, userId: true, channel: true },
+  });
+  await recordEvents(
+    tx,
+    written
+      .filter((n) => n.channel === 'IN_APP')
+      .map((n) => ({
+        type: 'notification.created' as const,
+        payload: { userId: n.userId, notificationId: n.id },
+        userId: n.userId,
+        aggregateId: n.id,
+        occurredAt: now,
+      })),
+  );
+  return written.length;
+}
