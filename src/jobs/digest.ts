@@ -108,7 +108,12 @@ function tomorrowsTasks(tx: Tx, candidates: Candidate[]): Promise<TomorrowTask[]
 
 const LABELS = { ASSIGNMENT: 'Due', LECTURE: 'Lecture', STUDY_SESSION: 'Study' } as const;
 
-function digestNotification(digestId: string, userId: string, tasks: TomorrowTask[], timezone: string): NewNotification {
+function digestNotification(
+  digestId: string,
+  userId: string,
+  tasks: TomorrowTask[],
+  timezone: string,
+): NewNotification {
   const lines = tasks
     .slice(0, MAX_LINES)
     .map((t) => `${formatClock(localTime(t.at, timezone).minutes)} ${LABELS[t.kind]}: ${t.title}`);

@@ -1,5 +1,10 @@
 import type { Tx } from '../db/client.js';
-import { DEFAULT_LEAD_MINUTES, issueNotifications, loadRecipients, type NewNotification } from '../notifications/issue.js';
+import {
+  DEFAULT_LEAD_MINUTES,
+  issueNotifications,
+  loadRecipients,
+  type NewNotification,
+} from '../notifications/issue.js';
 import { formatClock, localTime } from '../notifications/time.js';
 import type { Job } from './runner.js';
 
@@ -27,6 +32,8 @@ interface DueReminder {
  * that was down catches up (late, while the task is still ahead). A reminder whose time passed
  * while the task was far enough ahead is sent at once (a task created 30 minutes before it is due
  * with a 60-minute lead gets its reminder on the next run).
+ *
+ * Once a reminder is sent, moving the due time does not bring a second one for that lead.
  *
  * Exactly once: the `Reminder` row, unique per (task, lead), is inserted with ON CONFLICT DO
  * NOTHING in the same transaction as the notifications it issues; only rows this run inserted
@@ -99,7 +106,8 @@ export function insertDueReminders(tx: Tx, now: Date, batch: number): Promise<Du
     ),
     fresh AS (
       SELECT d.* FROM due d
-      WHERE NOT EXISTS (SELECT 1 FROM "Reminder" r WHERE r."taskId" = d."id" AND r."leadMinutes" = d.lead)
+      -- A reminder at least as close to the task (a lead as short or shorter) makes this one moot.
+      WHERE NOT EXISTS (SELECT 1 FROM "Reminder" r WHERE r."taskId" = d."id" AND r."leadMinutes" <= d.lead)
       ORDER BY d.at
       LIMIT ${batch}
     ),

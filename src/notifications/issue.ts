@@ -82,7 +82,9 @@ export async function issueNotifications(
     const channels = item.channels.filter((c) => allowed[c]);
     if (channels.length === 0) continue;
     const quiet =
-      r.quietHoursStart !== null && r.quietHoursEnd !== null ? { start: r.quietHoursStart, end: r.quietHoursEnd } : null;
+      r.quietHoursStart !== null && r.quietHoursEnd !== null
+        ? { start: r.quietHoursStart, end: r.quietHoursEnd }
+        : null;
     const outgoingAt = afterQuietHours(now, r.timezone, quiet);
     for (const channel of channels) {
       data.push({

@@ -24,6 +24,9 @@ export class MemoryPushTransport implements PushTransport {
   constructor(private readonly logger?: Logger) {}
   async send(message: PushMessage) {
     this.sent.push(message);
-    this.logger?.info({ push: { userId: message.userId, title: message.title } }, 'push (development transport, not sent)');
+    this.logger?.info(
+      { push: { userId: message.userId, title: message.title } },
+      'push (development transport, not sent)',
+    );
   }
 }

@@ -13,6 +13,8 @@ import './dashboard.js';
 import './api-info.js';
 import './task-updates.js';
 import './event-admin.js';
+import './notification.js';
+import './jobs.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -5,7 +5,9 @@ import type { Db } from '../../src/db/client.js';
 import type { EventBus, EventHandler } from '../../src/events/bus.js';
 import type { HandlerDeps } from '../../src/events/handlers/index.js';
 import type { LiveUpdates } from '../../src/events/live.js';
+import type { JobScheduler } from '../../src/jobs/runner.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
+import { MemoryPushTransport } from '../../src/notifications/push.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { AppServer } from '../../src/server.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -25,6 +27,9 @@ export interface TestApp {
   server: AppServer;
   bus: EventBus<HandlerDeps>;
   mailer: MemoryMailer;
+  push: MemoryPushTransport;
+  /** The scheduled jobs (not started): `jobs.run(name)` runs one now, at the test clock. */
+  jobs: JobScheduler;
   live: LiveUpdates;
   tokens: TokenService;
   clock: { now: Date };
@@ -68,7 +73,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     GRAPHIQL: 'true',
   });
   const mailer = new MemoryMailer();
+  const push = new MemoryPushTransport();
   const app = buildApp({
+    push,
     config,
     db: database.db,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
@@ -84,6 +91,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     server,
     bus: app.bus,
     mailer,
+    push,
+    jobs: app.jobs,
     live: app.live,
     tokens: app.tokens,
     clock,
