@@ -6,6 +6,7 @@ import {
   type NewNotification,
 } from '../notifications/issue.js';
 import { formatClock, localTime } from '../notifications/time.js';
+import { MAX_LEAD_MINUTES } from '../notifications/issue.js';
 import type { Job } from './runner.js';
 
 const BATCH = 5000;
@@ -68,6 +69,8 @@ export function remindersJob(options: { batch?: number } = {}): Job {
 
 /** Finds the reminders due at `now` and records them (the exactly-once rule); returns the new ones. */
 export function insertDueReminders(tx: Tx, now: Date, batch: number): Promise<DueReminder[]> {
+  // The longest lead, as a constant: the planner sees a bounded range and keeps to the index.
+  const horizon = new Date(now.getTime() + MAX_LEAD_MINUTES * 60_000);
   return tx.$queryRaw<DueReminder[]>`
     WITH leads AS (
       SELECT DISTINCT "reminderLeadMinutes" AS lead FROM "NotificationPreference" WHERE "deletedAt" IS NULL
@@ -80,6 +83,7 @@ export function insertDueReminders(tx: Tx, now: Date, batch: number): Promise<Du
         SELECT a."id", a."userId", a."dueAt", a."title" FROM "Assignment" a
         WHERE a."deletedAt" IS NULL AND a."completedAt" IS NULL
           AND a."dueAt" > ${now}::timestamp AND a."dueAt" <= ${now}::timestamp + make_interval(mins => l.lead)
+          AND a."dueAt" <= ${horizon}::timestamp
       ) t
       LEFT JOIN "NotificationPreference" p ON p."userId" = t."userId" AND p."deletedAt" IS NULL
       WHERE COALESCE(p."reminderLeadMinutes", ${DEFAULT_LEAD_MINUTES}::int) = l.lead
@@ -90,6 +94,7 @@ export function insertDueReminders(tx: Tx, now: Date, batch: number): Promise<Du
         SELECT x."id", x."userId", x."startsAt", x."title" FROM "Lecture" x
         WHERE x."deletedAt" IS NULL
           AND x."startsAt" > ${now}::timestamp AND x."startsAt" <= ${now}::timestamp + make_interval(mins => l.lead)
+          AND x."startsAt" <= ${horizon}::timestamp
       ) t
       LEFT JOIN "NotificationPreference" p ON p."userId" = t."userId" AND p."deletedAt" IS NULL
       WHERE COALESCE(p."reminderLeadMinutes", ${DEFAULT_LEAD_MINUTES}::int) = l.lead
@@ -100,6 +105,7 @@ export function insertDueReminders(tx: Tx, now: Date, batch: number): Promise<Du
         SELECT s."id", s."userId", s."startsAt", s."title" FROM "StudySession" s
         WHERE s."deletedAt" IS NULL AND s."actualMinutes" IS NULL
           AND s."startsAt" > ${now}::timestamp AND s."startsAt" <= ${now}::timestamp + make_interval(mins => l.lead)
+          AND s."startsAt" <= ${horizon}::timestamp
       ) t
       LEFT JOIN "NotificationPreference" p ON p."userId" = t."userId" AND p."deletedAt" IS NULL
       WHERE COALESCE(p."reminderLeadMinutes", ${DEFAULT_LEAD_MINUTES}::int) = l.lead

@@ -30,6 +30,8 @@ export interface Recipient {
 
 /** The defaults of a NotificationPreference row (prisma/schema.prisma), for users without one. */
 export const DEFAULT_LEAD_MINUTES = 60;
+/** The longest reminder lead time a user may choose: 7 days. */
+export const MAX_LEAD_MINUTES = 7 * 24 * 60;
 
 /** Live users among `userIds`, with their preferences: one statement. Deleted users are left out. */
 export async function loadRecipients(db: DbOrTx, userIds: string[]): Promise<Map<string, Recipient>> {

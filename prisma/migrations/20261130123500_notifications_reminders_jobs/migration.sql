@@ -84,10 +84,10 @@ CREATE INDEX "Assignment_open_due_idx" ON "Assignment"("dueAt") WHERE ("deletedA
 CREATE INDEX "Lecture_start_live_idx" ON "Lecture"("startsAt") WHERE ("deletedAt" IS NULL);
 
 -- CreateIndex
-CREATE INDEX "Notification_user_inbox_idx" ON "Notification"("userId", "createdAt", "id") WHERE ("deletedAt" IS NULL AND channel = 'IN_APP');
+CREATE INDEX "Notification_user_inbox_idx" ON "Notification"("userId", "channel", "createdAt", "id") WHERE ("deletedAt" IS NULL);
 
 -- CreateIndex
-CREATE INDEX "Notification_user_unread_idx" ON "Notification"("userId", "createdAt", "id") WHERE ("deletedAt" IS NULL AND channel = 'IN_APP' AND "readAt" IS NULL);
+CREATE INDEX "Notification_user_unread_idx" ON "Notification"("userId", "channel", "createdAt", "id") WHERE ("deletedAt" IS NULL AND "readAt" IS NULL);
 
 -- CreateIndex
 CREATE INDEX "Notification_outgoing_idx" ON "Notification"("scheduledFor") WHERE ("sentAt" IS NULL AND "deletedAt" IS NULL AND channel <> 'IN_APP');

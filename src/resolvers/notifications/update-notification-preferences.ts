@@ -1,6 +1,7 @@
 import type { DomainContext } from '../context.js';
 import { ValidationError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
+import { MAX_LEAD_MINUTES } from '../../notifications/issue.js';
 import { parseClock } from '../../notifications/time.js';
 import { requireViewer } from '../access.js';
 import { inTransaction } from '../shared.js';
@@ -8,7 +9,7 @@ import { readPreferences, type NotificationPreferences } from './get-notificatio
 
 /** Reminder lead time bounds: 5 minutes to 7 days. */
 export const MIN_LEAD_MINUTES = 5;
-export const MAX_LEAD_MINUTES = 7 * 24 * 60;
+export { MAX_LEAD_MINUTES };
 
 export interface UpdateNotificationPreferencesInput {
   emailEnabled?: boolean | null;
