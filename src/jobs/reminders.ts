@@ -6,7 +6,6 @@ import {
   type NewNotification,
 } from '../notifications/issue.js';
 import { formatClock, localTime } from '../notifications/time.js';
-import { MAX_LEAD_MINUTES } from '../notifications/issue.js';
 import type { Job } from './runner.js';
 
 const BATCH = 5000;
@@ -40,9 +39,10 @@ interface DueReminder {
  * NOTHING in the same transaction as the notifications it issues; only rows this run inserted
  * issue anything, so two runners (even without the job lock) and re-runs never send twice.
  *
- * Cost: per distinct lead time, one range scan of each task table's window index
- * (Assignment_open_due_idx, Lecture_start_live_idx, StudySession_planned_start_idx) over
- * (now, now + lead]; then four statements whatever the number of reminders.
+ * Cost: per live user, one range probe of each task table's per-user index over (now, now + lead]
+ * (Assignment_user_open_due_idx, Lecture_user_start_live_idx, StudySession_user_start_live_idx:
+ * the indexes the dashboard and agenda use, so the job adds none); then four statements whatever
+ * the number of reminders. Linear in users (2,000 at bench scale 1), not in tasks.
  */
 export function remindersJob(options: { batch?: number } = {}): Job {
   return {
@@ -69,46 +69,39 @@ export function remindersJob(options: { batch?: number } = {}): Job {
 
 /** Finds the reminders due at `now` and records them (the exactly-once rule); returns the new ones. */
 export function insertDueReminders(tx: Tx, now: Date, batch: number): Promise<DueReminder[]> {
-  // The longest lead, as a constant: the planner sees a bounded range and keeps to the index.
-  const horizon = new Date(now.getTime() + MAX_LEAD_MINUTES * 60_000);
+  // Each LATERAL has a LIMIT, which keeps it a per-user index probe (a nested loop) rather than
+  // letting the planner flatten it into a hash join over the whole task table.
   return tx.$queryRaw<DueReminder[]>`
-    WITH leads AS (
-      SELECT DISTINCT "reminderLeadMinutes" AS lead FROM "NotificationPreference" WHERE "deletedAt" IS NULL
-      UNION SELECT ${DEFAULT_LEAD_MINUTES}::int
+    WITH users AS (
+      SELECT u."id", COALESCE(p."reminderLeadMinutes", ${DEFAULT_LEAD_MINUTES}::int) AS lead
+      FROM "User" u
+      LEFT JOIN "NotificationPreference" p ON p."userId" = u."id" AND p."deletedAt" IS NULL
+      WHERE u."deletedAt" IS NULL
     ),
     due AS (
-      SELECT 'ASSIGNMENT' AS kind, t."id", t."userId", t."dueAt" AS at, t."title", l.lead
-      FROM leads l
-      CROSS JOIN LATERAL (
-        SELECT a."id", a."userId", a."dueAt", a."title" FROM "Assignment" a
-        WHERE a."deletedAt" IS NULL AND a."completedAt" IS NULL
-          AND a."dueAt" > ${now}::timestamp AND a."dueAt" <= ${now}::timestamp + make_interval(mins => l.lead)
-          AND a."dueAt" <= ${horizon}::timestamp
+      SELECT 'ASSIGNMENT' AS kind, t."id", u."id" AS "userId", t."dueAt" AS at, t."title", u.lead
+      FROM users u CROSS JOIN LATERAL (
+        SELECT a."id", a."dueAt", a."title" FROM "Assignment" a
+        WHERE a."userId" = u."id" AND a."deletedAt" IS NULL AND a."completedAt" IS NULL
+          AND a."dueAt" > ${now}::timestamp AND a."dueAt" <= ${now}::timestamp + make_interval(mins => u.lead)
+        LIMIT ${batch}
       ) t
-      LEFT JOIN "NotificationPreference" p ON p."userId" = t."userId" AND p."deletedAt" IS NULL
-      WHERE COALESCE(p."reminderLeadMinutes", ${DEFAULT_LEAD_MINUTES}::int) = l.lead
       UNION ALL
-      SELECT 'LECTURE', t."id", t."userId", t."startsAt", t."title", l.lead
-      FROM leads l
-      CROSS JOIN LATERAL (
-        SELECT x."id", x."userId", x."startsAt", x."title" FROM "Lecture" x
-        WHERE x."deletedAt" IS NULL
-          AND x."startsAt" > ${now}::timestamp AND x."startsAt" <= ${now}::timestamp + make_interval(mins => l.lead)
-          AND x."startsAt" <= ${horizon}::timestamp
+      SELECT 'LECTURE', t."id", u."id", t."startsAt", t."title", u.lead
+      FROM users u CROSS JOIN LATERAL (
+        SELECT x."id", x."startsAt", x."title" FROM "Lecture" x
+        WHERE x."userId" = u."id" AND x."deletedAt" IS NULL
+          AND x."startsAt" > ${now}::timestamp AND x."startsAt" <= ${now}::timestamp + make_interval(mins => u.lead)
+        LIMIT ${batch}
       ) t
-      LEFT JOIN "NotificationPreference" p ON p."userId" = t."userId" AND p."deletedAt" IS NULL
-      WHERE COALESCE(p."reminderLeadMinutes", ${DEFAULT_LEAD_MINUTES}::int) = l.lead
       UNION ALL
-      SELECT 'STUDY_SESSION', t."id", t."userId", t."startsAt", t."title", l.lead
-      FROM leads l
-      CROSS JOIN LATERAL (
-        SELECT s."id", s."userId", s."startsAt", s."title" FROM "StudySession" s
-        WHERE s."deletedAt" IS NULL AND s."actualMinutes" IS NULL
-          AND s."startsAt" > ${now}::timestamp AND s."startsAt" <= ${now}::timestamp + make_interval(mins => l.lead)
-          AND s."startsAt" <= ${horizon}::timestamp
+      SELECT 'STUDY_SESSION', t."id", u."id", t."startsAt", t."title", u.lead
+      FROM users u CROSS JOIN LATERAL (
+        SELECT s."id", s."startsAt", s."title" FROM "StudySession" s
+        WHERE s."userId" = u."id" AND s."deletedAt" IS NULL AND s."actualMinutes" IS NULL
+          AND s."startsAt" > ${now}::timestamp AND s."startsAt" <= ${now}::timestamp + make_interval(mins => u.lead)
+        LIMIT ${batch}
       ) t
-      LEFT JOIN "NotificationPreference" p ON p."userId" = t."userId" AND p."deletedAt" IS NULL
-      WHERE COALESCE(p."reminderLeadMinutes", ${DEFAULT_LEAD_MINUTES}::int) = l.lead
     ),
     fresh AS (
       SELECT d.* FROM due d

@@ -78,12 +78,6 @@ CREATE INDEX "JobRun_job_started_idx" ON "JobRun"("job", "startedAt");
 CREATE INDEX "JobRun_started_idx" ON "JobRun"("startedAt");
 
 -- CreateIndex
-CREATE INDEX "Assignment_open_due_idx" ON "Assignment"("dueAt") WHERE ("deletedAt" IS NULL AND "completedAt" IS NULL);
-
--- CreateIndex
-CREATE INDEX "Lecture_start_live_idx" ON "Lecture"("startsAt") WHERE ("deletedAt" IS NULL);
-
--- CreateIndex
 CREATE INDEX "Notification_user_inbox_idx" ON "Notification"("userId", "channel", "createdAt", "id") WHERE ("deletedAt" IS NULL);
 
 -- CreateIndex
@@ -97,9 +91,6 @@ CREATE UNIQUE INDEX "Notification_reminderId_channel_key" ON "Notification"("rem
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Notification_digestId_channel_key" ON "Notification"("digestId", "channel");
-
--- CreateIndex
-CREATE INDEX "StudySession_planned_start_idx" ON "StudySession"("startsAt") WHERE ("deletedAt" IS NULL AND "actualMinutes" IS NULL);
 
 -- AddForeignKey
 ALTER TABLE "Reminder" ADD CONSTRAINT "Reminder_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
