@@ -36,24 +36,6 @@ export async function recordEvent<T extends EventType>(tx: DbOrTx, event: NewEve
   return row.id;
 }
 
-/**
- * Writes many events of one type in one statement (jobs that issue a batch of notifications).
- * The same rule as `recordEvent`: call it with the transaction that writes their rows.
- */
-export async function recordEvents<T extends EventType>(tx: DbOrTx, events: NewEvent<T>[]): Promise<void> {
-  if (events.length === 0) return;
-  await tx.outboxEvent.createMany({
-    data: events.map((event) => ({
-      type: event.type,
-      version: EVENT_VERSIONS[event.type],
-      payload: event.payload as object,
-      userId: event.userId ?? null,
-      aggregateId: event.aggregateId ?? null,
-      ...(event.occurredAt ? { occurredAt: event.occurredAt } : {}),
-    })),
-  });
-}
-
 const KIND_OF_PREFIX = { assignment: 'ASSIGNMENT', lecture: 'LECTURE', studySession: 'STUDY_SESSION' } as const;
 
 /** The kind of task a task event is about, from its name ("lecture.updated" → LECTURE). */

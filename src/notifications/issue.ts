@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db/client.js';
-import { recordEvents } from '../events/outbox.js';
+import { EVENT_VERSIONS } from '../events/types.js';
 import type { NotificationChannel, Prisma } from '../generated/prisma/client.js';
 import { afterQuietHours } from './time.js';
 
@@ -66,9 +66,13 @@ export interface NewNotification {
   data?: Prisma.InputJsonObject;
 }
 
+/** Timestamps are stored as UTC without a zone: arrays of them are passed the same way. */
+const utc = (d: Date | null) => (d ? d.toISOString().replace('Z', '') : null);
+
 /**
  * Writes the rows of `items` (skipping any a unique key says exist already) and a
- * `notification.created` event per new in-app row. Returns the number of rows written.
+ * `notification.created` event per new in-app row, in one statement whatever the number of rows
+ * (unnest: a statement of one shape, planned once). Returns the number of rows written.
  */
 export async function issueNotifications(
   tx: DbOrTx,
@@ -76,7 +80,22 @@ export async function issueNotifications(
   recipients: Map<string, Recipient>,
   now: Date,
 ): Promise<number> {
-  const data: Prisma.NotificationCreateManyInput[] = [];
+  const rows: {
+    userId: string;
+    channel: NotificationChannel;
+    channels: string;
+    kind: string;
+    title: string;
+    body: string;
+    data: string | null;
+    subjectKind: string | null;
+    subjectId: string | null;
+    sourceEventId: string | null;
+    reminderId: string | null;
+    digestId: string | null;
+    sentAt: string | null;
+    scheduledFor: string | null;
+  }[] = [];
   for (const item of items) {
     const r = recipients.get(item.userId);
     if (!r) continue;
@@ -89,42 +108,56 @@ export async function issueNotifications(
         : null;
     const outgoingAt = afterQuietHours(now, r.timezone, quiet);
     for (const channel of channels) {
-      data.push({
+      rows.push({
         userId: item.userId,
         channel,
-        channels,
+        channels: channels.join(','),
         kind: item.kind,
         title: item.title,
         body: item.body,
-        data: item.data,
+        data: item.data ? JSON.stringify(item.data) : null,
         subjectKind: item.subject?.kind ?? null,
         subjectId: item.subject?.id ?? null,
         sourceEventId: item.sourceEventId ?? null,
         reminderId: item.reminderId ?? null,
         digestId: item.digestId ?? null,
-        sentAt: channel === 'IN_APP' ? now : null,
-        scheduledFor: channel === 'IN_APP' ? null : outgoingAt,
-        createdAt: now,
+        sentAt: channel === 'IN_APP' ? utc(now) : null,
+        scheduledFor: channel === 'IN_APP' ? null : utc(outgoingAt),
       });
     }
   }
-  if (data.length === 0) return 0;
-  const written = await tx.notification.createManyAndReturn({
-    data,
-    skipDuplicates: true,
-    select: { id: true, userId: true, channel: true },
-  });
-  await recordEvents(
-    tx,
-    written
-      .filter((n) => n.channel === 'IN_APP')
-      .map((n) => ({
-        type: 'notification.created' as const,
-        payload: { userId: n.userId, notificationId: n.id },
-        userId: n.userId,
-        aggregateId: n.id,
-        occurredAt: now,
-      })),
-  );
-  return written.length;
+  if (rows.length === 0) return 0;
+  const col = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+  // The events are written as recordEvent writes them (type from the catalog, its version).
+  const [result] = await tx.$queryRaw<{ written: number }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${col('userId')}::uuid[], ${col('channel')}::text[], ${col('channels')}::text[], ${col('kind')}::text[],
+        ${col('title')}::text[], ${col('body')}::text[], ${col('data')}::text[], ${col('subjectKind')}::text[],
+        ${col('subjectId')}::uuid[], ${col('sourceEventId')}::uuid[], ${col('reminderId')}::uuid[],
+        ${col('digestId')}::uuid[], ${col('sentAt')}::timestamp[], ${col('scheduledFor')}::timestamp[]
+      ) AS t("userId", channel, channels, kind, title, body, data, "subjectKind", "subjectId", "sourceEventId",
+             "reminderId", "digestId", "sentAt", "scheduledFor")
+    ),
+    written AS (
+      INSERT INTO "Notification" ("id", "userId", "channel", "channels", "kind", "title", "body", "data", "subjectKind",
+        "subjectId", "sourceEventId", "reminderId", "digestId", "sentAt", "scheduledFor", "createdAt", "updatedAt")
+      SELECT gen_random_uuid(), i."userId", i.channel::"NotificationChannel",
+             string_to_array(i.channels, ',')::"NotificationChannel"[], i.kind, i.title, i.body, i.data::jsonb,
+             i."subjectKind", i."subjectId", i."sourceEventId", i."reminderId", i."digestId", i."sentAt",
+             i."scheduledFor", ${now}::timestamp, ${now}::timestamp
+      FROM input i
+      ON CONFLICT DO NOTHING
+      RETURNING "id", "userId", "channel"
+    ),
+    events AS (
+      INSERT INTO "OutboxEvent" ("id", "type", "version", "userId", "aggregateId", "payload", "occurredAt", "createdAt", "updatedAt")
+      SELECT gen_random_uuid(), 'notification.created', ${EVENT_VERSIONS['notification.created']}::int, w."userId", w."id",
+             jsonb_build_object('userId', w."userId", 'notificationId', w."id"), ${now}::timestamp, ${now}::timestamp,
+             ${now}::timestamp
+      FROM written w WHERE w.channel = 'IN_APP'
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM events)::int AS events`;
+  return result?.written ?? 0;
 }
