@@ -5,11 +5,21 @@
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * One formatter per time zone. A name the runtime does not know (the column is checked on input,
+ * but a tz database can drop a zone) reads as UTC rather than failing a whole job run.
+ */
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
+    let zone = timeZone;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone });
+    } catch {
+      zone = 'UTC';
+    }
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
+      timeZone: zone,
       hourCycle: 'h23',
       year: 'numeric',
       month: '2-digit',
