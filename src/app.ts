@@ -25,6 +25,11 @@ export interface AppDeps {
   logger: Logger;
   /** Default: SMTP when `config.mail.smtpUrl` is set, else a mailer that logs and keeps messages. */
   mailer?: Mailer;
+  /**
+   * Default: in memory, or Redis with `config.redisUrl`. Given, the caller owns it (and closes it);
+   * tests wrap it to see when a subscriber attaches.
+   */
+  live?: LiveUpdates;
   /** Default: a transport that logs and keeps what it would send (no push vendor yet). */
   push?: PushTransport;
   now?: () => Date;
@@ -61,7 +66,9 @@ export function buildApp(deps: AppDeps): App {
     deps.mailer ??
     (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : new MemoryMailer(logger));
   const tokens = createTokenService({ ...config.jwt, now });
-  const { live, close: closeLive } = createLiveUpdates(config.redisUrl);
+  const { live, close: closeLive } = deps.live
+    ? { live: deps.live, close: async () => {} }
+    : createLiveUpdates(config.redisUrl);
   const bus = new EventBus<HandlerDeps>({
     db,
     logger: logger.child({ component: 'event-bus' }),

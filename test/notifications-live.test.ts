@@ -33,6 +33,7 @@ describe('notifications subscription', () => {
     const other = await student();
     const sub = await wsSubscribe(url, me.token, NOTIFICATIONS);
     try {
+      await app.subscribed('notifications', me.user.id);
       const soon = new Date(app.clock.now.getTime() + 20 * 60_000);
       await createAssignment(app.db, other.user.id, other.course.id, { title: 'not for me', dueAt: soon });
       await remindNow();
@@ -95,6 +96,7 @@ describe('cascades reach taskUpdates subscribers', () => {
       me.token,
       `subscription { taskUpdates { eventId change kind taskId task { __typename } } }`,
     );
+    await app.subscribed('taskUpdates', me.user.id);
     const taskIds = [
       globalId('Assignment', a1.id),
       globalId('Assignment', a2.id),

@@ -205,7 +205,7 @@ describe('reminders', () => {
       const record = await restarted.jobs.run('reminders');
       expect(record?.error).toBeNull();
     } finally {
-      await restarted.jobs.stop();
+      await restarted.close();
     }
     expect(await app.db.reminder.count({ where: { userId: s.user.id } })).toBe(30);
     expect(await app.db.notification.count({ where: { userId: s.user.id, kind: 'reminder', channel: 'IN_APP' } })).toBe(

@@ -38,13 +38,17 @@ export const NotificationChannel = builder.enumType('NotificationChannel', {
   },
 });
 
-/** One subjects loader per request (the GraphQL context object is per request). */
+/**
+ * One subjects loader per request (the GraphQL context object is per request). It batches, it
+ * does not cache: a subscription's context lives as long as the subscription, and a later event
+ * must see the subject as it is then (the batch function de-duplicates ids itself).
+ */
 const subjectLoaders = new WeakMap<Context, DataLoader<SubjectKey, NotificationSubject | null, string>>();
 
 function subjects(ctx: Context): DataLoader<SubjectKey, NotificationSubject | null, string> {
   let loader = subjectLoaders.get(ctx);
   if (!loader) {
-    loader = new DataLoader((keys) => loadNotificationSubjects(ctx, keys), { cacheKeyFn: (k) => `${k.kind}:${k.id}` });
+    loader = new DataLoader((keys) => loadNotificationSubjects(ctx, keys), { cache: false });
     subjectLoaders.set(ctx, loader);
   }
   return loader;
