@@ -10,7 +10,9 @@ import { CREATED_PREFIX } from './seed.js';
 
 export type TargetName = 'ours' | 'raw' | 'peer';
 export type ReadScenario = 'dashboard' | 'coursePage' | 'agenda' | 'overdue';
-export type ScenarioName = ReadScenario | 'mutations';
+/** Read scenarios run against ours only (no hand-written or PostGraphile counterpart yet). */
+export type OursReadScenario = 'notifications';
+export type ScenarioName = ReadScenario | OursReadScenario | 'mutations';
 
 export interface FixtureStudent {
   id: string;
@@ -31,6 +33,12 @@ export const SCENARIOS: Record<ScenarioName, { title: string; read: boolean; pee
   coursePage: { title: 'course page (course + 3 connections of 20)', read: true, peer: true, pageSize: 20 },
   agenda: { title: 'agenda: a week, all three kinds (first 50)', read: true, peer: true, pageSize: 50 },
   overdue: { title: 'overdue assignments (first 20 + totalCount)', read: true, peer: true, pageSize: 20 },
+  notifications: {
+    title: 'notification list (first 20 + totalCount + unreadCount + subjects)',
+    read: true,
+    peer: false,
+    pageSize: 20,
+  },
   mutations: {
     title: 'mutation mix: create, complete, delete + restore course',
     read: false,
@@ -39,6 +47,18 @@ export const SCENARIOS: Record<ScenarioName, { title: string; read: boolean; pee
   },
 };
 export const READ_SCENARIOS: ReadScenario[] = ['dashboard', 'coursePage', 'agenda', 'overdue'];
+export const OURS_READ_SCENARIOS: OursReadScenario[] = ['notifications'];
+
+const NOTIFICATIONS_DOC = `query Notifications($first: Int!) {
+  me {
+    unreadCount
+    notifications(first: $first) {
+      totalCount
+      edges { node { id kind title read createdAt subject { __typename ... on Assignment { title dueAt } ... on Lecture { title startsAt } ... on Course { name } } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
 
 export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
@@ -151,12 +171,18 @@ export interface BuiltRequest {
 
 /** One read request for a random student (and, for the course page, one of their live courses). */
 export function readRequest(
-  scenario: ReadScenario,
+  scenario: ReadScenario | OursReadScenario,
   target: TargetName,
   fx: Fixtures,
   rng: Prng,
   pageSize = SCENARIOS[scenario].pageSize,
 ): BuiltRequest {
+  if (scenario === 'notifications') {
+    if (target !== 'ours') throw new Error('the notifications scenario runs against ours only');
+    const student = rng.pick(fx.students);
+    const body = { query: NOTIFICATIONS_DOC, variables: { first: pageSize }, operationName: 'Notifications' };
+    return { token: student.token, body: JSON.stringify(body) };
+  }
   let student = rng.pick(fx.students);
   if (scenario === 'coursePage') while (student.courses.length === 0) student = rng.pick(fx.students);
   const course = scenario === 'coursePage' ? rng.pick(student.courses) : null;

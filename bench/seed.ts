@@ -564,7 +564,8 @@ export async function cleanupMutations(url: string, log: (m: string) => void): P
     await client.query(`SET LOCAL session_replication_role = replica`);
     const created = await client.query(`DELETE FROM "Assignment" WHERE title LIKE $1`, [`${CREATED_PREFIX}%`]);
     const restored = await restoreCoursesDeletedSince(client, since);
-    await client.query(`DELETE FROM "Notification"`);
+    // Those of the mutations' events (the seeded inbox, seedNotifications, has no source event).
+    await client.query(`DELETE FROM "Notification" WHERE "sourceEventId" IS NOT NULL`);
     await client.query(`DELETE FROM "EventDelivery"`);
     await client.query(`DELETE FROM "OutboxEvent"`);
     await writeMeta(client, 'mutating', null);
@@ -573,6 +574,44 @@ export async function cleanupMutations(url: string, log: (m: string) => void): P
     log(
       `cleaned up the mutation scenario: ${created.rowCount} created assignments removed, ${restored} courses restored`,
     );
+  } finally {
+    await client.end();
+  }
+}
+
+/** In-app notifications per student for the notification-list scenario. */
+export const NOTIFICATIONS_PER_STUDENT = 60;
+
+/**
+ * The notification-list scenario's inbox: NOTIFICATIONS_PER_STUDENT in-app notifications per
+ * student (a third read), about their assignments, lectures and courses in turn, over the last
+ * days. Idempotent: skipped when the seeded inbox is there.
+ */
+export async function seedNotifications(url: string, log: (m: string) => void): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "Notification" WHERE "sourceEventId" IS NULL AND kind = 'reminder'`,
+    );
+    if (Number(rows[0]!.n) > 0) return;
+    const per = NOTIFICATIONS_PER_STUDENT / 3;
+    const inserted = await client.query(
+      `INSERT INTO "Notification" (id, "userId", channel, kind, title, body, "subjectKind", "subjectId", channels, "readAt", "createdAt", "updatedAt")
+       SELECT gen_random_uuid(), t."userId", 'IN_APP', 'reminder', 'Due soon', 'A reminder', t.kind, t.id,
+              ARRAY['IN_APP', 'EMAIL']::"NotificationChannel"[], CASE WHEN t.n % 3 = 0 THEN now() ELSE NULL END,
+              now() - (3 * t.n + t.k) * interval '17 minutes', now()
+       FROM (
+         SELECT "userId", 'ASSIGNMENT' AS kind, 0 AS k, id, row_number() OVER (PARTITION BY "userId" ORDER BY id) AS n FROM "Assignment" WHERE "deletedAt" IS NULL
+         UNION ALL
+         SELECT "userId", 'LECTURE', 1, id, row_number() OVER (PARTITION BY "userId" ORDER BY id) FROM "Lecture" WHERE "deletedAt" IS NULL
+         UNION ALL
+         SELECT "userId", 'COURSE', 2, id, row_number() OVER (PARTITION BY "userId" ORDER BY id) FROM "Course" WHERE "deletedAt" IS NULL
+       ) t WHERE t.n <= $1`,
+      [per],
+    );
+    await client.query(`VACUUM (ANALYZE) "Notification"`);
+    log(`seeded ${inserted.rowCount} notifications for the notification-list scenario`);
   } finally {
     await client.end();
   }

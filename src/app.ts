@@ -6,14 +6,18 @@ import { applyMigrations } from './db/migrate.js';
 import { EventBus, type BusOptions } from './events/bus.js';
 import { handlers as defaultHandlers, type HandlerDeps } from './events/handlers/index.js';
 import type { LiveUpdates } from './events/live.js';
+import { NotFoundError } from './errors.js';
+import { deliverNotificationsJob } from './jobs/deliver-notifications.js';
+import { digestJob } from './jobs/digest.js';
 import { expireSubscriptionsJob } from './jobs/expire-subscriptions.js';
 import { pruneOutboxJob } from './jobs/prune-outbox.js';
 import { purgeDeletedJob } from './jobs/purge-deleted.js';
+import { remindersJob } from './jobs/reminders.js';
 import { rollupAnalyticsJob } from './jobs/rollup-analytics.js';
-import { startJobs } from './jobs/runner.js';
-import { NotFoundError } from './errors.js';
+import { JobScheduler } from './jobs/runner.js';
 import { grantAdmin } from './resolvers/admin/grant-admin.js';
 import { createSmtpMailer, MemoryMailer, type Mailer } from './mail/mailer.js';
+import { MemoryPushTransport, type PushTransport } from './mail/push.js';
 import type { Logger } from './observability/logger.js';
 import { createServer, type AppServer, type ServerDeps } from './server.js';
 import { createLiveUpdates } from './server/live-updates.js';
@@ -25,6 +29,13 @@ export interface AppDeps {
   logger: Logger;
   /** Default: SMTP when `config.mail.smtpUrl` is set, else a mailer that logs and keeps messages. */
   mailer?: Mailer;
+  /**
+   * Default: in memory, or Redis with `config.redisUrl`. Given, the caller owns it (and closes it);
+   * tests wrap it to see when a subscriber attaches.
+   */
+  live?: LiveUpdates;
+  /** Default: a transport that logs and keeps what it would send (no push vendor yet). */
+  push?: PushTransport;
   now?: () => Date;
   /** Default: every handler of src/events/handlers. */
   handlers?: BusOptions<HandlerDeps>['handlers'];
@@ -41,7 +52,10 @@ export interface App {
   bus: EventBus<HandlerDeps>;
   live: LiveUpdates;
   mailer: Mailer;
+  push: PushTransport;
   tokens: TokenService;
+  /** The scheduled jobs; `jobs.run(name)` runs one now (tests, admins' runJob). */
+  jobs: JobScheduler;
   /** Listens, starts the event bus and the scheduled jobs; resolves with the GraphQL URL. */
   start(): Promise<string>;
   /** Graceful stop: stop accepting, finish in-flight requests, jobs and events. The database stays open. */
@@ -56,16 +70,39 @@ export function buildApp(deps: AppDeps): App {
     deps.mailer ??
     (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : new MemoryMailer(logger));
   const tokens = createTokenService({ ...config.jwt, now });
-  const { live, close: closeLive } = createLiveUpdates(config.redisUrl);
+  const { live, close: closeLive } = deps.live
+    ? { live: deps.live, close: async () => {} }
+    : createLiveUpdates(config.redisUrl);
   const bus = new EventBus<HandlerDeps>({
     db,
     logger: logger.child({ component: 'event-bus' }),
     handlers: deps.handlers ?? defaultHandlers,
-    deps: { mailer, live, adminEmails: config.adminEmails },
+    // The notify-task-change handler writes notification.created events: it asks for another cycle.
+    deps: { mailer, live, adminEmails: config.adminEmails, events: { notify: () => bus.notify() } },
     maxAttempts: config.events.maxAttempts,
     pollIntervalMs: config.events.pollIntervalMs,
     now: deps.now,
     backoffMs: deps.backoffMs,
+  });
+  const push = deps.push ?? new MemoryPushTransport(logger);
+  // Every scheduled job: adding one is one entry here (its cron expression defaults in the job,
+  // and JOB_SCHEDULES may replace it by name).
+  const jobs = new JobScheduler({
+    db,
+    logger: logger.child({ component: 'jobs' }),
+    now,
+    schedules: config.jobs.schedules,
+    // A run may record events (reminders, digest): dispatch them now rather than at the next poll.
+    afterRun: () => bus.notify(),
+    jobs: [
+      remindersJob(),
+      digestJob(),
+      deliverNotificationsJob({ mailer, push }),
+      pruneOutboxJob({ retentionDays: config.events.retentionDays }),
+      purgeDeletedJob({ retentionDays: config.purge.retentionDays }),
+      expireSubscriptionsJob({ graceMs: config.billing.expiryGraceMs }),
+      rollupAnalyticsJob(),
+    ],
   });
   const server = createServer({
     config,
@@ -74,11 +111,12 @@ export function buildApp(deps: AppDeps): App {
     tokens,
     events: bus,
     live,
+    jobs,
     now: deps.now,
     migrationsDir: deps.migrationsDir,
     schemaDir: deps.schemaDir,
   });
-  let jobs: { stop(): Promise<void> } | null = null;
+  let started = false;
   let stopping: Promise<void> | null = null;
   return {
     server,
@@ -86,7 +124,9 @@ export function buildApp(deps: AppDeps): App {
     bus,
     live,
     mailer,
+    push,
     tokens,
+    jobs,
     async start() {
       // ADMIN_EMAILS: existing accounts become admins now, new ones at sign-up (a handler).
       for (const email of config.adminEmails) {
@@ -96,23 +136,14 @@ export function buildApp(deps: AppDeps): App {
       }
       const url = await server.listen(config.port, config.host);
       bus.start();
-      jobs = startJobs({
-        db,
-        logger: logger.child({ component: 'jobs' }),
-        now,
-        jobs: [
-          pruneOutboxJob({ retentionDays: config.events.retentionDays, everyMs: config.events.pruneIntervalMs }),
-          purgeDeletedJob({ retentionDays: config.purge.retentionDays, everyMs: config.purge.intervalMs }),
-          expireSubscriptionsJob({ everyMs: config.billing.expiryIntervalMs, graceMs: config.billing.expiryGraceMs }),
-          rollupAnalyticsJob({ everyMs: config.analytics.rollupIntervalMs }),
-        ],
-      });
+      jobs.start();
+      started = true;
       return url;
     },
     stop() {
       stopping ??= (async () => {
         if (server.http.listening) await server.close();
-        await jobs?.stop();
+        if (started) await jobs.stop();
         await bus.stop();
         await closeLive();
       })();

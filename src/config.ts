@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { Cron } from 'croner';
 import { compareVersions, parseVersion, SEMVER, type ClientVersionTable } from './versioning/client-status.js';
+
+/** Checks a cron expression as the job scheduler reads it (croner); the problem, or null when valid. */
+function cronProblem(expression: string): string | null {
+  try {
+    new Cron(expression, { paused: true }).stop();
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
 
 const version = z.string().regex(SEMVER, 'must be a version MAJOR.MINOR.PATCH such as 2.3.0');
 // zod runs the refinement below even when a version is malformed (reported already).
@@ -30,6 +41,31 @@ const clientVersions = z
           message: 'must not be below min',
           path: ['deprecatedBelow'],
         }),
+    ),
+  );
+
+/**
+ * JOB_SCHEDULES: `{"reminders":"* * * * *","digest":"*\/15 * * * *"}`, a cron expression (croner
+ * syntax, an optional leading seconds field) per job name, replacing that job's default. Names of
+ * jobs added later may be given already; an unknown name is ignored.
+ */
+const jobSchedules = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"reminders":"* * * * *"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().min(1),
+      z.string().superRefine((expr, ctx) => {
+        const problem = cronProblem(expr);
+        if (problem) ctx.addIssue({ code: 'custom', message: `is not a cron expression (${problem})` });
+      }),
     ),
   );
 
@@ -99,9 +135,8 @@ const schema = z
     EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
-    OUTBOX_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
     DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-    PURGE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+    JOB_SCHEDULES: jobSchedules.default({}),
     GRAPHIQL: z
       .enum(['true', 'false'])
       .optional()
@@ -128,14 +163,12 @@ const schema = z
       .max(86_400_000)
       .default(defaultTrustedDocumentsConfig.cacheTtlMs),
     REVENUECAT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-    SUBSCRIPTION_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
     SUBSCRIPTION_EXPIRY_GRACE_MS: z.coerce
       .number()
       .int()
       .min(0)
       .max(7 * 86_400_000)
       .default(3_600_000),
-    ANALYTICS_ROLLUP_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
     ADMIN_EMAILS: z
       .string()
       .transform((text) =>
@@ -171,18 +204,19 @@ export interface Config {
   mail: { smtpUrl: string | null; from: string };
   redisUrl: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number; pruneIntervalMs: number };
+  events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number };
   /** Soft-deleted rows are purged (hard-deleted) after `retentionDays`. */
-  purge: { retentionDays: number; intervalMs: number };
+  purge: { retentionDays: number };
+  /** Scheduled jobs: cron expressions by job name, replacing each job's default (src/jobs). */
+  jobs: { schedules: Record<string, string> };
   graphiql: boolean;
   shutdownTimeoutMs: number;
   /**
    * RevenueCat: the Authorization value its webhooks carry (null: the webhook answers 503), and
    * the job that downgrades PREMIUM accounts whose expiry passed `expiryGraceMs` ago unrenewed.
    */
-  billing: { revenueCatWebhookSecret: string | null; expiryIntervalMs: number; expiryGraceMs: number };
+  billing: { revenueCatWebhookSecret: string | null; expiryGraceMs: number };
   /** How often finished days' analytics figures are rolled up (AnalyticsDay). */
-  analytics: { rollupIntervalMs: number };
   /** Accounts with these (normalized) emails become admins at sign-up and at start. */
   adminEmails: string[];
   /** Schema evolution: what happens past a sunset, minimum client versions, usage batching. */
@@ -241,17 +275,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAttempts: e.EVENT_MAX_ATTEMPTS,
       pollIntervalMs: e.EVENT_POLL_INTERVAL_MS,
       retentionDays: e.EVENT_RETENTION_DAYS,
-      pruneIntervalMs: e.OUTBOX_PRUNE_INTERVAL_MS,
     },
-    purge: { retentionDays: e.DELETED_RETENTION_DAYS, intervalMs: e.PURGE_INTERVAL_MS },
+    purge: { retentionDays: e.DELETED_RETENTION_DAYS },
+    jobs: { schedules: e.JOB_SCHEDULES },
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     billing: {
       revenueCatWebhookSecret: e.REVENUECAT_WEBHOOK_SECRET ?? null,
-      expiryIntervalMs: e.SUBSCRIPTION_EXPIRY_INTERVAL_MS,
       expiryGraceMs: e.SUBSCRIPTION_EXPIRY_GRACE_MS,
     },
-    analytics: { rollupIntervalMs: e.ANALYTICS_ROLLUP_INTERVAL_MS },
     adminEmails: e.ADMIN_EMAILS,
     versioning: {
       sunsetPolicy: e.DEPRECATION_SUNSET_POLICY,

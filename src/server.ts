@@ -24,6 +24,7 @@ import { getSchema } from './schema/index.js';
 import { useClientStatus } from './server/client-status.js';
 import { createActivityTracker, type ActivityTracker } from './server/activity.js';
 import { createContextFactory, type ServerContextInput } from './server/context.js';
+import type { JobControl } from './resolvers/context.js';
 import { useQueryLimits } from './server/limits.js';
 import { createTrustedDocuments, GRAPHIQL_CLIENT_NAME } from './server/trusted-documents.js';
 import { attachGraphqlWs } from './server/ws.js';
@@ -45,6 +46,8 @@ export interface ServerDeps {
   tokens: TokenService;
   events: { notify(): void };
   live: LiveUpdates;
+  /** The scheduled jobs (runJob, jobRuns); default: none. */
+  jobs?: JobControl;
   now?: () => Date;
   /** Folder of migrations that /ready checks against; defaults to prisma/migrations. */
   migrationsDir?: string;
@@ -141,6 +144,7 @@ export function createServer(deps: ServerDeps): AppServer {
         live: deps.live,
         logger: deps.logger,
         viewers,
+        jobs: deps.jobs ?? { names: () => [], run: async () => undefined },
       },
       viewers,
       versioning,

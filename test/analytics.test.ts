@@ -188,13 +188,14 @@ describe('analytics', () => {
   });
 
   it('after the rollup job, finished days are read from AnalyticsDay with the same figures', async () => {
-    const job = rollupAnalyticsJob({ everyMs: 60_000 });
-    const result = await runJob(app.db, createLogger('silent'), job, at('2026-03-10T06:00:00Z'));
-    expect(result).toEqual({ days: 9, from: '2026-03-01', to: '2026-03-10' });
+    const job = rollupAnalyticsJob();
+    const jobs = { db: app.db, logger: createLogger('silent') };
+    const result = await runJob(jobs, job, () => at('2026-03-10T06:00:00Z'));
+    expect(result).toMatchObject({ rowsTouched: 9, result: { from: '2026-03-01', to: '2026-03-10' }, error: null });
     // A second run rolls up only the settling days again (the last 3).
-    expect(await runJob(app.db, createLogger('silent'), job, at('2026-03-10T07:00:00Z'))).toMatchObject({
-      days: 3,
-      from: '2026-03-07',
+    expect(await runJob(jobs, job, () => at('2026-03-10T07:00:00Z'))).toMatchObject({
+      rowsTouched: 3,
+      result: { from: '2026-03-07' },
     });
     const day = { from: '2026-03-02T00:00:00Z', to: '2026-03-05T00:00:00Z', g: 'DAY' };
     const byDay = await app.gql(ANALYTICS, day, adminToken);

@@ -301,7 +301,7 @@ describe('RevenueCat webhook: event types', () => {
 describe('subscription expiry job', () => {
   it('downgrades PREMIUM accounts whose expiry passed (beyond the grace) without a renewal; a late renewal still applies', async () => {
     const now = app.clock.now;
-    const job = expireSubscriptionsJob({ everyMs: 60_000, graceMs: 3_600_000 });
+    const job = expireSubscriptionsJob({ graceMs: 3_600_000 });
     const logger = createLogger('silent');
     const make = async (expiresInMs: number) => {
       const u = await createUser(app.db);
@@ -314,8 +314,9 @@ describe('subscription expiry job', () => {
     const lapsed = await make(-2 * 3_600_000);
     const inGrace = await make(-30 * 60_000);
     const current = await make(DAY);
-    const result = await runJob(app.db, logger, job, now);
-    expect(result?.downgraded).toBeGreaterThanOrEqual(1);
+    const result = await runJob({ db: app.db, logger }, job, () => now);
+    expect(result?.rowsTouched).toBeGreaterThanOrEqual(1);
+    expect(result?.error).toBeNull();
     expect((await account(lapsed)).subscriptionTier).toBe('FREE');
     expect((await account(inGrace)).subscriptionTier).toBe('PREMIUM');
     expect((await account(current)).subscriptionTier).toBe('PREMIUM');
@@ -323,7 +324,7 @@ describe('subscription expiry job', () => {
     expect(change?.payload).toMatchObject({ tier: 'FREE', previousTier: 'PREMIUM', cause: 'EXPIRY_JOB' });
     expect(await changes(inGrace)).toHaveLength(0);
     // A second run finds nothing more for these accounts.
-    await runJob(app.db, logger, job, now);
+    await runJob({ db: app.db, logger }, job, () => now);
     expect(await changes(lapsed)).toHaveLength(1);
     // The renewal RevenueCat delivered late still applies (the job does not move the webhook clock).
     const renewal = rcEvent({
@@ -363,7 +364,6 @@ describe('configuration', () => {
     expect(config.adminEmails).toEqual(['ada@example.com', 'ops@example.org']);
     expect(config.billing).toEqual({
       revenueCatWebhookSecret: SECRET,
-      expiryIntervalMs: 600_000,
       expiryGraceMs: 3_600_000,
     });
     expect(loadConfig({}).billing.revenueCatWebhookSecret).toBeNull();

@@ -71,4 +71,18 @@ describe('config', () => {
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 4000, databaseUrl: null });
   });
+
+  it('takes a cron expression per job in JOB_SCHEDULES and names a bad one', () => {
+    expect(loadConfig({}).jobs.schedules).toEqual({});
+    expect(
+      loadConfig({ JOB_SCHEDULES: '{"reminders":"*/30 * * * * *","billing":"0 3 * * *"}' }).jobs.schedules,
+    ).toEqual({
+      reminders: '*/30 * * * * *',
+      billing: '0 3 * * *',
+    });
+    expect(problems({ JOB_SCHEDULES: '{"reminders":"every minute"}' })).toEqual([
+      expect.stringMatching(/^JOB_SCHEDULES\.reminders is not a cron expression/),
+    ]);
+    expect(problems({ JOB_SCHEDULES: 'nope' })).toEqual([expect.stringMatching(/^JOB_SCHEDULES must be JSON/)]);
+  });
 });

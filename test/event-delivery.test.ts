@@ -172,8 +172,9 @@ describe('outbox retention', () => {
 
     const inTenDays = new Date(Date.now() + 10 * 86_400_000);
     await app.db.outboxEvent.updateMany({ where: { id: { in: recent } }, data: { processedAt: inTenDays } });
-    const result = await runJob(app.db, logger, pruneOutboxJob({ retentionDays: 7, everyMs: 1000 }), inTenDays);
-    expect(result?.pruned).toBeGreaterThanOrEqual(2);
+    const run = await runJob({ db: app.db, logger }, pruneOutboxJob({ retentionDays: 7 }), () => inTenDays);
+    expect(run?.error).toBeNull();
+    expect((run?.result as { pruned: number }).pruned).toBeGreaterThanOrEqual(2);
     const left = await app.db.outboxEvent.findMany({
       where: { id: { in: [...old, deadId, ...recent] } },
       select: { id: true },
@@ -201,8 +202,8 @@ describe('purge of soft-deleted rows', () => {
     await app.db.course.delete({ where: { id: old.id }, now: longAgo });
     await app.db.course.delete({ where: { id: recent.id } });
 
-    const result = await runJob(app.db, logger, purgeDeletedJob({ retentionDays: 30, everyMs: 1000 }), new Date());
-    expect(result).toMatchObject({ purged: { Assignment: expect.any(Number), Course: expect.any(Number) } });
+    const run = await runJob({ db: app.db, logger }, purgeDeletedJob({ retentionDays: 30 }));
+    expect(run?.result).toMatchObject({ purged: { Assignment: expect.any(Number), Course: expect.any(Number) } });
     expect(await app.db.course.findMany({ where: withDeleted({ userId: user.id }), select: { id: true } })).toEqual(
       expect.arrayContaining([{ id: recent.id }, { id: live.id }]),
     );

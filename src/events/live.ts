@@ -12,9 +12,18 @@ export interface TaskUpdateMessage {
   occurredAt: string;
 }
 
+/** What subscribers of `notifications` receive: the id; the notification is loaded per subscriber. */
+export interface NotificationMessage {
+  eventId: string;
+  notificationId: string;
+  userId: string;
+  occurredAt: string;
+}
+
 /** Every live topic and the message it carries. A topic is always per user: a user hears only their own. */
 export interface LiveTopics {
   taskUpdates: TaskUpdateMessage;
+  notifications: NotificationMessage;
 }
 
 /**

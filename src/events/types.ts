@@ -53,6 +53,16 @@ export interface SubscriptionBillingIssueV1 {
   /** ISO end of the grace period, when the store gives one. */
   gracePeriodEndsAt: string | null;
 }
+/** A notification's in-app row was written (reminders, digests, task changes). */
+export interface NotificationCreatedV1 {
+  userId: string;
+  notificationId: string;
+}
+export interface NotificationPreferencesUpdatedV1 {
+  userId: string;
+  /** Names of the settings that changed. */
+  changed: string[];
+}
 
 export type TaskKind = 'ASSIGNMENT' | 'LECTURE' | 'STUDY_SESSION';
 
@@ -124,6 +134,8 @@ export const EVENT_CATALOG = {
 
   'appVersion.published': v1<AppVersionChangedV1>(),
   'appVersion.retired': v1<AppVersionChangedV1>(),
+  'notification.created': v1<NotificationCreatedV1>(),
+  'notificationPreferences.updated': v1<NotificationPreferencesUpdatedV1>(),
 } as const;
 
 type Catalog = typeof EVENT_CATALOG;

@@ -10,10 +10,11 @@ const BATCH = 500;
  * the account's webhook clock (subscriptionEventAt): a renewal that was delivered late still
  * applies. At most BATCH accounts per run, read through User_premium_expiry_idx.
  */
-export function expireSubscriptionsJob(options: { everyMs: number; graceMs: number }): Job {
+export function expireSubscriptionsJob(options: { graceMs: number }): Job {
   return {
     name: 'expire-subscriptions',
-    everyMs: options.everyMs,
+    // Every 10 minutes.
+    schedule: '*/10 * * * *',
     async run(tx, now) {
       const cutoff = new Date(now.getTime() - options.graceMs);
       const expired = await tx.$queryRaw<{ id: string }[]>`
@@ -43,7 +44,7 @@ export function expireSubscriptionsJob(options: { everyMs: number; graceMs: numb
           occurredAt: now,
         });
       }
-      return { downgraded: expired.length };
+      return { rowsTouched: expired.length, downgraded: expired.length };
     },
   };
 }

@@ -6,10 +6,10 @@ const BATCH = 5000;
  * Deletes (hard) outbox events processed longer than `retentionDays` ago, with their delivery
  * records, a batch per run. Events with a dead-lettered delivery are kept for operators.
  */
-export function pruneOutboxJob(options: { retentionDays: number; everyMs: number }): Job {
+export function pruneOutboxJob(options: { retentionDays: number }): Job {
   return {
     name: 'prune-outbox',
-    everyMs: options.everyMs,
+    schedule: '47 * * * *',
     async run(tx, now) {
       const cutoff = new Date(now.getTime() - options.retentionDays * 86_400_000);
       const doomed = await tx.$queryRaw<{ id: string }[]>`
@@ -19,10 +19,10 @@ export function pruneOutboxJob(options: { retentionDays: number; everyMs: number
         ORDER BY e."processedAt"
         LIMIT ${BATCH}`;
       const ids = doomed.map((r) => r.id);
-      if (ids.length === 0) return { pruned: 0 };
-      await tx.$executeRaw`DELETE FROM "EventDelivery" WHERE "eventId" = ANY(${ids}::uuid[])`;
+      if (ids.length === 0) return { rowsTouched: 0, pruned: 0 };
+      const deliveries = await tx.$executeRaw`DELETE FROM "EventDelivery" WHERE "eventId" = ANY(${ids}::uuid[])`;
       const pruned = await tx.$executeRaw`DELETE FROM "OutboxEvent" WHERE "id" = ANY(${ids}::uuid[])`;
-      return { pruned };
+      return { rowsTouched: deliveries + pruned, pruned };
     },
   };
 }

@@ -23,23 +23,47 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
   },
   {
     table: 'User',
-    referencedBy: ['Course', 'Assignment', 'Lecture', 'StudySession', 'Notification', 'NotificationPreference'].map(
-      (table) => ({ table, column: 'userId' }),
-    ),
+    referencedBy: [
+      'Course',
+      'Assignment',
+      'Lecture',
+      'StudySession',
+      'Notification',
+      'NotificationPreference',
+      'Reminder',
+      'Digest',
+    ].map((table) => ({ table, column: 'userId' })),
   },
 ];
 
 /**
- * The only hard delete of domain rows: rows soft-deleted more than `retentionDays` ago (so a
- * restore is possible until then), at most BATCH per table per run.
+ * Records that stop mattering with age, never soft-deleted: a reminder of a task that started
+ * before the cutoff (reminders are only ever issued for tasks still ahead), a digest of a day
+ * before it, a job run older than it. They go first: a user's row is purged only once nothing
+ * points at it.
  */
-export function purgeDeletedJob(options: { retentionDays: number; everyMs: number }): Job {
+const AGED: { table: string; column: string }[] = [
+  { table: 'Reminder', column: 'taskAt' },
+  { table: 'Digest', column: 'createdAt' },
+  { table: 'JobRun', column: 'startedAt' },
+];
+
+/**
+ * The only hard delete of domain rows: rows soft-deleted more than `retentionDays` ago (so a
+ * restore is possible until then), at most BATCH per table per run; and the aged records above.
+ */
+export function purgeDeletedJob(options: { retentionDays: number }): Job {
   return {
     name: 'purge-deleted',
-    everyMs: options.everyMs,
+    schedule: '17 * * * *',
     async run(tx, now) {
       const cutoff = new Date(now.getTime() - options.retentionDays * 86_400_000);
       const purged: Record<string, number> = {};
+      for (const { table, column } of AGED) {
+        purged[table] = await tx.$executeRaw`
+          DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "id" IN (
+            SELECT "id" FROM ${Prisma.raw(`"${table}"`)} WHERE ${Prisma.raw(`"${column}"`)} < ${cutoff} LIMIT ${BATCH})`;
+      }
       for (const { table, referencedBy } of TABLES) {
         const unreferenced = referencedBy.map(
           (r) =>
@@ -51,7 +75,7 @@ export function purgeDeletedJob(options: { retentionDays: number; everyMs: numbe
             WHERE t."deletedAt" < ${cutoff} ${unreferenced.length ? Prisma.join(unreferenced, ' ') : Prisma.empty}
             LIMIT ${BATCH})`;
       }
-      return { purged };
+      return { rowsTouched: Object.values(purged).reduce((a, b) => a + b, 0), purged };
     },
   };
 }

@@ -18,7 +18,7 @@ import type { DomainContext, Viewer } from './context.js';
  */
 
 /** Tables whose rows belong to one user (a `userId` column). */
-export type OwnedEntity = 'Course' | 'Assignment' | 'Lecture' | 'StudySession';
+export type OwnedEntity = 'Course' | 'Assignment' | 'Lecture' | 'StudySession' | 'Notification';
 
 /** `read`: the owner, or an admin; `own`: the owner only. */
 export type Access = 'read' | 'own';
@@ -130,6 +130,31 @@ export async function lockOwned(
     FOR ${Prisma.raw(options.mode ?? 'UPDATE')}`);
   if (rows.length !== 1) throw new NotFoundError(entity);
   return id;
+}
+
+/**
+ * `lockOwned` for many rows at once (one statement): locks the viewer's rows `ids` of `entity`
+ * and returns them; NOT_FOUND when any is missing, deleted, malformed or someone else's, so a
+ * batch with one stranger's id changes nothing.
+ */
+export async function lockOwnedMany(
+  tx: Tx,
+  ctx: DomainContext,
+  entity: OwnedEntity,
+  ids: readonly string[],
+  options: LockOptions = {},
+): Promise<string[]> {
+  const viewer = requireViewer(ctx);
+  const unique = [...new Set(ids)];
+  if (unique.some((id) => !isUuid(id))) throw new NotFoundError(entity);
+  if (unique.length === 0) return [];
+  const rows = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+    SELECT id FROM ${Prisma.raw(`"${entity}"`)}
+    WHERE id = ANY(${unique}::uuid[]) AND "userId" = ${viewer.id}::uuid
+      ${options.includeDeleted ? Prisma.empty : Prisma.sql`AND "deletedAt" IS NULL`}
+    FOR ${Prisma.raw(options.mode ?? 'UPDATE')}`);
+  if (rows.length !== unique.length) throw new NotFoundError(entity);
+  return unique;
 }
 
 /** True when the viewer's row is live; it then stays live until `tx` ends (locked FOR SHARE). */

@@ -26,4 +26,12 @@ export interface DomainContext {
   logger: Logger;
   /** The cache of signed-in accounts: forget a user whose account a mutation just changed. */
   viewers: { forget(userId: string): void };
+  /** The scheduled jobs (src/jobs), for admins: their names, and a run on demand. */
+  jobs: JobControl;
+}
+
+export interface JobControl {
+  names(): string[];
+  /** Runs a job now: its JobRun id; null when another replica holds its lock; undefined for an unknown name. */
+  run(name: string): Promise<{ id: string } | null | undefined>;
 }

@@ -16,6 +16,8 @@ import './task-updates.js';
 import './event-admin.js';
 import './admin-accounts.js';
 import './analytics.js';
+import './notification.js';
+import './jobs.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -4,10 +4,13 @@ import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
 import type { EventBus, EventHandler } from '../../src/events/bus.js';
 import type { HandlerDeps } from '../../src/events/handlers/index.js';
-import type { LiveUpdates } from '../../src/events/live.js';
+import type { LiveTopics, LiveUpdates } from '../../src/events/live.js';
+import type { JobScheduler } from '../../src/jobs/runner.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
+import { MemoryPushTransport } from '../../src/mail/push.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { AppServer } from '../../src/server.js';
+import { createLiveUpdates } from '../../src/server/live-updates.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -25,7 +28,15 @@ export interface TestApp {
   server: AppServer;
   bus: EventBus<HandlerDeps>;
   mailer: MemoryMailer;
+  push: MemoryPushTransport;
+  /** The scheduled jobs (not started): `jobs.run(name)` runs one now, at the test clock. */
+  jobs: JobScheduler;
   live: LiveUpdates;
+  /**
+   * Resolves once the server has subscribed `userId` to `topic` (a graphql-ws client's subscribe
+   * message is handled after the connection ack its helper waits for): await it before publishing.
+   */
+  subscribed(topic: keyof LiveTopics, userId: string): Promise<void>;
   tokens: TokenService;
   clock: { now: Date };
   /** Sends a GraphQL operation through Yoga, as an HTTP client would. */
@@ -71,7 +82,24 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   });
   const mailer = new MemoryMailer();
+  const push = new MemoryPushTransport();
+  const transport = createLiveUpdates(options.redisUrl ?? null);
+  const seen = new Set<string>();
+  const waiting = new Map<string, (() => void)[]>();
+  const live: LiveUpdates = {
+    publish: (topic, userId, message) => transport.live.publish(topic, userId, message),
+    subscribe(topic, userId) {
+      const source = transport.live.subscribe(topic, userId);
+      const key = `${topic}:${userId}`;
+      seen.add(key);
+      for (const resolve of waiting.get(key) ?? []) resolve();
+      waiting.delete(key);
+      return source;
+    },
+  };
   const app = buildApp({
+    live,
+    push,
     config,
     db: database.db,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
@@ -87,7 +115,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     server,
     bus: app.bus,
     mailer,
+    push,
+    jobs: app.jobs,
     live: app.live,
+    subscribed(topic, userId) {
+      const key = `${topic}:${userId}`;
+      if (seen.has(key)) return Promise.resolve();
+      return new Promise((resolve) => waiting.set(key, [...(waiting.get(key) ?? []), resolve]));
+    },
     tokens: app.tokens,
     clock,
     async gql(query, variables, token, headers = {}) {
@@ -108,6 +143,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     async close() {
       await app.stop();
+      await transport.close();
       if (ownsDatabase) await database.drop();
     },
   };

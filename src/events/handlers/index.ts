@@ -2,11 +2,13 @@ import type { EventHandler } from '../bus.js';
 import { createNotificationPreferences } from './create-notification-preferences.js';
 import { promoteConfiguredAdmin, type AdminDeps } from './promote-configured-admin.js';
 import { notifySubscription } from './notify-subscription.js';
-import { notifyTaskChange } from './notify-task-change.js';
+import { notifyTaskChange, type NotifyDeps } from './notify-task-change.js';
+import { publishCascadeUpdates } from './publish-cascade-updates.js';
+import { publishNotification } from './publish-notification.js';
 import { publishTaskUpdate, type PublishDeps } from './publish-task-update.js';
 import { sendWelcomeEmail, type MailDeps } from './send-welcome-email.js';
 
-export type HandlerDeps = MailDeps & PublishDeps & AdminDeps;
+export type HandlerDeps = MailDeps & PublishDeps & NotifyDeps & AdminDeps;
 
 /** Every handler the bus runs. */
 export const handlers: EventHandler<HandlerDeps>[] = [
@@ -16,4 +18,6 @@ export const handlers: EventHandler<HandlerDeps>[] = [
   publishTaskUpdate,
   notifySubscription,
   promoteConfiguredAdmin,
+  publishCascadeUpdates,
+  publishNotification,
 ];
