@@ -10,7 +10,10 @@ import { pruneOutboxJob } from './jobs/prune-outbox.js';
 import { purgeDeletedJob } from './jobs/purge-deleted.js';
 import { startJobs } from './jobs/runner.js';
 import { createSmtpMailer, MemoryMailer, type Mailer } from './mail/mailer.js';
+import { createObservability, type Observability } from './observability/index.js';
 import type { Logger } from './observability/logger.js';
+import { pruneErrorLogJob } from './jobs/prune-error-log.js';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createServer, type AppServer, type ServerDeps } from './server.js';
 import { createLiveUpdates } from './server/live-updates.js';
 
@@ -28,6 +31,8 @@ export interface AppDeps {
   backoffMs?: BusOptions<HandlerDeps>['backoffMs'];
   migrationsDir?: ServerDeps['migrationsDir'];
   schemaDir?: ServerDeps['schemaDir'];
+  /** Record spans here (tests, bench) even without OTEL_EXPORTER_OTLP_ENDPOINT. */
+  spanExporter?: SpanExporter;
 }
 
 /** The assembled application: server, bus, jobs. Nothing listens or runs until `start`. */
@@ -38,6 +43,7 @@ export interface App {
   live: LiveUpdates;
   mailer: Mailer;
   tokens: TokenService;
+  observability: Observability;
   /** Listens, starts the event bus and the scheduled jobs; resolves with the GraphQL URL. */
   start(): Promise<string>;
   /** Graceful stop: stop accepting, finish in-flight requests, jobs and events. The database stays open. */
@@ -53,6 +59,7 @@ export function buildApp(deps: AppDeps): App {
     (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : new MemoryMailer(logger));
   const tokens = createTokenService({ ...config.jwt, now });
   const { live, close: closeLive } = createLiveUpdates(config.redisUrl);
+  const observability = createObservability({ config, db, logger, now, spanExporter: deps.spanExporter });
   const bus = new EventBus<HandlerDeps>({
     db,
     logger: logger.child({ component: 'event-bus' }),
@@ -62,6 +69,7 @@ export function buildApp(deps: AppDeps): App {
     pollIntervalMs: config.events.pollIntervalMs,
     now: deps.now,
     backoffMs: deps.backoffMs,
+    instrument: observability.deliveries,
   });
   const server = createServer({
     config,
@@ -73,6 +81,7 @@ export function buildApp(deps: AppDeps): App {
     now: deps.now,
     migrationsDir: deps.migrationsDir,
     schemaDir: deps.schemaDir,
+    observability,
   });
   let jobs: { stop(): Promise<void> } | null = null;
   let stopping: Promise<void> | null = null;
@@ -83,16 +92,23 @@ export function buildApp(deps: AppDeps): App {
     live,
     mailer,
     tokens,
+    observability,
     async start() {
       const url = await server.listen(config.port, config.host);
+      const { metricsUrl } = await observability.start(config.host);
+      if (metricsUrl) logger.info({ metricsUrl }, 'metrics served on their own port');
+      else if (!observability.metrics)
+        logger.warn('metrics are off: set METRICS_TOKEN or METRICS_PORT to serve /metrics');
       bus.start();
       jobs = startJobs({
         db,
         logger: logger.child({ component: 'jobs' }),
         now,
+        onRun: observability.onJobRun,
         jobs: [
           pruneOutboxJob({ retentionDays: config.events.retentionDays, everyMs: config.events.pruneIntervalMs }),
           purgeDeletedJob({ retentionDays: config.purge.retentionDays, everyMs: config.purge.intervalMs }),
+          pruneErrorLogJob({ retentionDays: config.errorLog.retentionDays, everyMs: config.purge.intervalMs }),
         ],
       });
       return url;
@@ -103,6 +119,7 @@ export function buildApp(deps: AppDeps): App {
         await jobs?.stop();
         await bus.stop();
         await closeLive();
+        await observability.stop();
       })();
       return stopping;
     },

@@ -10,6 +10,7 @@ import { appliedMigrationsProblems } from './db/migrate.js';
 import type { LiveUpdates } from './events/live.js';
 import { useRequestBodyLimit } from './http/body-limit.js';
 import { useHealthRoutes } from './http/health.js';
+import type { Observability } from './observability/index.js';
 import type { Logger } from './observability/logger.js';
 import { useDeprecations } from './plugins/deprecations.js';
 import { useErrorCodes } from './plugins/error-codes.js';
@@ -37,6 +38,8 @@ export interface ServerDeps {
   migrationsDir?: string;
   /** Folder with the schema releases and CHANGELOG.md that apiInfo reads; defaults to schema/. */
   schemaDir?: string;
+  /** Metrics, spans, request logs, the error log (src/observability); left out: none of them. */
+  observability?: Pick<Observability, 'plugins' | 'onUnexpectedError' | 'degradedReasons' | 'metrics'>;
 }
 
 export interface AppServer {
@@ -71,6 +74,7 @@ export function createServer(deps: ServerDeps): AppServer {
   const startedAt = now();
   const schema = getSchema();
   const versioningConfig = deps.config.versioning ?? defaultVersioningConfig;
+  const obs = deps.observability;
   const viewers = createViewerLoader(deps.db, deps.tokens, {
     ttlMs: deps.config.viewerCacheTtlMs ?? DEFAULT_VIEWER_CACHE_TTL_MS,
     now: deps.now && (() => now().getTime()),
@@ -81,6 +85,7 @@ export function createServer(deps: ServerDeps): AppServer {
     logger: deps.logger,
     now,
     schemaDir: deps.schemaDir,
+    onDeprecatedUse: obs?.metrics?.deprecatedFieldUse,
   });
   const yoga = createYoga<ServerContextInput, Context>({
     schema,
@@ -113,12 +118,18 @@ export function createServer(deps: ServerDeps): AppServer {
       versioning,
     }),
     plugins: [
-      useHealthRoutes({ startedAt, ready: () => appliedMigrationsProblems(deps.db, deps.migrationsDir) }),
+      useHealthRoutes({
+        startedAt,
+        ready: () => appliedMigrationsProblems(deps.db, deps.migrationsDir),
+        degraded: obs?.degradedReasons,
+      }),
       useRequestBodyLimit(),
       useQueryLimits(),
       // Deprecated coordinates: usage per client, sunset policy, extensions and headers.
       useDeprecations({ registry: DeprecationRegistry.of(schema), versioning }),
-      useErrorCodes(),
+      useErrorCodes({ onUnexpected: obs?.onUnexpectedError }),
+      // Request id header, request log, metrics, /metrics, spans (after useErrorCodes: they see its codes).
+      ...(obs?.plugins ?? []),
     ],
   });
 

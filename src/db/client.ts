@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { softDelete } from './soft-delete.js';
 
@@ -17,22 +18,61 @@ export interface DbOptions {
   onQuery?: (sql: string, params: string) => void;
 }
 
+/** One executed statement, as Prisma reports it after it ran. */
+export interface QueryEvent {
+  sql: string;
+  params: string;
+  durationMs: number;
+  startedAt: Date;
+}
+
+export type QueryListener = (event: QueryEvent) => void;
+
+interface Instruments {
+  pool: pg.Pool;
+  listeners: Set<QueryListener>;
+}
+
+const instruments = new WeakMap<object, Instruments>();
+
 export function createPrisma(options: DbOptions) {
+  // Our pool, not the adapter's: its counts are metrics (dbPoolStats).
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
   const adapter = new PrismaPg(
-    { connectionString: options.url, max: options.poolSize },
+    pool,
     // Prisma sends values as parameters, so the statements are a small fixed set of shapes; the
     // name is a digest of the text, so the same statement gets the same name on every connection.
-    options.preparedStatements ? { statementNameGenerator: (query) => statementName(query.sql) } : {},
+    {
+      // Ours, but the adapter ends it on $disconnect as it would its own.
+      disposeExternalPool: true,
+      ...(options.preparedStatements ? { statementNameGenerator: (query) => statementName(query.sql) } : {}),
+    },
   );
-  const base = new PrismaClient({
-    adapter,
-    log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
+  const base = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  const listeners = new Set<QueryListener>();
+  const { onQuery } = options;
+  if (onQuery) listeners.add((e) => onQuery(e.sql, e.params));
+  base.$on('query' as never, (e: { query: string; params: string; duration: number; timestamp: Date }) => {
+    if (listeners.size === 0) return;
+    const event = { sql: e.query, params: e.params, durationMs: e.duration, startedAt: e.timestamp };
+    for (const listener of listeners) listener(event);
   });
-  if (options.onQuery) {
-    const onQuery = options.onQuery;
-    base.$on('query' as never, (e: { query: string; params: string }) => onQuery(e.query, e.params));
-  }
-  return base.$extends(softDelete);
+  const db = base.$extends(softDelete);
+  instruments.set(db, { pool, listeners });
+  return db;
+}
+
+/** Calls `listener` after each statement `db` runs (metrics, spans); returns the unsubscribe. */
+export function onDbQuery(db: Db, listener: QueryListener): () => void {
+  const listeners = instruments.get(db)?.listeners;
+  listeners?.add(listener);
+  return () => listeners?.delete(listener);
+}
+
+/** The connection pool right now: connections open, idle, and requests waiting for one. */
+export function dbPoolStats(db: Db): { total: number; idle: number; waiting: number } | null {
+  const pool = instruments.get(db)?.pool;
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
 }
 
 function statementName(sql: string): string {

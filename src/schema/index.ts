@@ -13,6 +13,7 @@ import './dashboard.js';
 import './api-info.js';
 import './task-updates.js';
 import './event-admin.js';
+import './error-log.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -7,7 +7,9 @@ import type { HandlerDeps } from '../../src/events/handlers/index.js';
 import type { LiveUpdates } from '../../src/events/live.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
 import { createLogger } from '../../src/observability/logger.js';
+import type { Observability } from '../../src/observability/index.js';
 import type { AppServer } from '../../src/server.js';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -27,6 +29,7 @@ export interface TestApp {
   mailer: MemoryMailer;
   live: LiveUpdates;
   tokens: TokenService;
+  observability: Observability;
   clock: { now: Date };
   /** Sends a GraphQL operation through Yoga, as an HTTP client would. */
   gql<T = Record<string, any>>(
@@ -49,6 +52,10 @@ export interface TestAppOptions {
   viewerCacheTtlMs?: number;
   /** Use this database instead of a new one (two "replicas" on one database). */
   database?: TestDatabase;
+  /** More environment for loadConfig (e.g. METRICS_TOKEN). */
+  env?: Record<string, string>;
+  /** Record spans into this exporter. */
+  spanExporter?: SpanExporter;
 }
 
 /** The app as main.ts builds it (buildApp), on a database of its own, with a settable clock and a memory mailer. */
@@ -66,6 +73,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     REDIS_URL: options.redisUrl,
     VIEWER_CACHE_TTL_MS: options.viewerCacheTtlMs?.toString(),
     GRAPHIQL: 'true',
+    ...options.env,
   });
   const mailer = new MemoryMailer();
   const app = buildApp({
@@ -76,6 +84,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     now,
     handlers: options.handlers,
     backoffMs: () => 1000,
+    spanExporter: options.spanExporter,
   });
   const { server } = app;
   return {
@@ -86,6 +95,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     mailer,
     live: app.live,
     tokens: app.tokens,
+    observability: app.observability,
     clock,
     async gql(query, variables, token, headers = {}) {
       const res = await server.yoga.fetch('http://test/graphql', {

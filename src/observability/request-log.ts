@@ -1,0 +1,31 @@
+import type { Plugin } from 'graphql-yoga';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from './logger.js';
+import { requestInfo } from './request-info.js';
+
+/**
+ * Echoes the request id (the client's `x-request-id`, or the one generated) in the response's
+ * `x-request-id` header, and logs one line per GraphQL request: id, operation, status, duration.
+ * The resolvers' own lines carry the same id, the client and the viewer (src/server/context.ts).
+ */
+export function useRequestLog(logger: Logger): Plugin {
+  return {
+    onResponse({ request, response }) {
+      const info = requestInfo(request);
+      response.headers.set('x-request-id', info.id);
+      if (!logger.isLevelEnabled('info') || !new URL(request.url).pathname.endsWith('/graphql')) return;
+      logger.info(
+        {
+          requestId: info.id,
+          operationName: info.operationName ?? null,
+          operationType: info.operationType,
+          client: request.headers.get('graphql-client-name') ?? undefined,
+          clientVersion: request.headers.get('graphql-client-version') ?? undefined,
+          status: response.status,
+          durationMs: Math.round((performance.now() - info.startedAt) * 100) / 100,
+        },
+        'graphql request',
+      );
+    },
+  };
+}
