@@ -10,17 +10,16 @@ export interface OpsState {
 }
 
 export interface OpsSnapshot {
-  /** The state, read at most once per `maxAgeMs` (scrapes and /ready share it). */
+  /** The state now; concurrent callers (a scrape's three gauges, a probe) share one query. */
   read(): Promise<OpsState>;
 }
 
 /**
  * The outbox's health in one statement, both counts on partial indexes (pending events, dead
- * deliveries), so a scrape or a readiness probe costs two index scans.
+ * deliveries), so a scrape or a readiness probe costs two small index scans.
  */
-export function createOpsSnapshot(deps: { db: Db; now: () => Date; maxAgeMs?: number }): OpsSnapshot {
-  const maxAgeMs = deps.maxAgeMs ?? 5_000;
-  let cached: { at: number; state: Promise<OpsState> } | null = null;
+export function createOpsSnapshot(deps: { db: Db; now: () => Date }): OpsSnapshot {
+  let inFlight: Promise<OpsState> | null = null;
   const query = async (): Promise<OpsState> => {
     const [row] = await deps.db.$queryRaw<{ backlog: number; oldest: Date | null; dead: number }[]>`
       SELECT (SELECT count(*)::int FROM "OutboxEvent" WHERE "processedAt" IS NULL) AS backlog,
@@ -31,16 +30,10 @@ export function createOpsSnapshot(deps: { db: Db; now: () => Date; maxAgeMs?: nu
   };
   return {
     read() {
-      const at = Date.now();
-      if (!cached || at - cached.at >= maxAgeMs) {
-        const state = query();
-        cached = { at, state };
-        // A failed read is not kept: the next caller tries again.
-        state.catch(() => {
-          if (cached?.state === state) cached = null;
-        });
-      }
-      return cached.state;
+      inFlight ??= query().finally(() => {
+        inFlight = null;
+      });
+      return inFlight;
     },
   };
 }
