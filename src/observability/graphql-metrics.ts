@@ -32,8 +32,6 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin {
     },
     onExecute({ args }) {
       const { name, type } = operationOf(args.document, args.operationName);
-      const hints = args.contextValue as TransportHints;
-      if (hints.request) Object.assign(requestInfo(hints.request), { operationName: name, operationType: type });
       const startedAt = performance.now();
       return {
         onExecuteDone() {
@@ -43,10 +41,7 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin {
       };
     },
     onSubscribe({ args }) {
-      const { name } = operationOf(args.document, args.operationName);
       const hints = args.contextValue as TransportHints;
-      if (hints.request)
-        Object.assign(requestInfo(hints.request), { operationName: name, operationType: 'subscription' });
       const transport: Transport = hints.socket || hints.connectionParams ? 'ws' : 'sse';
       return {
         onSubscribeResult({ result }) {

@@ -1,5 +1,8 @@
+import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { performance } from 'node:perf_hooks';
+import type { Context } from '../context.js';
+import { operationOf } from './graphql-metrics.js';
 import type { Logger } from './logger.js';
 import { requestInfo } from './request-info.js';
 
@@ -9,7 +12,22 @@ import { requestInfo } from './request-info.js';
  * The resolvers' own lines carry the same id, the client and the viewer (src/server/context.ts).
  */
 export function useRequestLog(logger: Logger): Plugin {
+  // The operation, from the parsed document (clients often send no operationName): into the
+  // request's info (metrics, the log line), the context and its logger (resolver lines, the error log).
+  const noteOperation = (args: { document: DocumentNode; operationName?: string | null; contextValue: unknown }) => {
+    const { name, type } = operationOf(args.document, args.operationName);
+    const ctx = args.contextValue as Partial<Context> & { request?: Request };
+    if (ctx.request) Object.assign(requestInfo(ctx.request), { operationName: name, operationType: type });
+    ctx.operationName = name;
+    if (ctx.logger && name) ctx.logger = ctx.logger.child({ operationName: name });
+  };
   return {
+    onExecute({ args }) {
+      noteOperation(args);
+    },
+    onSubscribe({ args }) {
+      noteOperation(args);
+    },
     onResponse({ request, response }) {
       const info = requestInfo(request);
       response.headers.set('x-request-id', info.id);

@@ -45,7 +45,8 @@ export function createContextFactory(deps: {
     return {
       ...deps.domain,
       viewer,
-      logger: deps.domain.logger.child({ requestId, operationName, client, viewerId: viewer?.id ?? null }),
+      // useRequestLog adds the operation name once the document is parsed.
+      logger: deps.domain.logger.child({ requestId, client, viewerId: viewer?.id ?? null }),
       requestId,
       operationName,
       client,

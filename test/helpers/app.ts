@@ -6,7 +6,7 @@ import type { EventBus, EventHandler } from '../../src/events/bus.js';
 import type { HandlerDeps } from '../../src/events/handlers/index.js';
 import type { LiveUpdates } from '../../src/events/live.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
 import type { Observability } from '../../src/observability/index.js';
 import type { AppServer } from '../../src/server.js';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -56,6 +56,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Record spans into this exporter. */
   spanExporter?: SpanExporter;
+  /** Default: silent (TEST_LOG_LEVEL to see logs). */
+  logger?: Logger;
 }
 
 /** The app as main.ts builds it (buildApp), on a database of its own, with a settable clock and a memory mailer. */
@@ -79,7 +81,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const app = buildApp({
     config,
     db: database.db,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     mailer,
     now,
     handlers: options.handlers,

@@ -16,6 +16,8 @@ CREATE TABLE "ErrorLogEntry" (
     "samplePath" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
+    "deletedAt" TIMESTAMP(3),
+    "deletionId" UUID,
 
     CONSTRAINT "ErrorLogEntry_pkey" PRIMARY KEY ("id")
 );
