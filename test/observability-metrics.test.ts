@@ -141,9 +141,9 @@ describe('/metrics', () => {
     const broken = { ...job, name: 'metrics-broken-job', run: () => Promise.reject(new Error('nope')) };
     await runJob(app.db, logger, broken, new Date(), app.observability.onJobRun);
     const m = await scrape();
-    expect(sample(m, 'job_runs_total', { job: 'prune-error-log', outcome: 'done' })).toBe(1);
-    expect(sample(m, 'job_runs_total', { job: 'metrics-broken-job', outcome: 'failed' })).toBe(1);
-    expect(sample(m, 'job_run_duration_seconds_count', { job: 'prune-error-log' })).toBe(1);
+    expect(sample(m, 'job_runs_total', { job_name: 'prune-error-log', outcome: 'done' })).toBe(1);
+    expect(sample(m, 'job_runs_total', { job_name: 'metrics-broken-job', outcome: 'failed' })).toBe(1);
+    expect(sample(m, 'job_run_duration_seconds_count', { job_name: 'prune-error-log' })).toBe(1);
   });
 
   it('counts deprecated fields by coordinate and client', async () => {

@@ -127,14 +127,15 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   });
   const jobRuns = new Counter({
     name: 'job_runs_total',
-    help: 'Scheduled job runs, by job and outcome (done, failed, skipped: another replica held the lock).',
-    labelNames: ['job', 'outcome'] as const,
+    // job_name, not job: Prometheus gives every series the scrape job's `job` label.
+    help: 'Scheduled job runs, by job_name and outcome (done, failed, skipped: another replica held the lock).',
+    labelNames: ['job_name', 'outcome'] as const,
     registers,
   });
   const jobDuration = new Histogram({
     name: 'job_run_duration_seconds',
-    help: 'Duration of scheduled job runs, by job.',
-    labelNames: ['job'] as const,
+    help: 'Duration of scheduled job runs, by job_name.',
+    labelNames: ['job_name'] as const,
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
     registers,
   });
@@ -152,12 +153,23 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       this.set({ state: 'waiting' }, stats.waiting);
     },
   });
+  // The outbox gauges read the database at scrape; if it does not answer, they are NaN and
+  // app_database_up says 0, rather than the whole scrape failing.
+  const ops = () => deps.ops.read().catch(() => null);
+  new Gauge({
+    name: 'app_database_up',
+    help: 'Whether the database answered the scrape-time outbox query (1) or not (0).',
+    registers,
+    async collect() {
+      this.set((await ops()) ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'outbox_backlog_events',
     help: 'Outbox events not yet processed (read at scrape).',
     registers,
     async collect() {
-      this.set((await deps.ops.read()).backlog);
+      this.set((await ops())?.backlog ?? NaN);
     },
   });
   new Gauge({
@@ -165,7 +177,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     help: 'Age of the oldest unprocessed outbox event; 0 when there is none (read at scrape).',
     registers,
     async collect() {
-      this.set((await deps.ops.read()).oldestPendingAgeSeconds);
+      this.set((await ops())?.oldestPendingAgeSeconds ?? NaN);
     },
   });
   new Gauge({
@@ -173,7 +185,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     help: 'Event deliveries dead-lettered and not yet retried (read at scrape).',
     registers,
     async collect() {
-      this.set((await deps.ops.read()).deadLetters);
+      this.set((await ops())?.deadLetters ?? NaN);
     },
   });
 
@@ -200,8 +212,8 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       deliveryDuration.observe({ handler }, durationMs / 1000);
     },
     recordJobRun(job, outcome, seconds) {
-      jobRuns.inc({ job, outcome });
-      jobDuration.observe({ job }, seconds);
+      jobRuns.inc({ job_name: job, outcome });
+      jobDuration.observe({ job_name: job }, seconds);
     },
     close: unsubscribe,
   };
