@@ -104,6 +104,10 @@ const schema = z
       .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
       .optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default('study-planner-api'),
+    TRACING_RECORD_ONLY: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     ERROR_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     READY_OUTBOX_LAG_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     READY_DEAD_LETTERS: z.coerce.number().int().min(1).max(1_000_000).default(1),
@@ -149,7 +153,12 @@ export interface Config {
    */
   metrics: { enabled: boolean; token: string | null; port: number | null };
   /** OpenTelemetry: spans are recorded and exported over OTLP/HTTP only when `otlpEndpoint` is set. */
-  tracing: { otlpEndpoint: string | null; serviceName: string };
+  tracing: {
+    otlpEndpoint: string | null;
+    serviceName: string;
+    /** Record spans and drop them, without an endpoint: for measuring the cost of tracing (bench). */
+    recordOnly: boolean;
+  };
   /** Unexpected errors, one row per fingerprint, kept `retentionDays` after they were last seen. */
   errorLog: { retentionDays: number };
   /** /ready says `degraded` (still 200) past these: the oldest pending event's age, dead letters. */
@@ -208,7 +217,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       token: e.METRICS_TOKEN ?? null,
       port: e.METRICS_PORT ?? null,
     },
-    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, serviceName: e.OTEL_SERVICE_NAME },
+    tracing: {
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+      serviceName: e.OTEL_SERVICE_NAME,
+      recordOnly: e.TRACING_RECORD_ONLY,
+    },
     errorLog: { retentionDays: e.ERROR_LOG_RETENTION_DAYS },
     readiness: { outboxLagSeconds: e.READY_OUTBOX_LAG_SECONDS, deadLetters: e.READY_DEAD_LETTERS },
   };

@@ -25,7 +25,7 @@ async function exportedNames(): Promise<Set<string>> {
   const names = new Set<string>(['up']);
   for (const m of metrics) {
     names.add(m.name);
-    if (m.type === 'histogram') for (const s of ['_bucket', '_count', '_sum']) names.add(m.name + s);
+    if (String(m.type) === 'histogram') for (const s of ['_bucket', '_count', '_sum']) names.add(m.name + s);
   }
   return names;
 }

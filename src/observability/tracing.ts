@@ -35,9 +35,17 @@ export interface Tracing {
 export interface TracingOptions {
   serviceName: string;
   otlpEndpoint: string | null;
+  /** No endpoint: record spans anyway and drop them (to measure what tracing costs). */
+  recordOnly?: boolean;
   /** Tests: spans go here, one by one, instead of over OTLP. */
   exporter?: SpanExporter;
 }
+
+/** Accepts and forgets every span (TRACING_RECORD_ONLY). */
+const dropSpans: SpanExporter = {
+  export: (_spans, done) => done({ code: 0 }),
+  shutdown: () => Promise.resolve(),
+};
 
 let globalsSet = false;
 
@@ -54,7 +62,9 @@ export function createTracing(options: TracingOptions): Tracing | null {
     options.exporter ??
     (options.otlpEndpoint
       ? new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })
-      : null);
+      : options.recordOnly
+        ? dropSpans
+        : null);
   if (!exporter) return null;
   setGlobals();
   const provider = new BasicTracerProvider({
