@@ -487,19 +487,28 @@ async function main() {
 /** What `on` adds: metrics served (behind a token, as in production) and spans recorded, not exported. */
 const OBSERVABILITY_ON = { METRICS_TOKEN: 'bench-metrics-token-0123456789', TRACING_RECORD_ONLY: 'true' };
 
-/** The read scenarios with observability off, then on, each on a fresh server of the same build. */
+/**
+ * The read scenarios with observability off and on: two fresh servers of the same build, both
+ * warmed, measured alternately per scenario so that drift in the machine's load hits both alike.
+ */
 async function observabilityPass(reads: ScenarioName[], fixturesFile: string): Promise<ObservabilityResult[]> {
-  log('ours: read scenarios with observability off, then on (metrics + tracing, no exporter)');
-  const byVariant = new Map<'off' | 'on', Measurement[]>();
-  for (const variant of ['off', 'on'] as const) {
-    const server = await start('ours', dbUrl, variant === 'on' ? OBSERVABILITY_ON : {});
-    try {
-      const rows: Measurement[] = [];
-      for (const scenario of reads) rows.push(await measure(server, fixturesFile, scenario, 'indexed'));
-      byVariant.set(variant, rows);
-    } finally {
-      await stop(server);
+  log('ours: read scenarios with observability off and on (metrics + tracing, no exporter), alternating');
+  const fx = JSON.parse(readFileSync(fixturesFile, 'utf8')) as Fixtures;
+  const servers = { off: await start('ours', dbUrl), on: await start('ours', dbUrl, OBSERVABILITY_ON) };
+  const byVariant = new Map<'off' | 'on', Measurement[]>([
+    ['off', []],
+    ['on', []],
+  ]);
+  try {
+    for (const server of Object.values(servers)) await warmAccountCache(server, fx);
+    for (const scenario of reads) {
+      for (const variant of ['off', 'on'] as const) {
+        byVariant.get(variant)!.push(await measure(servers[variant], fixturesFile, scenario, 'indexed'));
+      }
     }
+  } finally {
+    await stop(servers.off);
+    await stop(servers.on);
   }
   const results = reads.map((scenario, i) => {
     const off = byVariant.get('off')![i]!;
@@ -512,7 +521,7 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
       p50ChangeMs: on.load.latency.p50 - off.load.latency.p50,
     };
   });
-  console.log('\nObservability overhead (same build; on = metrics + spans recorded, no exporter)');
+  console.log('\nObservability overhead (same build, alternating; on = metrics + spans recorded, no exporter)');
   console.log('scenario        off req/s   on req/s   change   off p50   on p50   p50 change');
   for (const r of results) {
     console.log(
