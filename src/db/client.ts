@@ -16,6 +16,11 @@ export interface DbOptions {
   preparedStatements?: boolean;
   /** Called with each SQL statement and its JSON-encoded parameters (tests count and EXPLAIN them). */
   onQuery?: (sql: string, params: string) => void;
+  /**
+   * Have Prisma report each statement, for `onDbQuery` listeners (metrics, spans). Default true;
+   * off when nothing listens (production without metrics or tracing): Prisma then skips the work.
+   */
+  queryEvents?: boolean;
 }
 
 /** One executed statement, as Prisma reports it after it ran. */
@@ -38,25 +43,25 @@ const instruments = new WeakMap<object, Instruments>();
 export function createPrisma(options: DbOptions) {
   // Our pool, not the adapter's: its counts are metrics (dbPoolStats).
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
-  const adapter = new PrismaPg(
-    pool,
+  const adapter = new PrismaPg(pool, {
+    // Ours, but the adapter ends it on $disconnect as it would its own.
+    disposeExternalPool: true,
     // Prisma sends values as parameters, so the statements are a small fixed set of shapes; the
     // name is a digest of the text, so the same statement gets the same name on every connection.
-    {
-      // Ours, but the adapter ends it on $disconnect as it would its own.
-      disposeExternalPool: true,
-      ...(options.preparedStatements ? { statementNameGenerator: (query) => statementName(query.sql) } : {}),
-    },
-  );
-  const base = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+    ...(options.preparedStatements ? { statementNameGenerator: (query) => statementName(query.sql) } : {}),
+  });
+  const queryEvents = options.queryEvents !== false || !!options.onQuery;
+  const base = new PrismaClient({ adapter, log: queryEvents ? [{ emit: 'event', level: 'query' }] : [] });
   const listeners = new Set<QueryListener>();
   const { onQuery } = options;
   if (onQuery) listeners.add((e) => onQuery(e.sql, e.params));
-  base.$on('query' as never, (e: { query: string; params: string; duration: number; timestamp: Date }) => {
-    if (listeners.size === 0) return;
-    const event = { sql: e.query, params: e.params, durationMs: e.duration, startedAt: e.timestamp };
-    for (const listener of listeners) listener(event);
-  });
+  if (queryEvents) {
+    base.$on('query' as never, (e: { query: string; params: string; duration: number; timestamp: Date }) => {
+      if (listeners.size === 0) return;
+      const event = { sql: e.query, params: e.params, durationMs: e.duration, startedAt: e.timestamp };
+      for (const listener of listeners) listener(event);
+    });
+  }
   const db = base.$extends(softDelete);
   instruments.set(db, { pool, listeners });
   return db;

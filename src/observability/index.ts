@@ -50,10 +50,10 @@ export interface ObservabilityDeps {
 export function createObservability(deps: ObservabilityDeps): Observability {
   const { config, db, logger, now } = deps;
   const ops = createOpsSnapshot({ db, now });
-  const metrics = config.metrics.enabled ? createMetrics({ db, ops }) : null;
+  const errorLog = new ErrorLog({ db, logger: logger.child({ component: 'error-log' }) });
+  const metrics = config.metrics.enabled ? createMetrics({ db, ops, errorLogDropped: () => errorLog.dropped }) : null;
   const tracing = createTracing({ ...config.tracing, exporter: deps.spanExporter });
   const untraceDb = tracing ? traceDbStatements(db, tracing.tracer) : () => {};
-  const errorLog = new ErrorLog({ db, logger: logger.child({ component: 'error-log' }) });
   let metricsServer: { close(): Promise<void> } | null = null;
 
   const plugins: Plugin[] = [useRequestLog(logger)];

@@ -53,8 +53,10 @@ export interface Metrics {
 
 export interface MetricsDeps {
   db: Db;
-  /** Outbox backlog and dead letters, read (and cached briefly) at scrape. */
+  /** Outbox backlog and dead letters, read at scrape. */
   ops: OpsSnapshot;
+  /** Error-log occurrences dropped because its buffer was full. */
+  errorLogDropped?: () => number;
 }
 
 /** First word of a statement: SELECT, INSERT, UPDATE, DELETE, BEGIN, COMMIT... (a bounded label). */
@@ -186,6 +188,15 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     registers,
     async collect() {
       this.set((await ops())?.deadLetters ?? NaN);
+    },
+  });
+
+  new Gauge({
+    name: 'error_log_dropped',
+    help: 'Unexpected errors not stored in the error log because its buffer was full (since start).',
+    registers,
+    collect() {
+      this.set(deps.errorLogDropped?.() ?? 0);
     },
   });
 
