@@ -155,8 +155,6 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
     url,
     poolSize: embedded ? 1 : config.databasePoolSize,
     preparedStatements: !embedded && config.databasePreparedStatements,
-    // Statement events feed the SQL metrics and spans; without either, Prisma need not make them.
-    queryEvents: config.metrics.enabled || !!config.tracing.otlpEndpoint || config.tracing.recordOnly,
   });
   const app = buildApp({ config, db, logger, mailer: options.mailer });
   const listenUrl = await app.start();

@@ -104,6 +104,7 @@ const schema = z
       .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
       .optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default('study-planner-api'),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
     TRACING_RECORD_ONLY: z
       .enum(['true', 'false'])
       .default('false')
@@ -158,6 +159,8 @@ export interface Config {
     serviceName: string;
     /** Record spans and drop them, without an endpoint: for measuring the cost of tracing (bench). */
     recordOnly: boolean;
+    /** Share of new traces recorded (0..1); a request continuing a caller's trace follows its decision. */
+    sampleRatio: number;
   };
   /** Unexpected errors, one row per fingerprint, kept `retentionDays` after they were last seen. */
   errorLog: { retentionDays: number };
@@ -221,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
       serviceName: e.OTEL_SERVICE_NAME,
       recordOnly: e.TRACING_RECORD_ONLY,
+      sampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
     },
     errorLog: { retentionDays: e.ERROR_LOG_RETENTION_DAYS },
     readiness: { outboxLagSeconds: e.READY_OUTBOX_LAG_SECONDS, deadLetters: e.READY_DEAD_LETTERS },

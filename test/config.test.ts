@@ -66,7 +66,12 @@ describe('config', () => {
   });
 
   it('traces only with an OTLP endpoint (or record-only for the bench)', () => {
-    expect(loadConfig({}).tracing).toEqual({ otlpEndpoint: null, serviceName: 'study-planner-api', recordOnly: false });
+    expect(loadConfig({}).tracing).toEqual({
+      otlpEndpoint: null,
+      serviceName: 'study-planner-api',
+      recordOnly: false,
+      sampleRatio: 1,
+    });
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.otlpEndpoint).toBe(
       'http://collector:4318',
     );

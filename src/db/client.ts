@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlQuery, SqlQueryable } from '@prisma/driver-adapter-utils';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { softDelete } from './soft-delete.js';
@@ -14,19 +16,16 @@ export interface DbOptions {
    * connection on one session, where two connections would prepare the same name.
    */
   preparedStatements?: boolean;
-  /** Called with each SQL statement and its JSON-encoded parameters (tests count and EXPLAIN them). */
-  onQuery?: (sql: string, params: string) => void;
   /**
-   * Have Prisma report each statement, for `onDbQuery` listeners (metrics, spans). Default true;
-   * off when nothing listens (production without metrics or tracing): Prisma then skips the work.
+   * Called with each SQL statement and its JSON-encoded parameters (tests count and EXPLAIN them),
+   * from Prisma's query events, which cost a serialization per statement: tests only.
    */
-  queryEvents?: boolean;
+  onQuery?: (sql: string, params: string) => void;
 }
 
-/** One executed statement, as Prisma reports it after it ran. */
+/** One executed statement, timed around the driver adapter's call, reported after it ran. */
 export interface QueryEvent {
   sql: string;
-  params: string;
   durationMs: number;
   startedAt: Date;
 }
@@ -50,17 +49,14 @@ export function createPrisma(options: DbOptions) {
     // name is a digest of the text, so the same statement gets the same name on every connection.
     ...(options.preparedStatements ? { statementNameGenerator: (query) => statementName(query.sql) } : {}),
   });
-  const queryEvents = options.queryEvents !== false || !!options.onQuery;
-  const base = new PrismaClient({ adapter, log: queryEvents ? [{ emit: 'event', level: 'query' }] : [] });
   const listeners = new Set<QueryListener>();
+  // Every statement goes through the adapter: time it there (a clock read when nothing listens).
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = async () => timed(await connect(), listeners);
   const { onQuery } = options;
-  if (onQuery) listeners.add((e) => onQuery(e.sql, e.params));
-  if (queryEvents) {
-    base.$on('query' as never, (e: { query: string; params: string; duration: number; timestamp: Date }) => {
-      if (listeners.size === 0) return;
-      const event = { sql: e.query, params: e.params, durationMs: e.duration, startedAt: e.timestamp };
-      for (const listener of listeners) listener(event);
-    });
+  const base = new PrismaClient({ adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] });
+  if (onQuery) {
+    base.$on('query' as never, (e: { query: string; params: string }) => onQuery(e.query, e.params));
   }
   const db = base.$extends(softDelete);
   instruments.set(db, { pool, listeners });
@@ -78,6 +74,30 @@ export function onDbQuery(db: Db, listener: QueryListener): () => void {
 export function dbPoolStats(db: Db): { total: number; idle: number; waiting: number } | null {
   const pool = instruments.get(db)?.pool;
   return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+}
+
+/** Wraps the adapter's (and its transactions') queryRaw/executeRaw to report each statement to `listeners`. */
+function timed<Q extends SqlQueryable>(queryable: Q, listeners: Set<QueryListener>): Q {
+  for (const method of ['queryRaw', 'executeRaw'] as const) {
+    const run = queryable[method].bind(queryable) as (query: SqlQuery) => Promise<unknown>;
+    (queryable as SqlQueryable)[method] = (async (query: SqlQuery) => {
+      if (listeners.size === 0) return run(query);
+      const startedAt = new Date();
+      const t0 = performance.now();
+      try {
+        return await run(query);
+      } finally {
+        const event = { sql: query.sql, durationMs: performance.now() - t0, startedAt };
+        for (const listener of listeners) listener(event);
+      }
+    }) as never;
+  }
+  if ('startTransaction' in queryable) {
+    const adapter = queryable as unknown as SqlDriverAdapter;
+    const start = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => timed(await start(isolationLevel), listeners);
+  }
+  return queryable;
 }
 
 function statementName(sql: string): string {

@@ -62,8 +62,8 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin {
       }
     },
     onResponse({ request, response }) {
-      if (!new URL(request.url).pathname.endsWith('/graphql')) return;
       const info = requestInfo(request);
+      if (!info.graphql) return;
       metrics.requestDuration.observe(
         { ...labelsOf(request), status: String(response.status) },
         (performance.now() - info.startedAt) / 1000,

@@ -1,4 +1,13 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+  type TextMapGetter,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
 import { operationOf } from './graphql-metrics.js';
 import { requestInfo } from './request-info.js';
@@ -8,6 +17,12 @@ import { requestInfo } from './request-info.js';
  * with `graphql.parse`, `graphql.validate` and `graphql.execute` inside; resolvers run in the
  * execute span's context, so SQL statements and events written there hang from it.
  */
+/** Reads traceparent/tracestate straight from the request's headers. */
+const headerGetter: TextMapGetter<Headers> = {
+  get: (headers, key) => headers.get(key) ?? undefined,
+  keys: (headers) => [...headers.keys()],
+};
+
 export function useGraphqlTracing(tracer: Tracer): Plugin {
   const spans = new WeakMap<Request, Span>();
   const parentOf = (initial: unknown) => {
@@ -17,7 +32,7 @@ export function useGraphqlTracing(tracer: Tracer): Plugin {
   };
   return {
     onRequest({ request }) {
-      const incoming = propagation.extract(context.active(), Object.fromEntries(request.headers));
+      const incoming = propagation.extract(context.active(), request.headers, headerGetter);
       const span = tracer.startSpan('graphql.request', { kind: SpanKind.SERVER }, incoming);
       span.setAttribute('request.id', requestInfo(request).id);
       spans.set(request, span);

@@ -59,12 +59,19 @@ export interface MetricsDeps {
   errorLogDropped?: () => number;
 }
 
+const KINDS = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'WITH', 'BEGIN', 'COMMIT', 'ROLLBACK']);
+/** Prisma's statements are a fixed set of texts: each is classified once. */
+const kinds = new Map<string, string>();
+
 /** First word of a statement: SELECT, INSERT, UPDATE, DELETE, BEGIN, COMMIT... (a bounded label). */
 export function statementKind(sql: string): string {
-  const word = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'OTHER';
-  return ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'WITH', 'BEGIN', 'COMMIT', 'ROLLBACK'].includes(word)
-    ? word
-    : 'OTHER';
+  let kind = kinds.get(sql);
+  if (kind === undefined) {
+    const word = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'OTHER';
+    kind = KINDS.has(word) ? word : 'OTHER';
+    if (kinds.size < 10_000) kinds.set(sql, kind);
+  }
+  return kind;
 }
 
 export function createMetrics(deps: MetricsDeps): Metrics {

@@ -10,6 +10,8 @@ export interface RequestInfo {
   /** undefined: not parsed (yet); null: anonymous. */
   operationName?: string | null;
   operationType?: string;
+  /** A request to the GraphQL endpoint (not /health, /metrics…). */
+  graphql: boolean;
 }
 
 const SANE_ID = /^[\w.:@/+=-]{1,128}$/;
@@ -20,7 +22,11 @@ export function requestInfo(request: Request): RequestInfo {
   let info = infos.get(request);
   if (!info) {
     const given = request.headers.get('x-request-id');
-    info = { id: given && SANE_ID.test(given) ? given : randomUUID(), startedAt: performance.now() };
+    info = {
+      id: given && SANE_ID.test(given) ? given : randomUUID(),
+      startedAt: performance.now(),
+      graphql: request.url.includes('/graphql'),
+    };
     infos.set(request, info);
   }
   return info;

@@ -31,7 +31,7 @@ export function useRequestLog(logger: Logger): Plugin {
     onResponse({ request, response }) {
       const info = requestInfo(request);
       response.headers.set('x-request-id', info.id);
-      if (!logger.isLevelEnabled('info') || !new URL(request.url).pathname.endsWith('/graphql')) return;
+      if (!info.graphql || !logger.isLevelEnabled('info')) return;
       logger.info(
         {
           requestId: info.id,

@@ -15,7 +15,9 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
+  ParentBasedSampler,
   SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { onDbQuery, type Db } from '../db/client.js';
@@ -37,6 +39,8 @@ export interface TracingOptions {
   otlpEndpoint: string | null;
   /** No endpoint: record spans anyway and drop them (to measure what tracing costs). */
   recordOnly?: boolean;
+  /** Share of new traces recorded; default 1 (all). */
+  sampleRatio?: number;
   /** Tests: spans go here, one by one, instead of over OTLP. */
   exporter?: SpanExporter;
 }
@@ -69,6 +73,7 @@ export function createTracing(options: TracingOptions): Tracing | null {
   setGlobals();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
     spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
   });
   return { tracer: provider.getTracer('study-planner-api'), shutdown: () => provider.shutdown() };
