@@ -1,3 +1,4 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTokenService, type TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { createPrisma, type Db } from './db/client.js';
@@ -6,14 +7,13 @@ import { applyMigrations } from './db/migrate.js';
 import { EventBus, type BusOptions } from './events/bus.js';
 import { handlers as defaultHandlers, type HandlerDeps } from './events/handlers/index.js';
 import type { LiveUpdates } from './events/live.js';
+import { pruneErrorLogJob } from './jobs/prune-error-log.js';
 import { pruneOutboxJob } from './jobs/prune-outbox.js';
 import { purgeDeletedJob } from './jobs/purge-deleted.js';
 import { startJobs } from './jobs/runner.js';
 import { createSmtpMailer, MemoryMailer, type Mailer } from './mail/mailer.js';
 import { createObservability, type Observability } from './observability/index.js';
 import type { Logger } from './observability/logger.js';
-import { pruneErrorLogJob } from './jobs/prune-error-log.js';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createServer, type AppServer, type ServerDeps } from './server.js';
 import { createLiveUpdates } from './server/live-updates.js';
 

@@ -67,12 +67,14 @@ describe('tracing', () => {
     expect(named('db.query').some((s) => deliveryIds.has(parentOf(s) ?? ''))).toBe(true);
   });
 
-  it('starts a new trace when the caller sends none', async () => {
+  it('starts a new trace when the caller sends none, and does not trace probes', async () => {
     exporter.reset();
     await app.gql('query Ping { __typename }');
-    const [request] = exporter.getFinishedSpans().filter((s) => s.name === 'graphql.request');
-    expect(request).toBeDefined();
-    expect(parentOf(request!)).toBeUndefined();
+    expect((await app.fetch('/ready')).status).toBe(200);
+    expect((await app.fetch('/metrics')).status).toBe(200);
+    const requests = exporter.getFinishedSpans().filter((s) => s.name === 'graphql.request');
+    expect(requests).toHaveLength(1);
+    expect(parentOf(requests[0]!)).toBeUndefined();
   });
 });
 

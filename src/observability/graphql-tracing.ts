@@ -32,6 +32,8 @@ export function useGraphqlTracing(tracer: Tracer): Plugin {
   };
   return {
     onRequest({ request }) {
+      // Probes and scrapes (/health, /ready, /metrics) are not traced.
+      if (!requestInfo(request).graphql) return;
       const incoming = propagation.extract(context.active(), request.headers, headerGetter);
       const span = tracer.startSpan('graphql.request', { kind: SpanKind.SERVER }, incoming);
       span.setAttribute('request.id', requestInfo(request).id);
