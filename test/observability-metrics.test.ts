@@ -134,6 +134,17 @@ describe('/metrics', () => {
     throw new Error('subscriptions still counted as open after they closed');
   });
 
+  it('counts a subscription refused over graphql-ws by its code', async () => {
+    const sub = await wsSubscribe(url, null, 'subscription Refused { taskUpdates { eventId } }');
+    try {
+      expect((await sub.next()).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await sub.close();
+    }
+    const m = await scrape();
+    expect(sample(m, 'graphql_errors_total', { operation: 'Refused', code: 'UNAUTHENTICATED' })).toBe(1);
+  });
+
   it('counts job runs by job and outcome', async () => {
     const logger = createLogger('silent');
     const job = pruneErrorLogJob({ retentionDays: 30, everyMs: 60_000 });

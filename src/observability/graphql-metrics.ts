@@ -43,23 +43,27 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin {
     onSubscribe({ args }) {
       const hints = args.contextValue as TransportHints;
       const transport: Transport = hints.socket || hints.connectionParams ? 'ws' : 'sse';
+      const operation = metrics.operationLabel(operationOf(args.document, args.operationName).name);
       return {
         onSubscribeResult({ result }) {
-          if (!isAsyncIterable(result)) return;
+          if (!isAsyncIterable(result)) {
+            // Refused at the start; over SSE onResultProcess counts it.
+            if (transport === 'ws') countErrors(metrics, operation, (result as ExecutionResult).errors);
+            return;
+          }
           metrics.subscriptions.inc({ transport });
-          return { onEnd: () => metrics.subscriptions.dec({ transport }) };
+          return {
+            // Errors in events of the stream (neither transport's result passes onResultProcess).
+            onNext: ({ result: item }) => countErrors(metrics, operation, item.errors),
+            onEnd: () => metrics.subscriptions.dec({ transport }),
+          };
         },
       };
     },
     onResultProcess({ request, result }) {
       if (Array.isArray(result) || isAsyncIterable(result)) return;
       const errors = (result as ExecutionResult).errors;
-      if (!errors?.length) return;
-      const { operation } = labelsOf(request);
-      for (const error of errors as readonly GraphQLError[]) {
-        const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'UNKNOWN';
-        metrics.errors.inc({ operation, code });
-      }
+      if (errors?.length) countErrors(metrics, labelsOf(request).operation, errors);
     },
     onResponse({ request, response }) {
       const info = requestInfo(request);
@@ -70,6 +74,13 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin {
       );
     },
   };
+}
+
+function countErrors(metrics: Metrics, operation: string, errors: readonly GraphQLError[] | undefined): void {
+  for (const error of errors ?? []) {
+    const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'UNKNOWN';
+    metrics.errors.inc({ operation, code });
+  }
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
