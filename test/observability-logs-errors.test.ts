@@ -195,4 +195,24 @@ describe('/ready', () => {
     }
     expect(await (await app.fetch('/ready')).json()).toEqual({ status: 'ready' });
   });
+
+  it('names dead letters as a reason until they are retried', async () => {
+    const event = await app.db.outboxEvent.create({
+      data: { type: 'test.dead', payload: {}, processedAt: new Date() },
+    });
+    const delivery = await app.db.eventDelivery.create({
+      data: { eventId: event.id, handler: 'test-dead', status: 'DEAD', attempts: 3, nextAttemptAt: new Date() },
+    });
+    try {
+      const res = await app.fetch('/ready');
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        status: 'degraded',
+        reasons: ['dead letters: 1 event deliveries need an operator (query deadLetters)'],
+      });
+    } finally {
+      await app.db.eventDelivery.update({ where: { id: delivery.id }, data: { status: 'SUCCEEDED' } });
+    }
+    expect(await (await app.fetch('/ready')).json()).toEqual({ status: 'ready' });
+  });
 });
