@@ -79,9 +79,18 @@ export default tseslint.config(
         // Shared kernel: errors, configuration, logging, mail transport.
         {
           type: 'kernel',
-          pattern: ['src/errors.*', 'src/config.*', 'src/observability/**', 'src/mail/**'],
+          pattern: [
+            'src/errors.*',
+            'src/config.*',
+            'src/observability/logger.*',
+            'src/observability/tracing.*',
+            'src/observability/request-info.*',
+            'src/mail/**',
+          ],
           mode: 'file',
         },
+        // The rest of observability (metrics, Yoga plugins, error log writer) is wired by the entry layer.
+        { type: 'entry', pattern: 'src/observability/**', mode: 'file' },
       ],
     },
     rules: {

@@ -69,7 +69,18 @@ export interface BenchResults {
   statements: StatementCount[];
   parity: Parity[];
   subscriptions: SubscriptionResult[] | { skipped: string };
+  /** Read scenarios with observability off and on (metrics + tracing without an exporter). */
+  observability?: ObservabilityResult[] | { skipped: string };
   notes: string[];
+}
+
+export interface ObservabilityResult {
+  scenario: string;
+  off: { rps: number; p50: number; p99: number };
+  on: { rps: number; p50: number; p99: number };
+  /** (on - off) / off, in percent: negative is slower. */
+  throughputChangePct: number;
+  p50ChangeMs: number;
 }
 
 const LABEL: Record<TargetName, string> = {

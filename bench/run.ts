@@ -10,11 +10,13 @@
  *         autocannon at N connections for the duration; peak server RSS
  *   3. ours only: the read scenarios again with the secondary indexes dropped (restored after,
  *      also on failure or ctrl-c), the mutation mix, and the subscription fan-out
- *   4. tables on stdout, JSON in bench/results/, `--readme` writes the README table
+ *   4. ours only: the read scenarios on two fresh servers of the same build, observability off
+ *      (production defaults) and on (metrics served, spans recorded and dropped), back to back
+ *   5. tables on stdout, JSON in bench/results/, `--readme` writes the README table
  *
  * Options: --quick, --scale <n>, --duration <s>, --warmup <s>, --connections <n>, --pool <n>,
  * --seed <n>, --reseed, --only <scenario,…>, --targets <ours,raw,peer>, --no-unindexed,
- * --no-subscriptions, --no-count (skip the counting pass), --server-node <system|22>, --readme, --db <postgresql://…> (default: database
+ * --no-subscriptions, --no-observability, --no-count (skip the counting pass), --server-node <system|22>, --readme, --db <postgresql://…> (default: database
  * sp_bench, or sp_bench_quick with --quick, on the server of DATABASE_URL, else 127.0.0.1:5432),
  * --ours-main <path> (another build of the API to measure, for A/B comparisons).
  */
@@ -33,6 +35,7 @@ import {
   writeResults,
   type BenchResults,
   type Measurement,
+  type ObservabilityResult,
   type Parity,
   type StatementCount,
 } from './report.js';
@@ -451,6 +454,11 @@ async function main() {
     }
   }
 
+  const observability =
+    targetList.includes('ours') && reads.length > 0 && !flag('no-observability')
+      ? await observabilityPass(reads, fixturesFile)
+      : { skipped: flag('no-observability') ? '--no-observability' : 'ours or reads not selected' };
+
   stopLoadWorker();
   rmSync(fixturesFile, { force: true });
   const results: BenchResults = {
@@ -474,6 +482,7 @@ async function main() {
     statements,
     parity,
     subscriptions,
+    observability,
     notes,
   };
   console.log(renderText(results));
@@ -484,6 +493,55 @@ async function main() {
     log(updated ? 'README.md table updated' : 'README.md: no bench markers');
   }
   log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/** What `on` adds: metrics served (behind a token, as in production) and spans recorded, not exported. */
+const OBSERVABILITY_ON = { METRICS_TOKEN: 'bench-metrics-token-0123456789', TRACING_RECORD_ONLY: 'true' };
+
+/**
+ * The read scenarios with observability off and on: two fresh servers of the same build, both
+ * warmed, measured alternately per scenario so that drift in the machine's load hits both alike.
+ */
+async function observabilityPass(reads: ScenarioName[], fixturesFile: string): Promise<ObservabilityResult[]> {
+  log('ours: read scenarios with observability off and on (metrics + tracing, no exporter), alternating');
+  const fx = JSON.parse(readFileSync(fixturesFile, 'utf8')) as Fixtures;
+  const servers = { off: await start('ours', dbUrl), on: await start('ours', dbUrl, OBSERVABILITY_ON) };
+  const byVariant = new Map<'off' | 'on', Measurement[]>([
+    ['off', []],
+    ['on', []],
+  ]);
+  try {
+    for (const server of Object.values(servers)) await warmAccountCache(server, fx);
+    for (const scenario of reads) {
+      for (const variant of ['off', 'on'] as const) {
+        byVariant.get(variant)!.push(await measure(servers[variant], fixturesFile, scenario, 'indexed'));
+      }
+    }
+  } finally {
+    await stop(servers.off);
+    await stop(servers.on);
+  }
+  const results = reads.map((scenario, i) => {
+    const off = byVariant.get('off')![i]!;
+    const on = byVariant.get('on')![i]!;
+    return {
+      scenario,
+      off: { rps: off.load.rps, p50: off.load.latency.p50, p99: off.load.latency.p99 },
+      on: { rps: on.load.rps, p50: on.load.latency.p50, p99: on.load.latency.p99 },
+      throughputChangePct: ((on.load.rps - off.load.rps) / off.load.rps) * 100,
+      p50ChangeMs: on.load.latency.p50 - off.load.latency.p50,
+    };
+  });
+  console.log('\nObservability overhead (same build, alternating; on = metrics + spans recorded, no exporter)');
+  console.log('scenario        off req/s   on req/s   change   off p50   on p50   p50 change');
+  for (const r of results) {
+    console.log(
+      `${r.scenario.padEnd(15)} ${r.off.rps.toFixed(0).padStart(9)} ${r.on.rps.toFixed(0).padStart(10)} ` +
+        `${r.throughputChangePct.toFixed(1).padStart(7)}% ${String(r.off.p50).padStart(7)} ms ${String(r.on.p50).padStart(5)} ms ` +
+        `${r.p50ChangeMs.toFixed(2).padStart(8)} ms`,
+    );
+  }
+  return results;
 }
 
 /** Scenario 5, when the schema has `taskUpdates`; one student, N subscribers per transport. */

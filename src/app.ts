@@ -1,3 +1,4 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTokenService, type TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { createPrisma, type Db } from './db/client.js';
@@ -10,6 +11,7 @@ import { NotFoundError } from './errors.js';
 import { deliverNotificationsJob } from './jobs/deliver-notifications.js';
 import { digestJob } from './jobs/digest.js';
 import { expireSubscriptionsJob } from './jobs/expire-subscriptions.js';
+import { pruneErrorLogJob } from './jobs/prune-error-log.js';
 import { pruneOutboxJob } from './jobs/prune-outbox.js';
 import { purgeDeletedJob } from './jobs/purge-deleted.js';
 import { remindersJob } from './jobs/reminders.js';
@@ -18,6 +20,7 @@ import { JobScheduler } from './jobs/runner.js';
 import { grantAdmin } from './resolvers/admin/grant-admin.js';
 import { createSmtpMailer, MemoryMailer, type Mailer } from './mail/mailer.js';
 import { MemoryPushTransport, type PushTransport } from './mail/push.js';
+import { createObservability, type Observability } from './observability/index.js';
 import type { Logger } from './observability/logger.js';
 import { createServer, type AppServer, type ServerDeps } from './server.js';
 import { createLiveUpdates } from './server/live-updates.js';
@@ -43,6 +46,8 @@ export interface AppDeps {
   backoffMs?: BusOptions<HandlerDeps>['backoffMs'];
   migrationsDir?: ServerDeps['migrationsDir'];
   schemaDir?: ServerDeps['schemaDir'];
+  /** Record spans here (tests, bench) even without OTEL_EXPORTER_OTLP_ENDPOINT. */
+  spanExporter?: SpanExporter;
 }
 
 /** The assembled application: server, bus, jobs. Nothing listens or runs until `start`. */
@@ -56,6 +61,7 @@ export interface App {
   tokens: TokenService;
   /** The scheduled jobs; `jobs.run(name)` runs one now (tests, admins' runJob). */
   jobs: JobScheduler;
+  observability: Observability;
   /** Listens, starts the event bus and the scheduled jobs; resolves with the GraphQL URL. */
   start(): Promise<string>;
   /** Graceful stop: stop accepting, finish in-flight requests, jobs and events. The database stays open. */
@@ -73,6 +79,7 @@ export function buildApp(deps: AppDeps): App {
   const { live, close: closeLive } = deps.live
     ? { live: deps.live, close: async () => {} }
     : createLiveUpdates(config.redisUrl);
+  const observability = createObservability({ config, db, logger, now, spanExporter: deps.spanExporter });
   const bus = new EventBus<HandlerDeps>({
     db,
     logger: logger.child({ component: 'event-bus' }),
@@ -83,6 +90,7 @@ export function buildApp(deps: AppDeps): App {
     pollIntervalMs: config.events.pollIntervalMs,
     now: deps.now,
     backoffMs: deps.backoffMs,
+    instrument: observability.deliveries,
   });
   const push = deps.push ?? new MemoryPushTransport(logger);
   // Every scheduled job: adding one is one entry here (its cron expression defaults in the job,
@@ -94,12 +102,14 @@ export function buildApp(deps: AppDeps): App {
     schedules: config.jobs.schedules,
     // A run may record events (reminders, digest): dispatch them now rather than at the next poll.
     afterRun: () => bus.notify(),
+    onRun: observability.onJobRun,
     jobs: [
       remindersJob(),
       digestJob(),
       deliverNotificationsJob({ mailer, push }),
       pruneOutboxJob({ retentionDays: config.events.retentionDays }),
       purgeDeletedJob({ retentionDays: config.purge.retentionDays }),
+      pruneErrorLogJob({ retentionDays: config.errorLog.retentionDays }),
       expireSubscriptionsJob({ graceMs: config.billing.expiryGraceMs }),
       rollupAnalyticsJob(),
     ],
@@ -115,6 +125,7 @@ export function buildApp(deps: AppDeps): App {
     now: deps.now,
     migrationsDir: deps.migrationsDir,
     schemaDir: deps.schemaDir,
+    observability,
   });
   let started = false;
   let stopping: Promise<void> | null = null;
@@ -127,6 +138,7 @@ export function buildApp(deps: AppDeps): App {
     push,
     tokens,
     jobs,
+    observability,
     async start() {
       // ADMIN_EMAILS: existing accounts become admins now, new ones at sign-up (a handler).
       for (const email of config.adminEmails) {
@@ -135,6 +147,10 @@ export function buildApp(deps: AppDeps): App {
         });
       }
       const url = await server.listen(config.port, config.host);
+      const { metricsUrl } = await observability.start(config.host);
+      if (metricsUrl) logger.info({ metricsUrl }, 'metrics served on their own port');
+      else if (!observability.metrics)
+        logger.warn('metrics are off: set METRICS_TOKEN or METRICS_PORT to serve /metrics');
       bus.start();
       jobs.start();
       started = true;
@@ -146,6 +162,7 @@ export function buildApp(deps: AppDeps): App {
         if (started) await jobs.stop();
         await bus.stop();
         await closeLive();
+        await observability.stop();
       })();
       return stopping;
     },

@@ -179,6 +179,21 @@ const schema = z
       )
       .pipe(z.array(z.email('must be a comma-separated list of email addresses')))
       .default([]),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z
+      .string()
+      .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+      .optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default('study-planner-api'),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+    TRACING_RECORD_ONLY: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    ERROR_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    READY_OUTBOX_LAG_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    READY_DEAD_LETTERS: z.coerce.number().int().min(1).max(1_000_000).default(1),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -236,6 +251,24 @@ export interface Config {
     exempt: ('admin' | 'graphiql')[];
     cacheTtlMs: number;
   };
+  /**
+   * /metrics: on a port of its own (`port`), or on the API port behind `token` (bearer). In
+   * production with neither, metrics are off: they are never open to the world by default.
+   */
+  metrics: { enabled: boolean; token: string | null; port: number | null };
+  /** OpenTelemetry: spans are recorded and exported over OTLP/HTTP only when `otlpEndpoint` is set. */
+  tracing: {
+    otlpEndpoint: string | null;
+    serviceName: string;
+    /** Record spans and drop them, without an endpoint: for measuring the cost of tracing (bench). */
+    recordOnly: boolean;
+    /** Share of new traces recorded (0..1); a request continuing a caller's trace follows its decision. */
+    sampleRatio: number;
+  };
+  /** Unexpected errors, one row per fingerprint, kept `retentionDays` after they were last seen. */
+  errorLog: { retentionDays: number };
+  /** /ready says `degraded` (still 200) past these: the oldest pending event's age, dead letters. */
+  readiness: { outboxLagSeconds: number; deadLetters: number };
 }
 
 export class ConfigError extends Error {
@@ -295,5 +328,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       exempt: e.TRUSTED_DOCUMENTS_EXEMPT,
       cacheTtlMs: e.TRUSTED_DOCUMENTS_CACHE_TTL_MS,
     },
+    metrics: {
+      enabled: e.METRICS_PORT !== undefined || e.METRICS_TOKEN !== undefined || e.NODE_ENV !== 'production',
+      token: e.METRICS_TOKEN ?? null,
+      port: e.METRICS_PORT ?? null,
+    },
+    tracing: {
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+      serviceName: e.OTEL_SERVICE_NAME,
+      recordOnly: e.TRACING_RECORD_ONLY,
+      sampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
+    },
+    errorLog: { retentionDays: e.ERROR_LOG_RETENTION_DAYS },
+    readiness: { outboxLagSeconds: e.READY_OUTBOX_LAG_SECONDS, deadLetters: e.READY_DEAD_LETTERS },
   };
 }

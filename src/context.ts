@@ -5,6 +5,8 @@ import type { Versioning } from './versioning/versioning.js';
 /** The GraphQL context: the domain context plus what the transport knows. */
 export interface Context extends DomainContext {
   requestId: string;
+  /** The operation name the client sent (null: anonymous), for logs and the error log. */
+  operationName: string | null;
   client: { name: string | null; version: string | null };
   /** Deprecation policy, client version table and schema history (src/versioning). */
   versioning: Versioning;

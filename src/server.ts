@@ -17,6 +17,7 @@ import { useRequestBodyLimit } from './http/body-limit.js';
 import { useDeprecationNotes } from './http/deprecation-notes.js';
 import { useHealthRoutes } from './http/health.js';
 import { useRevenueCatWebhook } from './http/webhooks/revenuecat.js';
+import type { Observability } from './observability/index.js';
 import type { Logger } from './observability/logger.js';
 import { useDeprecations } from './plugins/deprecations.js';
 import { useErrorCodes } from './plugins/error-codes.js';
@@ -53,6 +54,8 @@ export interface ServerDeps {
   migrationsDir?: string;
   /** Folder with the schema releases and CHANGELOG.md that apiInfo reads; defaults to schema/. */
   schemaDir?: string;
+  /** Metrics, spans, request logs, the error log (src/observability); left out: none of them. */
+  observability?: Pick<Observability, 'plugins' | 'onUnexpectedError' | 'degradedReasons' | 'metrics'>;
 }
 
 export interface AppServer {
@@ -91,6 +94,7 @@ export function createServer(deps: ServerDeps): AppServer {
   const startedAt = now();
   const schema = getSchema();
   const versioningConfig = deps.config.versioning ?? defaultVersioningConfig;
+  const obs = deps.observability;
   const viewers = createViewerLoader(deps.db, deps.tokens, {
     ttlMs: deps.config.viewerCacheTtlMs ?? DEFAULT_VIEWER_CACHE_TTL_MS,
     now: deps.now && (() => now().getTime()),
@@ -101,6 +105,7 @@ export function createServer(deps: ServerDeps): AppServer {
     logger: deps.logger,
     now,
     schemaDir: deps.schemaDir,
+    onDeprecatedUse: obs?.metrics?.deprecatedFieldUse,
   });
   const registry = DeprecationRegistry.of(schema);
   const trusted = createTrustedDocuments({
@@ -151,7 +156,11 @@ export function createServer(deps: ServerDeps): AppServer {
       trustedDocuments: trusted.store,
     }),
     plugins: [
-      useHealthRoutes({ startedAt, ready: () => appliedMigrationsProblems(deps.db, deps.migrationsDir) }),
+      useHealthRoutes({
+        startedAt,
+        ready: () => appliedMigrationsProblems(deps.db, deps.migrationsDir),
+        degraded: obs?.degradedReasons,
+      }),
       useDeprecationNotes({ registry, now }),
       useRevenueCatWebhook({ secret: deps.config.billing?.revenueCatWebhookSecret ?? null, context: { ...deps, now } }),
       useRequestBodyLimit(),
@@ -162,8 +171,10 @@ export function createServer(deps: ServerDeps): AppServer {
       useClientStatus({ versioning }),
       // Deprecated coordinates: usage per client, sunset policy, extensions and headers.
       useDeprecations({ registry, versioning }),
-      useErrorCodes(),
+      useErrorCodes({ onUnexpected: obs?.onUnexpectedError }),
       activity.plugin,
+      // Request id header, request log, metrics, /metrics, spans (after useErrorCodes: they see its codes).
+      ...(obs?.plugins ?? []),
     ],
   });
 

@@ -85,4 +85,32 @@ describe('config', () => {
     ]);
     expect(problems({ JOB_SCHEDULES: 'nope' })).toEqual([expect.stringMatching(/^JOB_SCHEDULES must be JSON/)]);
   });
+
+  it('never serves metrics openly in production: only behind METRICS_TOKEN or on METRICS_PORT', () => {
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgresql://db/app' };
+    expect(loadConfig(prod).metrics).toEqual({ enabled: false, token: null, port: null });
+    expect(loadConfig({ ...prod, METRICS_TOKEN: 't'.repeat(16) }).metrics).toEqual({
+      enabled: true,
+      token: 't'.repeat(16),
+      port: null,
+    });
+    expect(loadConfig({ ...prod, METRICS_PORT: '9464' }).metrics).toEqual({ enabled: true, token: null, port: 9464 });
+    expect(loadConfig({}).metrics.enabled).toBe(true);
+    expect(problems({ METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN must be at least 16 characters']);
+  });
+
+  it('traces only with an OTLP endpoint (or record-only for the bench)', () => {
+    expect(loadConfig({}).tracing).toEqual({
+      otlpEndpoint: null,
+      serviceName: 'study-planner-api',
+      recordOnly: false,
+      sampleRatio: 1,
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.otlpEndpoint).toBe(
+      'http://collector:4318',
+    );
+    expect(problems({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL',
+    ]);
+  });
 });

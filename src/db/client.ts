@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlQuery, SqlQueryable } from '@prisma/driver-adapter-utils';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { softDelete } from './soft-delete.js';
 
@@ -13,26 +16,88 @@ export interface DbOptions {
    * connection on one session, where two connections would prepare the same name.
    */
   preparedStatements?: boolean;
-  /** Called with each SQL statement and its JSON-encoded parameters (tests count and EXPLAIN them). */
+  /**
+   * Called with each SQL statement and its JSON-encoded parameters (tests count and EXPLAIN them),
+   * from Prisma's query events, which cost a serialization per statement: tests only.
+   */
   onQuery?: (sql: string, params: string) => void;
 }
 
+/** One executed statement, timed around the driver adapter's call, reported after it ran. */
+export interface QueryEvent {
+  sql: string;
+  durationMs: number;
+  startedAt: Date;
+}
+
+export type QueryListener = (event: QueryEvent) => void;
+
+interface Instruments {
+  pool: pg.Pool;
+  listeners: Set<QueryListener>;
+}
+
+const instruments = new WeakMap<object, Instruments>();
+
 export function createPrisma(options: DbOptions) {
-  const adapter = new PrismaPg(
-    { connectionString: options.url, max: options.poolSize },
+  // Our pool, not the adapter's: its counts are metrics (dbPoolStats).
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
+  const adapter = new PrismaPg(pool, {
+    // Ours, but the adapter ends it on $disconnect as it would its own.
+    disposeExternalPool: true,
     // Prisma sends values as parameters, so the statements are a small fixed set of shapes; the
     // name is a digest of the text, so the same statement gets the same name on every connection.
-    options.preparedStatements ? { statementNameGenerator: (query) => statementName(query.sql) } : {},
-  );
-  const base = new PrismaClient({
-    adapter,
-    log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
+    ...(options.preparedStatements ? { statementNameGenerator: (query) => statementName(query.sql) } : {}),
   });
-  if (options.onQuery) {
-    const onQuery = options.onQuery;
+  const listeners = new Set<QueryListener>();
+  // Every statement goes through the adapter: time it there (a clock read when nothing listens).
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = async () => timed(await connect(), listeners);
+  const { onQuery } = options;
+  const base = new PrismaClient({ adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] });
+  if (onQuery) {
     base.$on('query' as never, (e: { query: string; params: string }) => onQuery(e.query, e.params));
   }
-  return base.$extends(softDelete);
+  const db = base.$extends(softDelete);
+  instruments.set(db, { pool, listeners });
+  return db;
+}
+
+/** Calls `listener` after each statement `db` runs (metrics, spans); returns the unsubscribe. */
+export function onDbQuery(db: Db, listener: QueryListener): () => void {
+  const listeners = instruments.get(db)?.listeners;
+  listeners?.add(listener);
+  return () => listeners?.delete(listener);
+}
+
+/** The connection pool right now: connections open, idle, and requests waiting for one. */
+export function dbPoolStats(db: Db): { total: number; idle: number; waiting: number } | null {
+  const pool = instruments.get(db)?.pool;
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+}
+
+/** Wraps the adapter's (and its transactions') queryRaw/executeRaw to report each statement to `listeners`. */
+function timed<Q extends SqlQueryable>(queryable: Q, listeners: Set<QueryListener>): Q {
+  for (const method of ['queryRaw', 'executeRaw'] as const) {
+    const run = queryable[method].bind(queryable) as (query: SqlQuery) => Promise<unknown>;
+    (queryable as SqlQueryable)[method] = (async (query: SqlQuery) => {
+      if (listeners.size === 0) return run(query);
+      const startedAt = new Date();
+      const t0 = performance.now();
+      try {
+        return await run(query);
+      } finally {
+        const event = { sql: query.sql, durationMs: performance.now() - t0, startedAt };
+        for (const listener of listeners) listener(event);
+      }
+    }) as never;
+  }
+  if ('startTransaction' in queryable) {
+    const adapter = queryable as unknown as SqlDriverAdapter;
+    const start = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => timed(await start(isolationLevel), listeners);
+  }
+  return queryable;
 }
 
 function statementName(sql: string): string {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../observability/logger.js';
 import type { DomainEvent, EventType } from './types.js';
@@ -53,6 +54,25 @@ export interface BusOptions<D> {
   /** How long a claimed delivery is held before another dispatcher may take it. */
   leaseMs?: number;
   batchSize?: number;
+  /** Observability (metrics, spans): wraps each delivery and hears its outcome. */
+  instrument?: DeliveryInstrument;
+}
+
+/** What the bus tells observability about one delivery. */
+export interface DeliveryInfo {
+  handler: string;
+  eventId: string;
+  eventType: string | null;
+  attempt: number;
+  /** W3C traceparent of the request that wrote the event, when it was traced. */
+  traceparent: string | null;
+}
+
+export interface DeliveryInstrument {
+  /** Runs the handler (e.g. inside a span). */
+  run<T>(delivery: DeliveryInfo, handle: () => Promise<T>): Promise<T>;
+  /** After each try: succeeded, retry (failed, will run again) or dead (dead-lettered). */
+  done(handler: string, outcome: 'succeeded' | 'retry' | 'dead', durationMs: number): void;
 }
 
 interface ClaimedDelivery {
@@ -70,6 +90,7 @@ interface EventRow {
   aggregateId: string | null;
   payload: unknown;
   occurredAt: Date;
+  traceparent: string | null;
 }
 
 export const defaultBackoff = (attempt: number) => Math.min(1000 * 2 ** (attempt - 1), 600_000);
@@ -209,9 +230,9 @@ export class EventBus<D = unknown> {
 
   private async loadEvents(ids: string[]): Promise<Map<string, DomainEvent>> {
     const rows = await this.options.db.$queryRaw<EventRow[]>`
-      SELECT "id", "type", "version", "userId", "aggregateId", "payload", "occurredAt"
+      SELECT "id", "type", "version", "userId", "aggregateId", "payload", "occurredAt", "traceparent"
       FROM "OutboxEvent" WHERE "id" = ANY(${ids}::uuid[])`;
-    return new Map(rows.map((r) => [r.id, r as DomainEvent]));
+    return new Map(rows.map(({ traceparent, ...r }) => [r.id, Object.assign(r as DomainEvent, { traceparent })]));
   }
 
   /** Runs one delivery; true when the handler succeeded (the caller records it). */
@@ -219,10 +240,14 @@ export class EventBus<D = unknown> {
     const { db, logger } = this.options;
     const handler = this.handlers.get(delivery.handler);
     const log = logger.child({ eventId: delivery.eventId, handler: delivery.handler, attempt: delivery.attempts });
+    const { instrument } = this.options;
+    const startedAt = performance.now();
     try {
       if (!handler || !event) throw new Error(handler ? 'event row is gone' : 'handler is not registered');
-      const outcome = await handler.handle(event, { ...this.options.deps, db, logger: log, now: this.now });
+      const handle = () => handler.handle(event, { ...this.options.deps, db, logger: log, now: this.now });
+      const outcome = instrument ? await instrument.run(deliveryInfo(delivery, event), handle) : await handle();
       log.debug({ outcome: outcome ?? 'done', type: event.type }, 'event handled');
+      instrument?.done(delivery.handler, 'succeeded', performance.now() - startedAt);
       return true;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -240,9 +265,20 @@ export class EventBus<D = unknown> {
               },
         })
         .catch((e: unknown) => log.error({ err: e }, 'could not record a failed delivery'));
+      instrument?.done(delivery.handler, dead ? 'dead' : 'retry', performance.now() - startedAt);
       if (dead) log.error({ err }, 'event delivery dead-lettered');
       else log.warn({ err }, 'event delivery failed; will retry');
       return false;
     }
   }
+}
+
+function deliveryInfo(delivery: ClaimedDelivery, event: DomainEvent & { traceparent?: string | null }): DeliveryInfo {
+  return {
+    handler: delivery.handler,
+    eventId: delivery.eventId,
+    eventType: event.type,
+    attempt: delivery.attempts,
+    traceparent: event.traceparent ?? null,
+  };
 }

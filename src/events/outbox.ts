@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../db/client.js';
+import { currentTraceparent } from '../observability/tracing.js';
 import {
   EVENT_VERSIONS,
   type EventPayload,
@@ -29,6 +30,8 @@ export async function recordEvent<T extends EventType>(tx: DbOrTx, event: NewEve
       payload: event.payload as object,
       userId: event.userId ?? null,
       aggregateId: event.aggregateId ?? null,
+      // The request's trace, so the deliveries' spans link back to it (null when not tracing).
+      traceparent: currentTraceparent(),
       ...(event.occurredAt ? { occurredAt: event.occurredAt } : {}),
     },
     select: { id: true },

@@ -7,9 +7,15 @@ export interface ReadinessCheck {
 
 /**
  * GET /health: the process is up (no I/O). GET /ready: the database answers and every migration
- * is applied; 503 with the problems otherwise. Both return JSON.
+ * is applied; 503 with the problems otherwise; 200 `degraded` with reasons when it serves but an
+ * operator should look (outbox lag, dead letters). Both return JSON.
  */
-export function useHealthRoutes(options: { ready: ReadinessCheck; startedAt: Date }): Plugin {
+export function useHealthRoutes(options: {
+  ready: ReadinessCheck;
+  startedAt: Date;
+  /** Reasons to answer `degraded` (still 200: the replica serves; an operator should look). */
+  degraded?: () => Promise<string[]>;
+}): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
@@ -27,11 +33,14 @@ export function useHealthRoutes(options: { ready: ReadinessCheck; startedAt: Dat
         } catch (err) {
           problems = [`database: ${(err as Error).message}`];
         }
-        endResponse(
-          fetchAPI.Response.json(problems.length ? { status: 'unavailable', problems } : { status: 'ready' }, {
-            status: problems.length ? 503 : 200,
-          }),
-        );
+        if (problems.length) {
+          endResponse(fetchAPI.Response.json({ status: 'unavailable', problems }, { status: 503 }));
+          return;
+        }
+        const reasons = await (options.degraded?.() ?? Promise.resolve([])).catch((err: unknown) => [
+          `degraded check failed: ${(err as Error).message}`,
+        ]);
+        endResponse(fetchAPI.Response.json(reasons.length ? { status: 'degraded', reasons } : { status: 'ready' }));
       }
     },
   };

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Cron } from 'croner';
 import type { Db, Tx } from '../db/client.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -41,7 +42,12 @@ export interface SchedulerOptions {
   afterRun?: () => void;
   /** A run holding its lock longer than this is rolled back (default 5 min). */
   timeoutMs?: number;
+  /** Told of every run's outcome and duration (metrics). */
+  onRun?: JobRunListener;
 }
+
+/** Hears each run's outcome (metrics: `Metrics.recordJobRun`); skipped: another replica had the lock. */
+export type JobRunListener = (job: string, outcome: 'done' | 'failed' | 'skipped', seconds: number) => void;
 
 /**
  * The scheduled jobs. Each job runs on its cron expression (croner), on one replica at a time: a
@@ -123,12 +129,14 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 /** One run of a job under its lock; see JobScheduler. */
 export async function runJob(
-  options: Pick<SchedulerOptions, 'db' | 'logger' | 'afterRun' | 'timeoutMs'>,
+  options: Pick<SchedulerOptions, 'db' | 'logger' | 'afterRun' | 'timeoutMs' | 'onRun'>,
   job: Job,
   now: () => Date = () => new Date(),
 ): Promise<JobRunRecord | null> {
   const { db, logger } = options;
   const startedAt = now();
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
   try {
     const record = await db.$transaction(
       async (tx) => {
@@ -149,9 +157,11 @@ export async function runJob(
     } else {
       logger.debug({ job: job.name }, 'job skipped: another replica holds its lock');
     }
+    options.onRun?.(job.name, record ? 'done' : 'skipped', seconds());
     return record;
   } catch (err) {
     logger.error({ err, job: job.name }, 'job failed; it runs again at its next tick');
+    options.onRun?.(job.name, 'failed', seconds());
     try {
       return await db.jobRun.create({
         data: { job: job.name, startedAt, finishedAt: now(), rowsTouched: 0, error: message(err).slice(0, 2000) },

@@ -1,13 +1,33 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Structured JSON logs on stdout; one logger per process, children per request and job. */
-export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({
+export interface LoggerOptions {
+  /** Readable, coloured lines (pino-pretty, in a worker thread): development. Default: JSON lines. */
+  pretty?: boolean;
+  /** Where JSON lines go (tests capture them); default stdout. */
+  destination?: DestinationStream;
+}
+
+/**
+ * Structured logs: JSON lines on stdout in production, pino-pretty lines in development; one
+ * logger per process, children per request (requestId, operationName, client, viewerId) and job.
+ */
+export function createLogger(level: string, base: Record<string, unknown> = {}, options: LoggerOptions = {}): Logger {
+  const settings = {
     level,
     base: { service: 'study-planner-api', ...base },
     redact: { paths: ['password', '*.password', 'passwordHash', '*.passwordHash', 'token', '*.token'], remove: true },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  if (options.pretty && !options.destination) {
+    return pino({
+      ...settings,
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+      },
+    });
+  }
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

@@ -3,6 +3,12 @@ import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 
+/** Hears each unexpected error before it is masked (the error log). Must not throw or block. */
+export type UnexpectedErrorListener = (
+  error: Error,
+  where: { requestId: string; operation: string | null; path: string | null },
+) => void;
+
 /**
  * Every error a client sees carries `extensions.code`:
  * - domain errors (AppError) become their code with their message;
@@ -10,7 +16,8 @@ import { AppError } from '../errors.js';
  * - anything else is an unexpected failure: logged with the request id and stack, and replaced
  *   by "Unexpected error." with INTERNAL_SERVER_ERROR and the request id, never the stack.
  */
-export function useErrorCodes(): Plugin<Context> {
+export function useErrorCodes(options: { onUnexpected?: UnexpectedErrorListener } = {}): Plugin<Context> {
+  const { onUnexpected } = options;
   return {
     // Errors raised before execution (parse, validation, query limits) have no context: make
     // sure they carry a code too.
@@ -24,7 +31,7 @@ export function useErrorCodes(): Plugin<Context> {
         onExecuteDone({ args, result, setResult }) {
           if (!('errors' in result) || !result.errors?.length) return;
           const ctx = args.contextValue;
-          setResult({ ...result, errors: result.errors.map((e) => toClientError(e, ctx)) });
+          setResult({ ...result, errors: result.errors.map((e) => toClientError(e, ctx, onUnexpected)) });
         },
       };
     },
@@ -35,12 +42,14 @@ export function useErrorCodes(): Plugin<Context> {
         onSubscribeResult({ args, result, setResult }) {
           const ctx = args.contextValue;
           if ('errors' in result && result.errors?.length) {
-            setResult({ ...result, errors: result.errors.map((e) => toClientError(e, ctx)) });
+            setResult({ ...result, errors: result.errors.map((e) => toClientError(e, ctx, onUnexpected)) });
             return;
           }
           return {
             onNext({ result: item, setResult: setItem }) {
-              if (item.errors?.length) setItem({ ...item, errors: item.errors.map((e) => toClientError(e, ctx)) });
+              if (item.errors?.length) {
+                setItem({ ...item, errors: item.errors.map((e) => toClientError(e, ctx, onUnexpected)) });
+              }
             },
           };
         },
@@ -64,7 +73,7 @@ function withCode(error: GraphQLError): GraphQLError {
   });
 }
 
-export function toClientError(error: GraphQLError, ctx: Context): GraphQLError {
+export function toClientError(error: GraphQLError, ctx: Context, onUnexpected?: UnexpectedErrorListener): GraphQLError {
   const original = error.originalError;
   const base = { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path };
   if (original instanceof AppError) {
@@ -82,10 +91,13 @@ export function toClientError(error: GraphQLError, ctx: Context): GraphQLError {
       ? error
       : new GraphQLError(error.message, { ...base, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
   }
-  ctx.logger.error(
-    { err: original, requestId: ctx.requestId, path: error.path?.join('.') },
-    'unexpected error in resolver',
-  );
+  const path = error.path?.join('.') ?? null;
+  ctx.logger.error({ err: original, requestId: ctx.requestId, path }, 'unexpected error in resolver');
+  try {
+    onUnexpected?.(original, { requestId: ctx.requestId, operation: ctx.operationName, path });
+  } catch (err) {
+    ctx.logger.error({ err }, 'error log could not record an error');
+  }
   return new GraphQLError('Unexpected error.', {
     ...base,
     extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: ctx.requestId },

@@ -18,6 +18,7 @@ import './admin-accounts.js';
 import './analytics.js';
 import './notification.js';
 import './jobs.js';
+import './error-log.js';
 
 let schema: GraphQLSchema | undefined;
 

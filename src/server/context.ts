@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { requestInfo } from '../observability/request-info.js';
 import type { ViewerLoader } from '../auth/viewer-cache.js';
 import type { Context } from '../context.js';
 import type { DomainContext } from '../resolvers/context.js';
@@ -8,6 +9,8 @@ import type { Versioning } from '../versioning/versioning.js';
 export interface ServerContextInput {
   request?: Request;
   connectionParams?: Record<string, unknown>;
+  /** The GraphQL params (HTTP: Yoga's; graphql-ws: the subscribe payload). */
+  params?: { operationName?: string | null };
 }
 
 function stringParam(params: Record<string, unknown>, name: string): string | null {
@@ -30,18 +33,24 @@ export function createContextFactory(deps: {
   return async (initial) => {
     const header = (name: string) => initial.request?.headers.get(name) ?? null;
     const params = initial.connectionParams ?? {};
-    const requestId = header('x-request-id') ?? randomUUID();
+    // The same id as the response header and the request log line (src/observability).
+    const requestId = initial.request ? requestInfo(initial.request).id : randomUUID();
     const authorization =
       header('authorization') ?? stringParam(params, 'authorization') ?? stringParam(params, 'Authorization');
+    const viewer = await deps.viewers.load(authorization);
+    const operationName = initial.params?.operationName ?? null;
+    const client = {
+      name: header('graphql-client-name') ?? stringParam(params, 'graphql-client-name'),
+      version: header('graphql-client-version') ?? stringParam(params, 'graphql-client-version'),
+    };
     return {
       ...deps.domain,
-      viewer: await deps.viewers.load(authorization),
-      logger: deps.domain.logger.child({ requestId }),
+      viewer,
+      // useRequestLog adds the operation name once the document is parsed.
+      logger: deps.domain.logger.child({ requestId, client, viewerId: viewer?.id ?? null }),
       requestId,
-      client: {
-        name: header('graphql-client-name') ?? stringParam(params, 'graphql-client-name'),
-        version: header('graphql-client-version') ?? stringParam(params, 'graphql-client-version'),
-      },
+      operationName,
+      client,
       versioning: deps.versioning,
       trustedDocuments: deps.trustedDocuments,
     };

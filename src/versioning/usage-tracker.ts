@@ -30,12 +30,21 @@ export class DeprecationUsageTracker {
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly deps: { db: Db; logger: Logger; now: () => Date }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      logger: Logger;
+      now: () => Date;
+      /** Hears each use as it is counted (metrics). */
+      onRecord?: (coordinates: readonly string[], clientName: string) => void;
+    },
+  ) {}
 
   /** Counts one use of each coordinate by `client` at `at`. */
   record(coordinates: readonly string[], client: ClientIdentity, at: Date): void {
     const clientName = label(client.name);
     const clientVersion = label(client.version);
+    this.deps.onRecord?.(coordinates, clientName);
     for (const coordinate of coordinates) {
       this.add({ coordinate, clientName, clientVersion, day: dayOf(at), count: 1, firstSeenAt: at, lastSeenAt: at });
     }

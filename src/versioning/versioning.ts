@@ -21,6 +21,8 @@ export interface VersioningDeps {
   now: () => Date;
   /** Folder with releases/ and CHANGELOG.md; defaults to the repository's schema/. */
   schemaDir?: string;
+  /** Hears each deprecated use by a client (metrics). */
+  onDeprecatedUse?: (coordinates: readonly string[], clientName: string) => void;
 }
 
 export function createVersioning(deps: VersioningDeps): Versioning {
@@ -28,7 +30,12 @@ export function createVersioning(deps: VersioningDeps): Versioning {
   return {
     sunsetPolicy: deps.config.sunsetPolicy,
     clientVersions: deps.config.clientVersions,
-    usage: new DeprecationUsageTracker({ db: deps.db, logger: deps.logger, now: deps.now }),
+    usage: new DeprecationUsageTracker({
+      db: deps.db,
+      logger: deps.logger,
+      now: deps.now,
+      onRecord: deps.onDeprecatedUse,
+    }),
     history(schema) {
       history ??= loadSchemaHistory(schema, deps.schemaDir).catch((err: unknown) => {
         history = null;

@@ -8,9 +8,11 @@ import type { LiveTopics, LiveUpdates } from '../../src/events/live.js';
 import type { JobScheduler } from '../../src/jobs/runner.js';
 import { MemoryMailer } from '../../src/mail/mailer.js';
 import { MemoryPushTransport } from '../../src/mail/push.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
+import type { Observability } from '../../src/observability/index.js';
 import type { AppServer } from '../../src/server.js';
 import { createLiveUpdates } from '../../src/server/live-updates.js';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -38,6 +40,7 @@ export interface TestApp {
    */
   subscribed(topic: keyof LiveTopics, userId: string): Promise<void>;
   tokens: TokenService;
+  observability: Observability;
   clock: { now: Date };
   /** Sends a GraphQL operation through Yoga, as an HTTP client would. */
   gql<T = Record<string, any>>(
@@ -60,8 +63,12 @@ export interface TestAppOptions {
   viewerCacheTtlMs?: number;
   /** Use this database instead of a new one (two "replicas" on one database). */
   database?: TestDatabase;
-  /** More environment variables for loadConfig (e.g. TRUSTED_DOCUMENTS, REVENUECAT_WEBHOOK_SECRET). */
+  /** More environment variables for loadConfig (e.g. TRUSTED_DOCUMENTS, REVENUECAT_WEBHOOK_SECRET, METRICS_TOKEN). */
   env?: Record<string, string | undefined>;
+  /** Record spans into this exporter. */
+  spanExporter?: SpanExporter;
+  /** Default: silent (TEST_LOG_LEVEL to see logs). */
+  logger?: Logger;
 }
 
 /** The app as main.ts builds it (buildApp), on a database of its own, with a settable clock and a memory mailer. */
@@ -102,11 +109,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     push,
     config,
     db: database.db,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     mailer,
     now,
     handlers: options.handlers,
     backoffMs: () => 1000,
+    spanExporter: options.spanExporter,
   });
   const { server } = app;
   return {
@@ -124,6 +132,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return new Promise((resolve) => waiting.set(key, [...(waiting.get(key) ?? []), resolve]));
     },
     tokens: app.tokens,
+    observability: app.observability,
     clock,
     async gql(query, variables, token, headers = {}) {
       const res = await server.yoga.fetch('http://test/graphql', {

@@ -1,7 +1,6 @@
 import type { DbOrTx } from '../../db/client.js';
 import type { TaskEventType } from '../../events/types.js';
 import type { Lecture, Prisma, StudySession } from '../../generated/prisma/client.js';
-import type { PageQuery } from '../page.js';
 import type { Selection } from '../selection.js';
 
 /** The kinds of task that take a time window on the agenda: lectures and study sessions. */
@@ -29,7 +28,8 @@ export type TimedRow<E extends TimedEntity> = TimedModels[E]['row'];
 /** The plugin-prisma selection of one row of kind E. */
 export type TimedSelection<E extends TimedEntity> = Selection<TimedModels[E]['find']>;
 /** The selection of a page of kind E, with the connection's paging (`cursor` is the row id a page starts after). */
-export type TimedListQuery<E extends TimedEntity> = PageQuery<TimedModels[E]['list']>;
+export type TimedListQuery<E extends TimedEntity> = Selection<TimedModels[E]['list']> &
+  Pick<TimedModels[E]['list'], 'take' | 'skip' | 'cursor'>;
 /** The columns of a new row of kind E besides the shared ones (owner, course, title, window). */
 export type TimedData<E extends TimedEntity> = Omit<
   TimedModels[E]['create'],

@@ -1,0 +1,238 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { dbPoolStats, onDbQuery, type Db } from '../db/client.js';
+import type { OpsSnapshot } from './ops-snapshot.js';
+
+/**
+ * The Prometheus metrics of one app (one registry per app: tests build several in a process).
+ * Label values are bounded: operation names and client names go through `BoundedLabel`, so a
+ * client cannot create series at will.
+ */
+
+/** Keeps the first `max` distinct values of a label; later ones become `other`. */
+export class BoundedLabel {
+  private readonly seen = new Set<string>();
+  constructor(
+    private readonly max: number,
+    private readonly maxLength = 64,
+  ) {}
+
+  of(value: string): string {
+    if (this.seen.has(value)) return value;
+    if (this.seen.size >= this.max || value.length > this.maxLength || !/^[\w.:@/-]+$/.test(value)) return 'other';
+    this.seen.add(value);
+    return value;
+  }
+}
+
+export type DeliveryOutcome = 'succeeded' | 'retry' | 'dead';
+export type JobOutcome = 'done' | 'failed' | 'skipped';
+export type Transport = 'ws' | 'sse';
+
+const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface Metrics {
+  registry: Registry;
+  /** Folded operation label: `anonymous`, `unknown` (not parsed), `other` (past the cap), else the name. */
+  operationLabel(name: string | null | undefined): string;
+  clientLabel(name: string | null | undefined): string;
+  requestDuration: Histogram<'operation' | 'type' | 'status'>;
+  operationDuration: Histogram<'operation' | 'type'>;
+  errors: Counter<'operation' | 'code'>;
+  subscriptions: Gauge<'transport'>;
+  deprecatedFields: Counter<'coordinate' | 'client'>;
+  /** The deprecation tracker's hook: `coordinates` used once by `clientName`. */
+  deprecatedFieldUse(coordinates: readonly string[], clientName: string): void;
+  dbStatementDuration: Histogram<'statement'>;
+  /** Event bus hook: one delivery of one event to one handler finished. */
+  recordDelivery(handler: string, outcome: DeliveryOutcome, durationMs: number): void;
+  /** Job hook (runner, scheduler): one run of `job` finished. */
+  recordJobRun(job: string, outcome: JobOutcome, seconds: number): void;
+  /** Stops listening to the database. */
+  close(): void;
+}
+
+export interface MetricsDeps {
+  db: Db;
+  /** Outbox backlog and dead letters, read at scrape. */
+  ops: OpsSnapshot;
+  /** Error-log occurrences dropped because its buffer was full. */
+  errorLogDropped?: () => number;
+}
+
+const KINDS = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'WITH', 'BEGIN', 'COMMIT', 'ROLLBACK']);
+/** Prisma's statements are a fixed set of texts: each is classified once. */
+const kinds = new Map<string, string>();
+
+/** First word of a statement: SELECT, INSERT, UPDATE, DELETE, BEGIN, COMMIT... (a bounded label). */
+export function statementKind(sql: string): string {
+  let kind = kinds.get(sql);
+  if (kind === undefined) {
+    const word = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'OTHER';
+    kind = KINDS.has(word) ? word : 'OTHER';
+    if (kinds.size < 10_000) kinds.set(sql, kind);
+  }
+  return kind;
+}
+
+export function createMetrics(deps: MetricsDeps): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const operations = new BoundedLabel(200);
+  const clients = new BoundedLabel(50);
+
+  const requestDuration = new Histogram({
+    name: 'graphql_request_duration_seconds',
+    help: 'GraphQL HTTP requests, from arrival to response, by operation name, type and HTTP status.',
+    labelNames: ['operation', 'type', 'status'] as const,
+    buckets: SECONDS,
+    registers,
+  });
+  const operationDuration = new Histogram({
+    name: 'graphql_operation_duration_seconds',
+    help: 'Execution of GraphQL operations (resolvers), by operation name and type.',
+    labelNames: ['operation', 'type'] as const,
+    buckets: SECONDS,
+    registers,
+  });
+  const errors = new Counter({
+    name: 'graphql_errors_total',
+    help: 'Errors in GraphQL responses, by extensions.code (INTERNAL_SERVER_ERROR: unexpected, masked).',
+    labelNames: ['operation', 'code'] as const,
+    registers,
+  });
+  const subscriptions = new Gauge({
+    name: 'graphql_subscriptions_active',
+    help: 'Open GraphQL subscriptions, by transport (ws: graphql-ws, sse: HTTP event stream).',
+    labelNames: ['transport'] as const,
+    registers,
+  });
+  for (const transport of ['ws', 'sse']) subscriptions.set({ transport }, 0);
+  const deprecatedFields = new Counter({
+    name: 'graphql_deprecated_field_requests_total',
+    help: 'Requests that used a deprecated schema coordinate, by coordinate and client name.',
+    labelNames: ['coordinate', 'client'] as const,
+    registers,
+  });
+  const dbStatementDuration = new Histogram({
+    name: 'db_statement_duration_seconds',
+    help: 'SQL statements run by the app, by kind (first keyword).',
+    labelNames: ['statement'] as const,
+    buckets: SECONDS,
+    registers,
+  });
+  const deliveries = new Counter({
+    name: 'event_deliveries_total',
+    help: 'Event deliveries run, by handler and outcome (succeeded, retry, dead).',
+    labelNames: ['handler', 'outcome'] as const,
+    registers,
+  });
+  const deliveryDuration = new Histogram({
+    name: 'event_delivery_duration_seconds',
+    help: 'Time an event handler took, by handler.',
+    labelNames: ['handler'] as const,
+    buckets: SECONDS,
+    registers,
+  });
+  const jobRuns = new Counter({
+    name: 'job_runs_total',
+    // job_name, not job: Prometheus gives every series the scrape job's `job` label.
+    help: 'Scheduled job runs, by job_name and outcome (done, failed, skipped: another replica held the lock).',
+    labelNames: ['job_name', 'outcome'] as const,
+    registers,
+  });
+  const jobDuration = new Histogram({
+    name: 'job_run_duration_seconds',
+    help: 'Duration of scheduled job runs, by job_name.',
+    labelNames: ['job_name'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+    registers,
+  });
+
+  new Gauge({
+    name: 'db_pool_connections',
+    help: 'Database pool connections, by state (in_use, idle); waiting: requests queued for a connection.',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      const stats = dbPoolStats(deps.db);
+      if (!stats) return;
+      this.set({ state: 'in_use' }, stats.total - stats.idle);
+      this.set({ state: 'idle' }, stats.idle);
+      this.set({ state: 'waiting' }, stats.waiting);
+    },
+  });
+  // The outbox gauges read the database at scrape; if it does not answer, they are NaN and
+  // app_database_up says 0, rather than the whole scrape failing.
+  const ops = () => deps.ops.read().catch(() => null);
+  new Gauge({
+    name: 'app_database_up',
+    help: 'Whether the database answered the scrape-time outbox query (1) or not (0).',
+    registers,
+    async collect() {
+      this.set((await ops()) ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'outbox_backlog_events',
+    help: 'Outbox events not yet processed (read at scrape).',
+    registers,
+    async collect() {
+      this.set((await ops())?.backlog ?? NaN);
+    },
+  });
+  new Gauge({
+    name: 'outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest unprocessed outbox event; 0 when there is none (read at scrape).',
+    registers,
+    async collect() {
+      this.set((await ops())?.oldestPendingAgeSeconds ?? NaN);
+    },
+  });
+  new Gauge({
+    name: 'outbox_dead_letters',
+    help: 'Event deliveries dead-lettered and not yet retried (read at scrape).',
+    registers,
+    async collect() {
+      this.set((await ops())?.deadLetters ?? NaN);
+    },
+  });
+
+  new Gauge({
+    name: 'error_log_dropped',
+    help: 'Unexpected errors not stored in the error log because its buffer was full (since start).',
+    registers,
+    collect() {
+      this.set(deps.errorLogDropped?.() ?? 0);
+    },
+  });
+
+  const unsubscribe = onDbQuery(deps.db, (e) =>
+    dbStatementDuration.observe({ statement: statementKind(e.sql) }, e.durationMs / 1000),
+  );
+
+  return {
+    registry,
+    operationLabel: (name) => (name === undefined ? 'unknown' : name === null ? 'anonymous' : operations.of(name)),
+    clientLabel: (name) => (name ? clients.of(name) : 'unknown'),
+    requestDuration,
+    operationDuration,
+    errors,
+    subscriptions,
+    deprecatedFields,
+    deprecatedFieldUse(coordinates, clientName) {
+      const client = clients.of(clientName);
+      for (const coordinate of coordinates) deprecatedFields.inc({ coordinate, client });
+    },
+    dbStatementDuration,
+    recordDelivery(handler, outcome, durationMs) {
+      deliveries.inc({ handler, outcome });
+      deliveryDuration.observe({ handler }, durationMs / 1000);
+    },
+    recordJobRun(job, outcome, seconds) {
+      jobRuns.inc({ job_name: job, outcome });
+      jobDuration.observe({ job_name: job }, seconds);
+    },
+    close: unsubscribe,
+  };
+}

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { PASSWORD } from './helpers/factories.js';
+
+const exporter = new InMemorySpanExporter();
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp({ spanExporter: exporter });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const SIGN_UP = 'mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token } }';
+const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+
+describe('tracing', () => {
+  it('traces the request, its phases and SQL, and links each delivery to the mutation that wrote the event', async () => {
+    exporter.reset();
+    // The caller's trace is continued (W3C traceparent).
+    const callerTrace = '0af7651916cd43dd8448eb211c80319c';
+    const email = `traced-${Date.now()}@example.com`;
+    const res = await app.gql(SIGN_UP, { input: { email, password: PASSWORD, firstName: 'T', lastName: 'R' } }, '', {
+      traceparent: `00-${callerTrace}-b7ad6b7169203331-01`,
+    });
+    expect(res.errors).toBeUndefined();
+    await app.bus.idle();
+
+    const spans = exporter.getFinishedSpans();
+    const named = (name: string) => spans.filter((s) => s.name === name);
+    const [request] = named('graphql.request');
+    expect(request).toBeDefined();
+    expect(request!.spanContext().traceId).toBe(callerTrace);
+    expect(parentOf(request!)).toBe('b7ad6b7169203331');
+    expect(request!.attributes).toMatchObject({ 'http.response.status_code': 200, 'graphql.operation.name': 'SignUp' });
+    const requestId = request!.spanContext().spanId;
+
+    for (const phase of ['graphql.parse', 'graphql.validate']) {
+      expect(named(phase).map(parentOf)).toContain(requestId);
+    }
+    const [execute] = named('graphql.execute SignUp');
+    expect(parentOf(execute!)).toBe(requestId);
+    expect(execute!.attributes).toMatchObject({ 'graphql.operation.type': 'mutation' });
+
+    // SQL statements of the resolver hang from the execute span.
+    const sql = named('db.query').filter((s) => parentOf(s) === execute!.spanContext().spanId);
+    expect(sql.map((s) => s.attributes['db.query.text'])).toContainEqual(
+      expect.stringMatching(/INSERT INTO "public"\."User"/),
+    );
+
+    // The event row carries the trace; each delivery is a trace of its own linked to it.
+    const event = await app.db.outboxEvent.findFirstOrThrow({
+      where: { type: 'user.created', traceparent: { startsWith: `00-${callerTrace}-` } },
+    });
+    expect(event.traceparent).toMatch(new RegExp(`^00-${callerTrace}-${execute!.spanContext().spanId}-01$`));
+    const deliveries = spans.filter((s) => s.name.startsWith('event.deliver '));
+    expect(deliveries.length).toBeGreaterThan(0);
+    for (const delivery of deliveries.filter((d) => d.attributes['event.id'] === event.id)) {
+      expect(delivery.spanContext().traceId).not.toBe(callerTrace);
+      expect(delivery.links.map((l) => l.context.traceId)).toEqual([callerTrace]);
+      expect(delivery.attributes).toMatchObject({ 'event.type': 'user.created', 'event.attempt': 1 });
+    }
+    expect(deliveries.filter((d) => d.attributes['event.id'] === event.id).length).toBeGreaterThan(0);
+    // The delivery's own SQL hangs from it.
+    const deliveryIds = new Set(deliveries.map((d) => d.spanContext().spanId));
+    expect(named('db.query').some((s) => deliveryIds.has(parentOf(s) ?? ''))).toBe(true);
+  });
+
+  it('starts a new trace when the caller sends none, and does not trace probes', async () => {
+    exporter.reset();
+    await app.gql('query Ping { __typename }');
+    expect((await app.fetch('/ready')).status).toBe(200);
+    expect((await app.fetch('/metrics')).status).toBe(200);
+    const requests = exporter.getFinishedSpans().filter((s) => s.name === 'graphql.request');
+    expect(requests).toHaveLength(1);
+    expect(parentOf(requests[0]!)).toBeUndefined();
+  });
+});
+
+describe('tracing off', () => {
+  it('records nothing and stores no trace context without an exporter or endpoint', async () => {
+    const plain = await createTestApp({ database: app.database });
+    try {
+      expect(plain.observability.tracing).toBeNull();
+      const email = `untraced-${Date.now()}@example.com`;
+      await plain.gql(SIGN_UP, { input: { email, password: PASSWORD, firstName: 'U', lastName: 'T' } });
+      const user = await plain.db.user.findFirstOrThrow({ where: { email } });
+      const event = await plain.db.outboxEvent.findFirstOrThrow({ where: { type: 'user.created', userId: user.id } });
+      expect(event.traceparent).toBeNull();
+    } finally {
+      await plain.close();
+    }
+  });
+});
