@@ -14,6 +14,7 @@ import type { Db } from './db/client.js';
 import type { TaskPubSub } from './events/pubsub.js';
 import { pendingMigrations } from './db/migrate.js';
 import { useRequestBodyLimit } from './http/body-limit.js';
+import { graphiqlOptions, renderGraphiQL } from './http/graphiql.js';
 import { useHealthRoutes } from './http/health.js';
 import type { Logger } from './observability/logger.js';
 import { useDeprecations } from './plugins/deprecations.js';
@@ -51,21 +52,6 @@ export interface AppServer {
   /** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
   close(): Promise<void>;
 }
-
-const EXAMPLE_QUERY = `# Sign up, copy the token into the Headers tab as
-#   { "Authorization": "Bearer <token>" }
-# then run \`me\`.
-mutation SignUp {
-  signUp(input: { email: "ada@example.com", password: "correct horse battery", firstName: "Ada", lastName: "Lovelace" }) {
-    token
-    user { id email firstName onboardingCompleted }
-  }
-}
-
-query Me {
-  me { id email firstName lastName subscriptionTier courses(first: 10) { totalCount edges { node { name } } } }
-}
-`;
 
 /** What the context factory is given: an HTTP request, or a graphql-ws subscription's context. */
 interface ServerContextInput {
@@ -108,7 +94,8 @@ export function createServer(deps: ServerDeps): AppServer {
     maxRequestBodySize: false,
     // Our own /health and /ready (src/http/health.ts) replace Yoga's built-in check.
     healthCheckEndpoint: '/health/yoga',
-    graphiql: deps.config.graphiql ? { title: 'Study Planner API', defaultQuery: EXAMPLE_QUERY } : false,
+    graphiql: deps.config.graphiql ? graphiqlOptions : false,
+    renderGraphiQL,
     logging: {
       debug: (...args) => deps.logger.debug({ args }, 'yoga'),
       info: (...args) => deps.logger.info({ args }, 'yoga'),
