@@ -1,8 +1,11 @@
+import path from 'node:path';
+import { loadOrCreateDevSecret } from './auth/dev-secret.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { createPrisma, type Db } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { applyMigrations } from './db/migrate.js';
+import { describeDatabase, waitForDatabase } from './db/wait-for-database.js';
 import { EventBus } from './events/bus.js';
 import { handlers, type HandlerDeps } from './events/handlers/index.js';
 import { createTaskPubSub } from './events/pubsub.js';
@@ -12,6 +15,7 @@ import { startJobs } from './jobs/runner.js';
 import { createSmtpMailer, MemoryMailer, type Mailer } from './mail/mailer.js';
 import type { Logger } from './observability/logger.js';
 import { createServer, type AppServer } from './server.js';
+import { assertPortFree, assertWritableDir } from './startup.js';
 
 export interface RunningApp {
   url: string;
@@ -25,19 +29,51 @@ export interface RunningApp {
 
 /** Starts everything main.ts runs: database (embedded or not), migrations, bus, HTTP server. */
 export async function startApp(config: Config, logger: Logger, options: { mailer?: Mailer } = {}): Promise<RunningApp> {
-  if (config.jwt.generated) {
+  // Cheap checks first: a taken port or an unwritable data directory fails in one line, before
+  // the database starts.
+  await assertPortFree(config.port, config.host);
+  const devSecret = config.jwt.generated && config.env === 'development';
+  if (!config.databaseUrl || devSecret) await assertWritableDir(config.dataDir, 'data directory');
+
+  let jwt = config.jwt;
+  if (devSecret) {
+    const kept = await loadOrCreateDevSecret(config.dataDir);
+    jwt = { ...config.jwt, secret: kept.secret };
+    logger.info(
+      { file: kept.file },
+      `JWT_SECRET is not set: using the development secret in ${kept.file} (${kept.created ? 'created now' : 'kept from an earlier run'})`,
+    );
+  } else if (config.jwt.generated) {
     logger.warn('JWT_SECRET is not set: using a random secret for this run (tokens stop working on restart)');
   }
+
   let embedded: EmbeddedPostgres | null = null;
   let url = config.databaseUrl;
   if (!url) {
-    logger.info({ dir: config.embeddedDbDir }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres(config.embeddedDbDir);
+    const dir = path.resolve(config.embeddedDbDir);
+    await assertWritableDir(dir, 'embedded database directory');
+    logger.info({ dir }, `DATABASE_URL is not set: starting the embedded PostgreSQL in ${dir}`);
+    embedded = await startEmbeddedPostgres(dir);
     url = embedded.url;
+    logger.info({ url }, `embedded PostgreSQL ready at ${url} (psql can connect while the server runs)`);
+  } else {
+    logger.info(`connecting to the database at ${describeDatabase(url)}`);
+    await waitForDatabase(url, {
+      timeoutMs: config.databaseConnectTimeoutMs,
+      onRetry: (reason, delayMs) =>
+        logger.warn(
+          `database ${describeDatabase(url!)} not reachable (${reason}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
+        ),
+    });
   }
   try {
     const applied = await applyMigrations(url, { log: (m) => logger.info(m) });
-    logger.info({ applied: applied.length }, 'database schema is up to date');
+    logger.info(
+      { applied: applied.length },
+      applied.length
+        ? `migrations: applied ${applied.length}, schema up to date`
+        : 'migrations: none pending, schema up to date',
+    );
   } catch (err) {
     await embedded?.stop();
     throw err;
@@ -65,7 +101,7 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
     config,
     db,
     logger,
-    tokens: createTokenService(config.jwt),
+    tokens: createTokenService(jwt),
     events: bus,
     pubsub,
   });
