@@ -10,7 +10,7 @@
  *         autocannon at N connections for the duration; peak server RSS
  *   3. ours only: the read scenarios again with the secondary indexes dropped (restored after,
  *      also on failure or ctrl-c), the mutation mix, and the subscription fan-out
- *   4. tables on stdout, JSON in bench/results/, `--readme` writes the README table
+ *   4. tables on stdout, JSON in bench/results/, `--readme` writes the table of bench/README.md
  *
  * Options: --quick, --scale <n>, --duration <s>, --warmup <s>, --connections <n>, --pool <n>,
  * --seed <n>, --reseed, --only <scenario,…>, --targets <ours,raw,peer>, --no-unindexed,
@@ -469,8 +469,8 @@ async function main() {
   const file = writeResults(results);
   log(`results: ${path.relative(ROOT, file)}`);
   if (flag('readme')) {
-    const updated = await updateReadme(path.join(ROOT, 'README.md'), results);
-    log(updated ? 'README.md table updated' : 'README.md: no bench markers');
+    const updated = await updateReadme(path.join(ROOT, 'bench', 'README.md'), results);
+    log(updated ? 'bench/README.md table updated' : 'bench/README.md: no bench markers');
   }
   log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
