@@ -368,7 +368,7 @@ async function main() {
 
   if (value('ours-main')) log(`ours: ${value('ours-main')} (not rebuilt)`);
   else {
-    log('build: scripts/ensure-built.mjs (prisma generate + tsc when sources changed)');
+    log('build: scripts/ensure-built.mjs (prisma generate and swc, for what changed)');
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'ensure-built.mjs')], { cwd: ROOT, stdio: 'inherit' });
   }
 
