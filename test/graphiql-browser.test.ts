@@ -113,7 +113,9 @@ describe('GraphiQL in a headless browser', () => {
     expect(home).toContain('"firstName":"Ada"');
     expect(home).toContain('"course":{"name":"LinearAlgebra"}');
 
-    // The subscription runs in a second window (GraphiQL runs one operation at a time per window).
+    // The subscription runs in a second window (GraphiQL runs one operation at a time per window),
+    // once the events of the steps above have been dispatched.
+    await app.bus.idle();
     const live = await openGraphiQL(outside);
     await live.$$eval('.graphiql-tab .graphiql-tab-button', (buttons) =>
       (buttons.find((b) => b.textContent === 'TaskUpdates') as HTMLElement | undefined)?.click(),
