@@ -57,6 +57,7 @@ export default tseslint.config(
           type: 'entry',
           pattern: [
             'src/main.*',
+            'src/startup.*',
             'src/app.*',
             'src/server.*',
             'src/server/**',

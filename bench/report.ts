@@ -233,7 +233,7 @@ export function targets(r: BenchResults): TargetCheck[] {
 
 const pct = (x?: number) => (x === undefined ? '–' : `${Math.round(x * 100)}%`);
 
-/** The README table: one row per scenario and server. */
+/** The bench/README.md table: one row per scenario and server. */
 export function renderMarkdown(r: BenchResults): string {
   const o = r.options;
   const out: string[] = [];
@@ -304,7 +304,7 @@ export function writeResults(r: BenchResults): string {
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 
-/** Replaces the table between the bench markers in README.md (formatted as Prettier would). */
+/** Replaces the table between the bench markers in bench/README.md (formatted as Prettier would). */
 export async function updateReadme(readmePath: string, r: BenchResults): Promise<boolean> {
   const text = readFileSync(readmePath, 'utf8');
   const a = text.indexOf(START);

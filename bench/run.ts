@@ -12,7 +12,7 @@
  *      also on failure or ctrl-c), the mutation mix, and the subscription fan-out
  *   4. ours only: the read scenarios on two fresh servers of the same build, observability off
  *      (production defaults) and on (metrics served, spans recorded and dropped), back to back
- *   5. tables on stdout, JSON in bench/results/, `--readme` writes the README table
+ *   5. tables on stdout, JSON in bench/results/, `--readme` writes the table of bench/README.md
  *
  * Options: --quick, --scale <n>, --duration <s>, --warmup <s>, --connections <n>, --pool <n>,
  * --seed <n>, --reseed, --only <scenario,…>, --targets <ours,raw,peer>, --no-unindexed,
@@ -379,7 +379,7 @@ async function main() {
 
   if (value('ours-main')) log(`ours: ${value('ours-main')} (not rebuilt)`);
   else {
-    log('build: scripts/ensure-built.mjs (prisma generate + tsc when sources changed)');
+    log('build: scripts/ensure-built.mjs (prisma generate and swc, for what changed)');
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'ensure-built.mjs')], { cwd: ROOT, stdio: 'inherit' });
   }
 
@@ -489,8 +489,8 @@ async function main() {
   const file = writeResults(results);
   log(`results: ${path.relative(ROOT, file)}`);
   if (flag('readme')) {
-    const updated = await updateReadme(path.join(ROOT, 'README.md'), results);
-    log(updated ? 'README.md table updated' : 'README.md: no bench markers');
+    const updated = await updateReadme(path.join(ROOT, 'bench', 'README.md'), results);
+    log(updated ? 'bench/README.md table updated' : 'bench/README.md: no bench markers');
   }
   log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }

@@ -1,28 +1,62 @@
-// `npm start` helper: builds (prisma generate + tsc) only when sources are newer than dist/.
+// `npm start` (and the bench) helper: brings dist/ up to date with src/, quickly and incrementally.
+// - `prisma generate` when src/generated is missing or prisma/schema.prisma changed;
+// - each src/**/*.ts newer than its dist/**/*.js is transpiled with swc (@swc/core, types
+//   stripped, no type check: ~100x faster than tsc on a fresh clone), outputs of deleted
+//   sources are removed.
+// Type checking is `npm run typecheck` (CI runs it); `npm run build` is the full tsc build.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { transformFile } from '@swc/core';
 
 const root = path.join(import.meta.dirname, '..');
-const stamp = path.join(root, 'dist', '.built');
+const src = path.join(root, 'src');
+const dist = path.join(root, 'dist');
+const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 
-function newest(p) {
-  const s = statSync(p);
-  if (!s.isDirectory()) return s.mtimeMs;
-  let max = s.mtimeMs;
-  for (const entry of readdirSync(p)) {
-    if (entry === 'generated') continue;
-    max = Math.max(max, newest(path.join(p, entry)));
-  }
-  return max;
+const generatedStamp = path.join(src, 'generated', 'prisma', 'client.ts');
+if (mtime(path.join(root, 'prisma', 'schema.prisma')) > mtime(generatedStamp)) {
+  console.log('generating the Prisma client (prisma generate)…');
+  execFileSync(path.join(root, 'node_modules', '.bin', 'prisma'), ['generate'], { cwd: root, stdio: 'ignore' });
 }
 
-const sources = ['src', 'prisma/schema.prisma', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'].map((p) =>
-  path.join(root, p),
-);
-const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-if (sources.some((p) => existsSync(p) && newest(p) > built)) {
-  console.log('building (prisma generate + tsc)…');
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
-  execFileSync('touch', [stamp]);
+function walk(dir, out = []) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+const sources = walk(src).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+const outputOf = (file) => path.join(dist, path.relative(src, file)).replace(/\.ts$/, '.js');
+const stale = sources.filter((f) => mtime(f) > mtime(outputOf(f)));
+if (stale.length > 0) {
+  const started = Date.now();
+  await Promise.all(
+    stale.map(async (file) => {
+      const out = outputOf(file);
+      const { code, map } = await transformFile(file, {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2023', keepClassNames: true },
+        module: { type: 'es6' },
+        sourceMaps: true,
+        outputPath: out,
+        swcrc: false,
+      });
+      mkdirSync(path.dirname(out), { recursive: true });
+      writeFileSync(out, `${code}\n//# sourceMappingURL=${path.basename(out)}.map\n`);
+      if (map) writeFileSync(`${out}.map`, map);
+    }),
+  );
+  console.log(`built ${stale.length} of ${sources.length} files into dist/ in ${Date.now() - started} ms (swc)`);
+}
+
+// Outputs whose source is gone (a deleted or renamed file) would still be importable: remove them.
+if (existsSync(dist)) {
+  const expected = new Set(sources.map(outputOf));
+  for (const file of walk(dist)) {
+    const js = file.endsWith('.js.map') ? file.slice(0, -4) : file;
+    if (js.endsWith('.js') && !expected.has(js)) rmSync(file);
+  }
 }

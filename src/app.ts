@@ -1,9 +1,12 @@
+import path from 'node:path';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { loadOrCreateDevSecret } from './auth/dev-secret.js';
 import { createTokenService, type TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { createPrisma, type Db } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { applyMigrations } from './db/migrate.js';
+import { describeDatabase, waitForDatabase } from './db/wait-for-database.js';
 import { EventBus, type BusOptions } from './events/bus.js';
 import { handlers as defaultHandlers, type HandlerDeps } from './events/handlers/index.js';
 import type { LiveUpdates } from './events/live.js';
@@ -24,6 +27,7 @@ import { createObservability, type Observability } from './observability/index.j
 import type { Logger } from './observability/logger.js';
 import { createServer, type AppServer, type ServerDeps } from './server.js';
 import { createLiveUpdates } from './server/live-updates.js';
+import { assertPortFree, assertWritableDir } from './startup.js';
 
 /** What `buildApp` is given: the parsed config, a database, and what tests may replace. */
 export interface AppDeps {
@@ -175,19 +179,51 @@ export interface RunningApp extends App {
 
 /** Starts everything main.ts runs: database (embedded or not), migrations, then the app. */
 export async function startApp(config: Config, logger: Logger, options: { mailer?: Mailer } = {}): Promise<RunningApp> {
-  if (config.jwt.generated) {
+  // Cheap checks first: a taken port or an unwritable data directory fails in one line, before
+  // the database starts.
+  await assertPortFree(config.port, config.host);
+  const devSecret = config.jwt.generated && config.env === 'development';
+  if (!config.databaseUrl || devSecret) await assertWritableDir(config.dataDir, 'data directory');
+
+  let jwt = config.jwt;
+  if (devSecret) {
+    const kept = await loadOrCreateDevSecret(config.dataDir);
+    jwt = { ...config.jwt, secret: kept.secret };
+    logger.info(
+      { file: kept.file },
+      `JWT_SECRET is not set: using the development secret in ${kept.file} (${kept.created ? 'created now' : 'kept from an earlier run'})`,
+    );
+  } else if (config.jwt.generated) {
     logger.warn('JWT_SECRET is not set: using a random secret for this run (tokens stop working on restart)');
   }
+
   let embedded: EmbeddedPostgres | null = null;
   let url = config.databaseUrl;
   if (!url) {
-    logger.info({ dir: config.embeddedDbDir }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres(config.embeddedDbDir);
+    const dir = path.resolve(config.embeddedDbDir);
+    await assertWritableDir(dir, 'embedded database directory');
+    logger.info({ dir }, `DATABASE_URL is not set: starting the embedded PostgreSQL in ${dir}`);
+    embedded = await startEmbeddedPostgres(dir);
     url = embedded.url;
+    logger.info({ url }, `embedded PostgreSQL ready at ${url} (psql can connect while the server runs)`);
+  } else {
+    logger.info(`connecting to the database at ${describeDatabase(url)}`);
+    await waitForDatabase(url, {
+      timeoutMs: config.databaseConnectTimeoutMs,
+      onRetry: (reason, delayMs) =>
+        logger.warn(
+          `database ${describeDatabase(url!)} not reachable (${reason}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
+        ),
+    });
   }
   try {
     const applied = await applyMigrations(url, { log: (m) => logger.info(m) });
-    logger.info({ applied: applied.length }, 'database schema is up to date');
+    logger.info(
+      { applied: applied.length },
+      applied.length
+        ? `migrations: applied ${applied.length}, schema up to date`
+        : 'migrations: none pending, schema up to date',
+    );
   } catch (err) {
     await embedded?.stop();
     throw err;
@@ -199,7 +235,7 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
     poolSize: embedded ? 1 : config.databasePoolSize,
     preparedStatements: !embedded && config.databasePreparedStatements,
   });
-  const app = buildApp({ config, db, logger, mailer: options.mailer });
+  const app = buildApp({ config: { ...config, jwt }, db, logger, mailer: options.mailer });
   const listenUrl = await app.start();
   return {
     ...app,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { z } from 'zod';
 import { Cron } from 'croner';
 import { compareVersions, parseVersion, SEMVER, type ClientVersionTable } from './versioning/client-status.js';
@@ -116,7 +117,9 @@ const schema = z
       .default('true')
       .transform((v) => v === 'true'),
     VIEWER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_VIEWER_CACHE_TTL_MS),
-    EMBEDDED_DB_DIR: z.string().min(1).default('.data/pglite'),
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    DATA_DIR: z.string().min(1).default('.data'),
+    EMBEDDED_DB_DIR: z.string().min(1).optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_EXPIRES_IN: z
       .string()
@@ -214,7 +217,15 @@ export interface Config {
   databasePreparedStatements: boolean;
   /** How long the account behind a token is reused before it is looked up again (0: never). */
   viewerCacheTtlMs: number;
+  /** How long start-up retries an unreachable DATABASE_URL (with backoff) before giving up. */
+  databaseConnectTimeoutMs: number;
+  /** Local state of development: the embedded database (by default) and the generated JWT secret. */
+  dataDir: string;
   embeddedDbDir: string;
+  /**
+   * `generated`: JWT_SECRET is unset, `secret` is random for this process; in development
+   * start-up replaces it with the one kept in `<dataDir>/jwt-secret` (src/auth/dev-secret.ts).
+   */
   jwt: { secret: string; expiresIn: string; generated: boolean };
   mail: { smtpUrl: string | null; from: string };
   redisUrl: string | null;
@@ -295,7 +306,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     viewerCacheTtlMs: e.VIEWER_CACHE_TTL_MS,
-    embeddedDbDir: e.EMBEDDED_DB_DIR,
+    databaseConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    dataDir: e.DATA_DIR,
+    embeddedDbDir: e.EMBEDDED_DB_DIR ?? path.join(e.DATA_DIR, 'pglite'),
     jwt: {
       secret: e.JWT_SECRET ?? randomBytes(32).toString('base64url'),
       expiresIn: e.JWT_EXPIRES_IN,

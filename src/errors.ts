@@ -58,3 +58,8 @@ export class InvalidDocumentsError extends AppError {
     super(message, { documents });
   }
 }
+
+/** A start-up failure the operator can act on: main.ts prints its message as one line, no stack. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}

@@ -1,6 +1,7 @@
 import { startApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './observability/logger.js';
+import { StartupError } from './errors.js';
 
 let config: Config;
 try {
@@ -15,10 +16,13 @@ try {
 
 const logger = createLogger(config.logLevel, {}, { pretty: config.env === 'development' });
 const app = await startApp(config, logger).catch((err: unknown) => {
-  logger.fatal({ err }, 'start-up failed');
+  // What the operator can act on is one line; anything else keeps its stack.
+  if (err instanceof StartupError) logger.fatal(`start-up failed: ${err.message}`);
+  else logger.fatal({ err }, 'start-up failed');
   process.exit(1);
 });
-logger.info({ url: app.url, graphiql: config.graphiql }, `study-planner-api listening on ${app.url}`);
+logger.info({ url: app.url }, `study-planner-api listening on ${app.url}`);
+if (config.graphiql) logger.info(`GraphiQL: open ${app.url} in a browser`);
 
 let shuttingDown = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -15,6 +15,7 @@ import { appliedMigrationsProblems } from './db/migrate.js';
 import type { LiveUpdates } from './events/live.js';
 import { useRequestBodyLimit } from './http/body-limit.js';
 import { useDeprecationNotes } from './http/deprecation-notes.js';
+import { graphiqlOptions, renderGraphiQL } from './http/graphiql.js';
 import { useHealthRoutes } from './http/health.js';
 import { useRevenueCatWebhook } from './http/webhooks/revenuecat.js';
 import type { Observability } from './observability/index.js';
@@ -73,21 +74,6 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-const EXAMPLE_QUERY = `# Sign up, copy the token into the Headers tab as
-#   { "Authorization": "Bearer <token>" }
-# then run \`me\`.
-mutation SignUp {
-  signUp(input: { email: "ada@example.com", password: "correct horse battery", firstName: "Ada", lastName: "Lovelace" }) {
-    token
-    user { id email firstName onboardingCompleted }
-  }
-}
-
-query Me {
-  me { id email firstName lastName subscriptionTier courses(first: 10) { totalCount edges { node { name } } } }
-}
-`;
-
 /** Builds the HTTP server, Yoga and graphql-ws. No side effects until `listen`. */
 export function createServer(deps: ServerDeps): AppServer {
   const now = deps.now ?? (() => new Date());
@@ -125,13 +111,11 @@ export function createServer(deps: ServerDeps): AppServer {
     // Our own /health and /ready (src/http/health.ts) replace Yoga's built-in check.
     healthCheckEndpoint: '/health/yoga',
     graphiql: deps.config.graphiql
-      ? {
-          title: 'Study Planner API',
-          defaultQuery: EXAMPLE_QUERY,
-          // Lets GraphiQL send text under TRUSTED_DOCUMENTS=require (exempt: graphiql).
-          additionalHeaders: { 'graphql-client-name': GRAPHIQL_CLIENT_NAME },
-        }
+      ? // Lets GraphiQL send text under TRUSTED_DOCUMENTS=require (exempt: graphiql).
+        { ...graphiqlOptions, additionalHeaders: { 'graphql-client-name': GRAPHIQL_CLIENT_NAME } }
       : false,
+    // GraphiQL with its assets inlined: no request leaves the machine.
+    renderGraphiQL,
     logging: {
       debug: (...args) => deps.logger.debug({ args }, 'yoga'),
       info: (...args) => deps.logger.info({ args }, 'yoga'),

@@ -68,6 +68,19 @@ describe('config', () => {
     ]);
   });
 
+  it('keeps development state under DATA_DIR and waits 30 s for an unreachable database', () => {
+    expect(loadConfig({})).toMatchObject({
+      dataDir: '.data',
+      embeddedDbDir: '.data/pglite',
+      databaseConnectTimeoutMs: 30_000,
+    });
+    expect(loadConfig({ DATA_DIR: '/var/sp', DATABASE_CONNECT_TIMEOUT_MS: '0' })).toMatchObject({
+      embeddedDbDir: '/var/sp/pglite',
+      databaseConnectTimeoutMs: 0,
+    });
+    expect(loadConfig({ DATA_DIR: '/var/sp', EMBEDDED_DB_DIR: '/db' })).toMatchObject({ embeddedDbDir: '/db' });
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 4000, databaseUrl: null });
   });

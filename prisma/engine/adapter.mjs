@@ -1,5 +1,5 @@
 // The driver adapter the wasm schema engine runs on: @prisma/adapter-pg over node-postgres, with
-// the fixes the schema engine needs (traps 1-3 of /work/shared/prisma-offline.md).
+// the fixes the schema engine needs (traps 1-3, listed in prisma/engine/README.md).
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';

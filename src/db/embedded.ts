@@ -7,7 +7,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * on a loopback port, so the app talks to it with the same driver adapter as production.
  *
  * Limit: pglite-socket runs every client connection on ONE Postgres session, so the app must use
- * a pool of exactly one connection and open no second one while it runs (stack-notes.md).
+ * a pool of exactly one connection and open no second one while it runs.
  */
 export interface EmbeddedPostgres {
   url: string;

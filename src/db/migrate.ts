@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
+import { StartupError } from '../errors.js';
 
 /**
  * Applies prisma/migrations at start-up, without the Prisma CLI (which needs a schema engine
@@ -53,7 +54,8 @@ interface AppliedRow {
   rolled_back_at: Date | null;
 }
 
-export class MigrationError extends Error {}
+/** A migration that cannot run: reported by main.ts as one line. */
+export class MigrationError extends StartupError {}
 
 /** Applies pending migrations; returns the names it applied. */
 export async function applyMigrations(
