@@ -141,7 +141,7 @@ async function main() {
       db,
       logger: createLogger('silent'),
       handlers: [noop],
-      deps: { mailer: new MemoryMailer(), live: createLiveUpdates(null).live },
+      deps: { mailer: new MemoryMailer(), live: createLiveUpdates(null) },
       maxAttempts: 3,
       pollIntervalMs: 60_000,
       batchSize: 200,

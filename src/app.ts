@@ -13,6 +13,7 @@ import { createSmtpMailer, MemoryMailer, type Mailer } from './mail/mailer.js';
 import type { Logger } from './observability/logger.js';
 import { createServer, type AppServer, type ServerDeps } from './server.js';
 import { createLiveUpdates } from './server/live-updates.js';
+import { connectRedis } from './server/redis.js';
 
 /** What `buildApp` is given: the parsed config, a database, and what tests may replace. */
 export interface AppDeps {
@@ -52,7 +53,9 @@ export function buildApp(deps: AppDeps): App {
     deps.mailer ??
     (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : new MemoryMailer(logger));
   const tokens = createTokenService({ ...config.jwt, now });
-  const { live, close: closeLive } = createLiveUpdates(config.redisUrl);
+  // Redis is optional at run time: a dead or lost Redis degrades (local fan-out, in-memory limits), never crashes.
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
+  const live = createLiveUpdates(redis, logger);
   const bus = new EventBus<HandlerDeps>({
     db,
     logger: logger.child({ component: 'event-bus' }),
@@ -62,6 +65,7 @@ export function buildApp(deps: AppDeps): App {
     pollIntervalMs: config.events.pollIntervalMs,
     now: deps.now,
     backoffMs: deps.backoffMs,
+    handlerTimeoutMs: config.eventHandlerTimeoutMs,
   });
   const server = createServer({
     config,
@@ -70,6 +74,7 @@ export function buildApp(deps: AppDeps): App {
     tokens,
     events: bus,
     live,
+    redis,
     now: deps.now,
     migrationsDir: deps.migrationsDir,
     schemaDir: deps.schemaDir,
@@ -102,7 +107,7 @@ export function buildApp(deps: AppDeps): App {
         if (server.http.listening) await server.close();
         await jobs?.stop();
         await bus.stop();
-        await closeLive();
+        await redis?.close();
       })();
       return stopping;
     },
@@ -138,6 +143,7 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
     url,
     poolSize: embedded ? 1 : config.databasePoolSize,
     preparedStatements: !embedded && config.databasePreparedStatements,
+    timeouts: config.database,
   });
   const app = buildApp({ config, db, logger, mailer: options.mailer });
   const listenUrl = await app.start();

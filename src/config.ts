@@ -43,6 +43,46 @@ export const defaultVersioningConfig: Config['versioning'] = {
 /** How long a signed-in account's lookup is reused (VIEWER_CACHE_TTL_MS). */
 export const DEFAULT_VIEWER_CACHE_TTL_MS = 30_000;
 
+/** A rate: `N/window`, e.g. `5/15m` is 5 per 15 minutes. */
+const rate = z
+  .string()
+  .regex(/^\d+\/\d+(s|m|h)$/, 'must be a rate such as 5/15m (count/window in s, m or h)')
+  .transform((text) => {
+    const [, points, amount, unit] = /^(\d+)\/(\d+)(s|m|h)$/.exec(text)!;
+    return {
+      points: Number(points),
+      durationSeconds: Number(amount) * { s: 1, m: 60, h: 3600 }[unit as 's' | 'm' | 'h'],
+    };
+  });
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const ms = (max: number, fallback: number) => z.coerce.number().int().min(0).max(max).default(fallback);
+
+/** A limit of `points` per `durationSeconds`. */
+export interface Rate {
+  points: number;
+  durationSeconds: number;
+}
+
+/** The defaults of the hardening settings (docs/hardening.md), used where a test builds parts alone. */
+export const defaultHardening = {
+  database: {
+    connectTimeoutMs: 5_000,
+    statementTimeoutMs: 10_000,
+    transactionWaitMs: 2_000,
+    transactionTimeoutMs: 10_000,
+  },
+  rateLimits: {
+    signInAccount: { points: 5, durationSeconds: 900 },
+    signInIp: { points: 50, durationSeconds: 900 },
+    signInLockoutSeconds: 60,
+    signUpIp: { points: 10, durationSeconds: 3600 },
+    mutationsUser: { points: 300, durationSeconds: 60 },
+    wsConnectionsIp: { points: 60, durationSeconds: 60 },
+  },
+  ws: { initTimeoutMs: 5_000, maxSubscriptionsPerConnection: 25, maxConnectionsPerUser: 10, authRecheckMs: 15_000 },
+  http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 },
+} satisfies Pick<Config, 'database' | 'rateLimits' | 'ws' | 'http'>;
+
 /**
  * The process environment, parsed and validated once. Nothing else reads process.env:
  * modules take what they need from the Config they are given.
@@ -97,12 +137,37 @@ const schema = z
       .min(100)
       .max(3_600_000)
       .default(defaultVersioningConfig.usageFlushIntervalMs),
+    DATABASE_CONNECT_TIMEOUT_MS: ms(600_000, defaultHardening.database.connectTimeoutMs),
+    DATABASE_STATEMENT_TIMEOUT_MS: ms(3_600_000, defaultHardening.database.statementTimeoutMs),
+    DATABASE_TRANSACTION_WAIT_MS: ms(600_000, defaultHardening.database.transactionWaitMs),
+    DATABASE_TRANSACTION_TIMEOUT_MS: ms(3_600_000, defaultHardening.database.transactionTimeoutMs),
+    EVENT_HANDLER_TIMEOUT_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    RATE_LIMITS: flag.default(true),
+    RATE_LIMIT_SIGN_IN_ACCOUNT: rate.optional(),
+    RATE_LIMIT_SIGN_IN_IP: rate.optional(),
+    SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    RATE_LIMIT_SIGN_UP_IP: rate.optional(),
+    RATE_LIMIT_MUTATIONS_USER: rate.optional(),
+    RATE_LIMIT_WS_CONNECTIONS_IP: rate.optional(),
+    TRUST_PROXY: flag.default(false),
+    WS_INIT_TIMEOUT_MS: ms(600_000, defaultHardening.ws.initTimeoutMs),
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(25),
+    WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
+    WS_AUTH_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10_000),
+    INTROSPECTION: flag.optional(),
+    CORS_ORIGINS: z.string().optional(),
+    CORS_CREDENTIALS: flag.default(false),
+    OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
       if (!env.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
       if (!env.DATABASE_URL)
         ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
+      // Sign-up mails and notifications would silently go nowhere: refuse to start instead.
+      if (!env.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production' });
     }
   });
 
@@ -133,6 +198,42 @@ export interface Config {
     clientVersions: ClientVersionTable;
     usageFlushIntervalMs: number;
   };
+  /** Timeouts of the database pool (docs/hardening.md). */
+  database: {
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    transactionWaitMs: number;
+    transactionTimeoutMs: number;
+  };
+  /** Longest run of one event handler; past it the delivery fails and is retried. */
+  eventHandlerTimeoutMs: number;
+  /** null: rate limiting off (RATE_LIMITS=false). */
+  rateLimits: {
+    signInAccount: Rate;
+    signInIp: Rate;
+    /** First lockout after too many failed sign-ins to one account; doubles with each further one. */
+    signInLockoutSeconds: number;
+    signUpIp: Rate;
+    mutationsUser: Rate;
+    wsConnectionsIp: Rate;
+  } | null;
+  /** Take the client address from X-Forwarded-For (behind a trusted proxy). */
+  trustProxy: boolean;
+  ws: {
+    initTimeoutMs: number;
+    maxSubscriptionsPerConnection: number;
+    maxConnectionsPerUser: number;
+    authRecheckMs: number;
+  };
+  http: { requestTimeoutMs: number; headersTimeoutMs: number };
+  /** Introspection and field suggestions (default: off in production). */
+  introspection: boolean;
+  /** Origins allowed by CORS; null: any origin in development, none in production. */
+  cors: { origins: string[] | null; credentials: boolean };
+  /** The bearer token that sees /ready's details; null: nobody outside development. */
+  operatorToken: string | null;
+  /** Production profile: CSRF prevention, no suggestions, /ready details only for the operator. */
+  production: boolean;
 }
 
 export class ConfigError extends Error {
@@ -182,5 +283,41 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       clientVersions: e.CLIENT_VERSIONS,
       usageFlushIntervalMs: e.DEPRECATION_USAGE_FLUSH_INTERVAL_MS,
     },
+    database: {
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      transactionWaitMs: e.DATABASE_TRANSACTION_WAIT_MS,
+      transactionTimeoutMs: e.DATABASE_TRANSACTION_TIMEOUT_MS,
+    },
+    eventHandlerTimeoutMs: e.EVENT_HANDLER_TIMEOUT_MS,
+    rateLimits: e.RATE_LIMITS
+      ? {
+          signInAccount: e.RATE_LIMIT_SIGN_IN_ACCOUNT ?? defaultHardening.rateLimits.signInAccount,
+          signInIp: e.RATE_LIMIT_SIGN_IN_IP ?? defaultHardening.rateLimits.signInIp,
+          signInLockoutSeconds: e.SIGN_IN_LOCKOUT_SECONDS,
+          signUpIp: e.RATE_LIMIT_SIGN_UP_IP ?? defaultHardening.rateLimits.signUpIp,
+          mutationsUser: e.RATE_LIMIT_MUTATIONS_USER ?? defaultHardening.rateLimits.mutationsUser,
+          wsConnectionsIp: e.RATE_LIMIT_WS_CONNECTIONS_IP ?? defaultHardening.rateLimits.wsConnectionsIp,
+        }
+      : null,
+    trustProxy: e.TRUST_PROXY,
+    ws: {
+      initTimeoutMs: e.WS_INIT_TIMEOUT_MS,
+      maxSubscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
+      authRecheckMs: e.WS_AUTH_RECHECK_MS,
+    },
+    http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS },
+    introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
+    cors: {
+      origins: e.CORS_ORIGINS
+        ? e.CORS_ORIGINS.split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : null,
+      credentials: e.CORS_CREDENTIALS,
+    },
+    operatorToken: e.OPERATOR_TOKEN ?? null,
+    production: e.NODE_ENV === 'production',
   };
 }

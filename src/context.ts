@@ -4,6 +4,8 @@ import type { Versioning } from './versioning/versioning.js';
 /** The GraphQL context: the domain context plus what the transport knows. */
 export interface Context extends DomainContext {
   requestId: string;
+  /** The client's address (X-Forwarded-For only with TRUST_PROXY); null in-process. Rate limits key on it. */
+  clientIp: string | null;
   client: { name: string | null; version: string | null };
   /** Deprecation policy, client version table and schema history (src/versioning). */
   versioning: Versioning;

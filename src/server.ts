@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { TokenService } from './auth/tokens.js';
 import { createViewerLoader } from './auth/viewer-cache.js';
-import { defaultVersioningConfig, DEFAULT_VIEWER_CACHE_TTL_MS, type Config } from './config.js';
+import { defaultHardening, defaultVersioningConfig, DEFAULT_VIEWER_CACHE_TTL_MS, type Config } from './config.js';
 import type { Context } from './context.js';
 import type { Db } from './db/client.js';
 import { appliedMigrationsProblems } from './db/migrate.js';
@@ -15,7 +15,11 @@ import { useDeprecations } from './plugins/deprecations.js';
 import { useErrorCodes } from './plugins/error-codes.js';
 import { getSchema } from './schema/index.js';
 import { createContextFactory, type ServerContextInput } from './server/context.js';
+import { useInputHygiene } from './server/input-hygiene.js';
 import { useQueryLimits } from './server/limits.js';
+import { corsOptions, productionPlugins } from './server/production.js';
+import { createRateLimits, useRateLimits } from './server/rate-limits.js';
+import type { RedisConnections } from './server/redis.js';
 import { attachGraphqlWs } from './server/ws.js';
 import { DeprecationRegistry } from './versioning/registry.js';
 import type { DeprecationUsageTracker } from './versioning/usage-tracker.js';
@@ -26,12 +30,29 @@ export interface ServerDeps {
    * `versioning` left out: the defaults (warn past sunset, no client minimums);
    * `viewerCacheTtlMs` left out: the default of VIEWER_CACHE_TTL_MS.
    */
-  config: Pick<Config, 'graphiql'> & Partial<Pick<Config, 'versioning' | 'viewerCacheTtlMs'>>;
+  config: Pick<Config, 'graphiql'> &
+    Partial<
+      Pick<
+        Config,
+        | 'versioning'
+        | 'viewerCacheTtlMs'
+        | 'rateLimits'
+        | 'trustProxy'
+        | 'ws'
+        | 'http'
+        | 'introspection'
+        | 'cors'
+        | 'operatorToken'
+        | 'production'
+      >
+    >;
   db: Db;
   logger: Logger;
   tokens: TokenService;
   events: { notify(): void };
   live: LiveUpdates;
+  /** When set: rate limits are kept there, and /ready reports `degraded` while it is away. */
+  redis?: RedisConnections | null;
   now?: () => Date;
   /** Folder of migrations that /ready checks against; defaults to prisma/migrations. */
   migrationsDir?: string;
@@ -82,6 +103,15 @@ export function createServer(deps: ServerDeps): AppServer {
     now,
     schemaDir: deps.schemaDir,
   });
+  const config = {
+    ...defaultHardening,
+    production: false,
+    trustProxy: false,
+    cors: { origins: null, credentials: false },
+    ...deps.config,
+  };
+  const redis = deps.redis ?? null;
+  const limits = config.rateLimits ? createRateLimits(config.rateLimits, redis) : null;
   const yoga = createYoga<ServerContextInput, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -99,6 +129,7 @@ export function createServer(deps: ServerDeps): AppServer {
     },
     // Errors are mapped to client errors by useErrorCodes; this masks whatever escapes it.
     maskedErrors: true,
+    cors: corsOptions(config),
     context: createContextFactory({
       domain: {
         db: deps.db,
@@ -111,19 +142,45 @@ export function createServer(deps: ServerDeps): AppServer {
       },
       viewers,
       versioning,
+      trustProxy: config.trustProxy,
     }),
     plugins: [
-      useHealthRoutes({ startedAt, ready: () => appliedMigrationsProblems(deps.db, deps.migrationsDir) }),
+      useHealthRoutes({
+        startedAt,
+        ready: () => appliedMigrationsProblems(deps.db, deps.migrationsDir),
+        degraded: () =>
+          redis && !redis.healthy() ? ['redis: unreachable (live updates reach this replica only)'] : [],
+        // Outside production the details are public unless an operator token is set.
+        operatorToken: config.operatorToken ?? (config.production ? undefined : null),
+      }),
       useRequestBodyLimit(),
-      useQueryLimits(),
+      ...productionPlugins({ production: config.production, introspection: config.introspection ?? true }),
+      useQueryLimits({ suggestions: config.introspection ?? true }),
+      useInputHygiene(),
+      ...(limits ? [useRateLimits(limits)] : []),
       // Deprecated coordinates: usage per client, sunset policy, extensions and headers.
       useDeprecations({ registry: DeprecationRegistry.of(schema), versioning }),
       useErrorCodes(),
     ],
   });
 
-  const http = createHttpServer(yoga);
-  const ws = attachGraphqlWs(http, yoga);
+  // A request that declares a body and sends nothing is dropped after requestTimeout (checked every second).
+  const http = createHttpServer(
+    {
+      requestTimeout: config.http.requestTimeoutMs,
+      headersTimeout: config.http.headersTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+    },
+    yoga,
+  );
+  const ws = attachGraphqlWs(http, yoga, {
+    viewers,
+    tokens: deps.tokens,
+    limits,
+    logger: deps.logger,
+    trustProxy: config.trustProxy,
+    settings: config.ws,
+  });
   return {
     yoga,
     http,

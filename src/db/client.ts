@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { defaultHardening } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { softDelete } from './soft-delete.js';
 
@@ -13,13 +14,39 @@ export interface DbOptions {
    * connection on one session, where two connections would prepare the same name.
    */
   preparedStatements?: boolean;
+  /** Timeouts (docs/hardening.md); left out: the defaults of src/config.ts. */
+  timeouts?: DbTimeouts;
   /** Called with each SQL statement and its JSON-encoded parameters (tests count and EXPLAIN them). */
   onQuery?: (sql: string, params: string) => void;
 }
 
+export interface DbTimeouts {
+  /** Opening a connection. */
+  connectTimeoutMs: number;
+  /** One statement (PostgreSQL's statement_timeout; the client gives up 1 s later if the server is silent). */
+  statementTimeoutMs: number;
+  /** Waiting for a connection to start a transaction on. */
+  transactionWaitMs: number;
+  /** A whole interactive transaction. */
+  transactionTimeoutMs: number;
+}
+
 export function createPrisma(options: DbOptions) {
+  const t = options.timeouts ?? defaultHardening.database;
   const adapter = new PrismaPg(
-    { connectionString: options.url, max: options.poolSize },
+    {
+      connectionString: options.url,
+      max: options.poolSize,
+      connectionTimeoutMillis: t.connectTimeoutMs,
+      ...(t.statementTimeoutMs > 0
+        ? {
+            statement_timeout: t.statementTimeoutMs,
+            query_timeout: t.statementTimeoutMs + 1_000,
+            idle_in_transaction_session_timeout: t.transactionTimeoutMs + 1_000,
+          }
+        : {}),
+      keepAlive: true,
+    },
     // Prisma sends values as parameters, so the statements are a small fixed set of shapes; the
     // name is a digest of the text, so the same statement gets the same name on every connection.
     options.preparedStatements ? { statementNameGenerator: (query) => statementName(query.sql) } : {},
@@ -27,6 +54,7 @@ export function createPrisma(options: DbOptions) {
   const base = new PrismaClient({
     adapter,
     log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
+    transactionOptions: { maxWait: t.transactionWaitMs, timeout: t.transactionTimeoutMs },
   });
   if (options.onQuery) {
     const onQuery = options.onQuery;

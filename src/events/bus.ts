@@ -9,7 +9,9 @@ import type { DomainEvent, EventType } from './types.js';
  * (2) claims due deliveries with FOR UPDATE SKIP LOCKED and a lease, so replicas sharing the
  * database never run the same delivery at once, (3) runs each claimed delivery on its own,
  * recording success, or a retry with backoff, or a dead letter after `maxAttempts`, and
- * (4) marks events whose deliveries are all settled as processed.
+ * (4) marks events whose deliveries are all settled as processed. Each success is recorded in
+ * its own statement right after its handler ran (retried while the lease holds), so a database
+ * blip repeats at most the delivery it hit, not a batch.
  *
  * Mutations call `notify()` after their transaction commits; a timer (`start()`) also runs
  * cycles, which picks up retries and events left pending by a crash between commit and dispatch.
@@ -43,6 +45,12 @@ export interface BusOptions<D> {
   backoffMs?: (attempt: number) => number;
   /** How long a claimed delivery is held before another dispatcher may take it. */
   leaseMs?: number;
+  /**
+   * Longest run of one handler (default 30 s). Past it the delivery counts as failed and is
+   * retried with backoff, and the dispatch cycle goes on: a hung mail server holds only its own
+   * deliveries. (The late handler is not cancelled; its outcome is ignored.)
+   */
+  handlerTimeoutMs?: number;
   batchSize?: number;
 }
 
@@ -71,6 +79,7 @@ export class EventBus<D = unknown> {
   private readonly backoffMs: (attempt: number) => number;
   private readonly leaseMs: number;
   private readonly batchSize: number;
+  private readonly handlerTimeoutMs: number;
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
@@ -84,6 +93,7 @@ export class EventBus<D = unknown> {
     this.backoffMs = options.backoffMs ?? defaultBackoff;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.batchSize = options.batchSize ?? 50;
+    this.handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
   }
 
   /** Starts the timer; the first cycle runs at once and replays whatever is pending. */
@@ -158,16 +168,12 @@ export class EventBus<D = unknown> {
       if (claimed.length === 0) break;
       ran += claimed.length;
       const events = await this.loadEvents([...new Set(claimed.map((c) => c.eventId))]);
-      const outcomes = await Promise.all(claimed.map((d) => this.deliver(d, events.get(d.eventId))));
-      // Successes are recorded together: one statement per batch, not one per delivery.
-      const succeeded = claimed.filter((_, i) => outcomes[i]).map((d) => d.id);
-      if (succeeded.length > 0) {
-        const done = this.now();
-        await db.$executeRaw`
-          UPDATE "EventDelivery"
-          SET "status" = 'SUCCEEDED', "completedAt" = ${done}, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${done}
-          WHERE "id" = ANY(${succeeded}::uuid[])`;
-      }
+      await Promise.all(
+        claimed.map(async (d) => {
+          // Recorded in its own statement the moment its handler is done: nothing else can fail in between.
+          if (await this.deliver(d, events.get(d.eventId))) await this.recordSuccess(d);
+        }),
+      );
       if (claimed.length < this.batchSize) break;
     }
 
@@ -205,6 +211,50 @@ export class EventBus<D = unknown> {
     return new Map(rows.map((r) => [r.id, r as DomainEvent]));
   }
 
+  /**
+   * Marks a delivery SUCCEEDED. The handler's effect has happened: should the database be away
+   * for a moment, the statement is retried (100 ms doubling) while the lease still keeps other
+   * dispatchers off this delivery, so a short cut does not run the effect again.
+   */
+  private async recordSuccess(delivery: ClaimedDelivery): Promise<void> {
+    const deadline = Date.now() + this.leaseMs / 2;
+    for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
+      try {
+        const done = this.now();
+        await this.options.db.$executeRaw`
+          UPDATE "EventDelivery"
+          SET "status" = 'SUCCEEDED', "completedAt" = ${done}, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${done}
+          WHERE "id" = ${delivery.id}::uuid`;
+        return;
+      } catch (err) {
+        if (Date.now() + pause > deadline) {
+          this.options.logger.error(
+            { err, eventId: delivery.eventId, handler: delivery.handler },
+            'could not record a delivered event: it will run again after its lease',
+          );
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  }
+
+  /** Runs `handler` for at most handlerTimeoutMs. */
+  private async withTimeout<T>(run: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`handler timed out after ${this.handlerTimeoutMs} ms`)),
+        this.handlerTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([run, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Runs one delivery; true when the handler succeeded (the caller records it). */
   private async deliver(delivery: ClaimedDelivery, event: DomainEvent | undefined): Promise<boolean> {
     const { db, logger } = this.options;
@@ -212,7 +262,9 @@ export class EventBus<D = unknown> {
     const log = logger.child({ eventId: delivery.eventId, handler: delivery.handler, attempt: delivery.attempts });
     try {
       if (!handler || !event) throw new Error(handler ? 'event row is gone' : 'handler is not registered');
-      const outcome = await handler.handle(event, { ...this.options.deps, db, logger: log, now: this.now });
+      const outcome = await this.withTimeout(
+        handler.handle(event, { ...this.options.deps, db, logger: log, now: this.now }),
+      );
       log.debug({ outcome: outcome ?? 'done', type: event.type }, 'event handled');
       return true;
     } catch (err) {

@@ -5,11 +5,43 @@ export interface ReadinessCheck {
   (): Promise<string[]>;
 }
 
+export interface HealthOptions {
+  /** Problems that make this replica unable to serve (the database): 503. */
+  ready: ReadinessCheck;
+  /** Problems it serves through, with less (Redis away: live updates stay on this replica): 200 `degraded`. */
+  degraded?: () => string[];
+  startedAt: Date;
+  /** /ready answers within this, whatever the database does (default 2 s). */
+  timeoutMs?: number;
+  /**
+   * Who sees the problems' text (database errors name hosts): `null` everyone (development),
+   * otherwise only a request with `Authorization: Bearer <operatorToken>`; `undefined` nobody.
+   */
+  operatorToken?: string | null;
+}
+
 /**
- * GET /health: the process is up (no I/O). GET /ready: the database answers and every migration
- * is applied; 503 with the problems otherwise. Both return JSON.
+ * GET /health: the process is up (no I/O). GET /ready: the database answers within the timeout
+ * and every migration is applied (200 `ready`, or 200 `degraded` while an optional dependency is
+ * away), 503 `unavailable` otherwise. Both return JSON; the problems only to the operator.
  */
-export function useHealthRoutes(options: { ready: ReadinessCheck; startedAt: Date }): Plugin {
+export function useHealthRoutes(options: HealthOptions): Plugin {
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const check = async (): Promise<string[]> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        options.ready(),
+        new Promise<string[]>((resolve) => {
+          timer = setTimeout(() => resolve([`database: no answer within ${timeoutMs} ms`]), timeoutMs);
+        }),
+      ]);
+    } catch (err) {
+      return [`database: ${(err as Error).message}`];
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
@@ -21,14 +53,15 @@ export function useHealthRoutes(options: { ready: ReadinessCheck; startedAt: Dat
           }),
         );
       } else if (url.pathname === '/ready') {
-        let problems: string[];
-        try {
-          problems = await options.ready();
-        } catch (err) {
-          problems = [`database: ${(err as Error).message}`];
-        }
+        const problems = await check();
+        const degraded = problems.length ? [] : (options.degraded?.() ?? []);
+        const status = problems.length ? 'unavailable' : degraded.length ? 'degraded' : 'ready';
+        const showDetails =
+          options.operatorToken === null ||
+          (!!options.operatorToken && request.headers.get('authorization') === `Bearer ${options.operatorToken}`);
+        const details = [...problems, ...degraded];
         endResponse(
-          fetchAPI.Response.json(problems.length ? { status: 'unavailable', problems } : { status: 'ready' }, {
+          fetchAPI.Response.json(showDetails && details.length ? { status, problems: details } : { status }, {
             status: problems.length ? 503 : 200,
           }),
         );

@@ -49,6 +49,8 @@ export interface TestAppOptions {
   viewerCacheTtlMs?: number;
   /** Use this database instead of a new one (two "replicas" on one database). */
   database?: TestDatabase;
+  /** More environment variables for the server's config (e.g. rate limits, NODE_ENV). */
+  env?: Record<string, string>;
 }
 
 /** The app as main.ts builds it (buildApp), on a database of its own, with a settable clock and a memory mailer. */
@@ -66,6 +68,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     REDIS_URL: options.redisUrl,
     VIEWER_CACHE_TTL_MS: options.viewerCacheTtlMs?.toString(),
     GRAPHIQL: 'true',
+    ...options.env,
   });
   const mailer = new MemoryMailer();
   const app = buildApp({
