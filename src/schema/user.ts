@@ -171,14 +171,15 @@ builder.mutationFields((t) => ({
     description: "Changes the signed-in user's profile.",
     authScopes: { signedIn: true },
     args: { input: t.arg({ type: UpdateProfileInput, description: 'The fields to change.' }) },
-    resolve: (_query, _root, { input }, ctx) =>
-      updateProfile(ctx, { ...splitFullName(input), timezone: input.timezone }),
+    // The selection goes into the write: a field such as overdueCount resolves from the committed row.
+    resolve: (query, _root, { input }, ctx) =>
+      updateProfile(ctx, { ...splitFullName(input), timezone: input.timezone }, query),
   }),
   completeOnboarding: t.prismaField({
     type: 'User',
     description: 'Marks onboarding as done (idempotent).',
     authScopes: { signedIn: true },
-    resolve: (_query, _root, _args, ctx) => completeOnboarding(ctx),
+    resolve: (query, _root, _args, ctx) => completeOnboarding(ctx, query),
   }),
   deleteAccount: t.field({
     type: DeleteAccountPayload,

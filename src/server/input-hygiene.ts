@@ -1,4 +1,14 @@
-import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
+import {
+  getNamedType,
+  GraphQLError,
+  Kind,
+  TypeInfo,
+  valueFromAST,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** Whether a variable value holds a string with a NUL character anywhere inside. */
@@ -19,24 +29,66 @@ function documentHasNul(document: DocumentNode): boolean {
   return found;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether a cursor passed to a Prisma-backed connection is one this API gives out. Every such
+ * connection pages by `id` (a uuid), which Pothos encodes as base64 of `GPC:S:<id>`; anything
+ * else that starts with `GPC:` would reach the database as a malformed id. Cursors of other
+ * connections (the agenda's) are checked by their own resolvers.
+ */
+function badPrismaCursor(cursor: unknown): boolean {
+  if (typeof cursor !== 'string') return false;
+  const decoded = Buffer.from(cursor, 'base64').toString('utf8');
+  if (!decoded.startsWith('GPC:')) return false;
+  return !(decoded.startsWith('GPC:S:') && UUID.test(decoded.slice(6)));
+}
+
+/** The first `after`/`before` argument of a connection field holding a forged cursor. */
+function forgedCursor(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      [Kind.ARGUMENT]: (node) => {
+        const arg = typeInfo.getArgument();
+        const field = typeInfo.getFieldDef();
+        if (!arg || !field || (arg.name !== 'after' && arg.name !== 'before')) return;
+        if (!getNamedType(field.type).name.endsWith('Connection')) return;
+        if (badPrismaCursor(valueFromAST(node.value, arg.type, variables))) found = true;
+      },
+    }),
+  );
+  return found;
+}
+
+const cursorError = () =>
+  new GraphQLError('The cursor is not one this API gave out.', { extensions: { code: 'BAD_USER_INPUT' } });
+
 const nulError = () =>
   new GraphQLError('Text must not contain NUL characters (\\u0000).', { extensions: { code: 'BAD_USER_INPUT' } });
 
 /**
  * Input checks that apply to every argument of every operation, in one place, before anything
  * runs: no string may hold a NUL character (PostgreSQL cannot store one in text, so it would
- * fail deep inside a write). Field-specific validation stays in the domain functions.
+ * fail deep inside a write), and no connection takes a cursor it did not give out (a forged
+ * one would reach the database as a malformed id). Field-specific validation stays in the
+ * domain functions.
  */
 export function useInputHygiene(): Plugin {
-  const check = (document: DocumentNode, variables: unknown) =>
-    hasNul(variables) || documentHasNul(document) ? { errors: [nulError()] } : null;
+  const check = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined) => {
+    if (hasNul(variables) || documentHasNul(document)) return { errors: [nulError()] };
+    if (forgedCursor(schema, document, variables ?? {})) return { errors: [cursorError()] };
+    return null;
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const refused = check(args.document, args.variableValues);
+      const refused = check(args.schema, args.document, args.variableValues as Record<string, unknown> | undefined);
       if (refused) setResultAndStopExecution(refused);
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const refused = check(args.document, args.variableValues);
+      const refused = check(args.schema, args.document, args.variableValues as Record<string, unknown> | undefined);
       if (refused) setResultAndStopExecution(refused);
     },
   };

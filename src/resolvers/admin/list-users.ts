@@ -13,7 +13,8 @@ export interface ListUsersInput {
 export function listUsersWhere(ctx: DomainContext, input: ListUsersInput): Prisma.UserWhereInput {
   const viewer = requireViewer(ctx);
   if (viewer.role !== 'ADMIN') throw new ForbiddenError();
-  const search = input.search?.trim();
+  // Prisma's `contains` is a LIKE pattern: escape its wildcards so "%" and "_" match themselves.
+  const search = input.search?.trim().replace(/[\\%_]/g, '\\$&');
   return {
     ...(input.status ? { accountStatus: input.status } : {}),
     ...(search

@@ -3,8 +3,11 @@ import { recordEvent } from '../../events/outbox.js';
 import type { User } from '../../generated/prisma/client.js';
 import { inTransaction, requireViewer } from '../shared.js';
 
-/** Marks onboarding done. Calling it again changes nothing and records no second event. */
-export async function completeOnboarding(ctx: DomainContext): Promise<User> {
+/**
+ * Marks onboarding done. Calling it again changes nothing and records no second event. `query`
+ * (the GraphQL selection, e.g. counts) is merged into the read of the result.
+ */
+export async function completeOnboarding(ctx: DomainContext, query: object = {}): Promise<User> {
   const viewer = requireViewer(ctx);
   return inTransaction(ctx, async (tx) => {
     const { count } = await tx.user.updateMany({
@@ -19,6 +22,6 @@ export async function completeOnboarding(ctx: DomainContext): Promise<User> {
         aggregateId: viewer.id,
       });
     }
-    return tx.user.findUniqueOrThrow({ where: { id: viewer.id } });
+    return tx.user.findUniqueOrThrow({ ...query, where: { id: viewer.id } });
   });
 }

@@ -11,8 +11,11 @@ export interface UpdateProfileInput {
   timezone?: string | null;
 }
 
-/** Changes the viewer's own profile; fields left out stay as they are. */
-export async function updateProfile(ctx: DomainContext, input: UpdateProfileInput): Promise<User> {
+/**
+ * Changes the viewer's own profile; fields left out stay as they are. `query` (the GraphQL
+ * selection, e.g. counts) is merged into the update, so the answer is the committed row.
+ */
+export async function updateProfile(ctx: DomainContext, input: UpdateProfileInput, query: object = {}): Promise<User> {
   const viewer = requireViewer(ctx);
   const data: { firstName?: string; lastName?: string; timezone?: string } = {};
   for (const field of ['firstName', 'lastName', 'timezone'] as const) {
@@ -24,7 +27,7 @@ export async function updateProfile(ctx: DomainContext, input: UpdateProfileInpu
   if (Object.keys(data).length === 0) throw new ValidationError('Give at least one field to change.');
 
   return inTransaction(ctx, async (tx) => {
-    const user = await tx.user.update({ where: { id: viewer.id, deletedAt: null }, data });
+    const user = await tx.user.update({ ...query, where: { id: viewer.id, deletedAt: null }, data });
     await recordEvent(tx, {
       type: 'user.updated',
       payload: { userId: user.id, changed: Object.keys(data) },
