@@ -152,6 +152,12 @@ export function attachGraphqlWs(
     },
     wsServer,
   );
+  // graphql-ws reports every socket error (an oversized message, a reset) with console.error; ws
+  // closes the socket itself (1009 for a message over maxPayload): log it at debug instead.
+  wsServer.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (err) => logger.debug({ err: err.message }, 'websocket error'));
+  });
   return {
     async close() {
       await cleanup.dispose();
