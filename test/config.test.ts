@@ -26,17 +26,25 @@ describe('config', () => {
     expect(problems({ JWT_EXPIRES_IN: 'forever', LOG_LEVEL: 'loud' })).toHaveLength(2);
   });
 
-  it('requires JWT_SECRET and DATABASE_URL in production', () => {
+  it('requires JWT_SECRET, DATABASE_URL and SMTP_URL in production', () => {
     expect(problems({ NODE_ENV: 'production' }).sort()).toEqual([
       'DATABASE_URL is required in production',
       'JWT_SECRET is required in production',
+      'SMTP_URL is required in production',
     ]);
     const config = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(32),
       DATABASE_URL: 'postgresql://db/app',
+      SMTP_URL: 'smtp://mail:25',
     });
-    expect(config).toMatchObject({ graphiql: false, jwt: { generated: false } });
+    expect(config).toMatchObject({
+      graphiql: false,
+      introspection: false,
+      production: true,
+      cors: { origins: null, credentials: false },
+      jwt: { generated: false },
+    });
   });
 
   it('prepares statements unless DATABASE_PREPARED_STATEMENTS=false, and caches accounts for 30 s', () => {
@@ -46,6 +54,17 @@ describe('config', () => {
       viewerCacheTtlMs: 0,
     });
     expect(problems({ DATABASE_PREPARED_STATEMENTS: 'yes', VIEWER_CACHE_TTL_MS: '-1' })).toHaveLength(2);
+  });
+
+  it('parses rates as count/window and refuses other shapes', () => {
+    expect(loadConfig({ RATE_LIMIT_SIGN_UP_IP: '3/2h' }).rateLimits?.signUpIp).toEqual({
+      points: 3,
+      durationSeconds: 7200,
+    });
+    expect(loadConfig({ RATE_LIMITS: 'false' }).rateLimits).toBeNull();
+    expect(problems({ RATE_LIMIT_SIGN_IN_IP: 'lots' })).toEqual([
+      'RATE_LIMIT_SIGN_IN_IP must be a rate such as 5/15m (count/window in s, m or h)',
+    ]);
   });
 
   it('treats an empty variable as unset', () => {
