@@ -77,6 +77,7 @@ export const defaultHardening = {
     signInLockoutSeconds: 60,
     signUpIp: { points: 10, durationSeconds: 3600 },
     mutationsUser: { points: 300, durationSeconds: 60 },
+    mutationsInFlightUser: 8,
     wsConnectionsIp: { points: 60, durationSeconds: 60 },
   },
   ws: { initTimeoutMs: 5_000, maxSubscriptionsPerConnection: 25, maxConnectionsPerUser: 10, authRecheckMs: 15_000 },
@@ -148,6 +149,7 @@ const schema = z
     SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     RATE_LIMIT_SIGN_UP_IP: rate.optional(),
     RATE_LIMIT_MUTATIONS_USER: rate.optional(),
+    MUTATIONS_IN_FLIGHT_PER_USER: z.coerce.number().int().min(1).max(1000).default(8),
     RATE_LIMIT_WS_CONNECTIONS_IP: rate.optional(),
     TRUST_PROXY: flag.default(false),
     WS_INIT_TIMEOUT_MS: ms(600_000, defaultHardening.ws.initTimeoutMs),
@@ -215,6 +217,8 @@ export interface Config {
     signInLockoutSeconds: number;
     signUpIp: Rate;
     mutationsUser: Rate;
+    /** Mutations of one user running at once on a replica: more wait their turn elsewhere (RATE_LIMITED, retry in 1 s). */
+    mutationsInFlightUser: number;
     wsConnectionsIp: Rate;
   } | null;
   /** Take the client address from X-Forwarded-For (behind a trusted proxy). */
@@ -297,6 +301,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           signInLockoutSeconds: e.SIGN_IN_LOCKOUT_SECONDS,
           signUpIp: e.RATE_LIMIT_SIGN_UP_IP ?? defaultHardening.rateLimits.signUpIp,
           mutationsUser: e.RATE_LIMIT_MUTATIONS_USER ?? defaultHardening.rateLimits.mutationsUser,
+          mutationsInFlightUser: e.MUTATIONS_IN_FLIGHT_PER_USER,
           wsConnectionsIp: e.RATE_LIMIT_WS_CONNECTIONS_IP ?? defaultHardening.rateLimits.wsConnectionsIp,
         }
       : null,

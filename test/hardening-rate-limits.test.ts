@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createTestApp, globalId, type TestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { createUser, PASSWORD } from './helpers/factories.js';
+import { createCourse, createUser, PASSWORD } from './helpers/factories.js';
 import { post } from './helpers/http.js';
 import { rawWs } from './helpers/ws.js';
 
@@ -100,6 +100,30 @@ describe('sign-up, mutations, websockets', () => {
     expectLimited(await post(url, UPDATE, { n: 'refused' }, ta));
     expect((await app!.db.user.findUniqueOrThrow({ where: { id: a.id } })).firstName).toBe('n1');
     expect((await post(url, UPDATE, { n: 'other' }, tb)).errors).toBeUndefined();
+  });
+
+  it('caps the mutations of one user running at once: the rest are RATE_LIMITED (retry), none fail or half-commit', async () => {
+    const url = await start({ MUTATIONS_IN_FLIGHT_PER_USER: '4' });
+    const user = await createUser(app!.db);
+    const course = await createCourse(app!.db, user.id);
+    const token = await app!.tokens.issue(user.id);
+    const create = 'mutation ($input: CreateAssignmentInput!) { createAssignment(input: $input) { id } }';
+    const input = (i: number) => ({
+      courseId: globalId('Course', course.id),
+      title: `burst ${i}`,
+      dueAt: '2027-03-01T10:00:00Z',
+    });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => post(url, create, { input: input(i) }, token)),
+    );
+    const codes = results.map((r) => (r.errors ? code(r) : 'OK'));
+    expect(codes.filter((c) => c !== 'OK' && c !== 'RATE_LIMITED' && c !== 'SERVICE_UNAVAILABLE')).toEqual([]);
+    expect(codes).toContain('RATE_LIMITED');
+    const ok = codes.filter((c) => c === 'OK').length;
+    expect(ok).toBeGreaterThan(0);
+    expect(await app!.db.assignment.count({ where: { courseId: course.id } })).toBe(ok);
+    // Once the burst is over the user is served again.
+    expect((await post(url, create, { input: input(99) }, token)).errors).toBeUndefined();
   });
 
   it('limits new websocket connections per address (HTTP 429 on upgrade)', async () => {

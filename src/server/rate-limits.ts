@@ -28,6 +28,11 @@ export interface RateLimits {
   signUp(ip: string | null): Promise<void>;
   /** `fields` root mutation fields by a signed-in user. */
   mutations(userId: string, fields: number): Promise<void>;
+  /**
+   * One more mutation of `userId` running on this replica; refused past the cap, so one user
+   * cannot hold every database connection. Call the returned function when it is done.
+   */
+  enterMutation(userId: string): () => void;
   wsConnection(ip: string | null): Promise<void>;
 }
 
@@ -47,6 +52,7 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
   const mutationsUser = limiter('mutations-user', limits.mutationsUser);
   const wsIp = limiter('ws-ip', limits.wsConnectionsIp);
 
+  const inFlight = new Map<string, number>();
   const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
   const consume = async (l: RateLimiterAbstract, key: string, message: string, points = 1) => {
     try {
@@ -85,6 +91,19 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
     },
     signUp: (ip) => (ip ? consume(signUpIp, ip, 'Too many sign-ups from this address.') : Promise.resolve()),
     mutations: (userId, fields) => consume(mutationsUser, userId, 'Too many changes.', fields),
+    enterMutation(userId) {
+      const running = inFlight.get(userId) ?? 0;
+      if (running >= limits.mutationsInFlightUser) throw new RateLimitedError(1, 'Too many changes at once.');
+      inFlight.set(userId, running + 1);
+      let left = false;
+      return () => {
+        if (left) return;
+        left = true;
+        const n = (inFlight.get(userId) ?? 1) - 1;
+        if (n > 0) inFlight.set(userId, n);
+        else inFlight.delete(userId);
+      };
+    },
     wsConnection: (ip) => (ip ? consume(wsIp, ip, 'Too many connections from this address.') : Promise.resolve()),
   };
 }
@@ -140,18 +159,23 @@ export function useRateLimits(limits: RateLimits): Plugin<Context> {
       const signIns = fields
         .filter((f) => f.name.value === 'signIn')
         .map((f) => ({ key: (f.alias ?? f.name).value, email: emailArgument(args.schema, f, variables) }));
+      let leave = () => {};
       try {
         for (const s of signIns) if (s.email !== null) await limits.checkSignIn(s.email, ctx.clientIp);
         for (const f of fields) if (f.name.value === 'signUp') await limits.signUp(ctx.clientIp);
-        if (ctx.viewer) await limits.mutations(ctx.viewer.id, fields.length);
+        if (ctx.viewer) {
+          await limits.mutations(ctx.viewer.id, fields.length);
+          leave = limits.enterMutation(ctx.viewer.id);
+        }
       } catch (err) {
         if (!(err instanceof RateLimitedError)) throw err;
         setResultAndStopExecution(rejected(err));
         return;
       }
-      if (signIns.length === 0) return;
       return {
         async onExecuteDone({ result }) {
+          leave();
+          if (signIns.length === 0) return;
           if (!('data' in result) && !('errors' in result)) return;
           const errors = 'errors' in result ? (result.errors ?? []) : [];
           for (const s of signIns) {
