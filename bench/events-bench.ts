@@ -45,6 +45,8 @@ async function setup(db: Db, handlerList: EventHandler<HandlerDeps>[]) {
     DATABASE_URL: SERVER,
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret-00',
     JWT_EXPIRES_IN: '1h',
+    MAIL_TRANSPORT: 'log',
+    RATE_LIMITS: 'false',
     EVENT_MAX_ATTEMPTS: '3',
     EVENT_POLL_INTERVAL_MS: '60000',
     HOST: '127.0.0.1',

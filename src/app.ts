@@ -123,6 +123,9 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
   if (config.jwt.generated) {
     logger.warn('JWT_SECRET is not set: using a random secret for this run (tokens stop working on restart)');
   }
+  if (config.env === 'production' && config.mail.transport === 'log') {
+    logger.warn('MAIL_TRANSPORT=log in production: no mail is sent (welcome emails, notifications are only logged)');
+  }
   let embedded: EmbeddedPostgres | null = null;
   let url = config.databaseUrl;
   if (!url) {

@@ -113,6 +113,7 @@ const schema = z
       .string()
       .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
       .optional(),
+    MAIL_TRANSPORT: z.enum(['smtp', 'log']).optional(),
     MAIL_FROM: z.string().min(3).default('Study Planner <no-reply@study-planner.local>'),
     REDIS_URL: z
       .string()
@@ -168,8 +169,15 @@ const schema = z
       if (!env.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
       if (!env.DATABASE_URL)
         ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
-      // Sign-up mails and notifications would silently go nowhere: refuse to start instead.
-      if (!env.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production' });
+      // Sign-up mails and notifications would silently go nowhere: refuse to start instead, unless
+      // MAIL_TRANSPORT=log says so on purpose (a staging box, a benchmark).
+      if (!env.SMTP_URL && env.MAIL_TRANSPORT !== 'log') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SMTP_URL'],
+          message: 'is required in production (or MAIL_TRANSPORT=log to only log mails)',
+        });
+      }
     }
   });
 
@@ -186,7 +194,8 @@ export interface Config {
   viewerCacheTtlMs: number;
   embeddedDbDir: string;
   jwt: { secret: string; expiresIn: string; generated: boolean };
-  mail: { smtpUrl: string | null; from: string };
+  /** `transport: 'log'`: mails are logged, not sent (smtpUrl is then null). */
+  mail: { smtpUrl: string | null; from: string; transport: 'smtp' | 'log' };
   redisUrl: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number; pruneIntervalMs: number };
@@ -270,7 +279,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       expiresIn: e.JWT_EXPIRES_IN,
       generated: !e.JWT_SECRET,
     },
-    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    mail: {
+      smtpUrl: e.MAIL_TRANSPORT === 'log' ? null : (e.SMTP_URL ?? null),
+      from: e.MAIL_FROM,
+      transport: e.MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : 'log'),
+    },
     redisUrl: e.REDIS_URL ?? null,
     logLevel: e.LOG_LEVEL,
     events: {

@@ -30,7 +30,7 @@ describe('config', () => {
     expect(problems({ NODE_ENV: 'production' }).sort()).toEqual([
       'DATABASE_URL is required in production',
       'JWT_SECRET is required in production',
-      'SMTP_URL is required in production',
+      'SMTP_URL is required in production (or MAIL_TRANSPORT=log to only log mails)',
     ]);
     const config = loadConfig({
       NODE_ENV: 'production',

@@ -130,6 +130,8 @@ describe('production profile', () => {
     const env = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://x/y', JWT_SECRET: TEST_JWT_SECRET };
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow('SMTP_URL is required in production');
-    expect(loadConfig({ ...env, SMTP_URL: 'smtp://mail:25' }).env).toBe('production');
+    expect(loadConfig({ ...env, SMTP_URL: 'smtp://mail:25' }).mail.transport).toBe('smtp');
+    // Only logging mails in production is a choice made out loud.
+    expect(loadConfig({ ...env, MAIL_TRANSPORT: 'log' }).mail).toMatchObject({ transport: 'log', smtpUrl: null });
   });
 });
