@@ -3,7 +3,7 @@ import { createPrisma } from '../src/db/client.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { createUser } from './helpers/factories.js';
-import { hostPort, startProxy, type FaultProxy } from './helpers/proxy.js';
+import { hostPort, startProxy, type FaultProxy } from '../tools/faults/proxy.js';
 
 const ME = '{ me { id email } }';
 const SIGN_IN = 'mutation ($email: String!) { signIn(input: { email: $email, password: "x" }) { token } }';

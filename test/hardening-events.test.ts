@@ -7,7 +7,7 @@ import { MemoryMailer, type MailMessage } from '../src/mail/mailer.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { createUser } from './helpers/factories.js';
-import { hostPort, startProxy, type FaultProxy } from './helpers/proxy.js';
+import { hostPort, startProxy, type FaultProxy } from '../tools/faults/proxy.js';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 let database: TestDatabase;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, globalId, type TestApp } from './helpers/app.js';
 import { createCourse, createUser } from './helpers/factories.js';
-import { hostPort, startProxy, type FaultProxy } from './helpers/proxy.js';
+import { hostPort, startProxy, type FaultProxy } from '../tools/faults/proxy.js';
 import { wsSubscribe } from '../tools/clients/subscriptions.js';
 
 // Real Redis (the machine runs one at 127.0.0.1:6379; REDIS_URL overrides), behind a proxy the test cuts.
