@@ -3,7 +3,7 @@ import { createPrisma, type Db } from '../src/db/client.js';
 import { EventBus, type EventHandler } from '../src/events/bus.js';
 import { sendWelcomeEmail } from '../src/events/handlers/send-welcome-email.js';
 import { recordEvent } from '../src/events/outbox.js';
-import { MemoryMailer, type MailMessage } from '../src/mail/mailer.js';
+import type { MailMessage } from '../src/mail/mailer.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { createUser } from './helpers/factories.js';
@@ -31,41 +31,93 @@ async function userCreated(): Promise<string> {
 }
 
 describe('effects once', () => {
-  it('a database cut right after the welcome email went out does not send it again', async () => {
-    const sent: MailMessage[] = [];
-    const mailer = new MemoryMailer();
-    // The mail goes out, then the database is away for 300 ms: exactly when the success is recorded.
-    let cut: Promise<void> | null = null;
-    const cuttingMailer = {
-      async send(message: MailMessage) {
-        sent.push(message);
-        await mailer.send(message);
-        cut ??= proxy.cutFor(300);
-      },
-    };
+  /** A bus on the proxied client whose clock the test moves past the lease. */
+  function busWith(
+    handlers: EventHandler<{ mailer: { send(m: MailMessage): Promise<void> } }>[],
+    mailer: { send(m: MailMessage): Promise<void> },
+  ) {
     const clock = { now: Date.now() };
     const bus = new EventBus({
       db: viaProxy,
       logger,
-      handlers: [sendWelcomeEmail],
-      deps: { mailer: cuttingMailer },
+      handlers,
+      deps: { mailer },
       maxAttempts: 5,
       pollIntervalMs: 60_000,
       backoffMs: () => 0,
       leaseMs: 1_000,
+      handlerTimeoutMs: 60_000,
       now: () => new Date(clock.now),
     });
+    return { bus, clock };
+  }
+
+  it('a database cut right after a handler ran does not run it again (its success is recorded on its own, retried)', async () => {
+    const runs: string[] = [];
+    let cut: Promise<void> | null = null;
+    // The effect happens, then the database is away for 300 ms: exactly when the success is recorded.
+    const effect: EventHandler = {
+      name: 'effect-then-cut',
+      eventTypes: ['user.created'],
+      async handle(event) {
+        runs.push(event.id);
+        cut ??= proxy.cutFor(300);
+      },
+    };
+    const { bus, clock } = busWith([effect], { send: async () => {} });
     const id = await userCreated();
     await bus.runOnce().catch(() => {});
     await cut;
     // Long after the lease: a dispatcher would now re-run whatever was not recorded.
     clock.now += 10 * 60_000;
     await bus.runOnce();
+    expect(runs).toEqual([id]);
+    const delivery = await database.db.eventDelivery.findFirstOrThrow({
+      where: { eventId: id, handler: 'effect-then-cut' },
+    });
+    expect(delivery.status).toBe('SUCCEEDED');
+  });
+
+  it('a welcome email is sent at most once, even when the process dies mid-send', async () => {
+    const sent: MailMessage[] = [];
+    // The first dispatcher "dies" while the mail is on its way: its send never returns.
+    const dying = busWith([sendWelcomeEmail], {
+      send: (message) => {
+        sent.push(message);
+        return new Promise<void>(() => {});
+      },
+    });
+    const id = await userCreated();
+    void dying.bus.runOnce();
+    while (sent.length === 0) await new Promise((r) => setImmediate(r));
+    // A second dispatcher, long after the first one's lease.
+    const next = busWith([sendWelcomeEmail], { send: async (message) => void sent.push(message) });
+    next.clock.now += 10 * 60_000;
+    await next.bus.runOnce();
     expect(sent).toHaveLength(1);
     const delivery = await database.db.eventDelivery.findFirstOrThrow({
       where: { eventId: id, handler: 'send-welcome-email' },
     });
     expect(delivery.status).toBe('SUCCEEDED');
+  });
+
+  it('a welcome email whose send failed is retried and sent once', async () => {
+    const sent: MailMessage[] = [];
+    let failures = 1;
+    const { bus } = busWith([sendWelcomeEmail], {
+      async send(message) {
+        if (failures-- > 0) throw new Error('421 try again later');
+        sent.push(message);
+      },
+    });
+    const id = await userCreated();
+    await bus.runOnce();
+    const failed = await database.db.eventDelivery.findFirstOrThrow({
+      where: { eventId: id, handler: 'send-welcome-email' },
+    });
+    expect(failed).toMatchObject({ status: 'PENDING', lastError: '421 try again later' });
+    await bus.runOnce();
+    expect(sent).toHaveLength(1);
   });
 });
 

@@ -31,6 +31,13 @@ export interface EventHandler<D = unknown> {
   name: string;
   eventTypes: readonly EventType[];
   handle(event: DomainEvent, ctx: HandlerContext & D): Promise<HandlerOutcome | void>;
+  /**
+   * The effect can be neither undone nor recognised as a repeat downstream (an email): the
+   * delivery is recorded SUCCEEDED before the handler runs and put back for a retry only when the
+   * handler fails. A crash while it runs loses the effect instead of repeating it (at most once);
+   * so does a timeout, which dead-letters the delivery for an operator to retry.
+   */
+  atMostOnce?: boolean;
 }
 
 export interface BusOptions<D> {
@@ -69,6 +76,13 @@ interface EventRow {
   aggregateId: string | null;
   payload: unknown;
   occurredAt: Date;
+}
+
+export class HandlerTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`handler timed out after ${ms} ms`);
+    this.name = 'HandlerTimeoutError';
+  }
 }
 
 export const defaultBackoff = (attempt: number) => Math.min(1000 * 2 ** (attempt - 1), 600_000);
@@ -220,11 +234,7 @@ export class EventBus<D = unknown> {
     const deadline = Date.now() + this.leaseMs / 2;
     for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
       try {
-        const done = this.now();
-        await this.options.db.$executeRaw`
-          UPDATE "EventDelivery"
-          SET "status" = 'SUCCEEDED', "completedAt" = ${done}, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${done}
-          WHERE "id" = ${delivery.id}::uuid`;
+        await this.markSucceeded(delivery.id);
         return;
       } catch (err) {
         if (Date.now() + pause > deadline) {
@@ -239,14 +249,20 @@ export class EventBus<D = unknown> {
     }
   }
 
+  private async markSucceeded(id: string): Promise<void> {
+    const done = this.now();
+    await this.options.db.$executeRaw`
+      UPDATE "EventDelivery"
+      SET "status" = 'SUCCEEDED', "completedAt" = ${done}, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${done}
+      WHERE "id" = ${id}::uuid`;
+  }
+
   /** Runs `handler` for at most handlerTimeoutMs. */
   private async withTimeout<T>(run: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`handler timed out after ${this.handlerTimeoutMs} ms`)),
-        this.handlerTimeoutMs,
-      );
+      timer = setTimeout(() => reject(new HandlerTimeoutError(this.handlerTimeoutMs)), this.handlerTimeoutMs);
+      timer.unref();
     });
     try {
       return await Promise.race([run, timeout]);
@@ -255,28 +271,41 @@ export class EventBus<D = unknown> {
     }
   }
 
-  /** Runs one delivery; true when the handler succeeded (the caller records it). */
+  /** Runs one delivery; true when the handler succeeded and the caller is to record it. */
   private async deliver(delivery: ClaimedDelivery, event: DomainEvent | undefined): Promise<boolean> {
     const { db, logger } = this.options;
     const handler = this.handlers.get(delivery.handler);
     const log = logger.child({ eventId: delivery.eventId, handler: delivery.handler, attempt: delivery.attempts });
+    let started = false;
     try {
       if (!handler || !event) throw new Error(handler ? 'event row is gone' : 'handler is not registered');
+      // At most once: recorded before the effect (if this fails, nothing ran and the delivery is retried).
+      if (handler.atMostOnce) await this.markSucceeded(delivery.id);
+      started = true;
       const outcome = await this.withTimeout(
         handler.handle(event, { ...this.options.deps, db, logger: log, now: this.now }),
       );
       log.debug({ outcome: outcome ?? 'done', type: event.type }, 'event handled');
-      return true;
+      return !handler.atMostOnce;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const dead = delivery.attempts >= this.options.maxAttempts;
+      // An at-most-once handler that timed out may still have its effect: never run it again on its own.
+      const unknownOutcome = started && !!handler?.atMostOnce && err instanceof HandlerTimeoutError;
+      const dead = unknownOutcome || delivery.attempts >= this.options.maxAttempts;
       const failedAt = this.now();
       await db.eventDelivery
         .update({
           where: { id: delivery.id },
           data: dead
-            ? { status: 'DEAD', lastError: message, lockedUntil: null }
+            ? {
+                status: 'DEAD',
+                lastError: unknownOutcome
+                  ? `${message}; not retried (at most once): the effect may have happened`
+                  : message,
+                lockedUntil: null,
+              }
             : {
+                status: 'PENDING',
                 lastError: message,
                 lockedUntil: null,
                 nextAttemptAt: new Date(failedAt.getTime() + this.backoffMs(delivery.attempts)),
