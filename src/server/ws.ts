@@ -7,6 +7,7 @@ import type { TokenService } from '../auth/tokens.js';
 import type { ViewerLoader } from '../auth/viewer-cache.js';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { RateLimitedError } from '../errors.js';
 import { REQUEST_BODY_LIMIT_BYTES } from '../http/body-limit.js';
 import type { Logger } from '../observability/logger.js';
@@ -28,7 +29,7 @@ export interface WsOptions {
 }
 
 /** Close codes: graphql-ws' own 4403 (Forbidden) for a refused connection_init, and these. */
-export const WS_CLOSE = { unauthorized: 4401, tooManyConnections: 4429 } as const;
+export const WS_CLOSE = { unauthorized: 4401, tooManyConnections: 4429, tryAgainLater: 1013 } as const;
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -86,9 +87,17 @@ export function attachGraphqlWs(
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onConnect: async (ctx) => {
         const authorization = authorizationParam(ctx.connectionParams);
-        const viewer = await viewers.load(authorization);
-        if (!viewer) return false; // 4403 Forbidden
         const socket = ctx.extra.socket;
+        let viewer;
+        try {
+          viewer = await viewers.load(authorization);
+        } catch (err) {
+          if (!isDatabaseUnavailable(err)) throw err;
+          logger.warn({ err }, 'database unavailable while authenticating a websocket');
+          socket.close(WS_CLOSE.tryAgainLater, 'Service unavailable, retry later');
+          return false;
+        }
+        if (!viewer) return false; // 4403 Forbidden
         const open = perUser.get(viewer.id) ?? 0;
         if (open >= settings.maxConnectionsPerUser) {
           socket.close(WS_CLOSE.tooManyConnections, 'Too many connections for this account');
