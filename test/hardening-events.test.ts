@@ -45,8 +45,8 @@ describe('effects once', () => {
       maxAttempts: 5,
       pollIntervalMs: 60_000,
       backoffMs: () => 0,
-      leaseMs: 1_000,
-      handlerTimeoutMs: 60_000,
+      leaseMs: 20_000,
+      handlerTimeoutMs: 5_000,
       now: () => new Date(clock.now),
     });
     return { bus, clock };
@@ -155,5 +155,57 @@ describe('handler timeout', () => {
     expect(stuck).toMatchObject({ status: 'PENDING', lastError: 'handler timed out after 200 ms' });
     const done = await database.db.eventDelivery.findFirstOrThrow({ where: { eventId: id, handler: 'quick' } });
     expect(done.status).toBe('SUCCEEDED');
+  });
+
+  it('while a handler hangs, the running bus goes on delivering the other handlers’ events', async () => {
+    const handled: string[] = [];
+    let onHandled: (id: string) => void = () => {};
+    const hanging: EventHandler = {
+      name: 'hangs-in-background',
+      eventTypes: ['user.created'],
+      handle: () => new Promise(() => {}),
+    };
+    const quick: EventHandler = {
+      name: 'quick-in-background',
+      eventTypes: ['user.created'],
+      async handle(event) {
+        handled.push(event.id);
+        onHandled(event.id);
+      },
+    };
+    const bus = new EventBus({
+      db: database.db,
+      logger,
+      handlers: [hanging, quick],
+      deps: {},
+      maxAttempts: 5,
+      pollIntervalMs: 60_000,
+      backoffMs: () => 60_000,
+      handlerTimeoutMs: 3_000,
+    });
+    const handledNow = (id: string) =>
+      new Promise<void>((resolve) => {
+        if (handled.includes(id)) resolve();
+        else onHandled = (got) => got === id && resolve();
+      });
+    bus.start();
+    const first = await userCreated();
+    let second = '';
+    try {
+      bus.notify();
+      await handledNow(first);
+      // A later event, while the first one's hanging delivery still runs.
+      second = await userCreated();
+      bus.notify();
+      await handledNow(second);
+      // The hanging delivery of the first event has not even timed out yet.
+      const stuck = await database.db.eventDelivery.findFirstOrThrow({
+        where: { eventId: first, handler: 'hangs-in-background' },
+      });
+      expect(stuck.lastError).toBeNull();
+    } finally {
+      await bus.stop();
+    }
+    expect(handled).toEqual(expect.arrayContaining([first, second]));
   });
 });

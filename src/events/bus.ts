@@ -78,6 +78,23 @@ interface EventRow {
   occurredAt: Date;
 }
 
+/** How long a background cycle waits for a batch before leaving its slow deliveries running. */
+const SLOW_DELIVERY_MS = 1_000;
+
+/** Whether `work` settles within `ms` (it keeps running either way). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class HandlerTimeoutError extends Error {
   constructor(ms: number) {
     super(`handler timed out after ${ms} ms`);
@@ -97,6 +114,9 @@ export class EventBus<D = unknown> {
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
+  /** Deliveries still running after their cycle moved on, and how many per handler. */
+  private readonly slow = new Set<Promise<void>>();
+  private readonly slowPerHandler = new Map<string, number>();
 
   constructor(private readonly options: BusOptions<D>) {
     for (const h of options.handlers) {
@@ -105,9 +125,10 @@ export class EventBus<D = unknown> {
     }
     this.now = options.now ?? (() => new Date());
     this.backoffMs = options.backoffMs ?? defaultBackoff;
-    this.leaseMs = options.leaseMs ?? 60_000;
     this.batchSize = options.batchSize ?? 50;
     this.handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
+    // A delivery must end (or time out) while its lease still holds.
+    this.leaseMs = options.leaseMs ?? Math.max(60_000, 2 * this.handlerTimeoutMs);
   }
 
   /** Starts the timer; the first cycle runs at once and replays whatever is pending. */
@@ -141,24 +162,30 @@ export class EventBus<D = unknown> {
       });
   }
 
-  /** Resolves when no cycle is running or requested. */
+  /** Resolves when no cycle is running or requested and no delivery is still running. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.slow.size > 0) await Promise.all([this.running, ...this.slow]);
   }
 
   private async loop(): Promise<void> {
     do {
       this.again = false;
       try {
-        await this.runOnce();
+        await this.runOnce({ waitForSlow: false });
       } catch (err) {
         this.options.logger.error({ err }, 'event dispatch cycle failed');
       }
     } while (this.again);
   }
 
-  /** One dispatch cycle. Returns how many deliveries it ran. */
-  async runOnce(): Promise<number> {
+  /**
+   * One dispatch cycle. Returns how many deliveries it ran. With `waitForSlow: false` (the
+   * background cycles) a batch is waited for at most SLOW_DELIVERY_MS: deliveries still running
+   * then (a hung mail server) finish on their own, under their lease and timeout, and their
+   * handler takes no new deliveries until they have; the other handlers' deliveries go on.
+   */
+  async runOnce(options: { waitForSlow?: boolean } = {}): Promise<number> {
+    const waitForSlow = options.waitForSlow ?? true;
     const { db } = this.options;
     const now = this.now();
     const names = [...this.handlers.keys()];
@@ -178,16 +205,22 @@ export class EventBus<D = unknown> {
 
     let ran = 0;
     for (;;) {
-      const claimed = await this.claim(names, now);
+      const free = names.filter((name) => !this.slowPerHandler.has(name));
+      const claimed = await this.claim(free, now);
       if (claimed.length === 0) break;
       ran += claimed.length;
       const events = await this.loadEvents([...new Set(claimed.map((c) => c.eventId))]);
-      await Promise.all(
-        claimed.map(async (d) => {
-          // Recorded in its own statement the moment its handler is done: nothing else can fail in between.
-          if (await this.deliver(d, events.get(d.eventId))) await this.recordSuccess(d);
-        }),
-      );
+      const settled = new Set<ClaimedDelivery>();
+      const runs = claimed.map(async (d) => {
+        // Recorded in its own statement the moment its handler is done: nothing else can fail in between.
+        if (await this.deliver(d, events.get(d.eventId))) await this.recordSuccess(d);
+        settled.add(d);
+      });
+      const all = Promise.all(runs);
+      if (waitForSlow || (await settlesWithin(all, SLOW_DELIVERY_MS))) await all;
+      else {
+        for (const [i, d] of claimed.entries()) if (!settled.has(d)) this.leaveRunning(d.handler, runs[i]!);
+      }
       if (claimed.length < this.batchSize) break;
     }
 
@@ -199,6 +232,20 @@ export class EventBus<D = unknown> {
              OR EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id"))
         AND NOT EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id" AND d."status" = 'PENDING')`;
     return ran;
+  }
+
+  /** A delivery goes on after its cycle: its handler waits for it before taking new ones. */
+  private leaveRunning(handler: string, run: Promise<void>): void {
+    this.slowPerHandler.set(handler, (this.slowPerHandler.get(handler) ?? 0) + 1);
+    const tracked = run.finally(() => {
+      const left = (this.slowPerHandler.get(handler) ?? 1) - 1;
+      if (left > 0) this.slowPerHandler.set(handler, left);
+      else this.slowPerHandler.delete(handler);
+      this.slow.delete(tracked);
+      // Its handler may take deliveries again (only while the bus runs).
+      if (this.timer) this.notify();
+    });
+    this.slow.add(tracked);
   }
 
   private async claim(names: string[], now: Date): Promise<ClaimedDelivery[]> {
