@@ -31,14 +31,15 @@ async function userCreated(): Promise<string> {
 }
 
 describe('effects once', () => {
-  /** A bus on the proxied client whose clock the test moves past the lease. */
+  /** A bus whose clock the test moves past the lease; on the proxied client unless `db` is given. */
   function busWith(
     handlers: EventHandler<{ mailer: { send(m: MailMessage): Promise<void> } }>[],
     mailer: { send(m: MailMessage): Promise<void> },
+    db: Db = viaProxy,
   ) {
     const clock = { now: Date.now() };
     const bus = new EventBus({
-      db: viaProxy,
+      db,
       logger,
       handlers,
       deps: { mailer },
@@ -81,17 +82,21 @@ describe('effects once', () => {
   it('a welcome email is sent at most once, even when the process dies mid-send', async () => {
     const sent: MailMessage[] = [];
     // The first dispatcher "dies" while the mail is on its way: its send never returns.
-    const dying = busWith([sendWelcomeEmail], {
-      send: (message) => {
-        sent.push(message);
-        return new Promise<void>(() => {});
+    const dying = busWith(
+      [sendWelcomeEmail],
+      {
+        send: (message) => {
+          sent.push(message);
+          return new Promise<void>(() => {});
+        },
       },
-    });
+      database.db,
+    );
     const id = await userCreated();
     void dying.bus.runOnce();
     while (sent.length === 0) await new Promise((r) => setImmediate(r));
     // A second dispatcher, long after the first one's lease.
-    const next = busWith([sendWelcomeEmail], { send: async (message) => void sent.push(message) });
+    const next = busWith([sendWelcomeEmail], { send: async (message) => void sent.push(message) }, database.db);
     next.clock.now += 10 * 60_000;
     await next.bus.runOnce();
     expect(sent).toHaveLength(1);
@@ -104,12 +109,16 @@ describe('effects once', () => {
   it('a welcome email whose send failed is retried and sent once', async () => {
     const sent: MailMessage[] = [];
     let failures = 1;
-    const { bus } = busWith([sendWelcomeEmail], {
-      async send(message) {
-        if (failures-- > 0) throw new Error('421 try again later');
-        sent.push(message);
+    const { bus } = busWith(
+      [sendWelcomeEmail],
+      {
+        async send(message) {
+          if (failures-- > 0) throw new Error('421 try again later');
+          sent.push(message);
+        },
       },
-    });
+      database.db,
+    );
     const id = await userCreated();
     await bus.runOnce();
     const failed = await database.db.eventDelivery.findFirstOrThrow({
