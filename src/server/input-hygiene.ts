@@ -7,7 +7,9 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type GraphQLInputType,
   type GraphQLSchema,
+  type ValueNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
@@ -17,16 +19,6 @@ function hasNul(value: unknown, depth = 0): boolean {
   if (depth > 32 || value === null || typeof value !== 'object') return false;
   const values: unknown[] = Array.isArray(value) ? value : Object.values(value);
   return values.some((v) => hasNul(v, depth + 1));
-}
-
-function documentHasNul(document: DocumentNode): boolean {
-  let found = false;
-  visit(document, {
-    [Kind.STRING]: (node) => {
-      if (node.value.includes('\0')) found = true;
-    },
-  });
-  return found;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -44,23 +36,32 @@ function badPrismaCursor(cursor: unknown): boolean {
   return !(decoded.startsWith('GPC:S:') && UUID.test(decoded.slice(6)));
 }
 
-/** The first `after`/`before` argument of a connection field holding a forged cursor. */
-function forgedCursor(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>): boolean {
+/** What a document says on its own, worked out once per document (Yoga reuses parsed documents). */
+interface DocumentFacts {
+  nulLiteral: boolean;
+  /** The `after`/`before` arguments of connection fields, with their input types. */
+  cursorArgs: { value: ValueNode; type: GraphQLInputType }[];
+}
+
+function documentFacts(schema: GraphQLSchema, document: DocumentNode): DocumentFacts {
   const typeInfo = new TypeInfo(schema);
-  let found = false;
+  const facts: DocumentFacts = { nulLiteral: false, cursorArgs: [] };
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
+      [Kind.STRING]: (node) => {
+        if (node.value.includes('\0')) facts.nulLiteral = true;
+      },
       [Kind.ARGUMENT]: (node) => {
         const arg = typeInfo.getArgument();
         const field = typeInfo.getFieldDef();
         if (!arg || !field || (arg.name !== 'after' && arg.name !== 'before')) return;
-        if (!getNamedType(field.type).name.endsWith('Connection')) return;
-        if (badPrismaCursor(valueFromAST(node.value, arg.type, variables))) found = true;
+        if (getNamedType(field.type).name.endsWith('Connection'))
+          facts.cursorArgs.push({ value: node.value, type: arg.type });
       },
     }),
   );
-  return found;
+  return facts;
 }
 
 const cursorError = () =>
@@ -77,9 +78,14 @@ const nulError = () =>
  * domain functions.
  */
 export function useInputHygiene(): Plugin {
+  const known = new WeakMap<DocumentNode, DocumentFacts>();
   const check = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined) => {
-    if (hasNul(variables) || documentHasNul(document)) return { errors: [nulError()] };
-    if (forgedCursor(schema, document, variables ?? {})) return { errors: [cursorError()] };
+    let facts = known.get(document);
+    if (!facts) known.set(document, (facts = documentFacts(schema, document)));
+    if (facts.nulLiteral || hasNul(variables)) return { errors: [nulError()] };
+    for (const { value, type } of facts.cursorArgs) {
+      if (badPrismaCursor(valueFromAST(value, type, variables))) return { errors: [cursorError()] };
+    }
     return null;
   };
   return {
