@@ -69,7 +69,7 @@ export const defaultHardening = {
     connectTimeoutMs: 5_000,
     statementTimeoutMs: 10_000,
     transactionWaitMs: 2_000,
-    transactionTimeoutMs: 10_000,
+    transactionTimeoutMs: 5_000,
   },
   rateLimits: {
     signInAccount: { points: 5, durationSeconds: 900 },
