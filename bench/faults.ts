@@ -284,7 +284,13 @@ async function inProcess(fault: 'cut' | 'stall' | 'redis' | 'smtp', durationMs: 
     ...(redisProxy ? { REDIS_URL: redisProxy.url(REDIS_URL) } : {}),
     ...HIGH_LIMITS,
   });
-  const app: App = buildApp({ config, db, logger: createLogger(process.env.FAULTS_LOG_LEVEL ?? 'silent'), mailer, backoffMs: () => 500 });
+  const app: App = buildApp({
+    config,
+    db,
+    logger: createLogger(process.env.FAULTS_LOG_LEVEL ?? 'silent'),
+    mailer,
+    backoffMs: () => 500,
+  });
   app.bus.start();
   const send: Send = async (query, variables, token) => {
     const res = await app.server.yoga.fetch('http://bench/graphql', {
