@@ -36,6 +36,7 @@ describe('effects once', () => {
     handlers: EventHandler<{ mailer: { send(m: MailMessage): Promise<void> } }>[],
     mailer: { send(m: MailMessage): Promise<void> },
     db: Db = viaProxy,
+    handlerTimeoutMs = 5_000,
   ) {
     const clock = { now: Date.now() };
     const bus = new EventBus({
@@ -47,7 +48,7 @@ describe('effects once', () => {
       pollIntervalMs: 60_000,
       backoffMs: () => 0,
       leaseMs: 20_000,
-      handlerTimeoutMs: 5_000,
+      handlerTimeoutMs,
       now: () => new Date(clock.now),
     });
     return { bus, clock };
@@ -91,9 +92,10 @@ describe('effects once', () => {
         },
       },
       database.db,
+      1_000,
     );
     const id = await userCreated();
-    void dying.bus.runOnce();
+    const dyingRun = dying.bus.runOnce();
     while (sent.length === 0) await new Promise((r) => setImmediate(r));
     // A second dispatcher, long after the first one's lease.
     const next = busWith([sendWelcomeEmail], { send: async (message) => void sent.push(message) }, database.db);
@@ -104,6 +106,13 @@ describe('effects once', () => {
       where: { eventId: id, handler: 'send-welcome-email' },
     });
     expect(delivery.status).toBe('SUCCEEDED');
+    // The "dead" dispatcher's send times out in the end: the mail may have gone, so it is never retried.
+    await dyingRun;
+    const settled = await database.db.eventDelivery.findFirstOrThrow({
+      where: { eventId: id, handler: 'send-welcome-email' },
+    });
+    expect(settled.status).toBe('DEAD');
+    expect(sent).toHaveLength(1);
   });
 
   it('a welcome email whose send failed is retried and sent once', async () => {
