@@ -28,6 +28,7 @@ import type { Logger } from './observability/logger.js';
 import { createServer, type AppServer, type ServerDeps } from './server.js';
 import { createLiveUpdates } from './server/live-updates.js';
 import { assertPortFree, assertWritableDir } from './startup.js';
+import { connectRedis } from './server/redis.js';
 
 /** What `buildApp` is given: the parsed config, a database, and what tests may replace. */
 export interface AppDeps {
@@ -37,10 +38,10 @@ export interface AppDeps {
   /** Default: SMTP when `config.mail.smtpUrl` is set, else a mailer that logs and keeps messages. */
   mailer?: Mailer;
   /**
-   * Default: in memory, or Redis with `config.redisUrl`. Given, the caller owns it (and closes it);
-   * tests wrap it to see when a subscriber attaches.
+   * Wraps the live-updates channel (in memory, or Redis with `config.redisUrl`): tests use it to
+   * see when a subscriber attaches.
    */
-  live?: LiveUpdates;
+  decorateLive?: (live: LiveUpdates) => LiveUpdates;
   /** Default: a transport that logs and keeps what it would send (no push vendor yet). */
   push?: PushTransport;
   now?: () => Date;
@@ -80,9 +81,10 @@ export function buildApp(deps: AppDeps): App {
     deps.mailer ??
     (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : new MemoryMailer(logger));
   const tokens = createTokenService({ ...config.jwt, now });
-  const { live, close: closeLive } = deps.live
-    ? { live: deps.live, close: async () => {} }
-    : createLiveUpdates(config.redisUrl);
+  // Redis is optional at run time: a dead or lost Redis degrades (local fan-out, in-memory limits), never crashes.
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
+  const transport = createLiveUpdates(redis, logger);
+  const live = deps.decorateLive ? deps.decorateLive(transport) : transport;
   const observability = createObservability({ config, db, logger, now, spanExporter: deps.spanExporter });
   const bus = new EventBus<HandlerDeps>({
     db,
@@ -95,6 +97,7 @@ export function buildApp(deps: AppDeps): App {
     now: deps.now,
     backoffMs: deps.backoffMs,
     instrument: observability.deliveries,
+    handlerTimeoutMs: config.eventHandlerTimeoutMs,
   });
   const push = deps.push ?? new MemoryPushTransport(logger);
   // Every scheduled job: adding one is one entry here (its cron expression defaults in the job,
@@ -126,6 +129,7 @@ export function buildApp(deps: AppDeps): App {
     events: bus,
     live,
     jobs,
+    redis,
     now: deps.now,
     migrationsDir: deps.migrationsDir,
     schemaDir: deps.schemaDir,
@@ -165,8 +169,8 @@ export function buildApp(deps: AppDeps): App {
         if (server.http.listening) await server.close();
         if (started) await jobs.stop();
         await bus.stop();
-        await closeLive();
         await observability.stop();
+        await redis?.close();
       })();
       return stopping;
     },
@@ -196,7 +200,9 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
   } else if (config.jwt.generated) {
     logger.warn('JWT_SECRET is not set: using a random secret for this run (tokens stop working on restart)');
   }
-
+  if (config.env === 'production' && config.mail.transport === 'log') {
+    logger.warn('MAIL_TRANSPORT=log in production: no mail is sent (welcome emails, notifications are only logged)');
+  }
   let embedded: EmbeddedPostgres | null = null;
   let url = config.databaseUrl;
   if (!url) {
@@ -234,6 +240,7 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
     url,
     poolSize: embedded ? 1 : config.databasePoolSize,
     preparedStatements: !embedded && config.databasePreparedStatements,
+    timeouts: config.database,
   });
   const app = buildApp({ config: { ...config, jwt }, db, logger, mailer: options.mailer });
   const listenUrl = await app.start();

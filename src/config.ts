@@ -98,6 +98,47 @@ const exemptions = z
 /** How long a signed-in account's lookup is reused (VIEWER_CACHE_TTL_MS). */
 export const DEFAULT_VIEWER_CACHE_TTL_MS = 30_000;
 
+/** A rate: `N/window`, e.g. `5/15m` is 5 per 15 minutes. */
+const rate = z
+  .string()
+  .regex(/^\d+\/\d+(s|m|h)$/, 'must be a rate such as 5/15m (count/window in s, m or h)')
+  .transform((text) => {
+    const [, points, amount, unit] = /^(\d+)\/(\d+)(s|m|h)$/.exec(text)!;
+    return {
+      points: Number(points),
+      durationSeconds: Number(amount) * { s: 1, m: 60, h: 3600 }[unit as 's' | 'm' | 'h'],
+    };
+  });
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const ms = (max: number, fallback: number) => z.coerce.number().int().min(0).max(max).default(fallback);
+
+/** A limit of `points` per `durationSeconds`. */
+export interface Rate {
+  points: number;
+  durationSeconds: number;
+}
+
+/** The defaults of the hardening settings (docs/hardening.md), used where a test builds parts alone. */
+export const defaultHardening = {
+  database: {
+    connectTimeoutMs: 5_000,
+    statementTimeoutMs: 10_000,
+    transactionWaitMs: 2_000,
+    transactionTimeoutMs: 5_000,
+  },
+  rateLimits: {
+    signInAccount: { points: 5, durationSeconds: 900 },
+    signInIp: { points: 50, durationSeconds: 900 },
+    signInLockoutSeconds: 60,
+    signUpIp: { points: 10, durationSeconds: 3600 },
+    mutationsUser: { points: 300, durationSeconds: 60 },
+    mutationsInFlightUser: 8,
+    wsConnectionsIp: { points: 60, durationSeconds: 60 },
+  },
+  ws: { initTimeoutMs: 5_000, maxSubscriptionsPerConnection: 25, maxConnectionsPerUser: 10, authRecheckMs: 15_000 },
+  http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 },
+} satisfies Pick<Config, 'database' | 'rateLimits' | 'ws' | 'http'>;
+
 /**
  * The process environment, parsed and validated once. Nothing else reads process.env:
  * modules take what they need from the Config they are given.
@@ -129,6 +170,7 @@ const schema = z
       .string()
       .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
       .optional(),
+    MAIL_TRANSPORT: z.enum(['smtp', 'log']).optional(),
     MAIL_FROM: z.string().min(3).default('Study Planner <no-reply@study-planner.local>'),
     REDIS_URL: z
       .string()
@@ -197,12 +239,45 @@ const schema = z
     ERROR_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     READY_OUTBOX_LAG_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     READY_DEAD_LETTERS: z.coerce.number().int().min(1).max(1_000_000).default(1),
+    DATABASE_CONNECTION_TIMEOUT_MS: ms(600_000, defaultHardening.database.connectTimeoutMs),
+    DATABASE_STATEMENT_TIMEOUT_MS: ms(3_600_000, defaultHardening.database.statementTimeoutMs),
+    DATABASE_TRANSACTION_WAIT_MS: ms(600_000, defaultHardening.database.transactionWaitMs),
+    DATABASE_TRANSACTION_TIMEOUT_MS: ms(3_600_000, defaultHardening.database.transactionTimeoutMs),
+    EVENT_HANDLER_TIMEOUT_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    RATE_LIMITS: flag.default(true),
+    RATE_LIMIT_SIGN_IN_ACCOUNT: rate.optional(),
+    RATE_LIMIT_SIGN_IN_IP: rate.optional(),
+    SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    RATE_LIMIT_SIGN_UP_IP: rate.optional(),
+    RATE_LIMIT_MUTATIONS_USER: rate.optional(),
+    MUTATIONS_IN_FLIGHT_PER_USER: z.coerce.number().int().min(1).max(1000).default(8),
+    RATE_LIMIT_WS_CONNECTIONS_IP: rate.optional(),
+    TRUST_PROXY: flag.default(false),
+    WS_INIT_TIMEOUT_MS: ms(600_000, defaultHardening.ws.initTimeoutMs),
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(25),
+    WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
+    WS_AUTH_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10_000),
+    INTROSPECTION: flag.optional(),
+    CORS_ORIGINS: z.string().optional(),
+    CORS_CREDENTIALS: flag.default(false),
+    OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
       if (!env.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
       if (!env.DATABASE_URL)
         ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
+      // Sign-up mails and notifications would silently go nowhere: refuse to start instead, unless
+      // MAIL_TRANSPORT=log says so on purpose (a staging box, a benchmark).
+      if (!env.SMTP_URL && env.MAIL_TRANSPORT !== 'log') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SMTP_URL'],
+          message: 'is required in production (or MAIL_TRANSPORT=log to only log mails)',
+        });
+      }
     }
   });
 
@@ -227,7 +302,8 @@ export interface Config {
    * start-up replaces it with the one kept in `<dataDir>/jwt-secret` (src/auth/dev-secret.ts).
    */
   jwt: { secret: string; expiresIn: string; generated: boolean };
-  mail: { smtpUrl: string | null; from: string };
+  /** `transport: 'log'`: mails are logged, not sent (smtpUrl is then null). */
+  mail: { smtpUrl: string | null; from: string; transport: 'smtp' | 'log' };
   redisUrl: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number };
@@ -280,6 +356,44 @@ export interface Config {
   errorLog: { retentionDays: number };
   /** /ready says `degraded` (still 200) past these: the oldest pending event's age, dead letters. */
   readiness: { outboxLagSeconds: number; deadLetters: number };
+  /** Timeouts of the database pool (docs/hardening.md). */
+  database: {
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    transactionWaitMs: number;
+    transactionTimeoutMs: number;
+  };
+  /** Longest run of one event handler; past it the delivery fails and is retried. */
+  eventHandlerTimeoutMs: number;
+  /** null: rate limiting off (RATE_LIMITS=false). */
+  rateLimits: {
+    signInAccount: Rate;
+    signInIp: Rate;
+    /** First lockout after too many failed sign-ins to one account; doubles with each further one. */
+    signInLockoutSeconds: number;
+    signUpIp: Rate;
+    mutationsUser: Rate;
+    /** Mutations of one user running at once on a replica: more wait their turn elsewhere (RATE_LIMITED, retry in 1 s). */
+    mutationsInFlightUser: number;
+    wsConnectionsIp: Rate;
+  } | null;
+  /** Take the client address from X-Forwarded-For (behind a trusted proxy). */
+  trustProxy: boolean;
+  ws: {
+    initTimeoutMs: number;
+    maxSubscriptionsPerConnection: number;
+    maxConnectionsPerUser: number;
+    authRecheckMs: number;
+  };
+  http: { requestTimeoutMs: number; headersTimeoutMs: number };
+  /** Introspection and field suggestions (default: off in production). */
+  introspection: boolean;
+  /** Origins allowed by CORS; null: any origin in development, none in production. */
+  cors: { origins: string[] | null; credentials: boolean };
+  /** The bearer token that sees /ready's details; null: nobody outside development. */
+  operatorToken: string | null;
+  /** Production profile: CSRF prevention, no suggestions, /ready details only for the operator. */
+  production: boolean;
 }
 
 export class ConfigError extends Error {
@@ -314,7 +428,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       expiresIn: e.JWT_EXPIRES_IN,
       generated: !e.JWT_SECRET,
     },
-    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    mail: {
+      smtpUrl: e.MAIL_TRANSPORT === 'log' ? null : (e.SMTP_URL ?? null),
+      from: e.MAIL_FROM,
+      transport: e.MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : 'log'),
+    },
     redisUrl: e.REDIS_URL ?? null,
     logLevel: e.LOG_LEVEL,
     events: {
@@ -354,5 +472,42 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     errorLog: { retentionDays: e.ERROR_LOG_RETENTION_DAYS },
     readiness: { outboxLagSeconds: e.READY_OUTBOX_LAG_SECONDS, deadLetters: e.READY_DEAD_LETTERS },
+    database: {
+      connectTimeoutMs: e.DATABASE_CONNECTION_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      transactionWaitMs: e.DATABASE_TRANSACTION_WAIT_MS,
+      transactionTimeoutMs: e.DATABASE_TRANSACTION_TIMEOUT_MS,
+    },
+    eventHandlerTimeoutMs: e.EVENT_HANDLER_TIMEOUT_MS,
+    rateLimits: e.RATE_LIMITS
+      ? {
+          signInAccount: e.RATE_LIMIT_SIGN_IN_ACCOUNT ?? defaultHardening.rateLimits.signInAccount,
+          signInIp: e.RATE_LIMIT_SIGN_IN_IP ?? defaultHardening.rateLimits.signInIp,
+          signInLockoutSeconds: e.SIGN_IN_LOCKOUT_SECONDS,
+          signUpIp: e.RATE_LIMIT_SIGN_UP_IP ?? defaultHardening.rateLimits.signUpIp,
+          mutationsUser: e.RATE_LIMIT_MUTATIONS_USER ?? defaultHardening.rateLimits.mutationsUser,
+          mutationsInFlightUser: e.MUTATIONS_IN_FLIGHT_PER_USER,
+          wsConnectionsIp: e.RATE_LIMIT_WS_CONNECTIONS_IP ?? defaultHardening.rateLimits.wsConnectionsIp,
+        }
+      : null,
+    trustProxy: e.TRUST_PROXY,
+    ws: {
+      initTimeoutMs: e.WS_INIT_TIMEOUT_MS,
+      maxSubscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
+      authRecheckMs: e.WS_AUTH_RECHECK_MS,
+    },
+    http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS },
+    introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
+    cors: {
+      origins: e.CORS_ORIGINS
+        ? e.CORS_ORIGINS.split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : null,
+      credentials: e.CORS_CREDENTIALS,
+    },
+    operatorToken: e.OPERATOR_TOKEN ?? null,
+    production: e.NODE_ENV === 'production',
   };
 }

@@ -7,6 +7,8 @@ export interface Context extends DomainContext {
   requestId: string;
   /** The operation name the client sent (null: anonymous), for logs and the error log. */
   operationName: string | null;
+  /** The client's address (X-Forwarded-For only with TRUST_PROXY); null in-process. Rate limits key on it. */
+  clientIp: string | null;
   client: { name: string | null; version: string | null };
   /** Deprecation policy, client version table and schema history (src/versioning). */
   versioning: Versioning;

@@ -2,7 +2,14 @@
  * Errors meant for clients. Domain functions throw these; the server maps each to a GraphQL
  * error with `extensions.code`. Anything else that escapes a resolver is masked.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED';
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE';
 
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
@@ -62,4 +69,27 @@ export class InvalidDocumentsError extends AppError {
 /** A start-up failure the operator can act on: main.ts prints its message as one line, no stack. */
 export class StartupError extends Error {
   override name = 'StartupError';
+}
+
+/** Too many attempts: `retryAfter` (seconds) in extensions, a Retry-After header, HTTP 429. */
+export class RateLimitedError extends AppError {
+  readonly code = 'RATE_LIMITED';
+  constructor(retryAfterSeconds: number, message = 'Too many requests.') {
+    super(`${message} Try again in ${retryAfterSeconds} s.`, { retryAfter: retryAfterSeconds });
+  }
+}
+
+/** The database is away or too slow right now: retry after `retryAfter` seconds (HTTP 503). */
+export class ServiceUnavailableError extends AppError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  constructor(retryAfterSeconds: number) {
+    super('The service is temporarily unavailable. Please retry shortly.', { retryAfter: retryAfterSeconds });
+  }
+}
+
+/** HTTP status and Retry-After header for an error that says when to retry. */
+export function httpExtension(error: AppError): { status: number; headers: Record<string, string> } | undefined {
+  const retryAfter = error.details?.retryAfter;
+  if (typeof retryAfter !== 'number') return undefined;
+  return { status: error.code === 'RATE_LIMITED' ? 429 : 503, headers: { 'Retry-After': String(retryAfter) } };
 }

@@ -4,6 +4,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { TokenService } from './auth/tokens.js';
 import { createViewerLoader } from './auth/viewer-cache.js';
 import {
+  defaultHardening,
   defaultTrustedDocumentsConfig,
   defaultVersioningConfig,
   DEFAULT_VIEWER_CACHE_TTL_MS,
@@ -27,7 +28,11 @@ import { useClientStatus } from './server/client-status.js';
 import { createActivityTracker, type ActivityTracker } from './server/activity.js';
 import { createContextFactory, type ServerContextInput } from './server/context.js';
 import type { JobControl } from './resolvers/context.js';
+import { useInputHygiene } from './server/input-hygiene.js';
 import { useQueryLimits } from './server/limits.js';
+import { corsOptions, productionPlugins } from './server/production.js';
+import { createRateLimits, useRateLimits } from './server/rate-limits.js';
+import type { RedisConnections } from './server/redis.js';
 import { createTrustedDocuments, GRAPHIQL_CLIENT_NAME } from './server/trusted-documents.js';
 import { attachGraphqlWs } from './server/ws.js';
 import type { TrustedDocumentStore } from './versioning/document-store.js';
@@ -42,7 +47,23 @@ export interface ServerDeps {
    * `trustedDocuments` left out: `allow` (ids of published documents, or text).
    */
   config: Pick<Config, 'graphiql'> &
-    Partial<Pick<Config, 'versioning' | 'viewerCacheTtlMs' | 'trustedDocuments' | 'billing'>>;
+    Partial<
+      Pick<
+        Config,
+        | 'versioning'
+        | 'viewerCacheTtlMs'
+        | 'trustedDocuments'
+        | 'billing'
+        | 'rateLimits'
+        | 'trustProxy'
+        | 'ws'
+        | 'http'
+        | 'introspection'
+        | 'cors'
+        | 'operatorToken'
+        | 'production'
+      >
+    >;
   db: Db;
   logger: Logger;
   tokens: TokenService;
@@ -50,6 +71,8 @@ export interface ServerDeps {
   live: LiveUpdates;
   /** The scheduled jobs (runJob, jobRuns); default: none. */
   jobs?: JobControl;
+  /** When set: rate limits are kept there, and /ready reports `degraded` while it is away. */
+  redis?: RedisConnections | null;
   now?: () => Date;
   /** Folder of migrations that /ready checks against; defaults to prisma/migrations. */
   migrationsDir?: string;
@@ -93,6 +116,15 @@ export function createServer(deps: ServerDeps): AppServer {
     schemaDir: deps.schemaDir,
     onDeprecatedUse: obs?.metrics?.deprecatedFieldUse,
   });
+  const config = {
+    ...defaultHardening,
+    production: false,
+    trustProxy: false,
+    cors: { origins: null, credentials: false },
+    ...deps.config,
+  };
+  const redis = deps.redis ?? null;
+  const limits = config.rateLimits ? createRateLimits(config.rateLimits, redis) : null;
   const registry = DeprecationRegistry.of(schema);
   const trusted = createTrustedDocuments({
     config: deps.config.trustedDocuments ?? defaultTrustedDocumentsConfig,
@@ -124,6 +156,7 @@ export function createServer(deps: ServerDeps): AppServer {
     },
     // Errors are mapped to client errors by useErrorCodes; this masks whatever escapes it.
     maskedErrors: true,
+    cors: corsOptions(config),
     context: createContextFactory({
       domain: {
         db: deps.db,
@@ -138,21 +171,30 @@ export function createServer(deps: ServerDeps): AppServer {
       viewers,
       versioning,
       trustedDocuments: trusted.store,
+      trustProxy: config.trustProxy,
     }),
     plugins: [
       useHealthRoutes({
         startedAt,
         ready: () => appliedMigrationsProblems(deps.db, deps.migrationsDir),
-        degraded: obs?.degradedReasons,
+        degraded: async () => [
+          ...(redis && !redis.healthy() ? ['redis: unreachable (live updates reach this replica only)'] : []),
+          ...((await obs?.degradedReasons()) ?? []),
+        ],
+        // Outside production the details are public unless an operator token is set.
+        operatorToken: config.operatorToken ?? (config.production ? undefined : null),
       }),
       useDeprecationNotes({ registry, now }),
       useRevenueCatWebhook({ secret: deps.config.billing?.revenueCatWebhookSecret ?? null, context: { ...deps, now } }),
       useRequestBodyLimit(),
+      ...productionPlugins({ production: config.production, introspection: config.introspection ?? true }),
       // TRUSTED_DOCUMENTS: documents by id, and whether text is accepted.
       trusted.plugin,
-      useQueryLimits(),
+      useQueryLimits({ suggestions: config.introspection ?? true }),
       // CLIENT_VERSIONS: outdated clients told (headers, extension), unsupported ones refused under reject.
       useClientStatus({ versioning }),
+      useInputHygiene(),
+      ...(limits ? [useRateLimits(limits)] : []),
       // Deprecated coordinates: usage per client, sunset policy, extensions and headers.
       useDeprecations({ registry, versioning }),
       useErrorCodes({ onUnexpected: obs?.onUnexpectedError }),
@@ -162,8 +204,23 @@ export function createServer(deps: ServerDeps): AppServer {
     ],
   });
 
-  const http = createHttpServer(yoga);
-  const ws = attachGraphqlWs(http, yoga, trusted);
+  // A request that declares a body and sends nothing is dropped after requestTimeout (checked every second).
+  const http = createHttpServer(
+    {
+      requestTimeout: config.http.requestTimeoutMs,
+      headersTimeout: config.http.headersTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+    },
+    yoga,
+  );
+  const ws = attachGraphqlWs(http, yoga, trusted, {
+    viewers,
+    tokens: deps.tokens,
+    limits,
+    logger: deps.logger,
+    trustProxy: config.trustProxy,
+    settings: config.ws,
+  });
   return {
     yoga,
     http,

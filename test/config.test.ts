@@ -26,17 +26,25 @@ describe('config', () => {
     expect(problems({ JWT_EXPIRES_IN: 'forever', LOG_LEVEL: 'loud' })).toHaveLength(2);
   });
 
-  it('requires JWT_SECRET and DATABASE_URL in production', () => {
+  it('requires JWT_SECRET, DATABASE_URL and SMTP_URL in production', () => {
     expect(problems({ NODE_ENV: 'production' }).sort()).toEqual([
       'DATABASE_URL is required in production',
       'JWT_SECRET is required in production',
+      'SMTP_URL is required in production (or MAIL_TRANSPORT=log to only log mails)',
     ]);
     const config = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(32),
       DATABASE_URL: 'postgresql://db/app',
+      SMTP_URL: 'smtp://mail:25',
     });
-    expect(config).toMatchObject({ graphiql: false, jwt: { generated: false } });
+    expect(config).toMatchObject({
+      graphiql: false,
+      introspection: false,
+      production: true,
+      cors: { origins: null, credentials: false },
+      jwt: { generated: false },
+    });
   });
 
   it('prepares statements unless DATABASE_PREPARED_STATEMENTS=false, and caches accounts for 30 s', () => {
@@ -81,6 +89,17 @@ describe('config', () => {
     expect(loadConfig({ DATA_DIR: '/var/sp', EMBEDDED_DB_DIR: '/db' })).toMatchObject({ embeddedDbDir: '/db' });
   });
 
+  it('parses rates as count/window and refuses other shapes', () => {
+    expect(loadConfig({ RATE_LIMIT_SIGN_UP_IP: '3/2h' }).rateLimits?.signUpIp).toEqual({
+      points: 3,
+      durationSeconds: 7200,
+    });
+    expect(loadConfig({ RATE_LIMITS: 'false' }).rateLimits).toBeNull();
+    expect(problems({ RATE_LIMIT_SIGN_IN_IP: 'lots' })).toEqual([
+      'RATE_LIMIT_SIGN_IN_IP must be a rate such as 5/15m (count/window in s, m or h)',
+    ]);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 4000, databaseUrl: null });
   });
@@ -100,7 +119,12 @@ describe('config', () => {
   });
 
   it('never serves metrics openly in production: only behind METRICS_TOKEN or on METRICS_PORT', () => {
-    const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgresql://db/app' };
+    const prod = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      DATABASE_URL: 'postgresql://db/app',
+      MAIL_TRANSPORT: 'log',
+    };
     expect(loadConfig(prod).metrics).toEqual({ enabled: false, token: null, port: null });
     expect(loadConfig({ ...prod, METRICS_TOKEN: 't'.repeat(16) }).metrics).toEqual({
       enabled: true,

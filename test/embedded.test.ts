@@ -45,6 +45,11 @@ describe('embedded database (no DATABASE_URL)', () => {
       token = signUp.data.signUp.token;
       const me = await post(first.url, '{ me { email firstName } }', token);
       expect(me.data).toEqual({ me: { email: 'emb@example.com', firstName: 'Em' } });
+      // A second server on the same directory refuses to start, and the first goes on serving.
+      await expect(startApp(config, logger, { mailer: new MemoryMailer() })).rejects.toThrow(
+        /the embedded database in .* is in use by another server/,
+      );
+      expect((await post(first.url, '{ me { email } }', token)).data).toEqual({ me: { email: 'emb@example.com' } });
       await first.bus.idle();
     } finally {
       await first.stop();

@@ -134,8 +134,13 @@ describe('/metrics', () => {
     throw new Error('subscriptions still counted as open after they closed');
   });
 
-  it('counts a subscription refused over graphql-ws by its code', async () => {
-    const sub = await wsSubscribe(url, null, 'subscription Refused { taskUpdates { eventId } }');
+  it('counts a subscription refused over SSE by its code', async () => {
+    // (over graphql-ws an unauthenticated connection is refused at connection_init, before any operation)
+    const sub = await sseSubscribe(
+      (path, init) => fetch(url.replace('/graphql', path), init),
+      null,
+      'subscription Refused { taskUpdates { eventId } }',
+    );
     try {
       expect((await sub.next()).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     } finally {

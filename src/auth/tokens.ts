@@ -9,6 +9,7 @@ export interface TokenService {
 }
 
 const ISSUER = 'study-planner-api';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Verified tokens remembered at most; a token is checked cryptographically once, then by expiry. */
 const VERIFIED_MAX = 20_000;
@@ -45,7 +46,8 @@ export function createTokenService(options: { secret: string; expiresIn: string;
           algorithms: ['HS256'],
           currentDate: now(),
         });
-        if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null;
+        // Account ids are uuids: a signed token naming anything else (an old format, a test key) is no viewer.
+        if (typeof payload.sub !== 'string' || !UUID.test(payload.sub) || typeof payload.exp !== 'number') return null;
         verified.set(token, { userId: payload.sub, expiresAt: payload.exp * 1000 });
         return payload.sub;
       } catch (err) {

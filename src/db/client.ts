@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlQuery, SqlQueryable } from '@prisma/driver-adapter-utils';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { defaultHardening } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { softDelete } from './soft-delete.js';
 
@@ -16,11 +17,24 @@ export interface DbOptions {
    * connection on one session, where two connections would prepare the same name.
    */
   preparedStatements?: boolean;
+  /** Timeouts (docs/hardening.md); left out: the defaults of src/config.ts. */
+  timeouts?: DbTimeouts;
   /**
    * Called with each SQL statement and its JSON-encoded parameters (tests count and EXPLAIN them),
    * from Prisma's query events, which cost a serialization per statement: tests only.
    */
   onQuery?: (sql: string, params: string) => void;
+}
+
+export interface DbTimeouts {
+  /** Opening a connection. */
+  connectTimeoutMs: number;
+  /** One statement (PostgreSQL's statement_timeout; the client gives up 1 s later if the server is silent). */
+  statementTimeoutMs: number;
+  /** Waiting for a connection to start a transaction on. */
+  transactionWaitMs: number;
+  /** A whole interactive transaction. */
+  transactionTimeoutMs: number;
 }
 
 /** One executed statement, timed around the driver adapter's call, reported after it ran. */
@@ -40,8 +54,24 @@ interface Instruments {
 const instruments = new WeakMap<object, Instruments>();
 
 export function createPrisma(options: DbOptions) {
+  const t = options.timeouts ?? defaultHardening.database;
   // Our pool, not the adapter's: its counts are metrics (dbPoolStats).
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    connectionTimeoutMillis: t.connectTimeoutMs,
+    ...(t.statementTimeoutMs > 0
+      ? {
+          statement_timeout: t.statementTimeoutMs,
+          query_timeout: t.statementTimeoutMs + 1_000,
+          idle_in_transaction_session_timeout: t.transactionTimeoutMs + 1_000,
+        }
+      : {}),
+    keepAlive: true,
+  });
+  // An idle connection that breaks (database restarted, network cut) is dropped by the pool; the
+  // next query reports the outage. Without a listener the 'error' event would end the process.
+  pool.on('error', () => {});
   const adapter = new PrismaPg(pool, {
     // Ours, but the adapter ends it on $disconnect as it would its own.
     disposeExternalPool: true,
@@ -54,7 +84,11 @@ export function createPrisma(options: DbOptions) {
   const connect = adapter.connect.bind(adapter);
   adapter.connect = async () => timed(await connect(), listeners);
   const { onQuery } = options;
-  const base = new PrismaClient({ adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] });
+  const base = new PrismaClient({
+    adapter,
+    log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
+    transactionOptions: { maxWait: t.transactionWaitMs, timeout: t.transactionTimeoutMs },
+  });
   if (onQuery) {
     base.$on('query' as never, (e: { query: string; params: string }) => onQuery(e.query, e.params));
   }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { lockDataDir } from './data-dir-lock.js';
 
 /**
  * The zero-setup database: PostgreSQL compiled to wasm (PGlite), kept in a directory and served
@@ -15,8 +16,17 @@ export interface EmbeddedPostgres {
 }
 
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
-  await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir });
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) await mkdir(dataDir, { recursive: true });
+  // A second server on the same directory exits at once (DataDirLockedError) instead of losing writes.
+  const release = inMemory ? async () => {} : await lockDataDir(dataDir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create({ dataDir });
+  } catch (err) {
+    await release();
+    throw err;
+  }
   // The app's pool holds one connection, but after a failed query node-pg discards that
   // connection and opens a new one while the old socket is still closing: allow a few, or the
   // new one is refused and the next query fails with "Connection terminated unexpectedly".
@@ -28,6 +38,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     async stop() {
       await server.stop();
       await db.close();
+      await release();
     },
   };
 }

@@ -10,7 +10,9 @@ import type { DomainEvent, EventType } from './types.js';
  * (2) claims due deliveries with FOR UPDATE SKIP LOCKED and a lease, so replicas sharing the
  * database never run the same delivery at once, (3) runs each claimed delivery on its own,
  * recording success, or a retry with backoff, or a dead letter after `maxAttempts`, and
- * (4) marks events whose deliveries are all settled as processed.
+ * (4) marks events whose deliveries are all settled as processed. Each success is recorded in
+ * its own statement right after its handler ran (retried while the lease holds), so a database
+ * blip repeats at most the delivery it hit, not a batch.
  *
  * Mutations call `notify()` after their transaction commits; a timer (`start()`) also runs
  * cycles, which picks up retries and events left pending by a crash between commit and dispatch.
@@ -34,6 +36,13 @@ export interface EventHandler<D = unknown, T extends EventType = EventType> {
   name: string;
   eventTypes: readonly T[];
   handle(event: DomainEvent<T>, ctx: HandlerContext & D): Promise<HandlerOutcome | void>;
+  /**
+   * The effect can be neither undone nor recognised as a repeat downstream (an email): the
+   * delivery is recorded SUCCEEDED before the handler runs and put back for a retry only when the
+   * handler fails. A crash while it runs loses the effect instead of repeating it (at most once);
+   * so does a timeout, which dead-letters the delivery for an operator to retry.
+   */
+  atMostOnce?: boolean;
 }
 
 /** Declares a handler: `event` in `handle` is typed by the names in `eventTypes`, without casts. */
@@ -53,6 +62,12 @@ export interface BusOptions<D> {
   backoffMs?: (attempt: number) => number;
   /** How long a claimed delivery is held before another dispatcher may take it. */
   leaseMs?: number;
+  /**
+   * Longest run of one handler (default 30 s). Past it the delivery counts as failed and is
+   * retried with backoff, and the dispatch cycle goes on: a hung mail server holds only its own
+   * deliveries. (The late handler is not cancelled; its outcome is ignored.)
+   */
+  handlerTimeoutMs?: number;
   batchSize?: number;
   /** Observability (metrics, spans): wraps each delivery and hears its outcome. */
   instrument?: DeliveryInstrument;
@@ -93,6 +108,30 @@ interface EventRow {
   traceparent: string | null;
 }
 
+/** How long a background cycle waits for a batch before leaving its slow deliveries running. */
+const SLOW_DELIVERY_MS = 1_000;
+
+/** Whether `work` settles within `ms` (it keeps running either way). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class HandlerTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`handler timed out after ${ms} ms`);
+    this.name = 'HandlerTimeoutError';
+  }
+}
+
 export const defaultBackoff = (attempt: number) => Math.min(1000 * 2 ** (attempt - 1), 600_000);
 
 export class EventBus<D = unknown> {
@@ -101,9 +140,13 @@ export class EventBus<D = unknown> {
   private readonly backoffMs: (attempt: number) => number;
   private readonly leaseMs: number;
   private readonly batchSize: number;
+  private readonly handlerTimeoutMs: number;
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
+  /** Deliveries still running after their cycle moved on, and how many per handler. */
+  private readonly slow = new Set<Promise<void>>();
+  private readonly slowPerHandler = new Map<string, number>();
 
   constructor(private readonly options: BusOptions<D>) {
     for (const h of options.handlers) {
@@ -112,8 +155,10 @@ export class EventBus<D = unknown> {
     }
     this.now = options.now ?? (() => new Date());
     this.backoffMs = options.backoffMs ?? defaultBackoff;
-    this.leaseMs = options.leaseMs ?? 60_000;
     this.batchSize = options.batchSize ?? 50;
+    this.handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
+    // A delivery must end (or time out) while its lease still holds.
+    this.leaseMs = options.leaseMs ?? Math.max(60_000, 2 * this.handlerTimeoutMs);
   }
 
   /** Starts the timer; the first cycle runs at once and replays whatever is pending. */
@@ -147,24 +192,30 @@ export class EventBus<D = unknown> {
       });
   }
 
-  /** Resolves when no cycle is running or requested. */
+  /** Resolves when no cycle is running or requested and no delivery is still running. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.slow.size > 0) await Promise.all([this.running, ...this.slow]);
   }
 
   private async loop(): Promise<void> {
     do {
       this.again = false;
       try {
-        await this.runOnce();
+        await this.runOnce({ waitForSlow: false });
       } catch (err) {
         this.options.logger.error({ err }, 'event dispatch cycle failed');
       }
     } while (this.again);
   }
 
-  /** One dispatch cycle. Returns how many deliveries it ran. */
-  async runOnce(): Promise<number> {
+  /**
+   * One dispatch cycle. Returns how many deliveries it ran. With `waitForSlow: false` (the
+   * background cycles) a batch is waited for at most SLOW_DELIVERY_MS: deliveries still running
+   * then (a hung mail server) finish on their own, under their lease and timeout, and their
+   * handler takes no new deliveries until they have; the other handlers' deliveries go on.
+   */
+  async runOnce(options: { waitForSlow?: boolean } = {}): Promise<number> {
+    const waitForSlow = options.waitForSlow ?? true;
     const { db } = this.options;
     const now = this.now();
     const names = [...this.handlers.keys()];
@@ -184,19 +235,21 @@ export class EventBus<D = unknown> {
 
     let ran = 0;
     for (;;) {
-      const claimed = await this.claim(names, now);
+      const free = names.filter((name) => !this.slowPerHandler.has(name));
+      const claimed = await this.claim(free, now);
       if (claimed.length === 0) break;
       ran += claimed.length;
       const events = await this.loadEvents([...new Set(claimed.map((c) => c.eventId))]);
-      const outcomes = await Promise.all(claimed.map((d) => this.deliver(d, events.get(d.eventId))));
-      // Successes are recorded together: one statement per batch, not one per delivery.
-      const succeeded = claimed.filter((_, i) => outcomes[i]).map((d) => d.id);
-      if (succeeded.length > 0) {
-        const done = this.now();
-        await db.$executeRaw`
-          UPDATE "EventDelivery"
-          SET "status" = 'SUCCEEDED', "completedAt" = ${done}, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${done}
-          WHERE "id" = ANY(${succeeded}::uuid[])`;
+      const settled = new Set<ClaimedDelivery>();
+      const runs = claimed.map(async (d) => {
+        // Recorded in its own statement the moment its handler is done: nothing else can fail in between.
+        if (await this.deliver(d, events.get(d.eventId))) await this.recordSuccess(d);
+        settled.add(d);
+      });
+      const all = Promise.all(runs);
+      if (waitForSlow || (await settlesWithin(all, SLOW_DELIVERY_MS))) await all;
+      else {
+        for (const [i, d] of claimed.entries()) if (!settled.has(d)) this.leaveRunning(d.handler, runs[i]!);
       }
       if (claimed.length < this.batchSize) break;
     }
@@ -209,6 +262,20 @@ export class EventBus<D = unknown> {
              OR EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id"))
         AND NOT EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id" AND d."status" = 'PENDING')`;
     return ran;
+  }
+
+  /** A delivery goes on after its cycle: its handler waits for it before taking new ones. */
+  private leaveRunning(handler: string, run: Promise<void>): void {
+    this.slowPerHandler.set(handler, (this.slowPerHandler.get(handler) ?? 0) + 1);
+    const tracked = run.finally(() => {
+      const left = (this.slowPerHandler.get(handler) ?? 1) - 1;
+      if (left > 0) this.slowPerHandler.set(handler, left);
+      else this.slowPerHandler.delete(handler);
+      this.slow.delete(tracked);
+      // Its handler may take deliveries again (only while the bus runs).
+      if (this.timer) this.notify();
+    });
+    this.slow.add(tracked);
   }
 
   private async claim(names: string[], now: Date): Promise<ClaimedDelivery[]> {
@@ -235,30 +302,91 @@ export class EventBus<D = unknown> {
     return new Map(rows.map(({ traceparent, ...r }) => [r.id, Object.assign(r as DomainEvent, { traceparent })]));
   }
 
-  /** Runs one delivery; true when the handler succeeded (the caller records it). */
+  /**
+   * Marks a delivery SUCCEEDED. The handler's effect has happened: should the database be away
+   * for a moment, the statement is retried (100 ms doubling) while the lease still keeps other
+   * dispatchers off this delivery, so a short cut does not run the effect again.
+   */
+  private async recordSuccess(delivery: ClaimedDelivery): Promise<void> {
+    const deadline = Date.now() + this.leaseMs / 2;
+    for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
+      try {
+        await this.markSucceeded(delivery.id);
+        return;
+      } catch (err) {
+        if (Date.now() + pause > deadline) {
+          this.options.logger.error(
+            { err, eventId: delivery.eventId, handler: delivery.handler },
+            'could not record a delivered event: it will run again after its lease',
+          );
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  }
+
+  private async markSucceeded(id: string): Promise<void> {
+    const done = this.now();
+    await this.options.db.$executeRaw`
+      UPDATE "EventDelivery"
+      SET "status" = 'SUCCEEDED', "completedAt" = ${done}, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${done}
+      WHERE "id" = ${id}::uuid`;
+  }
+
+  /** Runs `handler` for at most handlerTimeoutMs. */
+  private async withTimeout<T>(run: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HandlerTimeoutError(this.handlerTimeoutMs)), this.handlerTimeoutMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([run, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Runs one delivery; true when the handler succeeded and the caller is to record it. */
   private async deliver(delivery: ClaimedDelivery, event: DomainEvent | undefined): Promise<boolean> {
     const { db, logger } = this.options;
     const handler = this.handlers.get(delivery.handler);
     const log = logger.child({ eventId: delivery.eventId, handler: delivery.handler, attempt: delivery.attempts });
     const { instrument } = this.options;
     const startedAt = performance.now();
+    let started = false;
     try {
       if (!handler || !event) throw new Error(handler ? 'event row is gone' : 'handler is not registered');
+      // At most once: recorded before the effect (if this fails, nothing ran and the delivery is retried).
+      if (handler.atMostOnce) await this.markSucceeded(delivery.id);
+      started = true;
       const handle = () => handler.handle(event, { ...this.options.deps, db, logger: log, now: this.now });
-      const outcome = instrument ? await instrument.run(deliveryInfo(delivery, event), handle) : await handle();
+      const outcome = await this.withTimeout(
+        instrument ? instrument.run(deliveryInfo(delivery, event), handle) : handle(),
+      );
       log.debug({ outcome: outcome ?? 'done', type: event.type }, 'event handled');
       instrument?.done(delivery.handler, 'succeeded', performance.now() - startedAt);
-      return true;
+      return !handler.atMostOnce;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const dead = delivery.attempts >= this.options.maxAttempts;
+      // An at-most-once handler that timed out may still have its effect: never run it again on its own.
+      const unknownOutcome = started && !!handler?.atMostOnce && err instanceof HandlerTimeoutError;
+      const dead = unknownOutcome || delivery.attempts >= this.options.maxAttempts;
       const failedAt = this.now();
       await db.eventDelivery
         .update({
           where: { id: delivery.id },
           data: dead
-            ? { status: 'DEAD', lastError: message, lockedUntil: null }
+            ? {
+                status: 'DEAD',
+                lastError: unknownOutcome
+                  ? `${message}; not retried (at most once): the effect may have happened`
+                  : message,
+                lockedUntil: null,
+              }
             : {
+                status: 'PENDING',
                 lastError: message,
                 lockedUntil: null,
                 nextAttemptAt: new Date(failedAt.getTime() + this.backoffMs(delivery.attempts)),

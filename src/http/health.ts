@@ -5,17 +5,46 @@ export interface ReadinessCheck {
   (): Promise<string[]>;
 }
 
-/**
- * GET /health: the process is up (no I/O). GET /ready: the database answers and every migration
- * is applied; 503 with the problems otherwise; 200 `degraded` with reasons when it serves but an
- * operator should look (outbox lag, dead letters). Both return JSON.
- */
-export function useHealthRoutes(options: {
+export interface HealthOptions {
+  /** Problems that make this replica unable to serve (the database): 503. */
   ready: ReadinessCheck;
+  /**
+   * Reasons it serves through but an operator should look (Redis away: live updates stay on this
+   * replica; outbox lag; dead letters): 200 `degraded`.
+   */
+  degraded?: () => string[] | Promise<string[]>;
   startedAt: Date;
-  /** Reasons to answer `degraded` (still 200: the replica serves; an operator should look). */
-  degraded?: () => Promise<string[]>;
-}): Plugin {
+  /** /ready answers within this, whatever the database does (default 2 s). */
+  timeoutMs?: number;
+  /**
+   * Who sees the problems' text (database errors name hosts): `null` everyone (development),
+   * otherwise only a request with `Authorization: Bearer <operatorToken>`; `undefined` nobody.
+   */
+  operatorToken?: string | null;
+}
+
+/**
+ * GET /health: the process is up (no I/O). GET /ready: the database answers within the timeout
+ * and every migration is applied (200 `ready`, or 200 `degraded` while an optional dependency is
+ * away), 503 `unavailable` otherwise. Both return JSON; the problems only to the operator.
+ */
+export function useHealthRoutes(options: HealthOptions): Plugin {
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const withTimeout = async (run: () => Promise<string[]>, what: string): Promise<string[]> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        run(),
+        new Promise<string[]>((resolve) => {
+          timer = setTimeout(() => resolve([`${what}: no answer within ${timeoutMs} ms`]), timeoutMs);
+        }),
+      ]);
+    } catch (err) {
+      return [`${what}: ${(err as Error).message}`];
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
@@ -27,20 +56,18 @@ export function useHealthRoutes(options: {
           }),
         );
       } else if (url.pathname === '/ready') {
-        let problems: string[];
-        try {
-          problems = await options.ready();
-        } catch (err) {
-          problems = [`database: ${(err as Error).message}`];
-        }
-        if (problems.length) {
-          endResponse(fetchAPI.Response.json({ status: 'unavailable', problems }, { status: 503 }));
-          return;
-        }
-        const reasons = await (options.degraded?.() ?? Promise.resolve([])).catch((err: unknown) => [
-          `degraded check failed: ${(err as Error).message}`,
-        ]);
-        endResponse(fetchAPI.Response.json(reasons.length ? { status: 'degraded', reasons } : { status: 'ready' }));
+        const problems = await withTimeout(options.ready, 'database');
+        const degraded = options.degraded;
+        const reasons = problems.length || !degraded ? [] : await withTimeout(async () => degraded(), 'degraded check');
+        const status = problems.length ? 'unavailable' : reasons.length ? 'degraded' : 'ready';
+        const showDetails =
+          options.operatorToken === null ||
+          (!!options.operatorToken && request.headers.get('authorization') === `Bearer ${options.operatorToken}`);
+        const details = {
+          ...(showDetails && problems.length ? { problems } : {}),
+          ...(showDetails && reasons.length ? { reasons } : {}),
+        };
+        endResponse(fetchAPI.Response.json({ status, ...details }, { status: problems.length ? 503 : 200 }));
       }
     },
   };

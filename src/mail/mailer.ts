@@ -13,7 +13,12 @@ export interface Mailer {
 
 /** SMTP through nodemailer: pooled connections, TLS, retries on the transport's side. */
 export function createSmtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url);
+  // A server that accepts and then goes silent fails the send in seconds, not minutes (the event bus retries it).
+  const transport = nodemailer.createTransport(url, {
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
   return {
     async send(message) {
       await transport.sendMail({ from, ...message });

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
-import { AppError } from '../errors.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/unavailable.js';
+import { AppError, httpExtension, ServiceUnavailableError } from '../errors.js';
 
 /** Hears each unexpected error before it is masked (the error log). Must not throw or block. */
 export type UnexpectedErrorListener = (
@@ -74,10 +75,20 @@ function withCode(error: GraphQLError): GraphQLError {
 }
 
 export function toClientError(error: GraphQLError, ctx: Context, onUnexpected?: UnexpectedErrorListener): GraphQLError {
-  const original = error.originalError;
   const base = { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path };
+  // A database that is away or too slow is a retryable condition, not a bug.
+  const original = isDatabaseUnavailable(error.originalError)
+    ? new ServiceUnavailableError(RETRY_AFTER_SECONDS)
+    : error.originalError;
   if (original instanceof AppError) {
-    return new GraphQLError(original.message, { ...base, extensions: { ...original.details, code: original.code } });
+    if (original.code === 'SERVICE_UNAVAILABLE') {
+      ctx.logger.warn({ err: error.originalError, path: error.path?.join('.') }, 'database unavailable');
+    }
+    const http = httpExtension(original);
+    return new GraphQLError(original.message, {
+      ...base,
+      extensions: { ...original.details, code: original.code, ...(http ? { requestId: ctx.requestId, http } : {}) },
+    });
   }
   if (original instanceof GraphQLError) {
     // Thrown by a library as a client error (query limits, a scalar's parse function).

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
 import { requestInfo } from '../observability/request-info.js';
 import type { ViewerLoader } from '../auth/viewer-cache.js';
 import type { Context } from '../context.js';
 import type { DomainContext } from '../resolvers/context.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/unavailable.js';
 import type { Versioning } from '../versioning/versioning.js';
 
 /** What the context factory is given: an HTTP request, or a graphql-ws subscription's context. */
 export interface ServerContextInput {
   request?: Request;
+  /** Node's request (Yoga's node adapter, and graphql-ws' upgrade request). */
+  req?: IncomingMessage;
   connectionParams?: Record<string, unknown>;
   /** The GraphQL params (HTTP: Yoga's; graphql-ws: the subscribe payload). */
   params?: { operationName?: string | null };
@@ -29,6 +34,8 @@ export function createContextFactory(deps: {
   viewers: ViewerLoader;
   versioning: Versioning;
   trustedDocuments: Context['trustedDocuments'];
+  /** Take the client address from X-Forwarded-For (a trusted proxy sets it). */
+  trustProxy?: boolean;
 }): (initial: ServerContextInput) => Promise<Context> {
   return async (initial) => {
     const header = (name: string) => initial.request?.headers.get(name) ?? null;
@@ -37,7 +44,22 @@ export function createContextFactory(deps: {
     const requestId = initial.request ? requestInfo(initial.request).id : randomUUID();
     const authorization =
       header('authorization') ?? stringParam(params, 'authorization') ?? stringParam(params, 'Authorization');
-    const viewer = await deps.viewers.load(authorization);
+    let viewer;
+    try {
+      viewer = await deps.viewers.load(authorization);
+    } catch (err) {
+      // The account lookup needs the database: while it is away, answer 503 with a request id, not a 500.
+      if (!isDatabaseUnavailable(err)) throw err;
+      deps.domain.logger.warn({ err, requestId }, 'database unavailable while loading the viewer');
+      throw new GraphQLError('The service is temporarily unavailable. Please retry shortly.', {
+        extensions: {
+          code: 'SERVICE_UNAVAILABLE',
+          retryAfter: RETRY_AFTER_SECONDS,
+          requestId,
+          http: { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
+        },
+      });
+    }
     const operationName = initial.params?.operationName ?? null;
     const client = {
       name: header('graphql-client-name') ?? stringParam(params, 'graphql-client-name'),
@@ -50,9 +72,20 @@ export function createContextFactory(deps: {
       logger: deps.domain.logger.child({ requestId, client, viewerId: viewer?.id ?? null }),
       requestId,
       operationName,
+      clientIp: clientIp(initial, deps.trustProxy ?? false),
       client,
       versioning: deps.versioning,
       trustedDocuments: deps.trustedDocuments,
     };
   };
+}
+
+/** The client's address: the socket's peer, or the first X-Forwarded-For hop behind a trusted proxy. */
+export function clientIp(initial: Pick<ServerContextInput, 'request' | 'req'>, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const forwarded = initial.request?.headers.get('x-forwarded-for') ?? initial.req?.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return initial.req?.socket.remoteAddress ?? null;
 }

@@ -1,25 +1,57 @@
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
-import { Redis } from 'ioredis';
 import type { LiveTopics, LiveUpdates } from '../events/live.js';
+import type { Logger } from '../observability/logger.js';
+import type { RedisConnections } from './redis.js';
 
 type YogaTopics = { [T in keyof LiveTopics]: [userId: string, message: LiveTopics[T]] };
 
+/** The Redis channel every replica publishes to and listens on. */
+export const LIVE_CHANNEL = 'study-planner:live-updates';
+
+interface Envelope {
+  topic: keyof LiveTopics;
+  userId: string;
+  message: LiveTopics[keyof LiveTopics];
+}
+
 /**
- * The live-updates transport: Yoga's pub/sub, one topic per user. In memory by default; with a
- * Redis URL, published on one replica and delivered on every replica (Yoga's Redis event target
- * over ioredis pub/sub).
+ * The live-updates transport: Yoga's in-memory pub/sub, one topic per user, on each replica.
+ * With Redis, a publication goes to one Redis channel and every replica (this one included)
+ * hands what it hears to its local subscribers. While Redis is away a publication is handed to
+ * this replica's subscribers directly: subscribers on other replicas miss it (they can refetch);
+ * nothing throws, and Redis is used again as soon as both connections are back.
  */
-export function createLiveUpdates(redisUrl: string | null): { live: LiveUpdates; close(): Promise<void> } {
-  if (!redisUrl) return { live: adapt(createPubSub<YogaTopics>()), close: async () => {} };
-  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+export function createLiveUpdates(redis: RedisConnections | null, logger?: Logger): LiveUpdates {
+  const local = adapt(createPubSub<YogaTopics>());
+  if (!redis) return local;
+  const log = logger?.child({ component: 'live-updates' });
+  const { command, subscriber } = redis;
+  // Subscribed on every (re)connection; ioredis' own re-subscription is off (see connectRedis).
+  subscriber.on('ready', () => {
+    subscriber.subscribe(LIVE_CHANNEL).catch((err: unknown) => log?.warn({ err }, 'redis subscribe failed'));
+  });
+  subscriber.on('message', (channel: string, text: string) => {
+    if (channel !== LIVE_CHANNEL) return;
+    try {
+      const { topic, userId, message } = JSON.parse(text) as Envelope;
+      local.publish(topic, userId, message);
+    } catch (err) {
+      log?.warn({ err }, 'ignored a malformed live update from redis');
+    }
+  });
   return {
-    live: adapt(createPubSub<YogaTopics>({ eventTarget })),
-    async close() {
-      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    publish(topic, userId, message) {
+      if (!redis.healthy()) {
+        local.publish(topic, userId, message);
+        return;
+      }
+      const envelope: Envelope = { topic, userId, message };
+      command.publish(LIVE_CHANNEL, JSON.stringify(envelope)).catch((err: unknown) => {
+        log?.warn({ err }, 'redis publish failed: delivered on this replica only');
+        local.publish(topic, userId, message);
+      });
     },
+    subscribe: local.subscribe,
   };
 }
 

@@ -1,10 +1,18 @@
-import type { Server } from 'node:http';
-import type { DocumentNode, execute, GraphQLError, subscribe } from 'graphql';
+import type { IncomingMessage, Server } from 'node:http';
+import { GraphQLError, type DocumentNode, type execute, type subscribe } from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { TokenService } from '../auth/tokens.js';
+import type { ViewerLoader } from '../auth/viewer-cache.js';
+import type { Config } from '../config.js';
 import type { Context } from '../context.js';
-import type { ServerContextInput } from './context.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { RateLimitedError } from '../errors.js';
+import { REQUEST_BODY_LIMIT_BYTES } from '../http/body-limit.js';
+import type { Logger } from '../observability/logger.js';
+import { clientIp, type ServerContextInput } from './context.js';
+import type { RateLimits } from './rate-limits.js';
 import { documentIdOf, trustedDocumentError, type TrustedDocuments } from './trusted-documents.js';
 
 interface EnvelopedRoot {
@@ -12,23 +20,128 @@ interface EnvelopedRoot {
   subscribe: (args: unknown) => ReturnType<typeof subscribe>;
 }
 
+export interface WsOptions {
+  viewers: ViewerLoader;
+  tokens: TokenService;
+  limits: RateLimits | null;
+  logger: Logger;
+  trustProxy: boolean;
+  settings: Config['ws'];
+}
+
+/** Close codes: graphql-ws' own 4403 (Forbidden) for a refused connection_init, and these. */
+export const WS_CLOSE = { unauthorized: 4401, tooManyConnections: 4429, tryAgainLater: 1013 } as const;
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+function authorizationParam(params: Readonly<Record<string, unknown>> | undefined): string | null {
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === 'string' ? value : null;
+}
+
 /**
  * graphql-ws on the GraphQL path of `http`: each subscription runs through Yoga's envelop (same
  * plugins, same context factory), authenticated by connection params. The trusted-documents
  * policy applies as over HTTP: a payload may carry `documentId` (or Apollo's persisted-query
  * extension) with an empty `query`. Resolves `close` once every socket is closed.
+ *
+ * Hardening (docs/hardening.md): messages are capped at the HTTP body limit before parsing; new
+ * connections are rate-limited per address; `connection_init` must come within the init timeout
+ * and carry a valid token of an active account (else 4403); connections per user and
+ * subscriptions per connection are capped; every connection re-checks its token and account
+ * periodically and is closed with 4401 once the token expired or the account was suspended or deleted.
  */
 export function attachGraphqlWs(
   http: Server,
   yoga: YogaServerInstance<ServerContextInput, Context>,
   trusted: TrustedDocuments,
+  options: WsOptions,
 ): { close(): Promise<void> } {
-  const wsServer = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
-  const cleanup = useServer(
+  const { settings, viewers, tokens, logger } = options;
+  const wsServer = new WebSocketServer({
+    server: http,
+    path: yoga.graphqlEndpoint,
+    maxPayload: REQUEST_BODY_LIMIT_BYTES,
+    verifyClient: (
+      info: { req: IncomingMessage },
+      done: (ok: boolean, code?: number, message?: string, headers?: Record<string, string>) => void,
+    ) => {
+      if (!options.limits) return done(true);
+      options.limits.wsConnection(clientIp({ req: info.req }, options.trustProxy)).then(
+        () => done(true),
+        (err: unknown) => {
+          if (err instanceof RateLimitedError) {
+            done(false, 429, 'Too Many Requests', { 'Retry-After': String(err.details?.retryAfter ?? 1) });
+          } else {
+            logger.error({ err }, 'websocket rate limit failed');
+            done(true);
+          }
+        },
+      );
+    },
+  });
+  const perUser = new Map<string, number>();
+  const rechecks = new Map<object, NodeJS.Timeout>();
+
+  const cleanup = useServer<Record<string, unknown>, { request: IncomingMessage; userId?: string }>(
     {
+      connectionInitWaitTimeout: settings.initTimeoutMs,
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onConnect: async (ctx) => {
+        const authorization = authorizationParam(ctx.connectionParams);
+        const socket = ctx.extra.socket;
+        let viewer;
+        try {
+          viewer = await viewers.load(authorization);
+        } catch (err) {
+          if (!isDatabaseUnavailable(err)) throw err;
+          logger.warn({ err }, 'database unavailable while authenticating a websocket');
+          socket.close(WS_CLOSE.tryAgainLater, 'Service unavailable, retry later');
+          return false;
+        }
+        if (!viewer) return false; // 4403 Forbidden
+        const open = perUser.get(viewer.id) ?? 0;
+        if (open >= settings.maxConnectionsPerUser) {
+          socket.close(WS_CLOSE.tooManyConnections, 'Too many connections for this account');
+          return false;
+        }
+        perUser.set(viewer.id, open + 1);
+        ctx.extra.userId = viewer.id;
+        const token = BEARER.exec(authorization!.trim())![1]!;
+        // The streams end when the token expires or the account is suspended or deleted.
+        const timer = setInterval(() => {
+          void Promise.all([tokens.verify(token), viewers.load(authorization)]).then(
+            ([userId, current]) => {
+              if (!userId || !current)
+                socket.close(WS_CLOSE.unauthorized, 'Unauthorized: token expired or account no longer active');
+            },
+            (err: unknown) => logger.warn({ err }, 'websocket re-authentication failed; will retry'),
+          );
+        }, settings.authRecheckMs);
+        timer.unref();
+        rechecks.set(ctx, timer);
+        return true;
+      },
+      onClose: (ctx) => {
+        clearInterval(rechecks.get(ctx));
+        rechecks.delete(ctx);
+        const userId = ctx.extra.userId;
+        if (userId) {
+          const left = (perUser.get(userId) ?? 1) - 1;
+          if (left > 0) perUser.set(userId, left);
+          else perUser.delete(userId);
+        }
+      },
       onSubscribe: async (ctx, _id, payload) => {
+        // ctx.subscriptions already holds this one.
+        if (Object.keys(ctx.subscriptions).length > settings.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(`At most ${settings.maxSubscriptionsPerConnection} subscriptions per connection.`, {
+              extensions: { code: 'QUERY_LIMIT_EXCEEDED' },
+            }),
+          ];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -70,6 +183,12 @@ export function attachGraphqlWs(
     },
     wsServer,
   );
+  // graphql-ws reports every socket error (an oversized message, a reset) with console.error; ws
+  // closes the socket itself (1009 for a message over maxPayload): log it at debug instead.
+  wsServer.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (err) => logger.debug({ err: err.message }, 'websocket error'));
+  });
   return {
     async close() {
       await cleanup.dispose();

@@ -11,7 +11,6 @@ import { MemoryPushTransport } from '../../src/mail/push.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import type { Observability } from '../../src/observability/index.js';
 import type { AppServer } from '../../src/server.js';
-import { createLiveUpdates } from '../../src/server/live-updates.js';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -90,22 +89,22 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   const mailer = new MemoryMailer();
   const push = new MemoryPushTransport();
-  const transport = createLiveUpdates(options.redisUrl ?? null);
   const seen = new Set<string>();
   const waiting = new Map<string, (() => void)[]>();
-  const live: LiveUpdates = {
-    publish: (topic, userId, message) => transport.live.publish(topic, userId, message),
+  // Sees when a subscriber attaches (subscribed()), so tests await it instead of sleeping.
+  const decorateLive = (transport: LiveUpdates): LiveUpdates => ({
+    publish: (topic, userId, message) => transport.publish(topic, userId, message),
     subscribe(topic, userId) {
-      const source = transport.live.subscribe(topic, userId);
+      const source = transport.subscribe(topic, userId);
       const key = `${topic}:${userId}`;
       seen.add(key);
       for (const resolve of waiting.get(key) ?? []) resolve();
       waiting.delete(key);
       return source;
     },
-  };
+  });
   const app = buildApp({
-    live,
+    decorateLive,
     push,
     config,
     db: database.db,
@@ -152,7 +151,6 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     async close() {
       await app.stop();
-      await transport.close();
       if (ownsDatabase) await database.drop();
     },
   };

@@ -5,10 +5,14 @@ export interface MailDeps {
   mailer: Mailer;
 }
 
-/** user.created → one welcome email (the delivery record keeps it to one per user). */
+/**
+ * user.created → one welcome email (the delivery record keeps it to one per user). A sent mail
+ * cannot be taken back: at most once (a crash mid-send loses it rather than sending it twice).
+ */
 export const sendWelcomeEmail = defineHandler({
   name: 'send-welcome-email',
   eventTypes: ['user.created'],
+  atMostOnce: true,
   async handle(event, { db, mailer }: HandlerContext & MailDeps) {
     const { userId } = event.payload;
     const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, firstName: true } });

@@ -12,7 +12,8 @@ export interface ListUsersInput {
 /** Admin only: the where clause of the user list. */
 function usersWhere(ctx: DomainContext, input: ListUsersInput): Prisma.UserWhereInput {
   requireAdmin(ctx);
-  const search = input.search?.trim();
+  // Prisma's `contains` is a LIKE pattern: escape its wildcards so "%" and "_" match themselves.
+  const search = input.search?.trim().replace(/[\\%_]/g, '\\$&');
   return {
     ...(input.status ? { accountStatus: input.status } : {}),
     ...(search
