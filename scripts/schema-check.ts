@@ -38,17 +38,24 @@ const count = (name: 'usage-days' | 'usage-threshold', fallback: number) => {
 
 // What the clients use: the database when configured, else the committed snapshot.
 const databaseUrl = values.documents ? null : loadConfig(process.env).databaseUrl;
-let snapshot: ClientsSnapshot | null;
-let source: string;
+let snapshot: ClientsSnapshot | null = null;
+let source: string | null = null;
 if (databaseUrl) {
   const db = createPrisma({ url: databaseUrl, poolSize: 1 });
   try {
-    snapshot = await loadClientsFromDb(db);
+    // A database the server has never migrated (a CI scratch database) holds no clients: use the snapshot.
+    const [row] = await db.$queryRaw<{ found: string | null }[]>`SELECT to_regclass('"AppVersion"')::text AS found`;
+    if (row?.found) {
+      snapshot = await loadClientsFromDb(db);
+      source = 'the database (DATABASE_URL)';
+    } else {
+      console.log('DATABASE_URL has no trusted-documents tables (not migrated): using the committed snapshot.');
+    }
   } finally {
     await db.$disconnect();
   }
-  source = 'the database (DATABASE_URL)';
-} else {
+}
+if (source === null) {
   snapshot = await readClientsSnapshot(values.documents);
   source = values.documents ?? 'schema/trusted-documents.json';
 }
