@@ -26,6 +26,7 @@ import { createActivityTracker, type ActivityTracker } from './server/activity.j
 import { createContextFactory, type ServerContextInput } from './server/context.js';
 import type { JobControl } from './resolvers/context.js';
 import { useQueryLimits } from './server/limits.js';
+import { usePlannedExecution } from './server/planned-execution.js';
 import { createTrustedDocuments, GRAPHIQL_CLIENT_NAME } from './server/trusted-documents.js';
 import { attachGraphqlWs } from './server/ws.js';
 import type { TrustedDocumentStore } from './versioning/document-store.js';
@@ -164,6 +165,8 @@ export function createServer(deps: ServerDeps): AppServer {
       useDeprecations({ registry, versioning }),
       useErrorCodes(),
       activity.plugin,
+      // Published documents whose root fields all have an SQL plan run as one statement each (src/planner).
+      usePlannedExecution(),
     ],
   });
 
