@@ -24,6 +24,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createTokenService } from '../src/auth/tokens.js';
+import { createPrisma } from '../src/db/client.js';
+import { createLogger } from '../src/observability/logger.js';
+import { getSchema } from '../src/schema/index.js';
+import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
 import { dropSecondaryIndexes, restoreIndexes } from './indexes.js';
 import { runLoad, stopLoadWorker, type LoadSpec } from './load.js';
 import { Prng } from './prng.js';
@@ -38,7 +42,9 @@ import {
 } from './report.js';
 import {
   globalId,
+  isOurs,
   OURS_READ_SCENARIOS,
+  READ_DOCUMENTS_MANIFEST,
   READ_SCENARIOS,
   readRequest,
   SCENARIOS,
@@ -97,7 +103,7 @@ function benchDatabaseUrl(): string {
 }
 const dbUrl = benchDatabaseUrl();
 const only = value('only')?.split(',') as ScenarioName[] | undefined;
-const targetList = (value('targets')?.split(',') ?? ['ours', 'raw', 'peer']) as TargetName[];
+const targetList = (value('targets')?.split(',') ?? ['ours', 'planned', 'raw', 'peer']) as TargetName[];
 const wanted = (s: ScenarioName) => !only || only.includes(s);
 const serverNode = value('server-node') === 'system' ? systemNode() : ensureNode22();
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
@@ -227,14 +233,15 @@ async function checkParity(server: RunningServer, fx: Fixtures, reference: Map<s
         continue;
       }
       const ours = reference.get(key);
-      const same =
-        server.target === 'raw'
-          ? stable(body.data) === stable(ours?.data)
-          : stable(summarize(scenario, 'peer', body)) === stable(summarize(scenario, 'ours', ours));
+      // planned: the same server, sent the document id: the same JSON as ours, exactly.
+      const exact = server.target === 'raw' || server.target === 'planned';
+      const same = exact
+        ? stable(body.data) === stable(ours?.data)
+        : stable(summarize(scenario, 'peer', body)) === stable(summarize(scenario, 'ours', ours));
       if (!same && ok) {
         ok = false;
-        const theirs = server.target === 'raw' ? body : summarize(scenario, 'peer', body);
-        const mine = server.target === 'raw' ? ours : summarize(scenario, 'ours', ours);
+        const theirs = exact ? body : summarize(scenario, 'peer', body);
+        const mine = exact ? ours : summarize(scenario, 'ours', ours);
         detail = `sample ${i}: ${stable(theirs).slice(0, 400)} vs ours ${stable(mine).slice(0, 400)}`;
       }
     }
@@ -321,11 +328,11 @@ async function countingPass(
   // request per student first). A client's first request in 30 s costs one statement more.
   const counting = await start(target, proxied.toString(), {
     EVENT_POLL_INTERVAL_MS: '600000',
-    ...(target === 'ours' ? { VIEWER_CACHE_TTL_MS: '600000' } : {}),
+    ...(isOurs(target) ? { VIEWER_CACHE_TTL_MS: '600000' } : {}),
   });
   try {
     parity.push(...(await checkParity(counting, fx, reference)));
-    if (target === 'ours') await warmAccountCache(counting, fx);
+    if (isOurs(target)) await warmAccountCache(counting, fx);
     counter.reset();
     await new Promise((r) => setTimeout(r, 2000));
     const idlePerSec = counter.total / 2;
@@ -352,6 +359,19 @@ async function countingPass(
       await cleanupMutations(dbUrl, log);
       mutating = false;
     }
+  }
+}
+
+/** The read documents, published as an app version would be, for the `planned` target's document ids. */
+async function publishReadDocuments() {
+  const db = createPrisma({ url: dbUrl, poolSize: 1 });
+  try {
+    const ctx = { db, now: () => new Date(), events: { notify() {} }, logger: createLogger('warn') };
+    const manifest = READ_DOCUMENTS_MANIFEST;
+    await publishDocumentsAsOperator(ctx, { client: 'bench', version: '1.0.0', manifest, schema: getSchema() });
+    log(`planned: published ${Object.keys(manifest).length} read documents (client bench 1.0.0)`);
+  } finally {
+    await db.$disconnect();
   }
 }
 
@@ -400,6 +420,7 @@ async function main() {
   const reads = READ_SCENARIOS.filter(wanted);
   const oursReads = OURS_READ_SCENARIOS.filter(wanted);
   if (oursReads.length && targetList.includes('ours')) await seedNotifications(dbUrl, log);
+  if (targetList.includes('planned')) await publishReadDocuments();
   let subscriptions: SubscriptionResult[] | { skipped: string } = { skipped: 'not run' };
   let peer: BenchResults['peer'] = { skipped: 'not run' };
 
