@@ -13,7 +13,8 @@
  *   4. tables on stdout, JSON in bench/results/, `--readme` writes the README table
  *
  * Options: --quick, --scale <n>, --duration <s>, --warmup <s>, --connections <n>, --pool <n>,
- * --seed <n>, --reseed, --only <scenario,…>, --targets <ours,raw,peer>, --no-unindexed,
+ * --seed <n>, --reseed, --only <scenario,…>, --targets <ours,planned,raw,peer> (planned: ours, sent the
+ * published document ids of the read scenarios; docs/planned-execution.md), --no-unindexed,
  * --no-subscriptions, --no-count (skip the counting pass), --server-node <system|22>, --readme, --db <postgresql://…> (default: database
  * sp_bench, or sp_bench_quick with --quick, on the server of DATABASE_URL, else 127.0.0.1:5432),
  * --ours-main <path> (another build of the API to measure, for A/B comparisons).
