@@ -46,6 +46,25 @@ const DOCS = {
   c: course(id: $course) { __typename ... on Course { archived archivedAt createdAt } name }
 }
 fragment Row on Assignment { __typename key: id title status priority estimatedMinutes completedAt description }`,
+  agenda: `query Agenda($from: DateTime!, $to: DateTime!, $first: Int!) {
+  agenda(from: $from, to: $to, first: $first) {
+    edges { node { __typename id title scheduledAt course { name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`,
+  agendaShapes: `query AgendaShapes($from: DateTime!, $to: DateTime!, $first: Int!) {
+  week: agenda(from: $from, to: $to, first: $first) {
+    __typename
+    edges { __typename cursor node { ... on Task { id scheduledAt } ...Kinds } }
+    pageInfo { hasPreviousPage hasNextPage startCursor endCursor }
+  }
+}
+fragment Kinds on Task {
+  __typename
+  ... on Assignment { status dueAt course { name archived } }
+  ... on Lecture { location endsAt }
+  ... on StudySession { actualMinutes assignment { title } }
+}`,
   // Not planned: me has no SQL form; answered by the generic path all the same.
   dashboard: `query Dashboard($first: Int!) {
   me {
@@ -163,6 +182,9 @@ beforeAll(async () => {
       },
     });
   await lecture('2026-10-25T00:45:00.000Z', { location: 'Hall 1' });
+  // The same instant as an assignment's due time and a study session's start: ordered by kind.
+  await lecture('2026-10-25T00:59:59.999Z');
+  await lecture('2026-10-25T00:59:59.999Z');
   await lecture('2026-03-29T00:30:00.000Z');
   const goneLecture = await lecture('2026-10-26T08:00:00.000Z');
   await app.db.lecture.delete({ where: { id: goneLecture.id } });
@@ -183,6 +205,19 @@ beforeAll(async () => {
   await session('with assignment', first.id, { actualMinutes: 45 });
   await session('with a deleted assignment', gone.id);
   await session('alone', null);
+  await session('tie', null, {
+    startsAt: new Date('2026-10-25T00:59:59.999Z'),
+    endsAt: new Date('2026-10-25T01:59:59.999Z'),
+  });
+  await app.db.lecture.create({
+    data: {
+      userId: bob.id,
+      courseId: bobs.id,
+      title: "Bob's lecture",
+      startsAt: new Date('2026-10-25T00:59:59.999Z'),
+      endsAt: new Date('2026-10-25T01:59:59.999Z'),
+    },
+  });
 });
 
 afterAll(async () => {
@@ -237,6 +272,8 @@ describe('plan', () => {
     expect(isFullyPlanned(plan(schema, parse(DOCS.overdue)))).toBe(true);
     expect(isFullyPlanned(plan(schema, parse(DOCS.coursePage)))).toBe(true);
     expect(isFullyPlanned(plan(schema, parse(DOCS.shapes)))).toBe(true);
+    expect(isFullyPlanned(plan(schema, parse(DOCS.agenda)))).toBe(true);
+    expect(isFullyPlanned(plan(schema, parse(DOCS.agendaShapes)))).toBe(true);
     const dashboard = plan(schema, parse(DOCS.dashboard));
     expect(isFullyPlanned(dashboard)).toBe(false);
     expect(explain(dashboard)).toBe('operation Dashboard: generic path\n  me: not planned: Query.me has no SQL form');
@@ -316,6 +353,42 @@ describe('planned path = generic path', () => {
     const r = await both('overdue', { first: 20 }, tokens.bob);
     expect(ranPlan(r.planned)).toBe(true);
     expect(r.json.errors?.[0]?.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+  });
+
+  it('agenda: a week across summer time ending, ties across kinds, empty windows, every page size', async () => {
+    const windows = [
+      ['2026-10-19T00:00:00.000Z', '2026-10-26T00:00:00.000Z'],
+      ['2026-10-24T22:00:00.000Z', '2026-10-25T23:00:00.000Z'],
+      ['2026-03-28T00:00:00.000Z', '2026-03-30T00:00:00.000Z'],
+      ['2030-01-01T00:00:00.000Z', '2030-01-02T00:00:00.000Z'],
+      ['2000-01-01T00:00:00.000Z', '2000-12-31T00:00:00.000Z'],
+    ];
+    for (const [from, to] of windows) {
+      for (const first of [1, 3, 50, 100]) {
+        for (const name of ['agenda', 'agendaShapes'] as const) {
+          for (const token of [tokens.ada, tokens.bob, tokens.empty]) {
+            const r = await both(name, { from, to, first }, token);
+            expect(ranPlan(r.planned)).toBe(true);
+          }
+        }
+      }
+    }
+    const tie = await both('agendaShapes', { from: windows[1]![0], to: windows[1]![1], first: 100 }, tokens.ada);
+    const kinds = (tie.json.data.week.edges as { node: { __typename: string } }[]).map((e) => e.node.__typename);
+    expect(new Set(kinds)).toEqual(new Set(['Assignment', 'Lecture', 'StudySession']));
+  });
+
+  it('agenda windows the domain refuses are answered by the generic path', async () => {
+    for (const [from, to, first] of [
+      ['2026-10-25T00:00:00.000Z', '2026-10-25T00:00:00.000Z', 5],
+      ['2026-01-01T00:00:00.000Z', '2027-01-03T00:00:00.000Z', 5],
+      ['1999-12-31T00:00:00.000Z', '2000-01-02T00:00:00.000Z', 5],
+      ['2026-10-25T00:00:00.000Z', 'tomorrow', 5],
+      ['2026-10-19T00:00:00.000Z', '2026-10-26T00:00:00.000Z', 150],
+    ] as const) {
+      const r = await both('agenda', { from, to, first }, tokens.ada);
+      expect(ranPlan(r.planned)).toBe(false);
+    }
   });
 
   it('aliases, fragments, __typename, cursors and a status variable', async () => {

@@ -1,6 +1,8 @@
 import {
   getNamedType,
   getVariableValues,
+  GraphQLObjectType,
+  isAbstractType,
   isNonNullType,
   Kind,
   type ArgumentNode,
@@ -8,7 +10,6 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
-  type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -16,6 +17,8 @@ import {
 } from 'graphql';
 import type { Db } from '../db/client.js';
 import { mayAccess } from '../resolvers/access.js';
+import { MAX_AGENDA_DAYS } from '../resolvers/agenda/get-agenda.js';
+import { checkDate } from '../resolvers/shared.js';
 import type { Viewer } from '../resolvers/context.js';
 import { ROOT_FORMS, SQL_FORMS, TABLES, type SqlForm } from './sql-forms.js';
 
@@ -24,7 +27,7 @@ const MAX_PAGE = 100;
 
 /** Where a bind parameter's value comes from at request time. */
 type ParamSource =
-  | { from: 'variable'; name: string; type: 'int' | 'text' }
+  | { from: 'variable'; name: string; type: 'int' | 'text' | 'datetime' }
   | { from: 'literal'; value: string | number }
   | { from: 'viewer' }
   | { from: 'now' }
@@ -32,7 +35,16 @@ type ParamSource =
 
 /** One root field: planned (its statement) or not (and which field blocks it). */
 export type RootPlan =
-  | { responseKey: string; field: string; planned: true; sql: string; params: ParamSource[]; ownerCheck: boolean }
+  | {
+      responseKey: string;
+      field: string;
+      planned: true;
+      sql: string;
+      params: ParamSource[];
+      ownerCheck: boolean;
+      /** The variables of a time window the domain function checks (from before to, at most 366 days). */
+      window?: [string, string];
+    }
   | { responseKey: string; field: string; planned: false; reason: string };
 
 export interface Plan {
@@ -101,11 +113,21 @@ class Compiler {
         const fragment = s.kind === Kind.INLINE_FRAGMENT ? s : this.fragments[s.name.value];
         if (!fragment) return refuse(`unknown fragment on ${typename}`);
         const on = fragment.typeCondition?.name.value;
-        if (on && on !== typename) refuse(`a fragment on ${on} inside ${typename}`);
+        // A fragment applies to this row when its type is the row's, or an interface or union
+        // the row's type belongs to (as graphql-js decides at run time); else it is skipped.
+        if (on && !this.applies(on, typename)) continue;
         out.push(...this.fields(fragment.selectionSet, typename, seen));
       }
     }
     return out;
+  }
+
+  applies(on: string, typename: string): boolean {
+    if (on === typename) return true;
+    const abstract = this.schema.getType(on);
+    const object = this.schema.getType(typename);
+    if (!abstract || !isAbstractType(abstract) || !(object instanceof GraphQLObjectType)) return false;
+    return this.schema.isSubType(abstract, object);
   }
 
   /** `first:` of a connection: a literal or an Int variable, 1..100 (checked at request time). */
@@ -247,10 +269,81 @@ class Compiler {
     return `(SELECT json_build_object(${pairs.join(', ')}) FROM (${page}) ${p})`;
   }
 
+  /**
+   * The agenda (getAgenda, src/resolvers/agenda/get-agenda.ts): the viewer's live rows of each
+   * kind in [from, to), merged in (time, kind, id) order, `first` of them; Pothos'
+   * resolveCursorConnection pages it (cursors `base64url("<ms>:<kind>:<id>")`, '' when empty).
+   */
+  agenda(connectionType: string, first: string, from: string, to: string, set: SelectionSetNode): string {
+    const viewer = this.param({ from: 'viewer' }, 'uuid');
+    const kinds = AGENDA_KINDS.map(({ type, at }, kind) => {
+      const t = this.alias();
+      return { type, at, kind, t };
+    });
+    const m = this.alias();
+    const cursor = `translate(encode(convert_to(floor(extract(epoch from ${m}."at") * 1000)::bigint::text || ':' || ${m}."kind"::text || ':' || ${m}."id"::text, 'UTF8'), 'base64'), E'+/=\n', '-_')`;
+    const inPage = `${m}."__n" <= ${first}`;
+    const edgeType = getNamedType(
+      (this.schema.getType(connectionType) as GraphQLObjectType).getFields().edges?.type ??
+        refuse(`${connectionType} has no edges`),
+    ).name;
+    const nodeSets: SelectionSetNode[] = [];
+    const pairs: string[] = [];
+    for (const { key, name, node } of this.fields(set, connectionType)) {
+      pairs.push(quote(key));
+      if (name === '__typename') pairs.push(quote(connectionType));
+      else if (name === 'edges') {
+        const edge: string[] = [];
+        for (const e of this.fields(node.selectionSet ?? refuse('edges without a selection'), edgeType)) {
+          edge.push(quote(e.key));
+          if (e.name === '__typename') edge.push(quote(edgeType));
+          else if (e.name === 'cursor') edge.push(cursor);
+          else if (e.name === 'node') {
+            nodeSets.push(e.node.selectionSet ?? refuse('node without a selection'));
+            edge.push(`${m}."node${nodeSets.length}"`);
+          } else refuse(`${edgeType}.${e.name} has no SQL form`);
+        }
+        pairs.push(
+          `COALESCE(json_agg(json_build_object(${edge.join(', ')}) ORDER BY ${m}."__n") FILTER (WHERE ${inPage}), '[]'::json)`,
+        );
+      } else if (name === 'pageInfo') {
+        const info: string[] = [];
+        for (const e of this.fields(node.selectionSet ?? refuse('pageInfo without a selection'), 'PageInfo')) {
+          info.push(quote(e.key));
+          if (e.name === '__typename') info.push(quote('PageInfo'));
+          else if (e.name === 'hasNextPage') info.push(`(count(*) > ${first})`);
+          else if (e.name === 'hasPreviousPage') info.push('false');
+          else if (e.name === 'startCursor')
+            info.push(`COALESCE((array_agg(${cursor} ORDER BY ${m}."__n") FILTER (WHERE ${inPage}))[1], '')`);
+          else if (e.name === 'endCursor')
+            info.push(`COALESCE((array_agg(${cursor} ORDER BY ${m}."__n" DESC) FILTER (WHERE ${inPage}))[1], '')`);
+          else refuse(`PageInfo.${e.name} has no SQL form`);
+        }
+        pairs.push(`json_build_object(${info.join(', ')})`);
+      } else refuse(`${connectionType}.${name} has no SQL form`);
+    }
+    const selects = kinds.map(({ type, at, kind, t }) => {
+      const nodes = nodeSets.map((ns, i) => `${this.object(type, t, ns)} AS "node${i + 1}"`);
+      const table = ident(TABLES[type] ?? refuse(`${type} has no table`));
+      const time = `${t}.${ident(at)}`;
+      return `(SELECT ${t}."id", ${time} AS "at", ${kind} AS "kind"${nodes.map((n) => `, ${n}`).join('')} FROM ${table} ${t} WHERE ${t}."userId" = ${viewer} AND ${t}."deletedAt" IS NULL AND ${time} >= ${from} AND ${time} < ${to} ORDER BY ${time}, ${t}."id" LIMIT ${first} + 1)`;
+    });
+    const u = this.alias();
+    const merged = `SELECT ${u}.*, row_number() OVER (ORDER BY ${u}."at", ${u}."kind", ${u}."id") AS "__n" FROM (${selects.join(' UNION ALL ')}) ${u} ORDER BY ${u}."at", ${u}."kind", ${u}."id" LIMIT ${first} + 1`;
+    return `(SELECT json_build_object(${pairs.join(', ')}) FROM (${merged}) ${m})`;
+  }
+
   variableType(name: string): string | undefined {
     return this.variableTypes.get(name);
   }
 }
+
+/** The agenda's kinds in their tie order (getAgenda's KINDS) and the time each is placed at. */
+const AGENDA_KINDS = [
+  { type: 'Assignment', at: 'dueAt' },
+  { type: 'Lecture', at: 'startsAt' },
+  { type: 'StudySession', at: 'startsAt' },
+] as const;
 
 /** The status filter of `assignments` (listAssignments' rule) as SQL over row `t`. */
 function statusCondition(c: Compiler, t: string, status: ValueNode): string {
@@ -271,7 +364,11 @@ function statusCondition(c: Compiler, t: string, status: ValueNode): string {
   return refuse('status is not an enum value or a variable');
 }
 
-function planRoot(schema: GraphQLSchema, c: Compiler, node: FieldNode): { sql: string; ownerCheck: boolean } {
+function planRoot(
+  schema: GraphQLSchema,
+  c: Compiler,
+  node: FieldNode,
+): { sql: string; ownerCheck: boolean; window?: [string, string] } {
   const name = node.name.value;
   const field = schema.getQueryType()?.getFields()[name] ?? refuse(`Query.${name} does not exist`);
   if (field.deprecationReason != null) refuse(`Query.${name} is deprecated`);
@@ -305,6 +402,27 @@ function planRoot(schema: GraphQLSchema, c: Compiler, node: FieldNode): { sql: s
       ].join(' AND ');
     const json = c.connection(getNamedType(field.type).name, form.target, where, form.orderBy, first, set);
     return { sql: `SELECT NULL::uuid AS "owner", ${json}::text AS "json"`, ownerCheck: false };
+  }
+  if (form.kind === 'agenda') {
+    const window: Record<string, string> = {};
+    for (const arg of node.arguments ?? []) {
+      if (arg.name.value === 'first') continue;
+      if (arg.name.value !== 'from' && arg.name.value !== 'to')
+        refuse(`Query.${name}(${arg.name.value}:) has no SQL form`);
+      if (arg.value.kind !== Kind.VARIABLE) return refuse(`Query.${name}(${arg.name.value}:) is not a variable`);
+      window[arg.name.value] = arg.value.name.value;
+    }
+    const fromVar = window.from ?? refuse(`Query.${name} without from`);
+    const toVar = window.to ?? refuse(`Query.${name} without to`);
+    const first = c.first(node.arguments ?? [], `Query.${name}`);
+    const from = c.param({ from: 'variable', name: fromVar, type: 'datetime' }, 'timestamp(3)');
+    const to = c.param({ from: 'variable', name: toVar, type: 'datetime' }, 'timestamp(3)');
+    const json = c.agenda(getNamedType(field.type).name, first, from, to, set);
+    return {
+      sql: `SELECT NULL::uuid AS "owner", ${json}::text AS "json"`,
+      ownerCheck: false,
+      window: [fromVar, toVar],
+    };
   }
   const idArg = node.arguments?.find((a) => a.name.value === 'id') ?? refuse(`Query.${name} without id`);
   if ((node.arguments?.length ?? 0) !== 1) refuse(`Query.${name} with other arguments`);
@@ -352,8 +470,8 @@ export function plan(schema: GraphQLSchema, document: DocumentNode, operationNam
     const c = new Compiler(schema, fragments, variableTypes);
     try {
       if (name === '__typename') refuse('__typename at the root');
-      const { sql, ownerCheck } = planRoot(schema, c, node);
-      roots.push({ responseKey: key, field: name, planned: true, sql, params: c.params, ownerCheck });
+      const { sql, ownerCheck, window } = planRoot(schema, c, node);
+      roots.push({ responseKey: key, field: name, planned: true, sql, params: c.params, ownerCheck, window });
     } catch (err) {
       if (!(err instanceof NotPlanned)) throw err;
       roots.push({ responseKey: key, field: name, planned: false, reason: err.message });
@@ -387,6 +505,18 @@ export interface PlanContext {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** getAgenda's checks of a window: else the generic path answers its BAD_USER_INPUT. */
+function checkWindow(from: unknown, to: unknown): void {
+  if (!(from instanceof Date) || !(to instanceof Date)) throw new NotPlanned('not a window');
+  try {
+    checkDate(from, 'from');
+    checkDate(to, 'to');
+  } catch {
+    throw new NotPlanned('a date out of range');
+  }
+  if (to <= from || to.getTime() - from.getTime() > MAX_AGENDA_DAYS * 86_400_000) throw new NotPlanned('window');
+}
 
 /** A global id of `typename` as relay encodes it, else null (the generic path answers the error). */
 function decodeGlobalId(value: unknown, typename: string): string | null {
@@ -426,6 +556,10 @@ export async function execute(
         return source.value;
       case 'variable': {
         const value = variables[source.name];
+        if (source.type === 'datetime') {
+          if (!(value instanceof Date)) throw new NotPlanned('not a DateTime');
+          return value.toISOString();
+        }
         if (source.type === 'int') {
           if (typeof value !== 'number' || value < 1 || value > MAX_PAGE) throw new NotPlanned('first out of range');
           return value;
@@ -446,6 +580,7 @@ export async function execute(
   };
   let values: unknown[][];
   try {
+    for (const r of p.roots) if (r.planned && r.window) checkWindow(variables[r.window[0]], variables[r.window[1]]);
     values = p.roots.map((r) => (r.planned ? r.params.map(bind) : []));
   } catch (err) {
     if (err instanceof NotPlanned) return null;

@@ -57,6 +57,8 @@ export const SQL_FORMS: Readonly<Record<string, SqlForm>> = {
   'Assignment.createdAt': dateTime('createdAt'),
   'Assignment.updatedAt': dateTime('updatedAt'),
   'Assignment.course': course,
+  // Task.scheduledAt: the due time of an assignment, the start of a lecture or study session.
+  'Assignment.scheduledAt': dateTime('dueAt'),
 
   'Course.id': { kind: 'globalId' },
   'Course.name': text('name'),
@@ -80,6 +82,7 @@ export const SQL_FORMS: Readonly<Record<string, SqlForm>> = {
   'Lecture.createdAt': dateTime('createdAt'),
   'Lecture.updatedAt': dateTime('updatedAt'),
   'Lecture.course': course,
+  'Lecture.scheduledAt': dateTime('startsAt'),
 
   'StudySession.id': { kind: 'globalId' },
   'StudySession.title': text('title'),
@@ -90,6 +93,7 @@ export const SQL_FORMS: Readonly<Record<string, SqlForm>> = {
   'StudySession.createdAt': dateTime('createdAt'),
   'StudySession.updatedAt': dateTime('updatedAt'),
   'StudySession.course': course,
+  'StudySession.scheduledAt': dateTime('startsAt'),
   'StudySession.assignment': { kind: 'toOne', target: 'Assignment', foreignKey: 'assignmentId' },
 };
 
@@ -100,11 +104,14 @@ export const SQL_FORMS: Readonly<Record<string, SqlForm>> = {
  */
 export type RootForm =
   | { kind: 'ownConnection'; target: string; orderBy: readonly string[]; filters: readonly 'status'[] }
-  | { kind: 'byId'; target: string };
+  | { kind: 'byId'; target: string }
+  | { kind: 'agenda' };
 
 export const ROOT_FORMS: Readonly<Record<string, RootForm>> = {
   // listAssignments (src/resolvers/assignments/list-assignments.ts): the status filter only.
   assignments: { kind: 'ownConnection', target: 'Assignment', orderBy: ['dueAt', 'id'], filters: ['status'] },
   // getCourse (src/resolvers/courses/get-course.ts).
   course: { kind: 'byId', target: 'Course' },
+  // getAgenda (src/resolvers/agenda/get-agenda.ts): from, to (variables) and first.
+  agenda: { kind: 'agenda' },
 };
