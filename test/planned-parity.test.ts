@@ -65,13 +65,19 @@ fragment Kinds on Task {
   ... on Lecture { location endsAt }
   ... on StudySession { actualMinutes assignment { title } }
 }`,
-  // Not planned: me has no SQL form; answered by the generic path all the same.
   dashboard: `query Dashboard($first: Int!) {
   me {
     upcomingAssignments(first: $first) { id title dueAt course { name } }
     overdueCount
+    todayAgenda { __typename id title scheduledAt course { name } }
   }
 }`,
+  dashboardShapes: `query DashboardShapes {
+  me { __typename id firstName timezone next: upcomingAssignments { title status } overdueCount
+       todayAgenda { ... on Lecture { location } ... on Task { id } } }
+}`,
+  // Not planned: Course.color is planned, but Query.courses has no SQL form.
+  courses: `query Courses { courses(first: 5) { totalCount edges { node { name color } } } }`,
 } as const;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -81,6 +87,7 @@ const ids = Object.fromEntries(Object.entries(DOCS).map(([k, d]) => [k, sha256(d
 >;
 
 let app: TestApp;
+let adaId = '';
 const statements: string[] = [];
 const tokens: Record<'ada' | 'bob' | 'empty' | 'admin', string> = { ada: '', bob: '', empty: '', admin: '' };
 const courses: Record<'full' | 'archived' | 'empty' | 'deleted' | 'bobs', string> = {
@@ -109,6 +116,7 @@ beforeAll(async () => {
     createUser(app.db, { role: 'ADMIN' }),
   ]);
   tokens.ada = await app.tokens.issue(ada.id);
+  adaId = ada.id;
   tokens.bob = await app.tokens.issue(bob.id);
   tokens.empty = await app.tokens.issue(empty.id);
   tokens.admin = await app.tokens.issue(admin.id);
@@ -265,6 +273,12 @@ async function both(name: keyof typeof DOCS, variables: Record<string, unknown>,
 
 const PLANNED = /json_build_object/;
 const ranPlan = (a: Answer) => a.statements.some((s) => PLANNED.test(s));
+/** The plan gave the answer: its statement ran and the generic path read nothing after it. */
+const GENERIC_READ = /"public"\."(User|Course|Assignment|Lecture|StudySession)"/;
+function answeredByPlan(a: Answer): boolean {
+  const last = a.statements.findLastIndex((s) => PLANNED.test(s));
+  return last >= 0 && !a.statements.slice(last + 1).some((s) => GENERIC_READ.test(s));
+}
 
 describe('plan', () => {
   it('plans the overdue and course page documents fully, and says why the dashboard is not', () => {
@@ -274,9 +288,12 @@ describe('plan', () => {
     expect(isFullyPlanned(plan(schema, parse(DOCS.shapes)))).toBe(true);
     expect(isFullyPlanned(plan(schema, parse(DOCS.agenda)))).toBe(true);
     expect(isFullyPlanned(plan(schema, parse(DOCS.agendaShapes)))).toBe(true);
-    const dashboard = plan(schema, parse(DOCS.dashboard));
-    expect(isFullyPlanned(dashboard)).toBe(false);
-    expect(explain(dashboard)).toBe('operation Dashboard: generic path\n  me: not planned: Query.me has no SQL form');
+    expect(isFullyPlanned(plan(schema, parse(DOCS.dashboard)))).toBe(true);
+    const courses = plan(schema, parse(DOCS.courses));
+    expect(isFullyPlanned(courses)).toBe(false);
+    expect(explain(courses)).toBe(
+      'operation Courses: generic path\n  courses: not planned: Query.courses has no SQL form',
+    );
   });
 
   it('names the field that blocks a root field, and never plans mutations or deprecated fields', () => {
@@ -295,14 +312,14 @@ describe('plan', () => {
 describe('planned path = generic path', () => {
   it('overdue: a first page of 20, a second page exists; strangers and empty accounts see nothing', async () => {
     const ada = await both('overdue', { first: 20 }, tokens.ada);
-    expect(ranPlan(ada.planned)).toBe(true);
+    expect(answeredByPlan(ada.planned)).toBe(true);
     expect(ranPlan(ada.generic)).toBe(false);
     expect(ada.json.data.assignments.totalCount).toBeGreaterThan(20);
     expect(ada.json.data.assignments.pageInfo.hasNextPage).toBe(true);
     expect(ada.json.data.assignments.edges).toHaveLength(20);
     for (const token of [tokens.empty, tokens.admin]) {
       const other = await both('overdue', { first: 100 }, token);
-      expect(ranPlan(other.planned)).toBe(true);
+      expect(answeredByPlan(other.planned)).toBe(true);
     }
     const all = await both('overdue', { first: 100 }, tokens.ada);
     expect(all.json.data.assignments.pageInfo.hasNextPage).toBe(false);
@@ -324,7 +341,7 @@ describe('planned path = generic path', () => {
     ] as const) {
       for (const first of [1, 2, 20]) {
         const r = await both('coursePage', { id: globalId('Course', course), first }, token);
-        expect(ranPlan(r.planned)).toBe(true);
+        expect(answeredByPlan(r.planned)).toBe(true);
         expect(r.json.data.course).not.toBeNull();
       }
     }
@@ -352,6 +369,7 @@ describe('planned path = generic path', () => {
   it("a live row whose non-null relation is deleted: the generic path's error, both ways", async () => {
     const r = await both('overdue', { first: 20 }, tokens.bob);
     expect(ranPlan(r.planned)).toBe(true);
+    expect(answeredByPlan(r.planned)).toBe(false);
     expect(r.json.errors?.[0]?.extensions.code).toBe('INTERNAL_SERVER_ERROR');
   });
 
@@ -368,7 +386,7 @@ describe('planned path = generic path', () => {
         for (const name of ['agenda', 'agendaShapes'] as const) {
           for (const token of [tokens.ada, tokens.bob, tokens.empty]) {
             const r = await both(name, { from, to, first }, token);
-            expect(ranPlan(r.planned)).toBe(true);
+            expect(answeredByPlan(r.planned)).toBe(true);
           }
         }
       }
@@ -395,15 +413,38 @@ describe('planned path = generic path', () => {
     for (const status of [null, 'OVERDUE', 'UPCOMING', 'COMPLETED']) {
       for (const course of [courses.full, courses.archived]) {
         const r = await both('shapes', { status, first: 7, course: globalId('Course', course) }, tokens.ada);
-        expect(ranPlan(r.planned)).toBe(true);
+        expect(answeredByPlan(r.planned)).toBe(true);
         expect(r.json.data.mine.edges.length).toBeGreaterThan(0);
       }
     }
   });
 
   it('a document that is not planned is answered by the generic path', async () => {
-    const r = await both('dashboard', { first: 5 }, tokens.ada);
+    const r = await both('courses', {}, tokens.ada);
     expect(ranPlan(r.planned)).toBe(false);
-    expect(r.json.data.me.overdueCount).toBeGreaterThan(0);
+    expect(r.json.data.courses.totalCount).toBeGreaterThan(0);
+  });
+
+  it("dashboard: today in each user's time zone (a 25-hour day, +14:00, -03:30, +05:45), counts, lists", async () => {
+    const zones = ['Europe/Berlin', 'Pacific/Kiritimati', 'America/St_Johns', 'Asia/Kathmandu', 'UTC'];
+    for (const timezone of zones) {
+      await app.db.user.update({ where: { id: adaId }, data: { timezone } });
+      for (const first of [1, 10, 50]) {
+        const r = await both('dashboard', { first }, tokens.ada);
+        expect(answeredByPlan(r.planned)).toBe(true);
+      }
+      const shapes = await both('dashboardShapes', {}, tokens.ada);
+      expect(answeredByPlan(shapes.planned)).toBe(true);
+    }
+    await app.db.user.update({ where: { id: adaId }, data: { timezone: 'Europe/Berlin' } });
+    const berlin = await both('dashboard', { first: 50 }, tokens.ada);
+    expect(berlin.json.data.me.overdueCount).toBeGreaterThan(20);
+    expect(berlin.json.data.me.todayAgenda.length).toBeGreaterThan(3);
+    for (const token of [tokens.bob, tokens.empty, tokens.admin]) await both('dashboard', { first: 10 }, token);
+    for (const first of [0, 51]) {
+      const refused = await both('dashboard', { first }, tokens.ada);
+      expect(refused.json.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+      expect(ranPlan(refused.planned)).toBe(false);
+    }
   });
 });

@@ -17,6 +17,7 @@ import {
 } from 'graphql';
 import type { Db } from '../db/client.js';
 import { mayAccess } from '../resolvers/access.js';
+import { dayBounds } from '../resolvers/agenda/day-bounds.js';
 import { MAX_AGENDA_DAYS } from '../resolvers/agenda/get-agenda.js';
 import { checkDate } from '../resolvers/shared.js';
 import type { Viewer } from '../resolvers/context.js';
@@ -27,7 +28,7 @@ const MAX_PAGE = 100;
 
 /** Where a bind parameter's value comes from at request time. */
 type ParamSource =
-  | { from: 'variable'; name: string; type: 'int' | 'text' | 'datetime' }
+  | { from: 'variable'; name: string; type: 'int' | 'text' | 'datetime'; max?: number }
   | { from: 'literal'; value: string | number }
   | { from: 'viewer' }
   | { from: 'now' }
@@ -70,6 +71,8 @@ const isoDateTime = (sqlExpr: string) => `to_char(${sqlExpr}, 'YYYY-MM-DD"T"HH24
 
 class Compiler {
   readonly params: ParamSource[] = [];
+  /** Days the statement computed in a time zone (JSON objects), checked against dayBounds. */
+  readonly days: string[] = [];
   private readonly keys = new Map<string, number>();
   private aliases = 0;
 
@@ -140,12 +143,12 @@ class Compiler {
     return first ?? refuse(`${where} without first`);
   }
 
-  intParam(value: ValueNode, where: string): string {
+  intParam(value: ValueNode, where: string, max = MAX_PAGE): string {
     if (value.kind === Kind.VARIABLE)
-      return this.param({ from: 'variable', name: value.name.value, type: 'int' }, 'int');
+      return this.param({ from: 'variable', name: value.name.value, type: 'int', max }, 'int');
     if (value.kind === Kind.INT) {
       const n = Number(value.value);
-      if (n < 1 || n > MAX_PAGE) refuse(`${where}: first must be 1 to ${MAX_PAGE}`);
+      if (n < 1 || n > max) refuse(`${where}: first must be 1 to ${max}`);
       return this.param({ from: 'literal', value: n }, 'int');
     }
     return refuse(`${where}: first is not an Int`);
@@ -165,7 +168,8 @@ class Compiler {
       if (!field) return refuse(`${typename}.${name} does not exist`);
       if (field.deprecationReason != null) refuse(`${typename}.${name} is deprecated (reported on the generic path)`);
       const form = SQL_FORMS[`${typename}.${name}`] ?? refuse(`${typename}.${name} has no SQL form`);
-      if (form.kind !== 'connection' && node.arguments?.length) refuse(`${typename}.${name} with arguments`);
+      if (form.kind !== 'connection' && form.kind !== 'list' && node.arguments?.length)
+        refuse(`${typename}.${name} with arguments`);
       pairs.push(this.value(form, field, row, node, `${typename}.${name}`));
     }
     return `json_build_object(${pairs.join(', ')})`;
@@ -193,6 +197,42 @@ class Compiler {
         // Non-null and missing (a deleted target): the generic path answers an error; mark it so
         // the request runs there.
         return isNonNullType(field.type) ? `COALESCE(${one}, ${quote(MISSING)}::json)` : one;
+      }
+      case 'list': {
+        const t = this.alias();
+        const l = this.alias();
+        let first: string | null = null;
+        for (const arg of node.arguments ?? []) {
+          if (arg.name.value !== 'first') refuse(`${where}(${arg.name.value}:)`);
+          first = this.intParam(arg.value, where, form.first.max);
+        }
+        first ??= this.param({ from: 'literal', value: form.first.default }, 'int');
+        const table = ident(TABLES[form.target] ?? refuse(`${form.target} has no table`));
+        const order = (a: string) => form.orderBy.map((c) => `${a}.${ident(c)}`).join(', ');
+        const item = this.object(form.target, l, node.selectionSet ?? refuse(`${where} without a selection`));
+        const rows = `SELECT ${t}.* FROM ${table} ${t} WHERE ${t}.${ident(form.foreignKey)} = ${row}."id" AND ${t}."deletedAt" IS NULL AND ${form.where(t, this.now())} ORDER BY ${order(t)} LIMIT ${first}`;
+        return `COALESCE((SELECT json_agg(${item} ORDER BY ${order(l)}) FROM (${rows}) ${l}), '[]'::json)`;
+      }
+      case 'count': {
+        const t = this.alias();
+        const table = ident(TABLES[form.target] ?? refuse(`${form.target} has no table`));
+        return `(SELECT count(*)::int FROM ${table} ${t} WHERE ${t}.${ident(form.foreignKey)} = ${row}."id" AND ${t}."deletedAt" IS NULL AND ${form.where(t, this.now())})`;
+      }
+      case 'todayAgenda': {
+        const set = node.selectionSet ?? refuse(`${where} without a selection`);
+        // The day of now in the row's time zone, as PostgreSQL computes it; the request path
+        // compares it with dayBounds (the resolver's rule) and runs generic when they differ.
+        const local = `date_trunc('day', (${this.now()} AT TIME ZONE 'UTC') AT TIME ZONE ${row}."timezone")`;
+        const from = `((${local}) AT TIME ZONE ${row}."timezone") AT TIME ZONE 'UTC'`;
+        const to = `((${local} + interval '1 day') AT TIME ZONE ${row}."timezone") AT TIME ZONE 'UTC'`;
+        this.days.push(
+          `json_build_object('timezone', ${row}."timezone", 'from', ${isoDateTime(from)}, 'to', ${isoDateTime(to)})`,
+        );
+        const m = this.alias();
+        const union = this.agendaRows(`${row}."id"`, from, to, String(form.limit), [set]);
+        const merged = `SELECT * FROM (${union}) ${m} ORDER BY ${m}."at", ${m}."kind", ${m}."id" LIMIT ${form.limit}`;
+        const n = this.alias();
+        return `COALESCE((SELECT json_agg(${n}."node1" ORDER BY ${n}."at", ${n}."kind", ${n}."id") FROM (${merged}) ${n}), '[]'::json)`;
       }
       case 'connection': {
         for (const arg of node.arguments ?? []) if (arg.name.value !== 'first') refuse(`${where}(${arg.name.value}:)`);
@@ -276,10 +316,6 @@ class Compiler {
    */
   agenda(connectionType: string, first: string, from: string, to: string, set: SelectionSetNode): string {
     const viewer = this.param({ from: 'viewer' }, 'uuid');
-    const kinds = AGENDA_KINDS.map(({ type, at }, kind) => {
-      const t = this.alias();
-      return { type, at, kind, t };
-    });
     const m = this.alias();
     const cursor = `translate(encode(convert_to(floor(extract(epoch from ${m}."at") * 1000)::bigint::text || ':' || ${m}."kind"::text || ':' || ${m}."id"::text, 'UTF8'), 'base64'), E'+/=\n', '-_')`;
     const inPage = `${m}."__n" <= ${first}`;
@@ -322,15 +358,21 @@ class Compiler {
         pairs.push(`json_build_object(${info.join(', ')})`);
       } else refuse(`${connectionType}.${name} has no SQL form`);
     }
-    const selects = kinds.map(({ type, at, kind, t }) => {
-      const nodes = nodeSets.map((ns, i) => `${this.object(type, t, ns)} AS "node${i + 1}"`);
+    const u = this.alias();
+    const union = this.agendaRows(viewer, from, to, `${first} + 1`, nodeSets);
+    const merged = `SELECT ${u}.*, row_number() OVER (ORDER BY ${u}."at", ${u}."kind", ${u}."id") AS "__n" FROM (${union}) ${u} ORDER BY ${u}."at", ${u}."kind", ${u}."id" LIMIT ${first} + 1`;
+    return `(SELECT json_build_object(${pairs.join(', ')}) FROM (${merged}) ${m})`;
+  }
+
+  /** getAgenda's three range reads of a user's live rows in [from, to), `limit` of each, with their node JSON. */
+  agendaRows(userId: string, from: string, to: string, limit: string, nodeSets: SelectionSetNode[]): string {
+    return AGENDA_KINDS.map(({ type, at }, kind) => {
+      const t = this.alias();
+      const nodes = nodeSets.map((ns, i) => `, ${this.object(type, t, ns)} AS "node${i + 1}"`).join('');
       const table = ident(TABLES[type] ?? refuse(`${type} has no table`));
       const time = `${t}.${ident(at)}`;
-      return `(SELECT ${t}."id", ${time} AS "at", ${kind} AS "kind"${nodes.map((n) => `, ${n}`).join('')} FROM ${table} ${t} WHERE ${t}."userId" = ${viewer} AND ${t}."deletedAt" IS NULL AND ${time} >= ${from} AND ${time} < ${to} ORDER BY ${time}, ${t}."id" LIMIT ${first} + 1)`;
-    });
-    const u = this.alias();
-    const merged = `SELECT ${u}.*, row_number() OVER (ORDER BY ${u}."at", ${u}."kind", ${u}."id") AS "__n" FROM (${selects.join(' UNION ALL ')}) ${u} ORDER BY ${u}."at", ${u}."kind", ${u}."id" LIMIT ${first} + 1`;
-    return `(SELECT json_build_object(${pairs.join(', ')}) FROM (${merged}) ${m})`;
+      return `(SELECT ${t}."id", ${time} AS "at", ${kind} AS "kind"${nodes} FROM ${table} ${t} WHERE ${t}."userId" = ${userId} AND ${t}."deletedAt" IS NULL AND ${time} >= ${from} AND ${time} < ${to} ORDER BY ${time}, ${t}."id" LIMIT ${limit})`;
+    }).join(' UNION ALL ');
   }
 
   variableType(name: string): string | undefined {
@@ -424,6 +466,16 @@ function planRoot(
       window: [fromVar, toVar],
     };
   }
+  if (form.kind === 'viewer') {
+    if (node.arguments?.length) refuse(`Query.${name} with arguments`);
+    const t = c.alias();
+    const json = c.object(getNamedType(field.type).name, t, set);
+    const days = c.days.length ? `json_build_array(${c.days.join(', ')})::text` : 'NULL::text';
+    return {
+      sql: `SELECT NULL::uuid AS "owner", ${json}::text AS "json", ${days} AS "days" FROM "User" ${t} WHERE ${t}."id" = ${c.param({ from: 'viewer' }, 'uuid')} AND ${t}."deletedAt" IS NULL`,
+      ownerCheck: false,
+    };
+  }
   const idArg = node.arguments?.find((a) => a.name.value === 'id') ?? refuse(`Query.${name} without id`);
   if ((node.arguments?.length ?? 0) !== 1) refuse(`Query.${name} with other arguments`);
   const id =
@@ -506,6 +558,21 @@ export interface PlanContext {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+interface Day {
+  timezone: string;
+  from: string;
+  to: string;
+}
+
+/** Whether PostgreSQL's day in each time zone is dayBounds' (the resolver's rule, with Intl). */
+function sameDays(days: Day[], nowIso: string): boolean {
+  const now = new Date(nowIso);
+  return days.every((d) => {
+    const expected = dayBounds(now, d.timezone);
+    return expected.from.toISOString() === d.from && expected.to.toISOString() === d.to;
+  });
+}
+
 /** getAgenda's checks of a window: else the generic path answers its BAD_USER_INPUT. */
 function checkWindow(from: unknown, to: unknown): void {
   if (!(from instanceof Date) || !(to instanceof Date)) throw new NotPlanned('not a window');
@@ -561,7 +628,8 @@ export async function execute(
           return value.toISOString();
         }
         if (source.type === 'int') {
-          if (typeof value !== 'number' || value < 1 || value > MAX_PAGE) throw new NotPlanned('first out of range');
+          if (typeof value !== 'number' || value < 1 || value > (source.max ?? MAX_PAGE))
+            throw new NotPlanned('first out of range');
           return value;
         }
         if (value !== null && value !== undefined && typeof value !== 'string') throw new NotPlanned('not a string');
@@ -586,17 +654,30 @@ export async function execute(
     if (err instanceof NotPlanned) return null;
     throw err;
   }
-  const results = await Promise.all(
-    p.roots.map((r, i) =>
-      r.planned ? ctx.db.$queryRawUnsafe<{ owner: string | null; json: string }[]>(r.sql, ...(values[i] ?? [])) : [],
-    ),
-  );
+  // A statement that fails (say, a time zone PostgreSQL does not know) leaves the answer to the
+  // generic path.
+  let results: { owner: string | null; json: string; days?: string | null }[][];
+  try {
+    results = await Promise.all(
+      p.roots.map((r, i) =>
+        r.planned
+          ? ctx.db.$queryRawUnsafe<{ owner: string | null; json: string; days?: string | null }[]>(
+              r.sql,
+              ...(values[i] ?? []),
+            )
+          : [],
+      ),
+    );
+  } catch {
+    return null;
+  }
   const data: Record<string, unknown> = {};
   for (const [i, r] of p.roots.entries()) {
     const row = results[i]?.[0];
     if (!r.planned || !row) return null;
     if (r.ownerCheck && (row.owner === null || !mayAccess(viewer, row.owner))) return null;
     if (row.json.includes(MISSING)) return null;
+    if (row.days && !sameDays(JSON.parse(row.days) as Day[], now)) return null;
     data[r.responseKey] = JSON.parse(row.json) as unknown;
   }
   return { data };

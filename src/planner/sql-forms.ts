@@ -17,10 +17,22 @@ export type SqlForm =
   | { kind: 'globalId' }
   | { kind: 'computed'; sql: (row: string, now: string) => string; usesNow: boolean }
   | { kind: 'toOne'; target: string; foreignKey: string }
-  | { kind: 'connection'; target: string; foreignKey: string; orderBy: readonly string[] };
+  | { kind: 'connection'; target: string; foreignKey: string; orderBy: readonly string[] }
+  | {
+      kind: 'list';
+      target: string;
+      foreignKey: string;
+      where: (row: string, now: string) => string;
+      orderBy: readonly string[];
+      /** The `first` argument: its default, and the largest value the resolver accepts. */
+      first: { default: number; max: number };
+    }
+  | { kind: 'count'; target: string; foreignKey: string; where: (row: string, now: string) => string }
+  | { kind: 'todayAgenda'; limit: number };
 
 /** The table of each planned object type (every table has `id` UUID and `deletedAt`). */
 export const TABLES: Readonly<Record<string, string>> = {
+  User: 'User',
   Assignment: 'Assignment',
   Course: 'Course',
   Lecture: 'Lecture',
@@ -40,6 +52,30 @@ const byCourse = (target: string, orderBy: string[]): SqlForm => ({
 });
 
 export const SQL_FORMS: Readonly<Record<string, SqlForm>> = {
+  'User.id': { kind: 'globalId' },
+  'User.email': text('email'),
+  'User.firstName': text('firstName'),
+  'User.lastName': text('lastName'),
+  'User.timezone': text('timezone'),
+  // upcomingAssignmentsQuery (src/resolvers/assignments/dashboard-filters.ts).
+  'User.upcomingAssignments': {
+    kind: 'list',
+    target: 'Assignment',
+    foreignKey: 'userId',
+    where: (r, now) => `${r}."completedAt" IS NULL AND ${r}."dueAt" >= ${now}`,
+    orderBy: ['dueAt', 'id'],
+    first: { default: 10, max: 50 },
+  },
+  // overdueWhere (same file).
+  'User.overdueCount': {
+    kind: 'count',
+    target: 'Assignment',
+    foreignKey: 'userId',
+    where: (r, now) => `${r}."completedAt" IS NULL AND ${r}."dueAt" < ${now}`,
+  },
+  // getTodayAgenda (src/resolvers/agenda/get-today-agenda.ts): the day of now in the user's time zone.
+  'User.todayAgenda': { kind: 'todayAgenda', limit: 100 },
+
   'Assignment.id': { kind: 'globalId' },
   'Assignment.title': text('title'),
   'Assignment.description': text('description'),
@@ -105,7 +141,8 @@ export const SQL_FORMS: Readonly<Record<string, SqlForm>> = {
 export type RootForm =
   | { kind: 'ownConnection'; target: string; orderBy: readonly string[]; filters: readonly 'status'[] }
   | { kind: 'byId'; target: string }
-  | { kind: 'agenda' };
+  | { kind: 'agenda' }
+  | { kind: 'viewer' };
 
 export const ROOT_FORMS: Readonly<Record<string, RootForm>> = {
   // listAssignments (src/resolvers/assignments/list-assignments.ts): the status filter only.
@@ -114,4 +151,6 @@ export const ROOT_FORMS: Readonly<Record<string, RootForm>> = {
   course: { kind: 'byId', target: 'Course' },
   // getAgenda (src/resolvers/agenda/get-agenda.ts): from, to (variables) and first.
   agenda: { kind: 'agenda' },
+  // getViewer (src/resolvers/users/get-viewer.ts): the viewer's own live user row.
+  me: { kind: 'viewer' },
 };
