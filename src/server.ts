@@ -26,7 +26,7 @@ import { createActivityTracker, type ActivityTracker } from './server/activity.j
 import { createContextFactory, type ServerContextInput } from './server/context.js';
 import type { JobControl } from './resolvers/context.js';
 import { useQueryLimits } from './server/limits.js';
-import { usePlannedExecution } from './server/planned-execution.js';
+import { createPlannedExecution } from './server/planned-execution.js';
 import { createTrustedDocuments, GRAPHIQL_CLIENT_NAME } from './server/trusted-documents.js';
 import { attachGraphqlWs } from './server/ws.js';
 import type { TrustedDocumentStore } from './versioning/document-store.js';
@@ -104,7 +104,10 @@ export function createServer(deps: ServerDeps): AppServer {
     schemaDir: deps.schemaDir,
   });
   const registry = DeprecationRegistry.of(schema);
+  // Published documents are planned as they are loaded (src/planner, docs/planned-execution.md).
+  const planned = createPlannedExecution(schema);
   const trusted = createTrustedDocuments({
+    onLoad: planned.prepare,
     config: deps.config.trustedDocuments ?? defaultTrustedDocumentsConfig,
     graphiql: deps.config.graphiql,
     db: deps.db,
@@ -166,7 +169,7 @@ export function createServer(deps: ServerDeps): AppServer {
       useErrorCodes(),
       activity.plugin,
       // Published documents whose root fields all have an SQL plan run as one statement each (src/planner).
-      usePlannedExecution(),
+      planned.plugin,
     ],
   });
 
@@ -184,7 +187,11 @@ export function createServer(deps: ServerDeps): AppServer {
       if (trusted.mode !== 'off') {
         // Not fatal: without the preload, each id is looked up on first use.
         await trusted.store.preload().then(
-          (loaded) => deps.logger.info({ documents: loaded, mode: trusted.mode }, 'trusted documents loaded'),
+          (loaded) =>
+            deps.logger.info(
+              { documents: loaded, mode: trusted.mode, planned: planned.counts().planned },
+              'trusted documents loaded',
+            ),
           (err: unknown) => deps.logger.warn({ err }, 'trusted documents not preloaded; loading them on first use'),
         );
       }

@@ -1,6 +1,7 @@
 import type { DocumentNode, ExecutionArgs, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
+import type { StoredDocument } from '../versioning/document-store.js';
 import { execute, isFullyPlanned, plan, type Plan } from '../planner/index.js';
 
 /**
@@ -12,8 +13,9 @@ import { execute, isFullyPlanned, plan, type Plan } from '../planner/index.js';
  * out of range, a row that is missing or not the viewer's) runs the generic executor, which gives
  * the reference answer, errors included.
  *
- * Plans are attached to the store's parsed DocumentNode (one per published document), so a
- * document is planned once per process, against the schema it runs with.
+ * Plans are attached to the store's parsed DocumentNode (one per published document): made when
+ * the store loads the document (`prepare`, at start-up for every active one), against the schema
+ * this process runs, so a restart with a changed schema plans every document again.
  */
 /**
  * Whether the request ran a published document: Yoga's persisted-operations plugin replaces the
@@ -23,9 +25,17 @@ const PERSISTED = /^__PERSISTED_OPERATION_.+__$/;
 const isPublished = (params: { query?: unknown } | undefined) =>
   typeof params?.query === 'string' && PERSISTED.test(params.query);
 
-export function usePlannedExecution(): Plugin<Context> {
+export interface PlannedExecution {
+  plugin: Plugin<Context>;
+  /** Plans a published document as the store loads it (at start-up for every active one). */
+  prepare(stored: StoredDocument): void;
+  /** How many of the documents prepared so far are fully planned. */
+  counts(): { documents: number; planned: number };
+}
+
+export function createPlannedExecution(schema: GraphQLSchema): PlannedExecution {
   const plans = new WeakMap<DocumentNode, Plan>();
-  const planOf = (schema: GraphQLSchema, document: DocumentNode, operationName?: string | null) => {
+  const planOf = (document: DocumentNode, operationName?: string | null) => {
     let found = plans.get(document);
     if (!found) {
       found = plan(schema, document, operationName);
@@ -33,15 +43,21 @@ export function usePlannedExecution(): Plugin<Context> {
     }
     return found;
   };
-  return {
+  let documents = 0;
+  let planned = 0;
+  const prepare = (stored: StoredDocument) => {
+    documents += 1;
+    if (isFullyPlanned(planOf(stored.document, stored.operationName))) planned += 1;
+  };
+  const plugin: Plugin<Context> = {
     onExecute({ args, executeFn, setExecuteFn }) {
       const ctx = args.contextValue as Context & { params?: { query?: unknown } };
       if (!isPublished(ctx.params)) return;
-      const planned = planOf(args.schema, args.document, args.operationName);
-      if (!isFullyPlanned(planned)) return;
+      const found = planOf(args.document, args.operationName);
+      if (!isFullyPlanned(found)) return;
       setExecuteFn(async (a: ExecutionArgs) => {
         const answer = await execute(
-          planned,
+          found,
           a.schema,
           { db: ctx.db, viewer: ctx.viewer, now: ctx.now },
           a.variableValues ?? undefined,
@@ -50,4 +66,5 @@ export function usePlannedExecution(): Plugin<Context> {
       });
     },
   };
+  return { plugin, prepare, counts: () => ({ documents, planned }) };
 }
