@@ -420,14 +420,18 @@ async function main() {
   const reference = new Map<string, any>();
   const reads = READ_SCENARIOS.filter(wanted);
   const oursReads = OURS_READ_SCENARIOS.filter(wanted);
-  if (oursReads.length && targetList.includes('ours')) await seedNotifications(dbUrl, log);
+  if (oursReads.length && targetList.some(isOurs)) await seedNotifications(dbUrl, log);
   if (targetList.includes('planned')) await publishReadDocuments();
   let subscriptions: SubscriptionResult[] | { skipped: string } = { skipped: 'not run' };
   let peer: BenchResults['peer'] = { skipped: 'not run' };
 
   for (const target of targetList) {
     const scenarios: ScenarioName[] =
-      target === 'ours' ? [...reads, ...oursReads, ...(wanted('mutations') ? ['mutations' as const] : [])] : reads;
+      target === 'ours'
+        ? [...reads, ...oursReads, ...(wanted('mutations') ? ['mutations' as const] : [])]
+        : target === 'planned'
+          ? [...reads, ...oursReads]
+          : reads;
     if (scenarios.length === 0) continue;
     if (target === 'peer') {
       const pkg = path.join(ROOT, 'node_modules', 'postgraphile', 'package.json');
@@ -442,7 +446,7 @@ async function main() {
     );
     const server = await start(target, dbUrl);
     try {
-      for (const scenario of target === 'ours' ? [...reads, ...oursReads] : reads)
+      for (const scenario of isOurs(target) ? [...reads, ...oursReads] : reads)
         measurements.push(await measure(server, fixturesFile, scenario, 'indexed'));
       if (target === 'ours' && !flag('no-unindexed') && reads.length) {
         log('ours: read scenarios with the secondary indexes dropped');

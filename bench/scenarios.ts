@@ -103,7 +103,7 @@ const DOCS: Record<ReadScenario, string> = {
 
 /** The read documents as an app publishes them (codegen's sha256 manifest), for the `planned` target. */
 export const READ_DOCUMENTS_MANIFEST: Record<string, string> = Object.fromEntries(
-  Object.values(DOCS).map((doc) => [createHash('sha256').update(doc).digest('hex'), doc]),
+  [...Object.values(DOCS), NOTIFICATIONS_DOC].map((doc) => [createHash('sha256').update(doc).digest('hex'), doc]),
 );
 const documentIdOf = (doc: string) => createHash('sha256').update(doc).digest('hex');
 
@@ -188,9 +188,11 @@ export function readRequest(
   pageSize = SCENARIOS[scenario].pageSize,
 ): BuiltRequest {
   if (scenario === 'notifications') {
-    if (target !== 'ours') throw new Error('the notifications scenario runs against ours only');
+    if (!isOurs(target)) throw new Error('the notifications scenario runs against ours only');
     const student = rng.pick(fx.students);
-    const body = { query: NOTIFICATIONS_DOC, variables: { first: pageSize }, operationName: 'Notifications' };
+    const document =
+      target === 'planned' ? { documentId: documentIdOf(NOTIFICATIONS_DOC) } : { query: NOTIFICATIONS_DOC };
+    const body = { ...document, variables: { first: pageSize }, operationName: 'Notifications' };
     return { token: student.token, body: JSON.stringify(body) };
   }
   let student = rng.pick(fx.students);

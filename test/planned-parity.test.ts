@@ -76,6 +76,27 @@ fragment Kinds on Task {
   me { __typename id firstName timezone next: upcomingAssignments { title status } overdueCount
        todayAgenda { ... on Lecture { location } ... on Task { id } } }
 }`,
+  // bench/scenarios.ts (the notification list).
+  notifications: `query Notifications($first: Int!) {
+  me {
+    unreadCount
+    notifications(first: $first) {
+      totalCount
+      edges { node { id kind title read createdAt subject { __typename ... on Assignment { title dueAt } ... on Lecture { title startsAt } ... on Course { name } } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`,
+  notificationShapes: `query NotificationShapes($unread: Boolean, $first: Int!) {
+  me {
+    notifications(first: $first, unreadOnly: $unread) {
+      totalCount
+      edges { cursor node { id body channels readAt subject { ... on Task { id scheduledAt } ... on StudySession { actualMinutes } ... on Course { archived } } } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+    unread: notifications(first: 2, unreadOnly: true) { totalCount }
+  }
+}`,
   // Not planned: a deprecated field (reported, counted and headed by the generic path).
   deprecated: `query Deprecated { assignments(first: 3) { edges { node { id dueDate isCompleted } } } }`,
   // Not planned: Course.color is planned, but Query.courses has no SQL form.
@@ -214,7 +235,48 @@ beforeAll(async () => {
     });
   await session('with assignment', first.id, { actualMinutes: 45 });
   await session('with a deleted assignment', gone.id);
-  await session('alone', null);
+  const alone = await session('alone', null);
+  const aLecture = await app.db.lecture.findFirstOrThrow({ where: { userId: ada.id } });
+  const bobsAssignment = await app.db.assignment.findFirstOrThrow({ where: { userId: bob.id } });
+  const subjects: [string | null, string | null][] = [
+    ['COURSE', full.id],
+    ['COURSE', archived.id],
+    ['COURSE', deleted.id],
+    ['ASSIGNMENT', first.id],
+    ['ASSIGNMENT', gone.id],
+    ['ASSIGNMENT', bobsAssignment.id],
+    ['LECTURE', aLecture.id],
+    ['STUDY_SESSION', alone.id],
+    [null, null],
+  ];
+  let k = 0;
+  for (const [subjectKind, subjectId] of subjects) {
+    for (const channel of ['IN_APP', 'EMAIL'] as const) {
+      k += 1;
+      await app.db.notification.create({
+        data: {
+          userId: ada.id,
+          channel,
+          kind: subjectKind ? `${subjectKind.toLowerCase()}.updated` : 'digest',
+          title: `N${k} "quoted"`,
+          body: `line 1\nline 2 ${k}`,
+          subjectKind,
+          subjectId,
+          channels: k % 3 ? ['IN_APP', 'EMAIL'] : ['IN_APP'],
+          readAt: k % 4 === 1 ? new Date('2026-10-24T10:00:00.123Z') : null,
+          // Some share a creation time: ordered by id, newest first.
+          createdAt: new Date(Date.parse('2026-10-24T00:00:00.000Z') + (k % 5) * 60_000),
+        },
+      });
+    }
+  }
+  const goneNote = await app.db.notification.create({
+    data: { userId: ada.id, kind: 'welcome', title: 'deleted', body: '', channels: ['IN_APP'] },
+  });
+  await app.db.notification.delete({ where: { id: goneNote.id } });
+  await app.db.notification.create({
+    data: { userId: bob.id, kind: 'welcome', title: "Bob's", body: '', channels: ['IN_APP'] },
+  });
   await session('tie', null, {
     startsAt: new Date('2026-10-25T00:59:59.999Z'),
     endsAt: new Date('2026-10-25T01:59:59.999Z'),
@@ -448,6 +510,25 @@ describe('planned path = generic path', () => {
     expect(afterText - start).toBeGreaterThan(0);
     expect(afterId - afterText).toBe(afterText - start);
     expect(ranPlan(byId)).toBe(false);
+  });
+
+  it('notifications: newest first, unread only, subjects of every kind, deleted and foreign subjects null', async () => {
+    for (const first of [1, 2, 20, 100]) {
+      for (const token of [tokens.ada, tokens.bob, tokens.empty]) {
+        const r = await both('notifications', { first }, token);
+        expect(answeredByPlan(r.planned)).toBe(true);
+        for (const unread of [null, true, false]) {
+          const shapes = await both('notificationShapes', { unread, first }, token);
+          expect(answeredByPlan(shapes.planned)).toBe(true);
+        }
+      }
+    }
+    const ada = await both('notifications', { first: 100 }, tokens.ada);
+    const subjects = (
+      ada.json.data.me.notifications.edges as { node: { subject: { __typename: string } | null } }[]
+    ).map((e) => e.node.subject?.__typename ?? null);
+    expect(new Set(subjects)).toEqual(new Set(['Course', 'Assignment', 'Lecture', 'StudySession', null]));
+    expect(ada.json.data.me.unreadCount).toBeGreaterThan(0);
   });
 
   it("dashboard: today in each user's time zone (a 25-hour day, +14:00, -03:30, +05:45), counts, lists", async () => {

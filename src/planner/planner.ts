@@ -28,7 +28,7 @@ const MAX_PAGE = 100;
 
 /** Where a bind parameter's value comes from at request time. */
 type ParamSource =
-  | { from: 'variable'; name: string; type: 'int' | 'text' | 'datetime'; max?: number }
+  | { from: 'variable'; name: string; type: 'int' | 'text' | 'datetime' | 'boolean'; max?: number }
   | { from: 'literal'; value: string | number }
   | { from: 'viewer' }
   | { from: 'now' }
@@ -198,6 +198,18 @@ class Compiler {
         // the request runs there.
         return isNonNullType(field.type) ? `COALESCE(${one}, ${quote(MISSING)}::json)` : one;
       }
+      case 'subject': {
+        // One of several types by a kind column; the viewer's own live row, else null.
+        const set = node.selectionSet ?? refuse(`${where} without a selection`);
+        const viewer = this.param({ from: 'viewer' }, 'uuid');
+        const cases = Object.entries(form.targets).map(([value, type]) => {
+          const t = this.alias();
+          const table = ident(TABLES[type] ?? refuse(`${type} has no table`));
+          const one = `(SELECT ${this.object(type, t, set)} FROM ${table} ${t} WHERE ${t}."id" = ${row}.${ident(form.idColumn)} AND ${t}."userId" = ${viewer} AND ${t}."deletedAt" IS NULL)`;
+          return `WHEN ${quote(value)} THEN ${one}`;
+        });
+        return `(CASE WHEN ${row}.${ident(form.idColumn)} IS NULL THEN NULL ELSE (CASE ${row}.${ident(form.kindColumn)} ${cases.join(' ')} ELSE NULL END) END)`;
+      }
       case 'list': {
         const t = this.alias();
         const l = this.alias();
@@ -210,13 +222,13 @@ class Compiler {
         const table = ident(TABLES[form.target] ?? refuse(`${form.target} has no table`));
         const order = (a: string) => form.orderBy.map((c) => `${a}.${ident(c)}`).join(', ');
         const item = this.object(form.target, l, node.selectionSet ?? refuse(`${where} without a selection`));
-        const rows = `SELECT ${t}.* FROM ${table} ${t} WHERE ${t}.${ident(form.foreignKey)} = ${row}."id" AND ${t}."deletedAt" IS NULL AND ${form.where(t, this.now())} ORDER BY ${order(t)} LIMIT ${first}`;
+        const rows = `SELECT ${t}.* FROM ${table} ${t} WHERE ${t}.${ident(form.foreignKey)} = ${row}."id" AND ${t}."deletedAt" IS NULL AND ${form.where(t, form.usesNow ? this.now() : 'NULL')} ORDER BY ${order(t)} LIMIT ${first}`;
         return `COALESCE((SELECT json_agg(${item} ORDER BY ${order(l)}) FROM (${rows}) ${l}), '[]'::json)`;
       }
       case 'count': {
         const t = this.alias();
         const table = ident(TABLES[form.target] ?? refuse(`${form.target} has no table`));
-        return `(SELECT count(*)::int FROM ${table} ${t} WHERE ${t}.${ident(form.foreignKey)} = ${row}."id" AND ${t}."deletedAt" IS NULL AND ${form.where(t, this.now())})`;
+        return `(SELECT count(*)::int FROM ${table} ${t} WHERE ${t}.${ident(form.foreignKey)} = ${row}."id" AND ${t}."deletedAt" IS NULL AND ${form.where(t, form.usesNow ? this.now() : 'NULL')})`;
       }
       case 'todayAgenda': {
         const set = node.selectionSet ?? refuse(`${where} without a selection`);
@@ -235,13 +247,32 @@ class Compiler {
         return `COALESCE((SELECT json_agg(${n}."node1" ORDER BY ${n}."at", ${n}."kind", ${n}."id") FROM (${merged}) ${n}), '[]'::json)`;
       }
       case 'connection': {
-        for (const arg of node.arguments ?? []) if (arg.name.value !== 'first') refuse(`${where}(${arg.name.value}:)`);
+        const conditions: ((t: string) => string)[] = [];
+        for (const arg of node.arguments ?? []) {
+          if (arg.name.value === 'first') continue;
+          const filter = form.booleanArgs?.[arg.name.value] ?? refuse(`${where}(${arg.name.value}:)`);
+          const value =
+            arg.value.kind === Kind.VARIABLE
+              ? this.param({ from: 'variable', name: arg.value.name.value, type: 'boolean' }, 'boolean')
+              : arg.value.kind === Kind.BOOLEAN
+                ? String(arg.value.value)
+                : arg.value.kind === Kind.NULL
+                  ? 'NULL::boolean'
+                  : refuse(`${where}(${arg.name.value}:) is not a Boolean`);
+          conditions.push((t) => `(${value} IS NOT TRUE OR ${filter(t)})`);
+        }
         const first = this.first(node.arguments ?? [], where);
         const connectionType = getNamedType(field.type).name;
         return this.connection(
           connectionType,
           form.target,
-          (t) => `${t}.${ident(form.foreignKey)} = ${row}."id" AND ${t}."deletedAt" IS NULL`,
+          (t) =>
+            [
+              `${t}.${ident(form.foreignKey)} = ${row}."id"`,
+              `${t}."deletedAt" IS NULL`,
+              ...(form.where ? [form.where(t)] : []),
+              ...conditions.map((c) => c(t)),
+            ].join(' AND '),
           form.orderBy,
           first,
           node.selectionSet ?? refuse(`${where} without a selection`),
@@ -261,7 +292,14 @@ class Compiler {
   ): string {
     const table = ident(TABLES[target] ?? refuse(`${target} has no table`));
     const p = this.alias();
-    const order = (a: string) => orderBy.map((c) => `${a}.${ident(c)}`).join(', ');
+    // `column` or `column DESC`.
+    const order = (a: string) =>
+      orderBy
+        .map((c) => {
+          const [column = '', direction = ''] = c.split(' ');
+          return `${a}.${ident(column)}${direction ? ` ${direction}` : ''}`;
+        })
+        .join(', ');
     const cursor = base64(`'GPC:S:' || ${p}."id"::text`);
     const inPage = `${p}."__n" <= ${first}`;
     const edgeType = getNamedType(
@@ -306,7 +344,8 @@ class Compiler {
     }
     const r = this.alias();
     const page = `SELECT ${r}.*, row_number() OVER (ORDER BY ${order(r)}) AS "__n" FROM ${table} ${r} WHERE ${where(r)} ORDER BY ${order(r)} LIMIT ${first} + 1`;
-    return `(SELECT json_build_object(${pairs.join(', ')}) FROM (${page}) ${p})`;
+    // GROUP BY (): one row, also when the selection has no aggregate (only totalCount).
+    return `(SELECT json_build_object(${pairs.join(', ')}) FROM (${page}) ${p} GROUP BY ())`;
   }
 
   /**
@@ -361,7 +400,7 @@ class Compiler {
     const u = this.alias();
     const union = this.agendaRows(viewer, from, to, `${first} + 1`, nodeSets);
     const merged = `SELECT ${u}.*, row_number() OVER (ORDER BY ${u}."at", ${u}."kind", ${u}."id") AS "__n" FROM (${union}) ${u} ORDER BY ${u}."at", ${u}."kind", ${u}."id" LIMIT ${first} + 1`;
-    return `(SELECT json_build_object(${pairs.join(', ')}) FROM (${merged}) ${m})`;
+    return `(SELECT json_build_object(${pairs.join(', ')}) FROM (${merged}) ${m} GROUP BY ())`;
   }
 
   /** getAgenda's three range reads of a user's live rows in [from, to), `limit` of each, with their node JSON. */
@@ -554,6 +593,8 @@ export interface PlanContext {
   db: Db;
   viewer: Viewer | null;
   now: () => Date;
+  /** Told when a statement fails (the generic path then answers): a plan that needs fixing. */
+  onError?: (err: unknown) => void;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -623,6 +664,11 @@ export async function execute(
         return source.value;
       case 'variable': {
         const value = variables[source.name];
+        if (source.type === 'boolean') {
+          if (value !== null && value !== undefined && typeof value !== 'boolean')
+            throw new NotPlanned('not a Boolean');
+          return value ?? null;
+        }
         if (source.type === 'datetime') {
           if (!(value instanceof Date)) throw new NotPlanned('not a DateTime');
           return value.toISOString();
@@ -668,7 +714,8 @@ export async function execute(
           : [],
       ),
     );
-  } catch {
+  } catch (err) {
+    ctx.onError?.(err);
     return null;
   }
   const data: Record<string, unknown> = {};

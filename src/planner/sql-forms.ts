@@ -17,22 +17,48 @@ export type SqlForm =
   | { kind: 'globalId' }
   | { kind: 'computed'; sql: (row: string, now: string) => string; usesNow: boolean }
   | { kind: 'toOne'; target: string; foreignKey: string }
-  | { kind: 'connection'; target: string; foreignKey: string; orderBy: readonly string[] }
+  | {
+      kind: 'connection';
+      target: string;
+      foreignKey: string;
+      /** Columns, each `name` or `name DESC`, ending with `id` (the cursor). */
+      orderBy: readonly string[];
+      /** The list function's own conditions. */
+      where?: (row: string) => string;
+      /** Boolean arguments: the condition each adds when true. */
+      booleanArgs?: Readonly<Record<string, (row: string) => string>>;
+    }
+  | {
+      kind: 'subject';
+      kindColumn: string;
+      idColumn: string;
+      /** The object type of each kind value; the row must be the viewer's own and live. */
+      targets: Readonly<Record<string, string>>;
+    }
   | {
       kind: 'list';
       target: string;
       foreignKey: string;
       where: (row: string, now: string) => string;
+      /** Whether `where` reads the request's now (a bind parameter only then). */
+      usesNow: boolean;
       orderBy: readonly string[];
       /** The `first` argument: its default, and the largest value the resolver accepts. */
       first: { default: number; max: number };
     }
-  | { kind: 'count'; target: string; foreignKey: string; where: (row: string, now: string) => string }
+  | {
+      kind: 'count';
+      target: string;
+      foreignKey: string;
+      where: (row: string, now: string) => string;
+      usesNow: boolean;
+    }
   | { kind: 'todayAgenda'; limit: number };
 
 /** The table of each planned object type (every table has `id` UUID and `deletedAt`). */
 export const TABLES: Readonly<Record<string, string>> = {
   User: 'User',
+  Notification: 'Notification',
   Assignment: 'Assignment',
   Course: 'Course',
   Lecture: 'Lecture',
@@ -63,6 +89,7 @@ export const SQL_FORMS: Readonly<Record<string, SqlForm>> = {
     target: 'Assignment',
     foreignKey: 'userId',
     where: (r, now) => `${r}."completedAt" IS NULL AND ${r}."dueAt" >= ${now}`,
+    usesNow: true,
     orderBy: ['dueAt', 'id'],
     first: { default: 10, max: 50 },
   },
@@ -72,7 +99,42 @@ export const SQL_FORMS: Readonly<Record<string, SqlForm>> = {
     target: 'Assignment',
     foreignKey: 'userId',
     where: (r, now) => `${r}."completedAt" IS NULL AND ${r}."dueAt" < ${now}`,
+    usesNow: true,
   },
+  // listNotifications (src/resolvers/notifications/list-notifications.ts): in-app, newest first.
+  'User.notifications': {
+    kind: 'connection',
+    target: 'Notification',
+    foreignKey: 'userId',
+    orderBy: ['createdAt DESC', 'id DESC'],
+    where: (r) => `${r}."channel" = 'IN_APP'`,
+    booleanArgs: { unreadOnly: (r) => `${r}."readAt" IS NULL` },
+  },
+  // countUnreadNotifications (src/resolvers/notifications/count-unread-notifications.ts).
+  'User.unreadCount': {
+    kind: 'count',
+    target: 'Notification',
+    foreignKey: 'userId',
+    where: (r) => `${r}."channel" = 'IN_APP' AND ${r}."readAt" IS NULL`,
+    usesNow: false,
+  },
+
+  'Notification.id': { kind: 'globalId' },
+  'Notification.kind': text('kind'),
+  'Notification.title': text('title'),
+  'Notification.body': text('body'),
+  'Notification.read': { kind: 'computed', usesNow: false, sql: (r) => `(${r}."readAt" IS NOT NULL)` },
+  'Notification.readAt': dateTime('readAt'),
+  'Notification.createdAt': dateTime('createdAt'),
+  'Notification.channels': { kind: 'computed', usesNow: false, sql: (r) => `to_json(${r}."channels"::text[])` },
+  // loadNotificationSubjects (src/resolvers/notifications/load-notification-subjects.ts).
+  'Notification.subject': {
+    kind: 'subject',
+    kindColumn: 'subjectKind',
+    idColumn: 'subjectId',
+    targets: { COURSE: 'Course', ASSIGNMENT: 'Assignment', LECTURE: 'Lecture', STUDY_SESSION: 'StudySession' },
+  },
+
   // getTodayAgenda (src/resolvers/agenda/get-today-agenda.ts): the day of now in the user's time zone.
   'User.todayAgenda': { kind: 'todayAgenda', limit: 100 },
 

@@ -59,7 +59,12 @@ export function createPlannedExecution(schema: GraphQLSchema): PlannedExecution 
         const answer = await execute(
           found,
           a.schema,
-          { db: ctx.db, viewer: ctx.viewer, now: ctx.now },
+          {
+            db: ctx.db,
+            viewer: ctx.viewer,
+            now: ctx.now,
+            onError: (err) => ctx.logger.warn({ err }, 'planned statement failed; answered by the generic path'),
+          },
           a.variableValues ?? undefined,
         );
         return answer ?? executeFn(a);
