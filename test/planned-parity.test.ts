@@ -345,7 +345,7 @@ function answeredByPlan(a: Answer): boolean {
 }
 
 describe('plan', () => {
-  it('plans the overdue and course page documents fully, and says why the dashboard is not', () => {
+  it('plans the five bench screens fully, and says why a document is not planned', () => {
     const schema = getSchema();
     expect(isFullyPlanned(plan(schema, parse(DOCS.overdue)))).toBe(true);
     expect(isFullyPlanned(plan(schema, parse(DOCS.coursePage)))).toBe(true);
