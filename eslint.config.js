@@ -74,6 +74,8 @@ export default tseslint.config(
         { type: 'handlers', pattern: 'src/events/handlers/**' },
         { type: 'events', pattern: 'src/events/**' },
         { type: 'versioning', pattern: 'src/versioning/**' },
+        // Planned execution of trusted documents (docs/planned-execution.md): GraphQL documents to SQL.
+        { type: 'planner', pattern: 'src/planner/**' },
         { type: 'jobs', pattern: 'src/jobs/**' },
         { type: 'auth', pattern: 'src/auth/**' },
         { type: 'db', pattern: ['src/db/**', 'src/generated/**'] },
@@ -115,6 +117,7 @@ export default tseslint.config(
                         'handlers',
                         'events',
                         'versioning',
+                        'planner',
                         'jobs',
                         'auth',
                         'db',
@@ -148,6 +151,10 @@ export default tseslint.config(
               // it uses the domain context and access policy, never the other way round.
               from: { element: { type: 'versioning' } },
               allow: { to: { element: { types: { anyOf: ['versioning', 'resolvers', 'events', 'db', 'kernel'] } } } },
+            },
+            {
+              from: { element: { type: 'planner' } },
+              allow: { to: { element: { types: { anyOf: ['planner', 'resolvers', 'versioning', 'db', 'kernel'] } } } },
             },
             {
               // Jobs are scheduled entry points: they may run domain functions.

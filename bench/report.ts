@@ -85,6 +85,7 @@ export interface ObservabilityResult {
 
 const LABEL: Record<TargetName, string> = {
   ours: 'ours (Yoga+Pothos+Prisma)',
+  planned: 'ours, planned (documentId)',
   raw: 'limit (node:http+pg)',
   peer: 'peer (PostGraphile 5)',
 };
@@ -107,7 +108,7 @@ interface Row {
 
 function rows(r: BenchResults, scenario: ScenarioName): Row[] {
   const out: Row[] = [];
-  for (const target of ['ours', 'raw', 'peer'] as const) {
+  for (const target of ['ours', 'planned', 'raw', 'peer'] as const) {
     const m = find(r, target, scenario);
     if (m) out.push({ name: LABEL[target], m, s: stmts(r, target, scenario) });
   }
@@ -125,6 +126,14 @@ export function ratios(r: BenchResults, scenario: ScenarioName) {
   return {
     oursOverLimit: ours && find(r, 'raw', scenario) ? ours.load.rps / find(r, 'raw', scenario)!.load.rps : undefined,
     oursOverPeer: ours && find(r, 'peer', scenario) ? ours.load.rps / find(r, 'peer', scenario)!.load.rps : undefined,
+    plannedOverLimit:
+      find(r, 'planned', scenario) && find(r, 'raw', scenario)
+        ? find(r, 'planned', scenario)!.load.rps / find(r, 'raw', scenario)!.load.rps
+        : undefined,
+    plannedOverPeer:
+      find(r, 'planned', scenario) && find(r, 'peer', scenario)
+        ? find(r, 'planned', scenario)!.load.rps / find(r, 'peer', scenario)!.load.rps
+        : undefined,
     indexedOverUnindexed:
       ours && find(r, 'ours', scenario, 'unindexed')
         ? ours.load.rps / find(r, 'ours', scenario, 'unindexed')!.load.rps
@@ -157,7 +166,10 @@ export function renderText(r: BenchResults): string {
     const q = ratios(r, scenario);
     if (SCENARIOS[scenario].read)
       lines.push(
-        `  ratios: ours/limit ${ratio(q.oursOverLimit, 1)}, ours/peer ${ratio(q.oursOverPeer, 1)}, indexed/unindexed ${ratio(q.indexedOverUnindexed, 1)}`,
+        `  ratios: ours/limit ${ratio(q.oursOverLimit, 1)}, ours/peer ${ratio(q.oursOverPeer, 1)}, indexed/unindexed ${ratio(q.indexedOverUnindexed, 1)}` +
+          (q.plannedOverLimit
+            ? `; planned/limit ${ratio(q.plannedOverLimit, 1)}, planned/peer ${ratio(q.plannedOverPeer, 1)}`
+            : ''),
       );
   }
   const sub = r.subscriptions;
@@ -253,13 +265,13 @@ export function renderMarkdown(r: BenchResults): string {
   }
   out.push(
     '',
-    '| scenario | ours/limit | ours/peer | indexed/unindexed |',
-    '| -------- | ---------: | --------: | ----------------: |',
+    '| scenario | ours/limit | ours/peer | planned/limit | planned/peer | indexed/unindexed |',
+    '| -------- | ---------: | --------: | ------------: | -----------: | ----------------: |',
   );
   for (const scenario of READ_SCENARIOS) {
     const q = ratios(r, scenario);
     out.push(
-      `| ${scenario} | ${ratio(q.oursOverLimit, 1)} | ${ratio(q.oursOverPeer, 1)} | ${ratio(q.indexedOverUnindexed, 1)} |`,
+      `| ${scenario} | ${ratio(q.oursOverLimit, 1)} | ${ratio(q.oursOverPeer, 1)} | ${ratio(q.plannedOverLimit, 1)} | ${ratio(q.plannedOverPeer, 1)} | ${ratio(q.indexedOverUnindexed, 1)} |`,
     );
   }
   const sub = r.subscriptions;

@@ -15,7 +15,8 @@
  *   5. tables on stdout, JSON in bench/results/, `--readme` writes the table of bench/README.md
  *
  * Options: --quick, --scale <n>, --duration <s>, --warmup <s>, --connections <n>, --pool <n>,
- * --seed <n>, --reseed, --only <scenario,…>, --targets <ours,raw,peer>, --no-unindexed,
+ * --seed <n>, --reseed, --only <scenario,…>, --targets <ours,planned,raw,peer> (planned: ours, sent the
+ * published document ids of the read scenarios; docs/planned-execution.md), --no-unindexed,
  * --no-subscriptions, --no-observability, --no-count (skip the counting pass), --server-node <system|22>, --readme, --db <postgresql://…> (default: database
  * sp_bench, or sp_bench_quick with --quick, on the server of DATABASE_URL, else 127.0.0.1:5432),
  * --ours-main <path> (another build of the API to measure, for A/B comparisons).
@@ -26,6 +27,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createTokenService } from '../src/auth/tokens.js';
+import { createPrisma } from '../src/db/client.js';
+import { createLogger } from '../src/observability/logger.js';
+import { getSchema } from '../src/schema/index.js';
+import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
 import { dropSecondaryIndexes, restoreIndexes } from './indexes.js';
 import { runLoad, stopLoadWorker, type LoadSpec } from './load.js';
 import { Prng } from './prng.js';
@@ -41,7 +46,9 @@ import {
 } from './report.js';
 import {
   globalId,
+  isOurs,
   OURS_READ_SCENARIOS,
+  READ_DOCUMENTS_MANIFEST,
   READ_SCENARIOS,
   readRequest,
   SCENARIOS,
@@ -100,7 +107,7 @@ function benchDatabaseUrl(): string {
 }
 const dbUrl = benchDatabaseUrl();
 const only = value('only')?.split(',') as ScenarioName[] | undefined;
-const targetList = (value('targets')?.split(',') ?? ['ours', 'raw', 'peer']) as TargetName[];
+const targetList = (value('targets')?.split(',') ?? ['ours', 'planned', 'raw', 'peer']) as TargetName[];
 const wanted = (s: ScenarioName) => !only || only.includes(s);
 const serverNode = value('server-node') === 'system' ? systemNode() : ensureNode22();
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
@@ -230,14 +237,15 @@ async function checkParity(server: RunningServer, fx: Fixtures, reference: Map<s
         continue;
       }
       const ours = reference.get(key);
-      const same =
-        server.target === 'raw'
-          ? stable(body.data) === stable(ours?.data)
-          : stable(summarize(scenario, 'peer', body)) === stable(summarize(scenario, 'ours', ours));
+      // planned: the same server, sent the document id: the same JSON as ours, exactly.
+      const exact = server.target === 'raw' || server.target === 'planned';
+      const same = exact
+        ? stable(body.data) === stable(ours?.data)
+        : stable(summarize(scenario, 'peer', body)) === stable(summarize(scenario, 'ours', ours));
       if (!same && ok) {
         ok = false;
-        const theirs = server.target === 'raw' ? body : summarize(scenario, 'peer', body);
-        const mine = server.target === 'raw' ? ours : summarize(scenario, 'ours', ours);
+        const theirs = exact ? body : summarize(scenario, 'peer', body);
+        const mine = exact ? ours : summarize(scenario, 'ours', ours);
         detail = `sample ${i}: ${stable(theirs).slice(0, 400)} vs ours ${stable(mine).slice(0, 400)}`;
       }
     }
@@ -324,11 +332,11 @@ async function countingPass(
   // request per student first). A client's first request in 30 s costs one statement more.
   const counting = await start(target, proxied.toString(), {
     EVENT_POLL_INTERVAL_MS: '600000',
-    ...(target === 'ours' ? { VIEWER_CACHE_TTL_MS: '600000' } : {}),
+    ...(isOurs(target) ? { VIEWER_CACHE_TTL_MS: '600000' } : {}),
   });
   try {
     parity.push(...(await checkParity(counting, fx, reference)));
-    if (target === 'ours') await warmAccountCache(counting, fx);
+    if (isOurs(target)) await warmAccountCache(counting, fx);
     counter.reset();
     await new Promise((r) => setTimeout(r, 2000));
     const idlePerSec = counter.total / 2;
@@ -355,6 +363,19 @@ async function countingPass(
       await cleanupMutations(dbUrl, log);
       mutating = false;
     }
+  }
+}
+
+/** The read documents, published as an app version would be, for the `planned` target's document ids. */
+async function publishReadDocuments() {
+  const db = createPrisma({ url: dbUrl, poolSize: 1 });
+  try {
+    const ctx = { db, now: () => new Date(), events: { notify() {} }, logger: createLogger('warn') };
+    const manifest = READ_DOCUMENTS_MANIFEST;
+    await publishDocumentsAsOperator(ctx, { client: 'bench', version: '1.0.0', manifest, schema: getSchema() });
+    log(`planned: published ${Object.keys(manifest).length} read documents (client bench 1.0.0)`);
+  } finally {
+    await db.$disconnect();
   }
 }
 
@@ -402,13 +423,18 @@ async function main() {
   const reference = new Map<string, any>();
   const reads = READ_SCENARIOS.filter(wanted);
   const oursReads = OURS_READ_SCENARIOS.filter(wanted);
-  if (oursReads.length && targetList.includes('ours')) await seedNotifications(dbUrl, log);
+  if (oursReads.length && targetList.some(isOurs)) await seedNotifications(dbUrl, log);
+  if (targetList.includes('planned')) await publishReadDocuments();
   let subscriptions: SubscriptionResult[] | { skipped: string } = { skipped: 'not run' };
   let peer: BenchResults['peer'] = { skipped: 'not run' };
 
   for (const target of targetList) {
     const scenarios: ScenarioName[] =
-      target === 'ours' ? [...reads, ...oursReads, ...(wanted('mutations') ? ['mutations' as const] : [])] : reads;
+      target === 'ours'
+        ? [...reads, ...oursReads, ...(wanted('mutations') ? ['mutations' as const] : [])]
+        : target === 'planned'
+          ? [...reads, ...oursReads]
+          : reads;
     if (scenarios.length === 0) continue;
     if (target === 'peer') {
       const pkg = path.join(ROOT, 'node_modules', 'postgraphile', 'package.json');
@@ -423,7 +449,7 @@ async function main() {
     );
     const server = await start(target, dbUrl);
     try {
-      for (const scenario of target === 'ours' ? [...reads, ...oursReads] : reads)
+      for (const scenario of isOurs(target) ? [...reads, ...oursReads] : reads)
         measurements.push(await measure(server, fixturesFile, scenario, 'indexed'));
       if (target === 'ours' && !flag('no-unindexed') && reads.length) {
         log('ours: read scenarios with the secondary indexes dropped');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { dayBounds } from '../src/resolvers/agenda/day-bounds.js';
 import type { Prng } from './prng.js';
 import { CREATED_PREFIX } from './seed.js';
@@ -8,7 +9,10 @@ import { CREATED_PREFIX } from './seed.js';
  * operationName); `peer` receives the closest PostGraphile 5 operation, reading the same rows.
  */
 
-export type TargetName = 'ours' | 'raw' | 'peer';
+/** `planned`: ours, sent each read's published document id instead of its text (docs/planned-execution.md). */
+export type TargetName = 'ours' | 'planned' | 'raw' | 'peer';
+/** The targets that are our server. */
+export const isOurs = (target: TargetName) => target === 'ours' || target === 'planned';
 export type ReadScenario = 'dashboard' | 'coursePage' | 'agenda' | 'overdue';
 /** Read scenarios run against ours only (no hand-written or PostGraphile counterpart yet). */
 export type OursReadScenario = 'notifications';
@@ -97,6 +101,12 @@ const DOCS: Record<ReadScenario, string> = {
 }`,
 };
 
+/** The read documents as an app publishes them (codegen's sha256 manifest), for the `planned` target. */
+export const READ_DOCUMENTS_MANIFEST: Record<string, string> = Object.fromEntries(
+  [...Object.values(DOCS), NOTIFICATIONS_DOC].map((doc) => [createHash('sha256').update(doc).digest('hex'), doc]),
+);
+const documentIdOf = (doc: string) => createHash('sha256').update(doc).digest('hex');
+
 const live = 'deletedAt: null';
 const PEER_DOCS: Record<ReadScenario, string> = {
   dashboard: `query Dashboard($u: UUID!, $now: String!, $dayFrom: String!, $dayTo: String!, $first: Int!) {
@@ -178,9 +188,11 @@ export function readRequest(
   pageSize = SCENARIOS[scenario].pageSize,
 ): BuiltRequest {
   if (scenario === 'notifications') {
-    if (target !== 'ours') throw new Error('the notifications scenario runs against ours only');
+    if (!isOurs(target)) throw new Error('the notifications scenario runs against ours only');
     const student = rng.pick(fx.students);
-    const body = { query: NOTIFICATIONS_DOC, variables: { first: pageSize }, operationName: 'Notifications' };
+    const document =
+      target === 'planned' ? { documentId: documentIdOf(NOTIFICATIONS_DOC) } : { query: NOTIFICATIONS_DOC };
+    const body = { ...document, variables: { first: pageSize }, operationName: 'Notifications' };
     return { token: student.token, body: JSON.stringify(body) };
   }
   let student = rng.pick(fx.students);
@@ -202,7 +214,8 @@ export function readRequest(
   if (scenario === 'coursePage') variables = { id: globalId('Course', course!), first: pageSize };
   else if (scenario === 'agenda') variables = { ...fx.week, first: pageSize };
   else variables = { first: pageSize };
-  return { token: student.token, body: JSON.stringify({ query: DOCS[scenario], variables, operationName }) };
+  const document = target === 'planned' ? { documentId: documentIdOf(DOCS[scenario]) } : { query: DOCS[scenario] };
+  return { token: student.token, body: JSON.stringify({ ...document, variables, operationName }) };
 }
 
 const MUTATIONS = {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import type { TargetName } from './scenarios.js';
+import { isOurs, type TargetName } from './scenarios.js';
 
 /**
  * The servers under test, each in its own process: ours (the built API, dist/main.js), the raw
@@ -139,7 +139,7 @@ function rssMb(pid: number): number {
   }
 }
 
-const COMMANDS: Record<TargetName, string[]> = {
+const COMMANDS: Record<Exclude<TargetName, 'planned'>, string[]> = {
   ours: [path.join(ROOT, 'dist', 'main.js')],
   raw: ['--import', 'tsx', path.join(ROOT, 'bench', 'raw-server.ts')],
   peer: ['--import', 'tsx', path.join(ROOT, 'bench', 'peer-server.ts')],
@@ -172,7 +172,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...options.env,
   };
   const args =
-    options.target === 'ours' && options.oursMain ? [path.resolve(options.oursMain)] : COMMANDS[options.target];
+    isOurs(options.target) && options.oursMain
+      ? [path.resolve(options.oursMain)]
+      : COMMANDS[options.target === 'planned' ? 'ours' : options.target];
   const child: ChildProcess = spawn(options.node, args, {
     cwd: ROOT,
     env,
@@ -192,7 +194,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }),
   );
 
-  const health = `http://127.0.0.1:${port}${options.target === 'ours' ? '/ready' : '/health'}`;
+  const health = `http://127.0.0.1:${port}${isOurs(options.target) ? '/ready' : '/health'}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited !== null) throw new Error(`${options.target} server exited (${exited}) during start-up:\n${log}`);

@@ -33,6 +33,7 @@ import { useQueryLimits } from './server/limits.js';
 import { corsOptions, productionPlugins } from './server/production.js';
 import { createRateLimits, useRateLimits } from './server/rate-limits.js';
 import type { RedisConnections } from './server/redis.js';
+import { createPlannedExecution } from './server/planned-execution.js';
 import { createTrustedDocuments, GRAPHIQL_CLIENT_NAME } from './server/trusted-documents.js';
 import { attachGraphqlWs } from './server/ws.js';
 import type { TrustedDocumentStore } from './versioning/document-store.js';
@@ -126,7 +127,10 @@ export function createServer(deps: ServerDeps): AppServer {
   const redis = deps.redis ?? null;
   const limits = config.rateLimits ? createRateLimits(config.rateLimits, redis) : null;
   const registry = DeprecationRegistry.of(schema);
+  // Published documents are planned as they are loaded (src/planner, docs/planned-execution.md).
+  const planned = createPlannedExecution(schema);
   const trusted = createTrustedDocuments({
+    onLoad: planned.prepare,
     config: deps.config.trustedDocuments ?? defaultTrustedDocumentsConfig,
     graphiql: deps.config.graphiql,
     db: deps.db,
@@ -199,6 +203,8 @@ export function createServer(deps: ServerDeps): AppServer {
       useDeprecations({ registry, versioning }),
       useErrorCodes({ onUnexpected: obs?.onUnexpectedError }),
       activity.plugin,
+      // Published documents whose root fields all have an SQL plan run as one statement each (src/planner).
+      planned.plugin,
       // Request id header, request log, metrics, /metrics, spans (after useErrorCodes: they see its codes).
       ...(obs?.plugins ?? []),
     ],
@@ -233,7 +239,11 @@ export function createServer(deps: ServerDeps): AppServer {
       if (trusted.mode !== 'off') {
         // Not fatal: without the preload, each id is looked up on first use.
         await trusted.store.preload().then(
-          (loaded) => deps.logger.info({ documents: loaded, mode: trusted.mode }, 'trusted documents loaded'),
+          (loaded) =>
+            deps.logger.info(
+              { documents: loaded, mode: trusted.mode, planned: planned.counts().planned },
+              'trusted documents loaded',
+            ),
           (err: unknown) => deps.logger.warn({ err }, 'trusted documents not preloaded; loading them on first use'),
         );
       }

@@ -23,6 +23,9 @@ describe('layer boundaries in lint', () => {
       "import { createServer } from '../../server.js';\nexport const x = createServer;\n",
     ],
     ['src/db/probe.ts', "import { requireViewer } from '../resolvers/access.js';\nexport const x = requireViewer;\n"],
+    // The planner derives SQL from declarations and the access policy, never from the Pothos schema.
+    ['src/planner/probe.ts', "import { builder } from '../schema/builder.js';\nexport const x = builder;\n"],
+    ['src/resolvers/courses/probe.ts', "import { plan } from '../../planner/index.js';\nexport const x = plan;\n"],
   ])('refuses a forbidden import in %s', async (file, code) => {
     expect(await problems(file, code)).toEqual([
       expect.stringMatching(/^boundaries\/dependencies: There is no policy/),
@@ -46,5 +49,6 @@ describe('layer boundaries in lint', () => {
   it('allows imports down the request path', async () => {
     const code = "import { requireViewer } from '../resolvers/access.js';\nexport const x = requireViewer;\n";
     expect(await problems('src/schema/probe.ts', code)).toEqual([]);
+    expect(await problems('src/planner/probe.ts', code)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { ViewerLoader } from '../auth/viewer-cache.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { TrustedDocumentStore } from '../versioning/document-store.js';
+import { TrustedDocumentStore, type StoredDocument } from '../versioning/document-store.js';
 
 /** The graphql-client-name GraphiQL sends (set in createServer), which `exempt: graphiql` lets through. */
 export const GRAPHIQL_CLIENT_NAME = 'graphiql';
@@ -74,9 +74,16 @@ export function createTrustedDocuments(deps: {
   db: Db;
   schema: GraphQLSchema;
   viewers: ViewerLoader;
+  /** Called once per published document loaded (planned execution plans it here). */
+  onLoad?: (stored: StoredDocument) => void;
 }): TrustedDocuments {
   const { mode, exempt } = deps.config;
-  const store = new TrustedDocumentStore({ db: deps.db, schema: deps.schema, ttlMs: deps.config.cacheTtlMs });
+  const store = new TrustedDocumentStore({
+    db: deps.db,
+    schema: deps.schema,
+    ttlMs: deps.config.cacheTtlMs,
+    onLoad: deps.onLoad,
+  });
   const documentFor = async (id: string) => {
     if (mode === 'off') return null;
     const stored = await store.get(id);

@@ -29,7 +29,16 @@ export class TrustedDocumentStore {
   private readonly loading = new Map<string, Promise<StoredDocument | null>>();
   private readonly registry: DeprecationRegistry;
 
-  constructor(private readonly deps: { db: Db; schema: GraphQLSchema; ttlMs: number; max?: number }) {
+  constructor(
+    private readonly deps: {
+      db: Db;
+      schema: GraphQLSchema;
+      ttlMs: number;
+      max?: number;
+      /** Called once per document loaded (at preload, or on first use), e.g. to plan it. */
+      onLoad?: (stored: StoredDocument) => void;
+    },
+  ) {
     this.registry = DeprecationRegistry.of(deps.schema);
     const ttl = deps.ttlMs > 0 ? { ttl: deps.ttlMs } : {};
     this.found = new LRUCache<string, StoredDocument>({ max: deps.max ?? 10_000, ...ttl });
@@ -94,7 +103,7 @@ export class TrustedDocumentStore {
 
   private toStored(row: { hash: string; text: string; operationName: string | null }, active: boolean): StoredDocument {
     const document = parse(row.text);
-    return {
+    const stored = {
       id: row.hash,
       document,
       operationName: row.operationName,
@@ -102,5 +111,7 @@ export class TrustedDocumentStore {
       // Also primes the deprecation plugin's analysis of this DocumentNode: requests reuse it.
       deprecatedCoordinates: deprecatedCoordinatesOf(this.registry, this.deps.schema, document, row.operationName),
     };
+    this.deps.onLoad?.(stored);
+    return stored;
   }
 }

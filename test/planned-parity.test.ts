@@ -1,0 +1,558 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'graphql';
+import { createLogger } from '../src/observability/logger.js';
+import { explain, isFullyPlanned, plan } from '../src/planner/index.js';
+import { getSchema } from '../src/schema/index.js';
+import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
+import { createTestApp, globalId, type TestApp } from './helpers/app.js';
+import { createCourse, createUser } from './helpers/factories.js';
+
+/**
+ * The planned path (src/planner) against the reference, the generic path: every document is sent
+ * once as text (generic) and once by its published id (planned when its plan covers every root
+ * field), and the two answers must be the same bytes, with the same headers.
+ */
+
+const DOCS = {
+  // bench/scenarios.ts, as the app sends them.
+  overdue: `query Overdue($first: Int!) {
+  assignments(first: $first, filter: { status: OVERDUE }) {
+    totalCount edges { node { id title dueAt course { name } } } pageInfo { hasNextPage endCursor }
+  }
+}`,
+  coursePage: `query CoursePage($id: ID!, $first: Int!) {
+  course(id: $id) {
+    id name code term
+    assignments(first: $first) {
+      totalCount edges { node { id title dueAt status } } pageInfo { hasNextPage endCursor }
+    }
+    lectures(first: $first) {
+      totalCount edges { node { id title startsAt endsAt location } } pageInfo { hasNextPage endCursor }
+    }
+    studySessions(first: $first) {
+      totalCount edges { node { id title startsAt actualMinutes assignment { title } } } pageInfo { hasNextPage endCursor }
+    }
+  }
+}`,
+  // Aliases, fragments, __typename, cursors, a status variable, two root fields.
+  shapes: `query Shapes($status: AssignmentStatus, $first: Int!, $course: ID!) {
+  mine: assignments(first: $first, filter: { status: $status }) {
+    __typename
+    count: totalCount
+    edges { __typename cursor node { ...Row } }
+    pageInfo { __typename hasPreviousPage hasNextPage startCursor endCursor }
+  }
+  c: course(id: $course) { __typename ... on Course { archived archivedAt createdAt } name }
+}
+fragment Row on Assignment { __typename key: id title status priority estimatedMinutes completedAt description }`,
+  agenda: `query Agenda($from: DateTime!, $to: DateTime!, $first: Int!) {
+  agenda(from: $from, to: $to, first: $first) {
+    edges { node { __typename id title scheduledAt course { name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`,
+  agendaShapes: `query AgendaShapes($from: DateTime!, $to: DateTime!, $first: Int!) {
+  week: agenda(from: $from, to: $to, first: $first) {
+    __typename
+    edges { __typename cursor node { ... on Task { id scheduledAt } ...Kinds } }
+    pageInfo { hasPreviousPage hasNextPage startCursor endCursor }
+  }
+}
+fragment Kinds on Task {
+  __typename
+  ... on Assignment { status dueAt course { name archived } }
+  ... on Lecture { location endsAt }
+  ... on StudySession { actualMinutes assignment { title } }
+}`,
+  dashboard: `query Dashboard($first: Int!) {
+  me {
+    upcomingAssignments(first: $first) { id title dueAt course { name } }
+    overdueCount
+    todayAgenda { __typename id title scheduledAt course { name } }
+  }
+}`,
+  dashboardShapes: `query DashboardShapes {
+  me { __typename id firstName timezone next: upcomingAssignments { title status } overdueCount
+       todayAgenda { ... on Lecture { location } ... on Task { id } } }
+}`,
+  // bench/scenarios.ts (the notification list).
+  notifications: `query Notifications($first: Int!) {
+  me {
+    unreadCount
+    notifications(first: $first) {
+      totalCount
+      edges { node { id kind title read createdAt subject { __typename ... on Assignment { title dueAt } ... on Lecture { title startsAt } ... on Course { name } } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`,
+  notificationShapes: `query NotificationShapes($unread: Boolean, $first: Int!) {
+  me {
+    notifications(first: $first, unreadOnly: $unread) {
+      totalCount
+      edges { cursor node { id body channels readAt subject { ... on Task { id scheduledAt } ... on StudySession { actualMinutes } ... on Course { archived } } } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+    unread: notifications(first: 2, unreadOnly: true) { totalCount }
+  }
+}`,
+  // Not planned: a deprecated field (reported, counted and headed by the generic path).
+  deprecated: `query Deprecated { assignments(first: 3) { edges { node { id dueDate isCompleted } } } }`,
+  // Not planned: Course.color is planned, but Query.courses has no SQL form.
+  courses: `query Courses { courses(first: 5) { totalCount edges { node { name color } } } }`,
+} as const;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const ids = Object.fromEntries(Object.entries(DOCS).map(([k, d]) => [k, sha256(d)])) as Record<
+  keyof typeof DOCS,
+  string
+>;
+
+let app: TestApp;
+let adaId = '';
+const statements: string[] = [];
+const tokens: Record<'ada' | 'bob' | 'empty' | 'admin', string> = { ada: '', bob: '', empty: '', admin: '' };
+const courses: Record<'full' | 'archived' | 'empty' | 'deleted' | 'bobs', string> = {
+  full: '',
+  archived: '',
+  empty: '',
+  deleted: '',
+  bobs: '',
+};
+const NOW = new Date('2026-10-25T00:30:00.250Z');
+
+beforeAll(async () => {
+  app = await createTestApp({ onQuery: (sql) => statements.push(sql) });
+  app.clock.now = NOW;
+  const ctx = { db: app.db, now: () => NOW, events: { notify() {} }, logger: createLogger('silent') };
+  await publishDocumentsAsOperator(ctx, {
+    client: 'ios',
+    version: '1.0.0',
+    manifest: Object.fromEntries(Object.values(DOCS).map((d) => [sha256(d), d])),
+    schema: getSchema(),
+  });
+  const [ada, bob, empty, admin] = await Promise.all([
+    createUser(app.db, { firstName: 'Ada' }),
+    createUser(app.db, { firstName: 'Bob' }),
+    createUser(app.db),
+    createUser(app.db, { role: 'ADMIN' }),
+  ]);
+  tokens.ada = await app.tokens.issue(ada.id);
+  adaId = ada.id;
+  tokens.bob = await app.tokens.issue(bob.id);
+  tokens.empty = await app.tokens.issue(empty.id);
+  tokens.admin = await app.tokens.issue(admin.id);
+  await app.db.user.update({ where: { id: ada.id }, data: { timezone: 'Europe/Berlin' } });
+
+  const full = await app.db.course.create({
+    data: { userId: ada.id, name: 'Ünïcode "quotes" \\ back\nslash 📚', code: 'CS 101', term: '2026 Fall' },
+  });
+  const archived = await app.db.course.create({
+    data: { userId: ada.id, name: 'Old', archivedAt: new Date('2026-03-29T01:00:00.000Z') },
+  });
+  const emptyCourse = await createCourse(app.db, ada.id, { name: 'Nothing yet' });
+  const deleted = await createCourse(app.db, ada.id, { name: 'Gone' });
+  const bobs = await createCourse(app.db, bob.id, { name: "Bob's" });
+  Object.assign(courses, {
+    full: full.id,
+    archived: archived.id,
+    empty: emptyCourse.id,
+    deleted: deleted.id,
+    bobs: bobs.id,
+  });
+
+  // Due times around NOW (the night Europe/Berlin leaves summer time), millisecond edges, DST days.
+  const dues = [
+    '2000-01-01T00:00:00.000Z',
+    '2026-03-29T00:59:59.999Z',
+    '2026-03-29T01:00:00.000Z',
+    '2026-10-25T00:30:00.249Z',
+    '2026-10-25T00:30:00.250Z', // exactly now: UPCOMING
+    '2026-10-25T00:59:59.999Z',
+    '2026-10-25T01:00:00.001Z',
+    '2099-12-31T23:59:59.999Z',
+  ];
+  let n = 0;
+  const assignment = (userId: string, courseId: string, dueAt: Date, extra: Record<string, unknown> = {}) =>
+    app.db.assignment.create({
+      data: { userId, courseId, title: `A${String((n += 1)).padStart(3, '0')} \t"x"`, dueAt, ...extra },
+    });
+  for (const due of dues) await assignment(ada.id, full.id, new Date(due));
+  // 25 more overdue: a second page exists.
+  for (let i = 0; i < 25; i += 1)
+    await assignment(ada.id, i % 2 ? full.id : archived.id, new Date(NOW.getTime() - (i + 1) * 3_600_000 - i), {
+      priority: i % 3 ? 'HIGH' : 'LOW',
+      estimatedMinutes: i % 4 ? 30 + i : null,
+      description: i % 5 ? null : 'notes',
+    });
+  // Same due time: ordered by id.
+  for (let i = 0; i < 3; i += 1) await assignment(ada.id, full.id, new Date('2026-10-24T12:00:00.000Z'));
+  await assignment(ada.id, full.id, new Date('2026-10-20T00:00:00.000Z'), {
+    completedAt: new Date('2026-10-19T22:00:00.123Z'),
+  });
+  const gone = await assignment(ada.id, full.id, new Date('2026-10-21T00:00:00.000Z'));
+  await app.db.assignment.delete({ where: { id: gone.id } });
+  await assignment(bob.id, bobs.id, new Date('2026-10-01T00:00:00.000Z'));
+  await app.db.course.delete({ where: { id: deleted.id } });
+  // A live assignment of a deleted course (deleteCourse cascades; written straight to the table
+  // here): the generic path answers an error for its non-null course.
+  const orphanCourse = await createCourse(app.db, bob.id, { name: 'Orphaned' });
+  await assignment(bob.id, orphanCourse.id, new Date('2026-10-02T00:00:00.000Z'));
+  await app.db.course.delete({ where: { id: orphanCourse.id } });
+
+  const lecture = (startsAt: string, extra: Record<string, unknown> = {}) =>
+    app.db.lecture.create({
+      data: {
+        userId: ada.id,
+        courseId: full.id,
+        title: `L ${startsAt}`,
+        startsAt: new Date(startsAt),
+        endsAt: new Date(new Date(startsAt).getTime() + 90 * 60_000),
+        ...extra,
+      },
+    });
+  await lecture('2026-10-25T00:45:00.000Z', { location: 'Hall 1' });
+  // The same instant as an assignment's due time and a study session's start: ordered by kind.
+  await lecture('2026-10-25T00:59:59.999Z');
+  await lecture('2026-10-25T00:59:59.999Z');
+  await lecture('2026-03-29T00:30:00.000Z');
+  const goneLecture = await lecture('2026-10-26T08:00:00.000Z');
+  await app.db.lecture.delete({ where: { id: goneLecture.id } });
+
+  const first = await app.db.assignment.findFirstOrThrow({ where: { userId: ada.id, courseId: full.id } });
+  const session = (title: string, assignmentId: string | null, extra: Record<string, unknown> = {}) =>
+    app.db.studySession.create({
+      data: {
+        userId: ada.id,
+        courseId: full.id,
+        assignmentId,
+        title,
+        startsAt: new Date('2026-10-25T02:30:00.000Z'),
+        endsAt: new Date('2026-10-25T03:30:00.000Z'),
+        ...extra,
+      },
+    });
+  await session('with assignment', first.id, { actualMinutes: 45 });
+  await session('with a deleted assignment', gone.id);
+  const alone = await session('alone', null);
+  const aLecture = await app.db.lecture.findFirstOrThrow({ where: { userId: ada.id } });
+  const bobsAssignment = await app.db.assignment.findFirstOrThrow({ where: { userId: bob.id } });
+  const subjects: [string | null, string | null][] = [
+    ['COURSE', full.id],
+    ['COURSE', archived.id],
+    ['COURSE', deleted.id],
+    ['ASSIGNMENT', first.id],
+    ['ASSIGNMENT', gone.id],
+    ['ASSIGNMENT', bobsAssignment.id],
+    ['LECTURE', aLecture.id],
+    ['STUDY_SESSION', alone.id],
+    [null, null],
+  ];
+  let k = 0;
+  for (const [subjectKind, subjectId] of subjects) {
+    for (const channel of ['IN_APP', 'EMAIL'] as const) {
+      k += 1;
+      await app.db.notification.create({
+        data: {
+          userId: ada.id,
+          channel,
+          kind: subjectKind ? `${subjectKind.toLowerCase()}.updated` : 'digest',
+          title: `N${k} "quoted"`,
+          body: `line 1\nline 2 ${k}`,
+          subjectKind,
+          subjectId,
+          channels: k % 3 ? ['IN_APP', 'EMAIL'] : ['IN_APP'],
+          readAt: k % 4 === 1 ? new Date('2026-10-24T10:00:00.123Z') : null,
+          // Some share a creation time: ordered by id, newest first.
+          createdAt: new Date(Date.parse('2026-10-24T00:00:00.000Z') + (k % 5) * 60_000),
+        },
+      });
+    }
+  }
+  const goneNote = await app.db.notification.create({
+    data: { userId: ada.id, kind: 'welcome', title: 'deleted', body: '', channels: ['IN_APP'] },
+  });
+  await app.db.notification.delete({ where: { id: goneNote.id } });
+  await app.db.notification.create({
+    data: { userId: bob.id, kind: 'welcome', title: "Bob's", body: '', channels: ['IN_APP'] },
+  });
+  await session('tie', null, {
+    startsAt: new Date('2026-10-25T00:59:59.999Z'),
+    endsAt: new Date('2026-10-25T01:59:59.999Z'),
+  });
+  await app.db.lecture.create({
+    data: {
+      userId: bob.id,
+      courseId: bobs.id,
+      title: "Bob's lecture",
+      startsAt: new Date('2026-10-25T00:59:59.999Z'),
+      endsAt: new Date('2026-10-25T01:59:59.999Z'),
+    },
+  });
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+interface Answer {
+  status: number;
+  body: string;
+  headers: [string, string][];
+  statements: string[];
+}
+
+async function send(body: Record<string, unknown>, token: string | null): Promise<Answer> {
+  const before = statements.length;
+  const res = await app.fetch('/graphql', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'graphql-client-name': 'ios',
+      'graphql-client-version': '1.0.0',
+      // The same request id on both paths, so it is echoed the same (x-request-id header).
+      'x-request-id': 'parity',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text, headers: [...res.headers.entries()], statements: statements.slice(before) };
+}
+
+/** Both paths; asserts the same bytes and headers; returns the planned answer. */
+async function both(name: keyof typeof DOCS, variables: Record<string, unknown>, token: string | null) {
+  const generic = await send({ query: DOCS[name], variables }, token);
+  const planned = await send({ documentId: ids[name], variables }, token);
+  // The one per-request value: the request id an internal error carries.
+  const requestIds = (body: string) => body.replace(/"requestId":"[^"]+"/g, '"requestId":"…"');
+  expect(requestIds(planned.body)).toBe(requestIds(generic.body));
+  expect(planned.status).toBe(generic.status);
+  expect(planned.headers).toEqual(generic.headers);
+  return {
+    generic,
+    planned,
+    json: JSON.parse(planned.body) as { data?: any; errors?: { extensions: { code: string } }[] },
+  };
+}
+
+const PLANNED = /json_build_object/;
+const ranPlan = (a: Answer) => a.statements.some((s) => PLANNED.test(s));
+/** The plan gave the answer: its statement ran and the generic path read nothing after it. */
+const GENERIC_READ = /"public"\."(User|Course|Assignment|Lecture|StudySession)"/;
+function answeredByPlan(a: Answer): boolean {
+  const last = a.statements.findLastIndex((s) => PLANNED.test(s));
+  return last >= 0 && !a.statements.slice(last + 1).some((s) => GENERIC_READ.test(s));
+}
+
+describe('plan', () => {
+  it('plans the five bench screens fully, and says why a document is not planned', () => {
+    const schema = getSchema();
+    expect(isFullyPlanned(plan(schema, parse(DOCS.overdue)))).toBe(true);
+    expect(isFullyPlanned(plan(schema, parse(DOCS.coursePage)))).toBe(true);
+    expect(isFullyPlanned(plan(schema, parse(DOCS.shapes)))).toBe(true);
+    expect(isFullyPlanned(plan(schema, parse(DOCS.agenda)))).toBe(true);
+    expect(isFullyPlanned(plan(schema, parse(DOCS.agendaShapes)))).toBe(true);
+    expect(isFullyPlanned(plan(schema, parse(DOCS.dashboard)))).toBe(true);
+    const courses = plan(schema, parse(DOCS.courses));
+    expect(isFullyPlanned(courses)).toBe(false);
+    expect(explain(courses)).toBe(
+      'operation Courses: generic path\n  courses: not planned: Query.courses has no SQL form',
+    );
+  });
+
+  it('names the field that blocks a root field, and never plans mutations or deprecated fields', () => {
+    const schema = getSchema();
+    const blocked = plan(schema, parse('query { assignments(first: 5) { edges { node { id dueDate } } } }'));
+    expect(explain(blocked)).toMatch(/assignments: not planned: Assignment.dueDate is deprecated/);
+    const unknown = plan(
+      schema,
+      parse('query { assignments(first: 5) { edges { node { id studySessions(first: 1) { totalCount } } } } }'),
+    );
+    expect(explain(unknown)).toMatch(/Assignment.studySessions has no SQL form/);
+    expect(plan(schema, parse('mutation { logout }')).reason).toMatch(/mutation/);
+  });
+});
+
+describe('planned path = generic path', () => {
+  it('overdue: a first page of 20, a second page exists; strangers and empty accounts see nothing', async () => {
+    const ada = await both('overdue', { first: 20 }, tokens.ada);
+    expect(answeredByPlan(ada.planned)).toBe(true);
+    expect(ranPlan(ada.generic)).toBe(false);
+    expect(ada.json.data.assignments.totalCount).toBeGreaterThan(20);
+    expect(ada.json.data.assignments.pageInfo.hasNextPage).toBe(true);
+    expect(ada.json.data.assignments.edges).toHaveLength(20);
+    for (const token of [tokens.empty, tokens.admin]) {
+      const other = await both('overdue', { first: 100 }, token);
+      expect(answeredByPlan(other.planned)).toBe(true);
+    }
+    const all = await both('overdue', { first: 100 }, tokens.ada);
+    expect(all.json.data.assignments.pageInfo.hasNextPage).toBe(false);
+    const empty = await both('overdue', { first: 3 }, tokens.empty);
+    expect(empty.json.data.assignments).toEqual({
+      totalCount: 0,
+      edges: [],
+      pageInfo: { hasNextPage: false, endCursor: null },
+    });
+  });
+
+  it('course page: a full course, an archived one, an empty one; the owner and an admin', async () => {
+    for (const [course, token] of [
+      [courses.full, tokens.ada],
+      [courses.archived, tokens.ada],
+      [courses.empty, tokens.ada],
+      [courses.full, tokens.admin],
+      [courses.bobs, tokens.admin],
+    ] as const) {
+      for (const first of [1, 2, 20]) {
+        const r = await both('coursePage', { id: globalId('Course', course), first }, token);
+        expect(answeredByPlan(r.planned)).toBe(true);
+        expect(r.json.data.course).not.toBeNull();
+      }
+    }
+  });
+
+  it('errors come from the generic path, the same: strangers, deleted, malformed ids, bad variables, signed out', async () => {
+    const cases: [keyof typeof DOCS, Record<string, unknown>, string | null, string][] = [
+      ['coursePage', { id: globalId('Course', courses.bobs), first: 5 }, tokens.ada, 'NOT_FOUND'],
+      ['coursePage', { id: globalId('Course', courses.deleted), first: 5 }, tokens.ada, 'NOT_FOUND'],
+      ['coursePage', { id: globalId('Course', 'not-a-uuid'), first: 5 }, tokens.ada, 'NOT_FOUND'],
+      ['coursePage', { id: globalId('Lecture', courses.full), first: 5 }, tokens.ada, ''],
+      ['coursePage', { id: 'bm9wZQ', first: 5 }, tokens.ada, ''],
+      ['coursePage', { id: globalId('Course', courses.full), first: 101 }, tokens.ada, ''],
+      ['overdue', { first: 0 }, tokens.ada, ''],
+      ['overdue', { first: 'x' }, tokens.ada, ''],
+      ['overdue', {}, tokens.ada, ''],
+      ['overdue', { first: 5 }, null, 'UNAUTHENTICATED'],
+    ];
+    for (const [name, variables, token, code] of cases) {
+      const r = await both(name, variables, token);
+      if (code) expect(r.json.errors?.[0]?.extensions.code).toBe(code);
+    }
+  });
+
+  it("a live row whose non-null relation is deleted: the generic path's error, both ways", async () => {
+    const r = await both('overdue', { first: 20 }, tokens.bob);
+    expect(ranPlan(r.planned)).toBe(true);
+    expect(answeredByPlan(r.planned)).toBe(false);
+    expect(r.json.errors?.[0]?.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+  });
+
+  it('agenda: a week across summer time ending, ties across kinds, empty windows, every page size', async () => {
+    const windows = [
+      ['2026-10-19T00:00:00.000Z', '2026-10-26T00:00:00.000Z'],
+      ['2026-10-24T22:00:00.000Z', '2026-10-25T23:00:00.000Z'],
+      ['2026-03-28T00:00:00.000Z', '2026-03-30T00:00:00.000Z'],
+      ['2030-01-01T00:00:00.000Z', '2030-01-02T00:00:00.000Z'],
+      ['2000-01-01T00:00:00.000Z', '2000-12-31T00:00:00.000Z'],
+    ];
+    for (const [from, to] of windows) {
+      for (const first of [1, 3, 50, 100]) {
+        for (const name of ['agenda', 'agendaShapes'] as const) {
+          for (const token of [tokens.ada, tokens.bob, tokens.empty]) {
+            const r = await both(name, { from, to, first }, token);
+            expect(answeredByPlan(r.planned)).toBe(true);
+          }
+        }
+      }
+    }
+    const tie = await both('agendaShapes', { from: windows[1]![0], to: windows[1]![1], first: 100 }, tokens.ada);
+    const kinds = (tie.json.data.week.edges as { node: { __typename: string } }[]).map((e) => e.node.__typename);
+    expect(new Set(kinds)).toEqual(new Set(['Assignment', 'Lecture', 'StudySession']));
+  });
+
+  it('agenda windows the domain refuses are answered by the generic path', async () => {
+    for (const [from, to, first] of [
+      ['2026-10-25T00:00:00.000Z', '2026-10-25T00:00:00.000Z', 5],
+      ['2026-01-01T00:00:00.000Z', '2027-01-03T00:00:00.000Z', 5],
+      ['1999-12-31T00:00:00.000Z', '2000-01-02T00:00:00.000Z', 5],
+      ['2026-10-25T00:00:00.000Z', 'tomorrow', 5],
+      ['2026-10-19T00:00:00.000Z', '2026-10-26T00:00:00.000Z', 150],
+    ] as const) {
+      const r = await both('agenda', { from, to, first }, tokens.ada);
+      expect(ranPlan(r.planned)).toBe(false);
+    }
+  });
+
+  it('aliases, fragments, __typename, cursors and a status variable', async () => {
+    for (const status of [null, 'OVERDUE', 'UPCOMING', 'COMPLETED']) {
+      for (const course of [courses.full, courses.archived]) {
+        const r = await both('shapes', { status, first: 7, course: globalId('Course', course) }, tokens.ada);
+        expect(answeredByPlan(r.planned)).toBe(true);
+        expect(r.json.data.mine.edges.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('a document that is not planned is answered by the generic path', async () => {
+    const r = await both('courses', {}, tokens.ada);
+    expect(ranPlan(r.planned)).toBe(false);
+    expect(r.json.data.courses.totalCount).toBeGreaterThan(0);
+  });
+
+  it('a document with deprecated fields: the same deprecation notices, headers and usage counts', async () => {
+    const dueDateUsage = async () => {
+      await app.server.deprecationUsage.flush();
+      const rows = await app.db.deprecatedFieldUsage.findMany({
+        where: { coordinate: 'Assignment.dueDate' },
+        select: { count: true },
+      });
+      return rows.reduce((n, x) => n + Number(x.count), 0);
+    };
+    const start = await dueDateUsage();
+    const generic = await send({ query: DOCS.deprecated }, tokens.ada);
+    const afterText = await dueDateUsage();
+    const byId = await send({ documentId: ids.deprecated }, tokens.ada);
+    const afterId = await dueDateUsage();
+    expect(byId.body).toBe(generic.body);
+    expect(byId.headers).toEqual(generic.headers);
+    expect(JSON.parse(byId.body)).toHaveProperty('extensions.deprecations');
+    expect(byId.headers.map(([k]) => k)).toEqual(expect.arrayContaining(['deprecation', 'sunset']));
+    expect(afterText - start).toBeGreaterThan(0);
+    expect(afterId - afterText).toBe(afterText - start);
+    expect(ranPlan(byId)).toBe(false);
+  });
+
+  it('notifications: newest first, unread only, subjects of every kind, deleted and foreign subjects null', async () => {
+    for (const first of [1, 2, 20, 100]) {
+      for (const token of [tokens.ada, tokens.bob, tokens.empty]) {
+        const r = await both('notifications', { first }, token);
+        expect(answeredByPlan(r.planned)).toBe(true);
+        for (const unread of [null, true, false]) {
+          const shapes = await both('notificationShapes', { unread, first }, token);
+          expect(answeredByPlan(shapes.planned)).toBe(true);
+        }
+      }
+    }
+    const ada = await both('notifications', { first: 100 }, tokens.ada);
+    const subjects = (
+      ada.json.data.me.notifications.edges as { node: { subject: { __typename: string } | null } }[]
+    ).map((e) => e.node.subject?.__typename ?? null);
+    expect(new Set(subjects)).toEqual(new Set(['Course', 'Assignment', 'Lecture', 'StudySession', null]));
+    expect(ada.json.data.me.unreadCount).toBeGreaterThan(0);
+  });
+
+  it("dashboard: today in each user's time zone (a 25-hour day, +14:00, -03:30, +05:45), counts, lists", async () => {
+    const zones = ['Europe/Berlin', 'Pacific/Kiritimati', 'America/St_Johns', 'Asia/Kathmandu', 'UTC'];
+    for (const timezone of zones) {
+      await app.db.user.update({ where: { id: adaId }, data: { timezone } });
+      for (const first of [1, 10, 50]) {
+        const r = await both('dashboard', { first }, tokens.ada);
+        expect(answeredByPlan(r.planned)).toBe(true);
+      }
+      const shapes = await both('dashboardShapes', {}, tokens.ada);
+      expect(answeredByPlan(shapes.planned)).toBe(true);
+    }
+    await app.db.user.update({ where: { id: adaId }, data: { timezone: 'Europe/Berlin' } });
+    const berlin = await both('dashboard', { first: 50 }, tokens.ada);
+    expect(berlin.json.data.me.overdueCount).toBeGreaterThan(20);
+    expect(berlin.json.data.me.todayAgenda.length).toBeGreaterThan(3);
+    for (const token of [tokens.bob, tokens.empty, tokens.admin]) await both('dashboard', { first: 10 }, token);
+    for (const first of [0, 51]) {
+      const refused = await both('dashboard', { first }, tokens.ada);
+      expect(refused.json.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+      expect(ranPlan(refused.planned)).toBe(false);
+    }
+  });
+});
