@@ -81,6 +81,8 @@ describe('the example app (GraphQL Codegen documents, urql, graphql-ws) under TR
     expect(report.home.upcomingAssignments.map((a) => a.id)).toEqual([report.created.id]);
     expect(report.coursePage).toMatchObject({ id: report.course.id, name: 'Linear Algebra', code: 'MATH 221' });
     expect(report.coursePage.assignments.edges.map((e) => e.node.title)).toEqual(['Problem set 3']);
+    // urql's document cache refetched the course page the completion (an Assignment) invalidated.
+    expect(report.coursePageAfterCompletion.assignments.edges.map((e) => e.node.status)).toEqual(['COMPLETED']);
     expect(report.week).toEqual([
       expect.objectContaining({ id: report.created.id, kind: 'ASSIGNMENT', status: 'UPCOMING' }),
     ]);
@@ -126,6 +128,7 @@ describe('the example app (GraphQL Codegen documents, urql, graphql-ws) under TR
         sunset: '2027-06-01',
         links: [expect.stringMatching(/\/deprecations\/User\.name$/)],
         clientVersionStatus: null,
+        clientVersion: null,
       },
     ]);
     // No other operation of the app touches a deprecated element.

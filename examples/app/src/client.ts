@@ -38,6 +38,15 @@ export interface DeprecationSignal {
   links: string[];
   /** Client-Version-Status, when the server says this version is DEPRECATED or UNSUPPORTED. */
   clientVersionStatus: string | null;
+  /** extensions.clientVersion: what the app should tell its user (CLIENT_VERSIONS on the server). */
+  clientVersion: ClientVersionNotice | null;
+}
+
+export interface ClientVersionNotice {
+  status: string;
+  minimumVersion: string | null;
+  recommendedVersion: string | null;
+  message: string;
 }
 
 export interface AppClientOptions {
@@ -74,7 +83,8 @@ function documentById(documentId: string): DocumentNode {
 }
 
 function readSignal(operationName: string, response: Response, extensions: unknown): DeprecationSignal | null {
-  const notices = ((extensions as { deprecations?: DeprecationNotice[] } | undefined)?.deprecations ?? []).slice();
+  const ext = extensions as { deprecations?: DeprecationNotice[]; clientVersion?: ClientVersionNotice } | undefined;
+  const notices = (ext?.deprecations ?? []).slice();
   const deprecation = response.headers.get('deprecation');
   const sunset = response.headers.get('sunset');
   const clientVersionStatus = response.headers.get('client-version-status');
@@ -88,6 +98,7 @@ function readSignal(operationName: string, response: Response, extensions: unkno
     sunset: sunset ? new Date(sunset).toISOString().slice(0, 10) : null,
     links,
     clientVersionStatus,
+    clientVersion: ext?.clientVersion ?? null,
   };
 }
 

@@ -58,6 +58,8 @@ export interface FlowReport {
   updates: TaskUpdate[];
   home: HomeScreenQuery['me'];
   coursePage: CoursePageQuery['course'];
+  /** The course page asked again (cache-first) after the completion: urql refetched it. */
+  coursePageAfterCompletion: CoursePageQuery['course'];
   week: WeekAgendaQuery['agenda']['edges'][number]['node'][];
   notifications: NotificationsQuery['me'];
   deleted: { deletedId: string; deletionId: string };
@@ -242,6 +244,7 @@ export async function runFlow(options: FlowOptions): Promise<FlowReport> {
       updates: updates.all,
       home,
       coursePage,
+      coursePageAfterCompletion: refreshed,
       week,
       notifications,
       deleted,
@@ -270,17 +273,23 @@ export function formatDeprecations(report: Pick<FlowReport, 'deprecations' | 'ap
       byCoordinate.set(notice.coordinate, entry);
     }
   }
-  if (byCoordinate.size === 0) return ['No deprecated field used.'];
+  const version = report.deprecations.find((s) => s.clientVersion)?.clientVersion;
+  if (version) {
+    lines.push(
+      `This app version is ${version.status} (minimum ${version.minimumVersion ?? '-'}, recommended ${version.recommendedVersion ?? '-'}): ${version.message}`,
+    );
+  }
+  if (byCoordinate.size === 0) return [...lines, 'No deprecated field used.'];
   lines.push(`Deprecated API use (${byCoordinate.size}):`);
   for (const [coordinate, { notice, operations }] of byCoordinate) {
     lines.push(
-      `  ${coordinate} in ${[...operations].join(', ')}: ${notice.replacement}; sunset ${notice.sunset}, after which it may be removed.`,
+      `  ${coordinate} in ${[...operations].join(', ')}: use ${notice.replacement} instead; sunset ${notice.sunset}, after which it may be removed.`,
     );
   }
   if (headers) {
     lines.push(
       `  headers: Deprecation since ${headers.deprecatedSince}, Sunset ${headers.sunset}` +
-        (headers.clientVersionStatus ? `, this version: ${headers.clientVersionStatus}` : ''),
+        (headers.clientVersionStatus ? `, Client-Version-Status ${headers.clientVersionStatus}` : ''),
     );
     for (const link of headers.links) lines.push(`  details: ${link}`);
   }
@@ -288,7 +297,7 @@ export function formatDeprecations(report: Pick<FlowReport, 'deprecations' | 'ap
   lines.push(`The server's count for this app version (apiInfo, status ${info.client?.status ?? 'unknown'}):`);
   for (const d of info.clientDeprecations) {
     lines.push(
-      `  ${d.deprecation.coordinate}: ${d.usageCount} requests, published operations ${d.operations.join(', ') || '(none)'}`,
+      `  ${d.deprecation.coordinate}: ${d.usageCount} requests counted so far; published operations using it: ${d.operations.join(', ') || '(none)'}`,
     );
   }
   return lines;
