@@ -3,7 +3,17 @@ import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'src/generated/', 'node_modules/', 'coverage/', '.data/', 'bench/results/'] },
+  {
+    ignores: [
+      'dist/',
+      'src/generated/',
+      'node_modules/',
+      'coverage/',
+      '.data/',
+      'bench/results/',
+      'examples/app/src/gql/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

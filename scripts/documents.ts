@@ -3,10 +3,13 @@
 //   npm run documents:retire -- --client ios --version 3.1.0
 //   npm run documents:snapshot            (writes schema/trusted-documents.json for schema:check in CI)
 // A running server sees a published or retired version within TRUSTED_DOCUMENTS_CACHE_TTL_MS.
+// Without DATABASE_URL, publish and retire open the embedded database `npm start` uses (stop the
+// server first: one process at a time), as admin:grant does.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { createPrisma } from '../src/db/client.js';
+import { openDatabase } from '../src/db/open.js';
 import { AppError, InvalidDocumentsError } from '../src/errors.js';
 import { createLogger } from '../src/observability/logger.js';
 import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
@@ -24,8 +27,13 @@ const fail = (message: string): never => {
   process.exit(1);
 };
 
-const url = loadConfig(process.env).databaseUrl ?? fail('Set DATABASE_URL to the database to publish to.');
-const db = createPrisma({ url, poolSize: 1 });
+const config = loadConfig(process.env);
+const database = config.databaseUrl
+  ? { db: createPrisma({ url: config.databaseUrl, poolSize: 1 }), close: () => Promise.resolve() }
+  : command === 'snapshot'
+    ? fail('Set DATABASE_URL to the database to snapshot (production or staging).')
+    : await openDatabase(config).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+const db = database.db;
 const ctx = { db, now: () => new Date(), events: { notify() {} }, logger: createLogger('warn') };
 const target = () => ({
   client: values.client ?? fail('--client NAME is required (the graphql-client-name the app sends)'),
@@ -71,4 +79,5 @@ try {
   }
 } finally {
   await db.$disconnect();
+  await database.close();
 }
