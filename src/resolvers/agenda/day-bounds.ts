@@ -1,23 +1,4 @@
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** One formatter per time zone: constructing an Intl.DateTimeFormat costs far more than using one. */
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+import { zoneFormatter as formatter } from '../time-zone.js';
 
 /** Minutes east of UTC that `timeZone` is at `instant`. */
 function offsetMinutes(instant: Date, timeZone: string): number {

@@ -2,36 +2,7 @@
  * Wall-clock arithmetic in a user's IANA time zone, for quiet hours and the daily digest.
  * Offsets come from Intl (the runtime's tz database), so daylight-saving changes are followed.
  */
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * One formatter per time zone. A name the runtime does not know (the column is checked on input,
- * but a tz database can drop a zone) reads as UTC rather than failing a whole job run.
- */
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    let zone = timeZone;
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone });
-    } catch {
-      zone = 'UTC';
-    }
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+import { zoneFormatter as formatter } from '../time-zone.js';
 
 /** A calendar date and a time of day (minutes after midnight) on a wall clock. */
 export interface LocalTime {
