@@ -29,12 +29,12 @@ describe('links in the docs', () => {
       await writeFile(path.join(root, 'docs', 'a.md'), '# A title\n\nSee [b](../README.md#try-it).\n');
       await writeFile(
         path.join(root, 'README.md'),
-        '# R\n\n## Try it\n\n[arch](../shared/ARCHITECTURE.md), [a](docs/a.md#a-title), [a2](docs/a.md#nope),\n[gone](docs/gone.md), [web](https://example.com), `[code](nowhere.md)`\n',
+        '# R\n\n## Try it\n\n[arch](../elsewhere/ARCHITECTURE.md), [a](docs/a.md#a-title), [a2](docs/a.md#nope),\n[gone](docs/gone.md), [web](https://example.com), `[code](nowhere.md)`\n',
       );
       const result = await run(root);
       expect(result.code).toBe(1);
       expect(result.stderr.trim().split('\n')).toEqual([
-        'README.md:5: ../shared/ARCHITECTURE.md points outside the repository',
+        'README.md:5: ../elsewhere/ARCHITECTURE.md points outside the repository',
         'README.md:5: docs/a.md#nope: no heading #nope',
         'README.md:6: docs/gone.md does not exist',
       ]);
