@@ -102,6 +102,33 @@ class Compiler {
     return this.param({ from: 'now' }, 'timestamp(3)');
   }
 
+  /**
+   * `pageInfo` of a page read as rows `rows` numbered by "__n", `first` + 1 of them fetched;
+   * `inPage` tells the rows of the page. `emptyCursor`: what start/endCursor are on an empty page
+   * (SQL text; null: JSON null), as the generic path answers for that connection.
+   */
+  private pageInfo(
+    selectionSet: SelectionSetNode | undefined,
+    page: { first: string | number; cursor: string; rows: string; inPage: string; emptyCursor: string | null },
+  ): string {
+    const { first, cursor, rows, inPage, emptyCursor } = page;
+    const edgeCursor = (direction: string) => {
+      const sql = `(array_agg(${cursor} ORDER BY ${rows}."__n"${direction}) FILTER (WHERE ${inPage}))[1]`;
+      return emptyCursor === null ? sql : `COALESCE(${sql}, ${emptyCursor})`;
+    };
+    const info: string[] = [];
+    for (const e of this.fields(selectionSet ?? refuse('pageInfo without a selection'), 'PageInfo')) {
+      info.push(quote(e.key));
+      if (e.name === '__typename') info.push(quote('PageInfo'));
+      else if (e.name === 'hasNextPage') info.push(`(count(*) > ${first})`);
+      else if (e.name === 'hasPreviousPage') info.push('false');
+      else if (e.name === 'startCursor') info.push(edgeCursor(''));
+      else if (e.name === 'endCursor') info.push(edgeCursor(' DESC'));
+      else refuse(`PageInfo.${e.name} has no SQL form`);
+    }
+    return `json_build_object(${info.join(', ')})`;
+  }
+
   /** The selections of a set on `typename`, fragments flattened, in order; refuses directives and repeated keys. */
   fields(set: SelectionSetNode, typename: string, seen = new Set<string>()) {
     const out: { key: string; name: string; node: FieldNode }[] = [];
@@ -327,19 +354,7 @@ class Compiler {
           `COALESCE(json_agg(json_build_object(${edge.join(', ')}) ORDER BY ${p}."__n") FILTER (WHERE ${inPage}), '[]'::json)`,
         );
       } else if (name === 'pageInfo') {
-        const info: string[] = [];
-        for (const e of this.fields(node.selectionSet ?? refuse('pageInfo without a selection'), 'PageInfo')) {
-          info.push(quote(e.key));
-          if (e.name === '__typename') info.push(quote('PageInfo'));
-          else if (e.name === 'hasNextPage') info.push(`(count(*) > ${first})`);
-          else if (e.name === 'hasPreviousPage') info.push('false');
-          else if (e.name === 'startCursor')
-            info.push(`(array_agg(${cursor} ORDER BY ${p}."__n") FILTER (WHERE ${inPage}))[1]`);
-          else if (e.name === 'endCursor')
-            info.push(`(array_agg(${cursor} ORDER BY ${p}."__n" DESC) FILTER (WHERE ${inPage}))[1]`);
-          else refuse(`PageInfo.${e.name} has no SQL form`);
-        }
-        pairs.push(`json_build_object(${info.join(', ')})`);
+        pairs.push(this.pageInfo(node.selectionSet, { first, cursor, rows: p, inPage, emptyCursor: null }));
       } else refuse(`${connectionType}.${name} has no SQL form`);
     }
     const r = this.alias();
@@ -382,19 +397,7 @@ class Compiler {
           `COALESCE(json_agg(json_build_object(${edge.join(', ')}) ORDER BY ${m}."__n") FILTER (WHERE ${inPage}), '[]'::json)`,
         );
       } else if (name === 'pageInfo') {
-        const info: string[] = [];
-        for (const e of this.fields(node.selectionSet ?? refuse('pageInfo without a selection'), 'PageInfo')) {
-          info.push(quote(e.key));
-          if (e.name === '__typename') info.push(quote('PageInfo'));
-          else if (e.name === 'hasNextPage') info.push(`(count(*) > ${first})`);
-          else if (e.name === 'hasPreviousPage') info.push('false');
-          else if (e.name === 'startCursor')
-            info.push(`COALESCE((array_agg(${cursor} ORDER BY ${m}."__n") FILTER (WHERE ${inPage}))[1], '')`);
-          else if (e.name === 'endCursor')
-            info.push(`COALESCE((array_agg(${cursor} ORDER BY ${m}."__n" DESC) FILTER (WHERE ${inPage}))[1], '')`);
-          else refuse(`PageInfo.${e.name} has no SQL form`);
-        }
-        pairs.push(`json_build_object(${info.join(', ')})`);
+        pairs.push(this.pageInfo(node.selectionSet, { first, cursor, rows: m, inPage, emptyCursor: "''" }));
       } else refuse(`${connectionType}.${name} has no SQL form`);
     }
     const u = this.alias();
