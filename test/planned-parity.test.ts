@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parse } from 'graphql';
+import { parse, type GraphQLObjectType } from 'graphql';
 import { createLogger } from '../src/observability/logger.js';
 import { explain, isFullyPlanned, plan } from '../src/planner/index.js';
 import { getSchema } from '../src/schema/index.js';
+import { createPlannedExecution } from '../src/server/planned-execution.js';
 import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
 import { createTestApp, globalId, type TestApp } from './helpers/app.js';
 import { createCourse, createUser } from './helpers/factories.js';
@@ -146,7 +147,12 @@ beforeAll(async () => {
   await app.db.user.update({ where: { id: ada.id }, data: { timezone: 'Europe/Berlin' } });
 
   const full = await app.db.course.create({
-    data: { userId: ada.id, name: 'Ünïcode "quotes" \\ back\nslash 📚', code: 'CS 101', term: '2026 Fall' },
+    data: {
+      userId: ada.id,
+      name: 'Ünïcode "quotes" \\ back\nslash 📚 \u0001 \u001f \u007f \u2028 </script>',
+      code: 'CS 101',
+      term: '2026 Fall',
+    },
   });
   const archived = await app.db.course.create({
     data: { userId: ada.id, name: 'Old', archivedAt: new Date('2026-03-29T01:00:00.000Z') },
@@ -337,7 +343,8 @@ async function both(name: keyof typeof DOCS, variables: Record<string, unknown>,
   };
 }
 
-const PLANNED = /json_build_object/;
+/** A planned statement (src/planner): every one selects the owner column first. */
+const PLANNED = /^SELECT \S+ AS "owner", /;
 const ranPlan = (a: Answer) => a.statements.some((s) => PLANNED.test(s));
 /** The plan gave the answer: its statement ran and the generic path read nothing after it. */
 const GENERIC_READ = /"public"\."(User|Course|Assignment|Lecture|StudySession)"/;
@@ -372,6 +379,41 @@ describe('plan', () => {
     );
     expect(explain(unknown)).toMatch(/Assignment.studySessions has no SQL form/);
     expect(plan(schema, parse('mutation { logout }')).reason).toMatch(/mutation/);
+  });
+});
+
+describe('plans follow the schema of the running process', () => {
+  it('a document planned today is planned again at start-up, and a schema change that would make it diverge sends it to the generic path', () => {
+    // Two start-ups: the document is the store's (parsed anew at each start), the schema the
+    // process's. Between them, a release deprecates a field the document reads: the generic path
+    // now reports it (extensions.deprecations, usage counts), so the plan must not answer it.
+    const stored = () => ({
+      id: ids.overdue,
+      document: parse(DOCS.overdue),
+      operationName: 'Overdue',
+      active: true,
+      deprecatedCoordinates: [],
+    });
+    const schema = getSchema();
+    const before = createPlannedExecution(schema);
+    before.prepare(stored());
+    expect(before.counts()).toEqual({ documents: 1, planned: 1 });
+
+    const title = (schema.getType('Assignment') as GraphQLObjectType).getFields().title!;
+    title.deprecationReason = 'Use `name`. Sunset 2027-06-30.';
+    try {
+      const after = createPlannedExecution(schema);
+      after.prepare(stored());
+      expect(after.counts()).toEqual({ documents: 1, planned: 0 });
+      expect(explain(plan(schema, parse(DOCS.overdue)))).toMatch(
+        /assignments: not planned: Assignment.title is deprecated/,
+      );
+    } finally {
+      title.deprecationReason = undefined;
+    }
+    const restored = createPlannedExecution(schema);
+    restored.prepare(stored());
+    expect(restored.counts()).toEqual({ documents: 1, planned: 1 });
   });
 });
 

@@ -49,6 +49,8 @@ export type QueryListener = (event: QueryEvent) => void;
 interface Instruments {
   pool: pg.Pool;
   listeners: Set<QueryListener>;
+  preparedStatements: boolean;
+  onQuery?: (sql: string, params: string) => void;
 }
 
 const instruments = new WeakMap<object, Instruments>();
@@ -93,7 +95,7 @@ export function createPrisma(options: DbOptions) {
     base.$on('query' as never, (e: { query: string; params: string }) => onQuery(e.query, e.params));
   }
   const db = base.$extends(softDelete);
-  instruments.set(db, { pool, listeners });
+  instruments.set(db, { pool, listeners, preparedStatements: options.preparedStatements ?? false, onQuery });
   return db;
 }
 
@@ -102,6 +104,41 @@ export function onDbQuery(db: Db, listener: QueryListener): () => void {
   const listeners = instruments.get(db)?.listeners;
   listeners?.add(listener);
   return () => listeners?.delete(listener);
+}
+
+/** A read statement with a fixed text, named once (by its planner) for PostgreSQL to prepare per connection. */
+export interface NamedStatement {
+  name: string;
+  text: string;
+}
+
+/**
+ * Runs one read statement on the client's pool, without the Prisma client: the planned path
+ * (src/planner), whose statements are whole answers and gain nothing from Prisma's result mapping.
+ * Reported like every other statement (metrics, spans, the tests' `onQuery`); prepared once per
+ * connection under its name unless prepared statements are off (the embedded database).
+ */
+export async function queryRows<R extends Record<string, unknown>>(
+  db: Db,
+  statement: NamedStatement,
+  values: unknown[],
+): Promise<R[]> {
+  const found = instruments.get(db);
+  if (!found) throw new Error('queryRows: not a client made by createPrisma');
+  const { pool, listeners, preparedStatements, onQuery } = found;
+  const query = preparedStatements
+    ? { name: statement.name, text: statement.text, values }
+    : { text: statement.text, values };
+  if (listeners.size === 0 && !onQuery) return (await pool.query<R>(query)).rows;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  try {
+    return (await pool.query<R>(query)).rows;
+  } finally {
+    const event = { sql: statement.text, durationMs: performance.now() - t0, startedAt };
+    for (const listener of listeners) listener(event);
+    onQuery?.(statement.text, JSON.stringify(values));
+  }
 }
 
 /** The connection pool right now: connections open, idle, and requests waiting for one. */

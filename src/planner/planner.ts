@@ -15,7 +15,8 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import type { Db } from '../db/client.js';
+import { createHash } from 'node:crypto';
+import { queryRows, type Db } from '../db/client.js';
 import { mayAccess } from '../resolvers/access.js';
 import { dayBounds } from '../resolvers/agenda/day-bounds.js';
 import { MAX_AGENDA_DAYS } from '../resolvers/agenda/get-agenda.js';
@@ -41,6 +42,8 @@ export type RootPlan =
       field: string;
       planned: true;
       sql: string;
+      /** The statement's name: PostgreSQL prepares it once per connection. */
+      statementName: string;
       params: ParamSource[];
       ownerCheck: boolean;
       /** The variables of a time window the domain function checks (from before to, at most 366 days). */
@@ -65,6 +68,26 @@ const refuse = (reason: string): never => {
 };
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/*
+ * The statements build each answer as text, the compact JSON that JSON.stringify writes for the
+ * same value (keys in selection order, no spaces; PostgreSQL's own json output has spaces), so
+ * the server sends it as it comes (src/server/planned-execution.ts). Every piece is non-null
+ * JSON text: a scalar goes through to_json (strings escaped as JSON.stringify escapes them),
+ * a missing value is `null`.
+ */
+/** A scalar SQL value (text, int, boolean, json) as JSON text. */
+const jsonScalar = (expr: string) => `COALESCE(to_json(${expr})::text, 'null')`;
+/** A constant as JSON text. */
+const jsonConst = (value: string | boolean) => quote(JSON.stringify(value));
+/** An object of [key, JSON text] pairs. */
+const jsonObject = (pairs: (readonly [string, string])[]) =>
+  pairs.length === 0
+    ? `'{}'`
+    : `concat(${pairs.map(([key, json], i) => `${quote(`${i ? ',' : '{'}${JSON.stringify(key)}:`)}, ${json}`).join(', ')}, '}')`;
+/** An aggregate: the JSON texts `item` of the group's rows, in `order` (and where `filter`), as an array. */
+const jsonArrayAgg = (item: string, order: string, filter?: string) =>
+  `COALESCE('[' || string_agg(${item}, ',' ORDER BY ${order})${filter ? ` FILTER (WHERE ${filter})` : ''} || ']', '[]')`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const base64 = (sqlText: string) => `translate(encode(convert_to(${sqlText}, 'UTF8'), 'base64'), E'\\n', '')`;
 const isoDateTime = (sqlExpr: string) => `to_char(${sqlExpr}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -116,17 +139,17 @@ class Compiler {
       const sql = `(array_agg(${cursor} ORDER BY ${rows}."__n"${direction}) FILTER (WHERE ${inPage}))[1]`;
       return emptyCursor === null ? sql : `COALESCE(${sql}, ${emptyCursor})`;
     };
-    const info: string[] = [];
+    const info: [string, string][] = [];
     for (const e of this.fields(selectionSet ?? refuse('pageInfo without a selection'), 'PageInfo')) {
-      info.push(quote(e.key));
-      if (e.name === '__typename') info.push(quote('PageInfo'));
-      else if (e.name === 'hasNextPage') info.push(`(count(*) > ${first})`);
-      else if (e.name === 'hasPreviousPage') info.push('false');
-      else if (e.name === 'startCursor') info.push(edgeCursor(''));
-      else if (e.name === 'endCursor') info.push(edgeCursor(' DESC'));
+      if (e.name === '__typename') info.push([e.key, jsonConst('PageInfo')]);
+      else if (e.name === 'hasNextPage')
+        info.push([e.key, `CASE WHEN count(*) > ${first} THEN 'true' ELSE 'false' END`]);
+      else if (e.name === 'hasPreviousPage') info.push([e.key, jsonConst(false)]);
+      else if (e.name === 'startCursor') info.push([e.key, jsonScalar(edgeCursor(''))]);
+      else if (e.name === 'endCursor') info.push([e.key, jsonScalar(edgeCursor(' DESC'))]);
       else refuse(`PageInfo.${e.name} has no SQL form`);
     }
-    return `json_build_object(${info.join(', ')})`;
+    return jsonObject(info);
   }
 
   /** The selections of a set on `typename`, fragments flattened, in order; refuses directives and repeated keys. */
@@ -181,14 +204,13 @@ class Compiler {
     return refuse(`${where}: first is not an Int`);
   }
 
-  /** The JSON object of one row of `typename` (SQL alias `row`) for a selection set. */
+  /** The JSON object (text) of one row of `typename` (SQL alias `row`) for a selection set. */
   object(typename: string, row: string, set: SelectionSetNode): string {
     const type = this.schema.getType(typename) as GraphQLObjectType;
-    const pairs: string[] = [];
+    const pairs: [string, string][] = [];
     for (const { key, name, node } of this.fields(set, typename)) {
-      pairs.push(quote(key));
       if (name === '__typename') {
-        pairs.push(quote(typename));
+        pairs.push([key, jsonConst(typename)]);
         continue;
       }
       const field = type.getFields()[name];
@@ -197,25 +219,27 @@ class Compiler {
       const form = SQL_FORMS[`${typename}.${name}`] ?? refuse(`${typename}.${name} has no SQL form`);
       if (form.kind !== 'connection' && form.kind !== 'list' && node.arguments?.length)
         refuse(`${typename}.${name} with arguments`);
-      pairs.push(this.value(form, field, row, node, `${typename}.${name}`));
+      pairs.push([key, this.value(form, field, row, node, `${typename}.${name}`)]);
     }
-    return `json_build_object(${pairs.join(', ')})`;
+    return jsonObject(pairs);
   }
 
+  /** The JSON text of one field of row `row`. */
   value(form: SqlForm, field: GraphQLField<unknown, unknown>, row: string, node: FieldNode, where: string): string {
     switch (form.kind) {
       case 'column': {
         const column = `${row}.${ident(form.column)}`;
-        if (form.type === 'datetime') return isoDateTime(column);
-        if (form.type === 'enum') return `${column}::text`;
-        return column;
+        if (form.type === 'datetime') return jsonScalar(isoDateTime(column));
+        if (form.type === 'enum') return jsonScalar(`${column}::text`);
+        return jsonScalar(column);
       }
       case 'globalId': {
+        // Base64 of a non-null id: nothing to escape.
         const typename = where.split('.')[0] ?? '';
-        return base64(`${quote(`${typename}:`)} || ${row}."id"::text`);
+        return `'"' || ${base64(`${quote(`${typename}:`)} || ${row}."id"::text`)} || '"'`;
       }
       case 'computed':
-        return form.sql(row, form.usesNow ? this.now() : 'NULL');
+        return jsonScalar(form.sql(row, form.usesNow ? this.now() : 'NULL'));
       case 'toOne': {
         if (!node.selectionSet) return refuse(`${where} without a selection`);
         const t = this.alias();
@@ -223,7 +247,7 @@ class Compiler {
         const one = `(SELECT ${inner} FROM ${ident(TABLES[form.target] ?? refuse(`${form.target} has no table`))} ${t} WHERE ${t}."id" = ${row}.${ident(form.foreignKey)} AND ${t}."deletedAt" IS NULL)`;
         // Non-null and missing (a deleted target): the generic path answers an error; mark it so
         // the request runs there.
-        return isNonNullType(field.type) ? `COALESCE(${one}, ${quote(MISSING)}::json)` : one;
+        return `COALESCE(${one}, ${isNonNullType(field.type) ? quote(MISSING) : `'null'`})`;
       }
       case 'subject': {
         // One of several types by a kind column; the viewer's own live row, else null.
@@ -235,7 +259,7 @@ class Compiler {
           const one = `(SELECT ${this.object(type, t, set)} FROM ${table} ${t} WHERE ${t}."id" = ${row}.${ident(form.idColumn)} AND ${t}."userId" = ${viewer} AND ${t}."deletedAt" IS NULL)`;
           return `WHEN ${quote(value)} THEN ${one}`;
         });
-        return `(CASE WHEN ${row}.${ident(form.idColumn)} IS NULL THEN NULL ELSE (CASE ${row}.${ident(form.kindColumn)} ${cases.join(' ')} ELSE NULL END) END)`;
+        return `COALESCE((CASE WHEN ${row}.${ident(form.idColumn)} IS NULL THEN NULL ELSE (CASE ${row}.${ident(form.kindColumn)} ${cases.join(' ')} ELSE NULL END) END), 'null')`;
       }
       case 'list': {
         const t = this.alias();
@@ -250,12 +274,12 @@ class Compiler {
         const order = (a: string) => form.orderBy.map((c) => `${a}.${ident(c)}`).join(', ');
         const item = this.object(form.target, l, node.selectionSet ?? refuse(`${where} without a selection`));
         const rows = `SELECT ${t}.* FROM ${table} ${t} WHERE ${t}.${ident(form.foreignKey)} = ${row}."id" AND ${t}."deletedAt" IS NULL AND ${form.where(t, form.usesNow ? this.now() : 'NULL')} ORDER BY ${order(t)} LIMIT ${first}`;
-        return `COALESCE((SELECT json_agg(${item} ORDER BY ${order(l)}) FROM (${rows}) ${l}), '[]'::json)`;
+        return `COALESCE((SELECT ${jsonArrayAgg(item, order(l))} FROM (${rows}) ${l}), '[]')`;
       }
       case 'count': {
         const t = this.alias();
         const table = ident(TABLES[form.target] ?? refuse(`${form.target} has no table`));
-        return `(SELECT count(*)::int FROM ${table} ${t} WHERE ${t}.${ident(form.foreignKey)} = ${row}."id" AND ${t}."deletedAt" IS NULL AND ${form.where(t, form.usesNow ? this.now() : 'NULL')})`;
+        return `(SELECT count(*)::text FROM ${table} ${t} WHERE ${t}.${ident(form.foreignKey)} = ${row}."id" AND ${t}."deletedAt" IS NULL AND ${form.where(t, form.usesNow ? this.now() : 'NULL')})`;
       }
       case 'todayAgenda': {
         const set = node.selectionSet ?? refuse(`${where} without a selection`);
@@ -271,7 +295,7 @@ class Compiler {
         const union = this.agendaRows(`${row}."id"`, from, to, String(form.limit), [set]);
         const merged = `SELECT * FROM (${union}) ${m} ORDER BY ${m}."at", ${m}."kind", ${m}."id" LIMIT ${form.limit}`;
         const n = this.alias();
-        return `COALESCE((SELECT json_agg(${n}."node1" ORDER BY ${n}."at", ${n}."kind", ${n}."id") FROM (${merged}) ${n}), '[]'::json)`;
+        return `COALESCE((SELECT ${jsonArrayAgg(`${n}."node1"`, `${n}."at", ${n}."kind", ${n}."id"`)} FROM (${merged}) ${n}), '[]')`;
       }
       case 'connection': {
         const conditions: ((t: string) => string)[] = [];
@@ -333,34 +357,30 @@ class Compiler {
       (this.schema.getType(connectionType) as GraphQLObjectType).getFields().edges?.type ??
         refuse(`${connectionType} has no edges`),
     ).name;
-    const pairs: string[] = [];
+    const pairs: [string, string][] = [];
     for (const { key, name, node } of this.fields(set, connectionType)) {
-      pairs.push(quote(key));
-      if (name === '__typename') pairs.push(quote(connectionType));
+      if (name === '__typename') pairs.push([key, jsonConst(connectionType)]);
       else if (name === 'totalCount') {
         const c = this.alias();
-        pairs.push(`(SELECT count(*)::int FROM ${table} ${c} WHERE ${where(c)})`);
+        pairs.push([key, `(SELECT count(*)::text FROM ${table} ${c} WHERE ${where(c)})`]);
       } else if (name === 'edges') {
-        const edge: string[] = [];
+        const edge: [string, string][] = [];
         for (const e of this.fields(node.selectionSet ?? refuse('edges without a selection'), edgeType)) {
-          edge.push(quote(e.key));
-          if (e.name === '__typename') edge.push(quote(edgeType));
-          else if (e.name === 'cursor') edge.push(cursor);
+          if (e.name === '__typename') edge.push([e.key, jsonConst(edgeType)]);
+          else if (e.name === 'cursor') edge.push([e.key, jsonScalar(cursor)]);
           else if (e.name === 'node')
-            edge.push(this.object(target, p, e.node.selectionSet ?? refuse('node without a selection')));
+            edge.push([e.key, this.object(target, p, e.node.selectionSet ?? refuse('node without a selection'))]);
           else refuse(`${edgeType}.${e.name} has no SQL form`);
         }
-        pairs.push(
-          `COALESCE(json_agg(json_build_object(${edge.join(', ')}) ORDER BY ${p}."__n") FILTER (WHERE ${inPage}), '[]'::json)`,
-        );
+        pairs.push([key, jsonArrayAgg(jsonObject(edge), `${p}."__n"`, inPage)]);
       } else if (name === 'pageInfo') {
-        pairs.push(this.pageInfo(node.selectionSet, { first, cursor, rows: p, inPage, emptyCursor: null }));
+        pairs.push([key, this.pageInfo(node.selectionSet, { first, cursor, rows: p, inPage, emptyCursor: null })]);
       } else refuse(`${connectionType}.${name} has no SQL form`);
     }
     const r = this.alias();
     const page = `SELECT ${r}.*, row_number() OVER (ORDER BY ${order(r)}) AS "__n" FROM ${table} ${r} WHERE ${where(r)} ORDER BY ${order(r)} LIMIT ${first} + 1`;
     // GROUP BY (): one row, also when the selection has no aggregate (only totalCount).
-    return `(SELECT json_build_object(${pairs.join(', ')}) FROM (${page}) ${p} GROUP BY ())`;
+    return `(SELECT ${jsonObject(pairs)} FROM (${page}) ${p} GROUP BY ())`;
   }
 
   /**
@@ -378,32 +398,28 @@ class Compiler {
         refuse(`${connectionType} has no edges`),
     ).name;
     const nodeSets: SelectionSetNode[] = [];
-    const pairs: string[] = [];
+    const pairs: [string, string][] = [];
     for (const { key, name, node } of this.fields(set, connectionType)) {
-      pairs.push(quote(key));
-      if (name === '__typename') pairs.push(quote(connectionType));
+      if (name === '__typename') pairs.push([key, jsonConst(connectionType)]);
       else if (name === 'edges') {
-        const edge: string[] = [];
+        const edge: [string, string][] = [];
         for (const e of this.fields(node.selectionSet ?? refuse('edges without a selection'), edgeType)) {
-          edge.push(quote(e.key));
-          if (e.name === '__typename') edge.push(quote(edgeType));
-          else if (e.name === 'cursor') edge.push(cursor);
+          if (e.name === '__typename') edge.push([e.key, jsonConst(edgeType)]);
+          else if (e.name === 'cursor') edge.push([e.key, jsonScalar(cursor)]);
           else if (e.name === 'node') {
             nodeSets.push(e.node.selectionSet ?? refuse('node without a selection'));
-            edge.push(`${m}."node${nodeSets.length}"`);
+            edge.push([e.key, `${m}."node${nodeSets.length}"`]);
           } else refuse(`${edgeType}.${e.name} has no SQL form`);
         }
-        pairs.push(
-          `COALESCE(json_agg(json_build_object(${edge.join(', ')}) ORDER BY ${m}."__n") FILTER (WHERE ${inPage}), '[]'::json)`,
-        );
+        pairs.push([key, jsonArrayAgg(jsonObject(edge), `${m}."__n"`, inPage)]);
       } else if (name === 'pageInfo') {
-        pairs.push(this.pageInfo(node.selectionSet, { first, cursor, rows: m, inPage, emptyCursor: "''" }));
+        pairs.push([key, this.pageInfo(node.selectionSet, { first, cursor, rows: m, inPage, emptyCursor: "''" })]);
       } else refuse(`${connectionType}.${name} has no SQL form`);
     }
     const u = this.alias();
     const union = this.agendaRows(viewer, from, to, `${first} + 1`, nodeSets);
     const merged = `SELECT ${u}.*, row_number() OVER (ORDER BY ${u}."at", ${u}."kind", ${u}."id") AS "__n" FROM (${union}) ${u} ORDER BY ${u}."at", ${u}."kind", ${u}."id" LIMIT ${first} + 1`;
-    return `(SELECT json_build_object(${pairs.join(', ')}) FROM (${merged}) ${m} GROUP BY ())`;
+    return `(SELECT ${jsonObject(pairs)} FROM (${merged}) ${m} GROUP BY ())`;
   }
 
   /** getAgenda's three range reads of a user's live rows in [from, to), `limit` of each, with their node JSON. */
@@ -485,7 +501,7 @@ function planRoot(
         ...(status ? [statusCondition(c, t, status)] : []),
       ].join(' AND ');
     const json = c.connection(getNamedType(field.type).name, form.target, where, form.orderBy, first, set);
-    return { sql: `SELECT NULL::uuid AS "owner", ${json}::text AS "json"`, ownerCheck: false };
+    return { sql: `SELECT NULL::uuid AS "owner", ${json} AS "json"`, ownerCheck: false };
   }
   if (form.kind === 'agenda') {
     const window: Record<string, string> = {};
@@ -503,7 +519,7 @@ function planRoot(
     const to = c.param({ from: 'variable', name: toVar, type: 'datetime' }, 'timestamp(3)');
     const json = c.agenda(getNamedType(field.type).name, first, from, to, set);
     return {
-      sql: `SELECT NULL::uuid AS "owner", ${json}::text AS "json"`,
+      sql: `SELECT NULL::uuid AS "owner", ${json} AS "json"`,
       ownerCheck: false,
       window: [fromVar, toVar],
     };
@@ -514,7 +530,7 @@ function planRoot(
     const json = c.object(getNamedType(field.type).name, t, set);
     const days = c.days.length ? `json_build_array(${c.days.join(', ')})::text` : 'NULL::text';
     return {
-      sql: `SELECT NULL::uuid AS "owner", ${json}::text AS "json", ${days} AS "days" FROM "User" ${t} WHERE ${t}."id" = ${c.param({ from: 'viewer' }, 'uuid')} AND ${t}."deletedAt" IS NULL`,
+      sql: `SELECT NULL::uuid AS "owner", ${json} AS "json", ${days} AS "days" FROM "User" ${t} WHERE ${t}."id" = ${c.param({ from: 'viewer' }, 'uuid')} AND ${t}."deletedAt" IS NULL`,
       ownerCheck: false,
     };
   }
@@ -531,7 +547,7 @@ function planRoot(
   const json = c.object(form.target, t, set);
   const table = ident(TABLES[form.target] ?? refuse(`${form.target} has no table`));
   return {
-    sql: `SELECT ${t}."userId" AS "owner", ${json}::text AS "json" FROM ${table} ${t} WHERE ${t}."id" = ${rowId} AND ${t}."deletedAt" IS NULL`,
+    sql: `SELECT ${t}."userId" AS "owner", ${json} AS "json" FROM ${table} ${t} WHERE ${t}."id" = ${rowId} AND ${t}."deletedAt" IS NULL`,
     ownerCheck: true,
   };
 }
@@ -565,7 +581,17 @@ export function plan(schema: GraphQLSchema, document: DocumentNode, operationNam
     try {
       if (name === '__typename') refuse('__typename at the root');
       const { sql, ownerCheck, window } = planRoot(schema, c, node);
-      roots.push({ responseKey: key, field: name, planned: true, sql, params: c.params, ownerCheck, window });
+      const statementName = `plan_${createHash('sha1').update(sql).digest('base64url')}`;
+      roots.push({
+        responseKey: key,
+        field: name,
+        planned: true,
+        sql,
+        statementName,
+        params: c.params,
+        ownerCheck,
+        window,
+      });
     } catch (err) {
       if (!(err instanceof NotPlanned)) throw err;
       roots.push({ responseKey: key, field: name, planned: false, reason: err.message });
@@ -650,7 +676,7 @@ export async function execute(
   schema: GraphQLSchema,
   ctx: PlanContext,
   rawVariables: Record<string, unknown> | undefined,
-): Promise<{ data: Record<string, unknown> } | null> {
+): Promise<{ dataJson: string } | null> {
   if (!isFullyPlanned(p) || !p.operation || !ctx.viewer) return null;
   const coerced = getVariableValues(schema, p.operation.variableDefinitions ?? [], rawVariables ?? {});
   if (coerced.errors) return null;
@@ -705,30 +731,27 @@ export async function execute(
   }
   // A statement that fails (say, a time zone PostgreSQL does not know) leaves the answer to the
   // generic path.
-  let results: { owner: string | null; json: string; days?: string | null }[][];
+  type Row = { owner: string | null; json: string; days?: string | null };
+  let results: Row[][];
   try {
     results = await Promise.all(
       p.roots.map((r, i) =>
-        r.planned
-          ? ctx.db.$queryRawUnsafe<{ owner: string | null; json: string; days?: string | null }[]>(
-              r.sql,
-              ...(values[i] ?? []),
-            )
-          : [],
+        r.planned ? queryRows<Row>(ctx.db, { name: r.statementName, text: r.sql }, values[i] ?? []) : [],
       ),
     );
   } catch (err) {
     ctx.onError?.(err);
     return null;
   }
-  const data: Record<string, unknown> = {};
+  const parts: string[] = [];
   for (const [i, r] of p.roots.entries()) {
     const row = results[i]?.[0];
     if (!r.planned || !row) return null;
     if (r.ownerCheck && (row.owner === null || !mayAccess(viewer, row.owner))) return null;
     if (row.json.includes(MISSING)) return null;
     if (row.days && !sameDays(JSON.parse(row.days) as Day[], now)) return null;
-    data[r.responseKey] = JSON.parse(row.json) as unknown;
+    parts.push(`${JSON.stringify(r.responseKey)}:${row.json}`);
   }
-  return { data };
+  // The `data` of the answer as JSON.stringify would write it (the statements write compact JSON).
+  return { dataJson: `{${parts.join(',')}}` };
 }

@@ -1,4 +1,4 @@
-import type { DocumentNode, ExecutionArgs, GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import type { StoredDocument } from '../versioning/document-store.js';
@@ -31,6 +31,37 @@ export interface PlannedExecution {
   prepare(stored: StoredDocument): void;
   /** How many of the documents prepared so far are fully planned. */
   counts(): { documents: number; planned: number };
+}
+
+/**
+ * The execution result of a planned answer. Its `data` is parsed only when something reads it;
+ * Yoga writes the body with the result's own `stringify`, which puts the statement's JSON text in
+ * as PostgreSQL wrote it: the bytes JSON.stringify writes for the parsed value (the planner builds
+ * compact JSON, and the parity suite compares the bodies of both paths byte for byte). A plugin
+ * that replaces the result gets a plain object, written by JSON.stringify as usual.
+ */
+function plannedResult(dataJson: string): ExecutionResult {
+  let parsed: ExecutionResult['data'] | undefined;
+  const result = {} as ExecutionResult;
+  Object.defineProperty(result, 'data', {
+    enumerable: true,
+    configurable: true,
+    get: () => (parsed ??= JSON.parse(dataJson) as ExecutionResult['data']),
+  });
+  Object.defineProperty(result, 'stringify', {
+    enumerable: false,
+    value: (written: Record<string, unknown>) => {
+      if (written !== result) return JSON.stringify(written);
+      const members: string[] = [];
+      for (const key of Object.keys(written)) {
+        const json =
+          key === 'data' ? (parsed === undefined ? dataJson : JSON.stringify(parsed)) : JSON.stringify(written[key]);
+        if (json !== undefined) members.push(`${JSON.stringify(key)}:${json}`);
+      }
+      return `{${members.join(',')}}`;
+    },
+  });
+  return result;
 }
 
 export function createPlannedExecution(schema: GraphQLSchema): PlannedExecution {
@@ -67,7 +98,7 @@ export function createPlannedExecution(schema: GraphQLSchema): PlannedExecution 
           },
           a.variableValues ?? undefined,
         );
-        return answer ?? executeFn(a);
+        return answer ? plannedResult(answer.dataJson) : executeFn(a);
       });
     },
   };
