@@ -134,6 +134,22 @@ describe('/metrics', () => {
     throw new Error('subscriptions still counted as open after they closed');
   });
 
+  it('times queries over graphql-ws and counts their errors by code', async () => {
+    const user = await createUser(app.db);
+    const token = await app.tokens.issue(user.id);
+    const query = 'query WsCourse($id: ID!) { course(id: $id) { name } }';
+    const ws = await wsSubscribe(url, token, query, { id: globalId('Course', '00000000-0000-4000-8000-000000000000') });
+    try {
+      const answer = (await ws.next()) as { errors?: { extensions?: { code?: string } }[] };
+      expect(answer.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    } finally {
+      await ws.close();
+    }
+    const m = await scrape();
+    expect(sample(m, 'graphql_operation_duration_seconds_count', { operation: 'WsCourse', type: 'query' })).toBe(1);
+    expect(sample(m, 'graphql_errors_total', { operation: 'WsCourse', code: 'NOT_FOUND' })).toBe(1);
+  });
+
   it('counts a subscription refused over SSE by its code', async () => {
     // (over graphql-ws an unauthenticated connection is refused at connection_init, before any operation)
     const sub = await sseSubscribe(

@@ -32,11 +32,15 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin {
     },
     onExecute({ args }) {
       const { name, type } = operationOf(args.document, args.operationName);
+      const hints = args.contextValue as TransportHints;
+      // A query or mutation over graphql-ws has no HTTP response: its errors are counted here.
+      const overWs = !hints.request && Boolean(hints.socket || hints.connectionParams);
       const startedAt = performance.now();
       return {
-        onExecuteDone() {
+        onExecuteDone({ result }) {
           const labels = { operation: metrics.operationLabel(name), type };
           metrics.operationDuration.observe(labels, (performance.now() - startedAt) / 1000);
+          if (overWs && !isAsyncIterable(result)) countErrors(metrics, labels.operation, result.errors);
         },
       };
     },
