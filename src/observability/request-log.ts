@@ -18,8 +18,9 @@ export function useRequestLog(logger: Logger): Plugin {
     const { name, type } = operationOf(args.document, args.operationName);
     const ctx = args.contextValue as Partial<Context> & { request?: Request };
     if (ctx.request) Object.assign(requestInfo(ctx.request), { operationName: name, operationType: type });
+    // The context's logger already names the operation the client sent (src/server/context.ts).
+    if (ctx.logger && name && name !== ctx.operationName) ctx.logger = ctx.logger.child({ operationName: name });
     ctx.operationName = name;
-    if (ctx.logger && name) ctx.logger = ctx.logger.child({ operationName: name });
   };
   return {
     onExecute({ args }) {

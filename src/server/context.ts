@@ -68,8 +68,13 @@ export function createContextFactory(deps: {
     return {
       ...deps.domain,
       viewer,
-      // useRequestLog adds the operation name once the document is parsed.
-      logger: deps.domain.logger.child({ requestId, client, viewerId: viewer?.id ?? null }),
+      // The operation name the client sent; useRequestLog corrects it once the document is parsed.
+      logger: deps.domain.logger.child({
+        requestId,
+        client,
+        viewerId: viewer?.id ?? null,
+        ...(operationName ? { operationName } : {}),
+      }),
       requestId,
       operationName,
       clientIp: clientIp(initial, deps.trustProxy ?? false),
