@@ -1,7 +1,7 @@
 /**
  * The peer: PostGraphile 5 (amber preset, grafserv on node:http) over the same bench database.
- * Runs under Node 22 (bench/.node22, see ensureNode22 in servers.ts); PostGraphile 5 fails at query time
- * on Node 20.
+ * Runs under the servers' Node (bench/.node24, see ensureServerNode in servers.ts); PostGraphile 5
+ * fails at query time on Node 20.
  *
  * Plain PostGraphile conditions are equality only, so the read scenarios' time windows use the
  * documented extension point for that, `addPgTableCondition` (graphile-utils): `dueAtGte`,

@@ -76,11 +76,15 @@ export interface BenchResults {
 
 export interface ObservabilityResult {
   scenario: string;
-  off: { rps: number; p50: number; p99: number };
-  on: { rps: number; p50: number; p99: number };
+  /** Alternating rounds per variant; each figure is their median. */
+  rounds: number;
+  off: { rps: number; p50: number; p99: number; cpuMsPerRequest: number };
+  on: { rps: number; p50: number; p99: number; cpuMsPerRequest: number };
   /** (on - off) / off, in percent: negative is slower. */
   throughputChangePct: number;
   p50ChangeMs: number;
+  /** Server CPU per request, (on - off) / off, in percent. */
+  cpuChangePct: number;
 }
 
 const LABEL: Record<TargetName, string> = {
@@ -283,6 +287,21 @@ export function renderMarkdown(r: BenchResults): string {
       '',
       ...sub.map((s) => `- ${subscriptionLine(s)}`),
     );
+  const obs = r.observability;
+  if (obs && !('skipped' in obs) && obs.length) {
+    out.push(
+      '',
+      `Observability overhead (ours, generic path; off = production defaults, on = metrics served and every span recorded, no exporter; medians of ${obs[0]!.rounds} alternating round(s)):`,
+      '',
+      '| scenario | off req/s | on req/s | change | p50 off → on | server CPU ms/req off → on |',
+      '| -------- | --------: | -------: | -----: | -----------: | -------------------------: |',
+      ...obs.map(
+        (x) =>
+          `| ${x.scenario} | ${fmt(x.off.rps)} | ${fmt(x.on.rps)} | ${x.throughputChangePct >= 0 ? '+' : ''}${fmt(x.throughputChangePct, 1)}% | ` +
+          `${fmt(x.off.p50, 1)} → ${fmt(x.on.p50, 1)} ms | ${fmt(x.off.cpuMsPerRequest, 2)} → ${fmt(x.on.cpuMsPerRequest, 2)} (${x.cpuChangePct >= 0 ? '+' : ''}${fmt(x.cpuChangePct, 1)}%) |`,
+      ),
+    );
+  }
   out.push(
     '',
     `Scale ${o.scale}: ${r.data.students.toLocaleString('en-US')} students, ${r.data.courses.toLocaleString('en-US')} courses, ` +

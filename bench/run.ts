@@ -17,7 +17,7 @@
  * Options: --quick, --scale <n>, --duration <s>, --warmup <s>, --connections <n>, --pool <n>,
  * --seed <n>, --reseed, --only <scenario,…>, --targets <ours,planned,raw,peer> (planned: ours, sent the
  * published document ids of the read scenarios; docs/planned-execution.md), --no-unindexed,
- * --no-subscriptions, --no-observability, --no-count (skip the counting pass), --server-node <system|22>, --readme, --db <postgresql://…> (default: database
+ * --no-subscriptions, --no-observability, --no-count (skip the counting pass), --server-node <24|22|system> (default 24), --readme, --db <postgresql://…> (default: database
  * sp_bench, or sp_bench_quick with --quick, on the server of DATABASE_URL, else 127.0.0.1:5432),
  * --ours-main <path> (another build of the API to measure, for A/B comparisons).
  */
@@ -62,13 +62,14 @@ import {
   loadStudents,
   markMutating,
   restoreBenchDeletions,
+  waitForAutovacuum,
   seedDatabase,
   seedNotifications,
 } from './seed.js';
 import {
   backendCpu,
   backendCpuDelta,
-  ensureNode22,
+  ensureServerNode,
   ROOT,
   startServer,
   systemNode,
@@ -109,7 +110,15 @@ const dbUrl = benchDatabaseUrl();
 const only = value('only')?.split(',') as ScenarioName[] | undefined;
 const targetList = (value('targets')?.split(',') ?? ['ours', 'planned', 'raw', 'peer']) as TargetName[];
 const wanted = (s: ScenarioName) => !only || only.includes(s);
-const serverNode = value('server-node') === 'system' ? systemNode() : ensureNode22();
+const serverNodeOption = value('server-node') ?? '24';
+const serverNode =
+  serverNodeOption === 'system'
+    ? systemNode()
+    : serverNodeOption === '22' || serverNodeOption === '24'
+      ? ensureServerNode(serverNodeOption)
+      : (() => {
+          throw new Error(`--server-node: system, 22 or 24, not ${serverNodeOption}`);
+        })();
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 const log = (m: string) => console.log(`[bench] ${m}`);
 const nodeVersion = (bin: string) => execFileSync(bin, ['-v']).toString().trim().replace(/^v/, '');
@@ -246,7 +255,7 @@ async function checkParity(server: RunningServer, fx: Fixtures, reference: Map<s
         ok = false;
         const theirs = exact ? body : summarize(scenario, 'peer', body);
         const mine = exact ? ours : summarize(scenario, 'ours', ours);
-        detail = `sample ${i}: ${stable(theirs).slice(0, 400)} vs ours ${stable(mine).slice(0, 400)}`;
+        detail = `sample ${i}: ${String(stable(theirs)).slice(0, 400)} vs ours ${String(stable(mine)).slice(0, 400)}`;
       }
     }
     if (server.target !== 'ours' || !ok) out.push({ target: server.target, scenario, ok, detail });
@@ -259,6 +268,7 @@ async function measure(
   fixturesFile: string,
   scenario: ScenarioName,
   variant: Measurement['variant'],
+  skipWarmup = false,
 ): Promise<Measurement> {
   const spec = { ...base(server, fixturesFile), scenario, connections: opts.connections };
   // Runs stop mid-cycle: courses deleted and not yet restored come back before the next run.
@@ -267,7 +277,11 @@ async function measure(
     await new Promise((r) => setTimeout(r, 1000));
     await restoreBenchDeletions(dbUrl);
   };
-  if (opts.warmupSec > 0) {
+  if (scenario !== 'mutations') {
+    const waited = await waitForAutovacuum(dbUrl);
+    if (waited > 1000) log(`  (waited ${(waited / 1000).toFixed(0)} s for autovacuum to finish)`);
+  }
+  if (opts.warmupSec > 0 && !skipWarmup) {
     await runLoad({ ...spec, duration: opts.warmupSec });
     await settle();
   }
@@ -521,50 +535,75 @@ async function main() {
   log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-/** What `on` adds: metrics served (behind a token, as in production) and spans recorded, not exported. */
+/** What `on` adds: metrics served (behind a token, as in production) and every span recorded, not exported. */
 const OBSERVABILITY_ON = { METRICS_TOKEN: 'bench-metrics-token-0123456789', TRACING_RECORD_ONLY: 'true' };
+/** Rounds per scenario and variant (alternating): one run of either is within the machine's noise. */
+const OBSERVABILITY_ROUNDS = quick ? 1 : 3;
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 /**
  * The read scenarios with observability off and on: two fresh servers of the same build, both
- * warmed, measured alternately per scenario so that drift in the machine's load hits both alike.
+ * warmed per scenario, then measured in alternating rounds (off, on / on, off / …) so that drift
+ * in the machine's load hits both alike; each figure is the median of the rounds.
  */
 async function observabilityPass(reads: ScenarioName[], fixturesFile: string): Promise<ObservabilityResult[]> {
-  log('ours: read scenarios with observability off and on (metrics + tracing, no exporter), alternating');
+  log(
+    `ours: read scenarios with observability off and on (metrics + every span recorded, no exporter), ` +
+      `${OBSERVABILITY_ROUNDS} alternating round(s)`,
+  );
   const fx = JSON.parse(readFileSync(fixturesFile, 'utf8')) as Fixtures;
   const servers = { off: await start('ours', dbUrl), on: await start('ours', dbUrl, OBSERVABILITY_ON) };
-  const byVariant = new Map<'off' | 'on', Measurement[]>([
-    ['off', []],
-    ['on', []],
-  ]);
+  const results: ObservabilityResult[] = [];
   try {
     for (const server of Object.values(servers)) await warmAccountCache(server, fx);
     for (const scenario of reads) {
-      for (const variant of ['off', 'on'] as const) {
-        byVariant.get(variant)!.push(await measure(servers[variant], fixturesFile, scenario, 'indexed'));
+      const runs: Record<'off' | 'on', Measurement[]> = { off: [], on: [] };
+      for (let round = 0; round < OBSERVABILITY_ROUNDS; round += 1) {
+        for (const variant of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+          // The first round of each warms up (opts.warmupSec); later rounds follow on warm servers.
+          runs[variant].push(await measure(servers[variant], fixturesFile, scenario, 'indexed', round > 0));
+        }
       }
+      const summary = (ms: Measurement[]) => ({
+        rps: median(ms.map((m) => m.load.rps)),
+        p50: median(ms.map((m) => m.load.latency.p50)),
+        p99: median(ms.map((m) => m.load.latency.p99)),
+        cpuMsPerRequest: median(ms.map((m) => m.serverCpuMsPerRequest)),
+      });
+      const off = summary(runs.off);
+      const on = summary(runs.on);
+      results.push({
+        scenario,
+        rounds: OBSERVABILITY_ROUNDS,
+        off,
+        on,
+        throughputChangePct: ((on.rps - off.rps) / off.rps) * 100,
+        p50ChangeMs: on.p50 - off.p50,
+        cpuChangePct: ((on.cpuMsPerRequest - off.cpuMsPerRequest) / off.cpuMsPerRequest) * 100,
+      });
     }
   } finally {
     await stop(servers.off);
     await stop(servers.on);
   }
-  const results = reads.map((scenario, i) => {
-    const off = byVariant.get('off')![i]!;
-    const on = byVariant.get('on')![i]!;
-    return {
-      scenario,
-      off: { rps: off.load.rps, p50: off.load.latency.p50, p99: off.load.latency.p99 },
-      on: { rps: on.load.rps, p50: on.load.latency.p50, p99: on.load.latency.p99 },
-      throughputChangePct: ((on.load.rps - off.load.rps) / off.load.rps) * 100,
-      p50ChangeMs: on.load.latency.p50 - off.load.latency.p50,
-    };
-  });
-  console.log('\nObservability overhead (same build, alternating; on = metrics + spans recorded, no exporter)');
-  console.log('scenario        off req/s   on req/s   change   off p50   on p50   p50 change');
+  console.log(
+    `\nObservability overhead (same build, ${OBSERVABILITY_ROUNDS} alternating round(s), medians; ` +
+      'on = metrics + every span recorded, no exporter)',
+  );
+  console.log(
+    'scenario        off req/s   on req/s   change   off p50   on p50   p50 change   server CPU ms/req off → on',
+  );
   for (const r of results) {
     console.log(
       `${r.scenario.padEnd(15)} ${r.off.rps.toFixed(0).padStart(9)} ${r.on.rps.toFixed(0).padStart(10)} ` +
         `${r.throughputChangePct.toFixed(1).padStart(7)}% ${String(r.off.p50).padStart(7)} ms ${String(r.on.p50).padStart(5)} ms ` +
-        `${r.p50ChangeMs.toFixed(2).padStart(8)} ms`,
+        `${r.p50ChangeMs.toFixed(2).padStart(8)} ms   ${r.off.cpuMsPerRequest.toFixed(2)} → ${r.on.cpuMsPerRequest.toFixed(2)} ` +
+        `(${r.cpuChangePct >= 0 ? '+' : ''}${r.cpuChangePct.toFixed(1)}%)`,
     );
   }
   return results;

