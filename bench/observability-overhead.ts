@@ -5,6 +5,8 @@
  * alternating rounds. In-process and sequential, so it measures the server's own cost per
  * request (CPU µs), which a shared machine disturbs far less than throughput under load.
  * Own database: sp_bench_observability on the server of DATABASE_URL (else 127.0.0.1:5432).
+ * One process: once tracing installs its (process-wide) context manager, `off` pays for it too,
+ * so tracing's share is understated on Node 20/22; `npm run bench` runs separate servers.
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -39,6 +41,8 @@ const env = {
   JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
   DATABASE_URL: url.toString(),
   LOG_LEVEL: 'warn',
+  // Production without SMTP must say so.
+  MAIL_TRANSPORT: 'log',
 };
 const variants = {
   off: loadConfig(env),

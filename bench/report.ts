@@ -76,14 +76,16 @@ export interface BenchResults {
 
 export interface ObservabilityResult {
   scenario: string;
-  /** Alternating rounds per variant; each figure is their median. */
+  /** Alternating rounds per variant, of `roundSec` each; each figure is their median. */
   rounds: number;
+  roundSec: number;
   off: { rps: number; p50: number; p99: number; cpuMsPerRequest: number };
   on: { rps: number; p50: number; p99: number; cpuMsPerRequest: number };
-  /** (on - off) / off, in percent: negative is slower. */
+  /** (on - off) / off, in percent (negative is slower): the median of the rounds' pairs. */
   throughputChangePct: number;
+  /** on - off, ms: the median of the rounds' pairs. */
   p50ChangeMs: number;
-  /** Server CPU per request, (on - off) / off, in percent. */
+  /** Server CPU per request, (on - off) / off, in percent: the median of the rounds' pairs. */
   cpuChangePct: number;
 }
 
@@ -291,14 +293,14 @@ export function renderMarkdown(r: BenchResults): string {
   if (obs && !('skipped' in obs) && obs.length) {
     out.push(
       '',
-      `Observability overhead (ours, generic path; off = production defaults, on = metrics served and every span recorded, no exporter; medians of ${obs[0]!.rounds} alternating round(s)):`,
+      `Observability overhead (ours, generic path; off = production defaults, on = metrics served and every span recorded, no exporter; ${obs[0]!.rounds} alternating rounds of ${obs[0]!.roundSec} s; req/s, p50 and CPU are the medians of the rounds, each change the median of the rounds' on/off pairs):`,
       '',
-      '| scenario | off req/s | on req/s | change | p50 off → on | server CPU ms/req off → on |',
-      '| -------- | --------: | -------: | -----: | -----------: | -------------------------: |',
+      '| scenario | off req/s | on req/s | change | p50 off → on | p50 change | server CPU ms/req off → on |',
+      '| -------- | --------: | -------: | -----: | -----------: | ---------: | -------------------------: |',
       ...obs.map(
         (x) =>
           `| ${x.scenario} | ${fmt(x.off.rps)} | ${fmt(x.on.rps)} | ${x.throughputChangePct >= 0 ? '+' : ''}${fmt(x.throughputChangePct, 1)}% | ` +
-          `${fmt(x.off.p50, 1)} → ${fmt(x.on.p50, 1)} ms | ${fmt(x.off.cpuMsPerRequest, 2)} → ${fmt(x.on.cpuMsPerRequest, 2)} (${x.cpuChangePct >= 0 ? '+' : ''}${fmt(x.cpuChangePct, 1)}%) |`,
+          `${fmt(x.off.p50, 1)} → ${fmt(x.on.p50, 1)} ms | ${x.p50ChangeMs >= 0 ? '+' : ''}${fmt(x.p50ChangeMs, 1)} ms | ${fmt(x.off.cpuMsPerRequest, 2)} → ${fmt(x.on.cpuMsPerRequest, 2)} (${x.cpuChangePct >= 0 ? '+' : ''}${fmt(x.cpuChangePct, 1)}%) |`,
       ),
     );
   }

@@ -2,17 +2,19 @@
  * `npm run bench` (default scale, ~15 min on 2 cores) and `npm run bench -- --quick` (< 2 min).
  *
  *   1. build (scripts/ensure-built.mjs), seed or reuse the bench database (seed.ts)
- *   2. per server (ours, raw-SQL limit, PostGraphile peer):
- *      a. counting pass: the server talks to PostgreSQL through SqlCounter; a fixed number of
- *         requests per scenario at 4 connections gives SQL statements per request (ours also at
- *         page sizes 5 and 50); sample responses are compared with ours
- *      b. timing pass: the server talks to PostgreSQL directly; per scenario a warm-up, then
- *         autocannon at N connections for the duration; peak server RSS
- *   3. ours only: the read scenarios again with the secondary indexes dropped (restored after,
+ *   2. counting pass, per server (ours, ours planned, raw-SQL limit, PostGraphile peer): the
+ *      server talks to PostgreSQL through SqlCounter; a fixed number of requests per scenario at 4
+ *      connections gives SQL statements per request (ours also at page sizes 5 and 50); sample
+ *      responses are compared with ours
+ *   3. timing pass: every server up at once, talking to PostgreSQL directly; per scenario, the
+ *      servers back to back: a warm-up, then autocannon at N connections for the duration; CPU
+ *      per request, peak server RSS
+ *   4. ours only: the read scenarios again with the secondary indexes dropped (restored after,
  *      also on failure or ctrl-c), the mutation mix, and the subscription fan-out
- *   4. ours only: the read scenarios on two fresh servers of the same build, observability off
- *      (production defaults) and on (metrics served, spans recorded and dropped), back to back
- *   5. tables on stdout, JSON in bench/results/, `--readme` writes the table of bench/README.md
+ *   5. ours only: the read scenarios on two fresh servers of the same build, observability off
+ *      (production defaults) and on (metrics served, spans recorded and dropped), in alternating
+ *      rounds
+ *   6. tables on stdout, JSON in bench/results/, `--readme` writes the table of bench/README.md
  *
  * Options: --quick, --scale <n>, --duration <s>, --warmup <s>, --connections <n>, --pool <n>,
  * --seed <n>, --reseed, --only <scenario,…>, --targets <ours,planned,raw,peer> (planned: ours, sent the
@@ -268,7 +270,7 @@ async function measure(
   fixturesFile: string,
   scenario: ScenarioName,
   variant: Measurement['variant'],
-  skipWarmup = false,
+  run: { skipWarmup?: boolean; durationSec?: number } = {},
 ): Promise<Measurement> {
   const spec = { ...base(server, fixturesFile), scenario, connections: opts.connections };
   // Runs stop mid-cycle: courses deleted and not yet restored come back before the next run.
@@ -281,14 +283,14 @@ async function measure(
     const waited = await waitForAutovacuum(dbUrl);
     if (waited > 1000) log(`  (waited ${(waited / 1000).toFixed(0)} s for autovacuum to finish)`);
   }
-  if (opts.warmupSec > 0 && !skipWarmup) {
+  if (opts.warmupSec > 0 && !run.skipWarmup) {
     await runLoad({ ...spec, duration: opts.warmupSec });
     await settle();
   }
   server.resetRss();
   const cpu0 = server.cpuMs();
   const db0 = await backendCpu(dbUrl);
-  const load = await runLoad({ ...spec, duration: opts.durationSec });
+  const load = await runLoad({ ...spec, duration: run.durationSec ?? opts.durationSec });
   const db1 = await backendCpu(dbUrl);
   const n = Math.max(1, load.requests);
   const m: Measurement = {
@@ -442,55 +444,76 @@ async function main() {
   let subscriptions: SubscriptionResult[] | { skipped: string } = { skipped: 'not run' };
   let peer: BenchResults['peer'] = { skipped: 'not run' };
 
-  for (const target of targetList) {
+  // a. counting pass per target, through the proxy (its own server each time).
+  const timedReads: ScenarioName[] = [...reads, ...oursReads];
+  const wantedTargets = targetList.filter((target) =>
+    target === 'ours'
+      ? timedReads.length > 0 || wanted('mutations')
+      : isOurs(target)
+        ? timedReads.length > 0
+        : reads.length > 0,
+  );
+  for (const target of wantedTargets) {
     const scenarios: ScenarioName[] =
       target === 'ours'
-        ? [...reads, ...oursReads, ...(wanted('mutations') ? ['mutations' as const] : [])]
+        ? [...timedReads, ...(wanted('mutations') ? ['mutations' as const] : [])]
         : target === 'planned'
-          ? [...reads, ...oursReads]
+          ? timedReads
           : reads;
-    if (scenarios.length === 0) continue;
     if (target === 'peer') {
       const pkg = path.join(ROOT, 'node_modules', 'postgraphile', 'package.json');
       const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
       peer = { name: 'postgraphile (amber preset, grafserv/node)', version };
     }
-
-    // a. counting pass, through the proxy; b. timing pass, direct
     if (!flag('no-count')) await countingPass(target, scenarios, fx, fixturesFile, reference, statements, parity);
-    log(
-      `${target}: timing (${opts.connections} connections, ${opts.warmupSec} s warm-up + ${opts.durationSec} s per scenario)`,
-    );
-    const server = await start(target, dbUrl);
-    try {
-      for (const scenario of isOurs(target) ? [...reads, ...oursReads] : reads)
-        measurements.push(await measure(server, fixturesFile, scenario, 'indexed'));
-      if (target === 'ours' && !flag('no-unindexed') && reads.length) {
-        log('ours: read scenarios with the secondary indexes dropped');
-        indexesDropped = true;
-        await dropSecondaryIndexes(dbUrl, log);
-        try {
-          // Quick mode: only the two reads the 10× target names, to stay under two minutes.
-          const unindexed = quick ? reads.filter((r) => r === 'dashboard' || r === 'overdue') : reads;
-          for (const scenario of unindexed)
-            measurements.push(await measure(server, fixturesFile, scenario, 'unindexed'));
-        } finally {
-          await restoreIndexes(dbUrl, log);
-          indexesDropped = false;
-        }
+  }
+
+  // b. timing pass, direct: every server up at once, and per scenario the targets back to back,
+  // so that the ratios compare runs a minute apart, not the two ends of a run (a shared machine's
+  // speed drifts over minutes).
+  log(
+    `timing: ${wantedTargets.join(', ')} (${opts.connections} connections, ${opts.warmupSec} s warm-up + ` +
+      `${opts.durationSec} s per scenario, the targets back to back)`,
+  );
+  const servers = new Map<TargetName, RunningServer>();
+  try {
+    for (const target of wantedTargets) servers.set(target, await start(target, dbUrl));
+    for (const scenario of timedReads) {
+      for (const [target, server] of servers) {
+        if (isOurs(target) || (reads as ScenarioName[]).includes(scenario))
+          measurements.push(await measure(server, fixturesFile, scenario, 'indexed'));
       }
-      if (target === 'ours' && wanted('mutations')) {
-        mutating = true;
-        await markMutating(dbUrl);
-        measurements.push(await measure(server, fixturesFile, 'mutations', 'indexed'));
-      }
-      if (target === 'ours') subscriptions = await subscriptionScenario(server, fx);
-    } finally {
+    }
+    for (const [target, server] of servers) {
+      if (target === 'ours') continue;
+      servers.delete(target);
       await stop(server);
-      if (mutating) {
-        await cleanupMutations(dbUrl, log);
-        mutating = false;
+    }
+    const server = servers.get('ours');
+    if (server && !flag('no-unindexed') && reads.length) {
+      log('ours: read scenarios with the secondary indexes dropped');
+      indexesDropped = true;
+      await dropSecondaryIndexes(dbUrl, log);
+      try {
+        // Quick mode: only the two reads the 10× target names, to stay under two minutes.
+        const unindexed = quick ? reads.filter((r) => r === 'dashboard' || r === 'overdue') : reads;
+        for (const scenario of unindexed) measurements.push(await measure(server, fixturesFile, scenario, 'unindexed'));
+      } finally {
+        await restoreIndexes(dbUrl, log);
+        indexesDropped = false;
       }
+    }
+    if (server && wanted('mutations')) {
+      mutating = true;
+      await markMutating(dbUrl);
+      measurements.push(await measure(server, fixturesFile, 'mutations', 'indexed'));
+    }
+    if (server) subscriptions = await subscriptionScenario(server, fx);
+  } finally {
+    for (const server of servers.values()) await stop(server);
+    if (mutating) {
+      await cleanupMutations(dbUrl, log);
+      mutating = false;
     }
   }
 
@@ -537,8 +560,12 @@ async function main() {
 
 /** What `on` adds: metrics served (behind a token, as in production) and every span recorded, not exported. */
 const OBSERVABILITY_ON = { METRICS_TOKEN: 'bench-metrics-token-0123456789', TRACING_RECORD_ONLY: 'true' };
-/** Rounds per scenario and variant (alternating): one run of either is within the machine's noise. */
-const OBSERVABILITY_ROUNDS = quick ? 1 : 3;
+/**
+ * Rounds per scenario and variant, alternating, each half the run's duration (at least 5 s): one run
+ * of either is within a shared machine's noise, so the change is the median of the rounds' pairs.
+ */
+const OBSERVABILITY_ROUNDS = quick ? 1 : 6;
+const observabilityRoundSec = quick ? opts.durationSec : Math.max(5, Math.round(opts.durationSec / 2));
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -566,7 +593,12 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
       for (let round = 0; round < OBSERVABILITY_ROUNDS; round += 1) {
         for (const variant of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
           // The first round of each warms up (opts.warmupSec); later rounds follow on warm servers.
-          runs[variant].push(await measure(servers[variant], fixturesFile, scenario, 'indexed', round > 0));
+          runs[variant].push(
+            await measure(servers[variant], fixturesFile, scenario, 'indexed', {
+              skipWarmup: round > 0,
+              durationSec: observabilityRoundSec,
+            }),
+          );
         }
       }
       const summary = (ms: Measurement[]) => ({
@@ -575,16 +607,21 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
         p99: median(ms.map((m) => m.load.latency.p99)),
         cpuMsPerRequest: median(ms.map((m) => m.serverCpuMsPerRequest)),
       });
-      const off = summary(runs.off);
-      const on = summary(runs.on);
+      // Per round: on against the off run next to it in time.
+      const pairs = runs.on.map((on, i) => ({ on, off: runs.off[i]! }));
       results.push({
         scenario,
         rounds: OBSERVABILITY_ROUNDS,
-        off,
-        on,
-        throughputChangePct: ((on.rps - off.rps) / off.rps) * 100,
-        p50ChangeMs: on.p50 - off.p50,
-        cpuChangePct: ((on.cpuMsPerRequest - off.cpuMsPerRequest) / off.cpuMsPerRequest) * 100,
+        roundSec: observabilityRoundSec,
+        off: summary(runs.off),
+        on: summary(runs.on),
+        throughputChangePct: median(pairs.map((p) => ((p.on.load.rps - p.off.load.rps) / p.off.load.rps) * 100)),
+        p50ChangeMs: median(pairs.map((p) => p.on.load.latency.p50 - p.off.load.latency.p50)),
+        cpuChangePct: median(
+          pairs.map(
+            (p) => ((p.on.serverCpuMsPerRequest - p.off.serverCpuMsPerRequest) / p.off.serverCpuMsPerRequest) * 100,
+          ),
+        ),
       });
     }
   } finally {
@@ -592,7 +629,8 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
     await stop(servers.on);
   }
   console.log(
-    `\nObservability overhead (same build, ${OBSERVABILITY_ROUNDS} alternating round(s), medians; ` +
+    `\nObservability overhead (same build, ${OBSERVABILITY_ROUNDS} alternating round(s) of ${observabilityRoundSec} s; ` +
+      'changes: median of the rounds, on against the off run beside it; ' +
       'on = metrics + every span recorded, no exporter)',
   );
   console.log(
