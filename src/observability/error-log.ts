@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import { WriteBatch } from '../db/write-batch.js';
 import type { Logger } from './logger.js';
 
 /** Where and in which request an unexpected error happened. */
@@ -63,16 +64,35 @@ export function fingerprintOf(error: Error): string {
  * fingerprints (counted in `dropped`).
  */
 export class ErrorLog {
-  private pending = new Map<string, Pending>();
-  private chain: Promise<unknown> = Promise.resolve();
-  private timer: NodeJS.Timeout | null = null;
-  /** Occurrences not kept because the buffer was full. */
-  dropped = 0;
+  private readonly batch: WriteBatch<Pending>;
 
-  constructor(private readonly deps: { db: Db; logger: Logger }) {}
+  constructor(private readonly deps: { db: Db; logger: Logger }) {
+    this.batch = new WriteBatch<Pending>({
+      keyOf: (entry) => entry.fingerprint,
+      merge: (known, entry) => {
+        known.count += entry.count;
+        if (entry.firstSeenAt < known.firstSeenAt) known.firstSeenAt = entry.firstSeenAt;
+        if (entry.lastSeenAt >= known.lastSeenAt) {
+          known.lastSeenAt = entry.lastSeenAt;
+          known.sampleRequestId = entry.sampleRequestId;
+          known.sampleOperation = entry.sampleOperation;
+          known.samplePath = entry.samplePath;
+        }
+      },
+      write: (batch) => this.upsert(batch),
+      onTimedFlushError: (err) => this.deps.logger.error({ err }, 'error log flush failed; will retry'),
+      maxPending: MAX_PENDING,
+      weightOf: (entry) => entry.count,
+    });
+  }
+
+  /** Occurrences not kept because the buffer was full. */
+  get dropped(): number {
+    return this.batch.dropped;
+  }
 
   record(error: Error, where: ErrorOccurrence, at: Date): void {
-    this.add({
+    this.batch.add({
       fingerprint: fingerprintOf(error),
       errorName: error.name,
       message: error.message.slice(0, MAX_MESSAGE),
@@ -88,56 +108,15 @@ export class ErrorLog {
 
   /** Writes what was recorded since the last flush; resolves with the number of rows written. */
   flush(): Promise<number> {
-    const run = this.chain.then(() => this.write());
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.batch.flush();
   }
 
   start(intervalMs: number): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.flush().catch((err: unknown) => this.deps.logger.error({ err }, 'error log flush failed; will retry'));
-    }, intervalMs);
-    this.timer.unref();
+    this.batch.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.flush().catch((err: unknown) => this.deps.logger.error({ err }, 'error log not written'));
-  }
-
-  private add(entry: Pending): void {
-    const known = this.pending.get(entry.fingerprint);
-    if (!known) {
-      if (this.pending.size >= MAX_PENDING) {
-        this.dropped += entry.count;
-        return;
-      }
-      this.pending.set(entry.fingerprint, entry);
-      return;
-    }
-    known.count += entry.count;
-    if (entry.firstSeenAt < known.firstSeenAt) known.firstSeenAt = entry.firstSeenAt;
-    if (entry.lastSeenAt >= known.lastSeenAt) {
-      known.lastSeenAt = entry.lastSeenAt;
-      known.sampleRequestId = entry.sampleRequestId;
-      known.sampleOperation = entry.sampleOperation;
-      known.samplePath = entry.samplePath;
-    }
-  }
-
-  private async write(): Promise<number> {
-    if (this.pending.size === 0) return 0;
-    const batch = [...this.pending.values()];
-    this.pending = new Map();
-    try {
-      await this.upsert(batch);
-      return batch.length;
-    } catch (err) {
-      for (const entry of batch) this.add(entry);
-      throw err;
-    }
+    await this.batch.stop().catch((err: unknown) => this.deps.logger.error({ err }, 'error log not written'));
   }
 
   private async upsert(batch: Pending[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import { WriteBatch } from '../db/write-batch.js';
 import type { Logger } from '../observability/logger.js';
 import { dayOf } from './dates.js';
 import type { DeprecatedUsageRow } from './list-deprecated-usage.js';
@@ -26,9 +27,7 @@ const label = (value: string | null) => value?.trim().slice(0, MAX_LABEL) || UNK
  * to the per-day counts (DeprecatedFieldUsageDay) that schema:check's usage window reads.
  */
 export class DeprecationUsageTracker {
-  private pending = new Map<string, Tally>();
-  private chain: Promise<unknown> = Promise.resolve();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly batch: WriteBatch<Tally>;
 
   constructor(
     private readonly deps: {
@@ -38,7 +37,18 @@ export class DeprecationUsageTracker {
       /** Hears each use as it is counted (metrics). */
       onRecord?: (coordinates: readonly string[], clientName: string) => void;
     },
-  ) {}
+  ) {
+    this.batch = new WriteBatch<Tally>({
+      keyOf: (t) => `${t.coordinate}\u0000${t.clientName}\u0000${t.clientVersion}\u0000${t.day}`,
+      merge: (known, t) => {
+        known.count += t.count;
+        if (t.firstSeenAt < known.firstSeenAt) known.firstSeenAt = t.firstSeenAt;
+        if (t.lastSeenAt > known.lastSeenAt) known.lastSeenAt = t.lastSeenAt;
+      },
+      write: (batch) => this.upsert(batch),
+      onTimedFlushError: (err) => this.deps.logger.error({ err }, 'deprecated usage flush failed; will retry'),
+    });
+  }
 
   /** Counts one use of each coordinate by `client` at `at`. */
   record(coordinates: readonly string[], client: ClientIdentity, at: Date): void {
@@ -46,59 +56,31 @@ export class DeprecationUsageTracker {
     const clientVersion = label(client.version);
     this.deps.onRecord?.(coordinates, clientName);
     for (const coordinate of coordinates) {
-      this.add({ coordinate, clientName, clientVersion, day: dayOf(at), count: 1, firstSeenAt: at, lastSeenAt: at });
+      this.batch.add({
+        coordinate,
+        clientName,
+        clientVersion,
+        day: dayOf(at),
+        count: 1,
+        firstSeenAt: at,
+        lastSeenAt: at,
+      });
     }
   }
 
   /** Writes what was counted since the last flush; resolves with the number of rows written. */
   flush(): Promise<number> {
-    const run = this.chain.then(() => this.write());
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.batch.flush();
   }
 
   /** Flushes every `intervalMs` until `stop()`. */
   start(intervalMs: number): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.flush().catch((err: unknown) =>
-        this.deps.logger.error({ err }, 'deprecated usage flush failed; will retry'),
-      );
-    }, intervalMs);
-    this.timer.unref();
+    this.batch.start(intervalMs);
   }
 
   /** Stops the timer and writes what is left. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.flush();
-  }
-
-  private async write(): Promise<number> {
-    if (this.pending.size === 0) return 0;
-    const batch = [...this.pending.values()];
-    this.pending = new Map();
-    try {
-      await this.upsert(batch);
-      return batch.length;
-    } catch (err) {
-      // Keep the counts for the next flush rather than lose them.
-      for (const tally of batch) this.add(tally);
-      throw err;
-    }
-  }
-
-  private add(tally: Tally): void {
-    const key = `${tally.coordinate}\u0000${tally.clientName}\u0000${tally.clientVersion}\u0000${tally.day}`;
-    const known = this.pending.get(key);
-    if (!known) {
-      this.pending.set(key, { ...tally });
-      return;
-    }
-    known.count += tally.count;
-    if (tally.firstSeenAt < known.firstSeenAt) known.firstSeenAt = tally.firstSeenAt;
-    if (tally.lastSeenAt > known.lastSeenAt) known.lastSeenAt = tally.lastSeenAt;
+  stop(): Promise<void> {
+    return this.batch.stop();
   }
 
   private async upsert(batch: Tally[]): Promise<void> {
