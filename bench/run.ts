@@ -270,9 +270,15 @@ async function measure(
   fixturesFile: string,
   scenario: ScenarioName,
   variant: Measurement['variant'],
-  run: { skipWarmup?: boolean; durationSec?: number } = {},
+  /** `rate`: requests per second over all connections (open loop) instead of as fast as it answers. */
+  run: { skipWarmup?: boolean; durationSec?: number; rate?: number } = {},
 ): Promise<Measurement> {
-  const spec = { ...base(server, fixturesFile), scenario, connections: opts.connections };
+  const spec = {
+    ...base(server, fixturesFile),
+    scenario,
+    connections: opts.connections,
+    ...(run.rate ? { rate: run.rate } : {}),
+  };
   // Runs stop mid-cycle: courses deleted and not yet restored come back before the next run.
   const settle = async () => {
     if (scenario !== 'mutations') return;
@@ -565,6 +571,12 @@ const OBSERVABILITY_ON = { METRICS_TOKEN: 'bench-metrics-token-0123456789', TRAC
  * of either is within a shared machine's noise, so the change is the median of the rounds' pairs.
  */
 const OBSERVABILITY_ROUNDS = quick ? 1 : 6;
+/**
+ * Then rounds at a fixed rate, half of what `off` managed: the latency a request sees when the
+ * server is not saturated (at saturation, p50 is connections / throughput, and any change in
+ * throughput moves it by milliseconds).
+ */
+const OBSERVABILITY_RATE_ROUNDS = quick ? 1 : 4;
 const observabilityRoundSec = quick ? opts.durationSec : Math.max(5, Math.round(opts.durationSec / 2));
 
 const median = (xs: number[]) => {
@@ -607,8 +619,22 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
         p99: median(ms.map((m) => m.load.latency.p99)),
         cpuMsPerRequest: median(ms.map((m) => m.serverCpuMsPerRequest)),
       });
+      const rate = Math.max(1, Math.round(median(runs.off.map((m) => m.load.rps)) / 2));
+      const atRate: Record<'off' | 'on', Measurement[]> = { off: [], on: [] };
+      for (let round = 0; round < OBSERVABILITY_RATE_ROUNDS; round += 1) {
+        for (const variant of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+          atRate[variant].push(
+            await measure(servers[variant], fixturesFile, scenario, 'indexed', {
+              skipWarmup: true,
+              durationSec: observabilityRoundSec,
+              rate,
+            }),
+          );
+        }
+      }
       // Per round: on against the off run next to it in time.
       const pairs = runs.on.map((on, i) => ({ on, off: runs.off[i]! }));
+      const ratePairs = atRate.on.map((on, i) => ({ on, off: atRate.off[i]! }));
       results.push({
         scenario,
         rounds: OBSERVABILITY_ROUNDS,
@@ -622,6 +648,20 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
             (p) => ((p.on.serverCpuMsPerRequest - p.off.serverCpuMsPerRequest) / p.off.serverCpuMsPerRequest) * 100,
           ),
         ),
+        atRate: {
+          rate,
+          rounds: OBSERVABILITY_RATE_ROUNDS,
+          off: {
+            p50: median(atRate.off.map((m) => m.load.latency.p50)),
+            mean: median(atRate.off.map((m) => m.load.latency.mean)),
+          },
+          on: {
+            p50: median(atRate.on.map((m) => m.load.latency.p50)),
+            mean: median(atRate.on.map((m) => m.load.latency.mean)),
+          },
+          p50ChangeMs: median(ratePairs.map((p) => p.on.load.latency.p50 - p.off.load.latency.p50)),
+          meanChangeMs: median(ratePairs.map((p) => p.on.load.latency.mean - p.off.load.latency.mean)),
+        },
       });
     }
   } finally {
@@ -634,14 +674,16 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
       'on = metrics + every span recorded, no exporter)',
   );
   console.log(
-    'scenario        off req/s   on req/s   change   off p50   on p50   p50 change   server CPU ms/req off → on',
+    'scenario        off req/s   on req/s   change   off p50   on p50   p50 change   server CPU ms/req off → on   at half rate: p50 off → on (change), mean change',
   );
   for (const r of results) {
     console.log(
       `${r.scenario.padEnd(15)} ${r.off.rps.toFixed(0).padStart(9)} ${r.on.rps.toFixed(0).padStart(10)} ` +
         `${r.throughputChangePct.toFixed(1).padStart(7)}% ${String(r.off.p50).padStart(7)} ms ${String(r.on.p50).padStart(5)} ms ` +
         `${r.p50ChangeMs.toFixed(2).padStart(8)} ms   ${r.off.cpuMsPerRequest.toFixed(2)} → ${r.on.cpuMsPerRequest.toFixed(2)} ` +
-        `(${r.cpuChangePct >= 0 ? '+' : ''}${r.cpuChangePct.toFixed(1)}%)`,
+        `(${r.cpuChangePct >= 0 ? '+' : ''}${r.cpuChangePct.toFixed(1)}%)   ` +
+        `${r.atRate.rate} req/s: ${r.atRate.off.p50} → ${r.atRate.on.p50} ms (${r.atRate.p50ChangeMs >= 0 ? '+' : ''}${r.atRate.p50ChangeMs.toFixed(1)} ms), ` +
+        `${r.atRate.meanChangeMs >= 0 ? '+' : ''}${r.atRate.meanChangeMs.toFixed(2)} ms`,
     );
   }
   return results;
