@@ -87,9 +87,8 @@ export interface ObservabilityResult {
   p50ChangeMs: number;
   /** Server CPU per request, (on - off) / off, in percent: the median of the rounds' pairs. */
   cpuChangePct: number;
-  /** Latency at a fixed rate (half of off's throughput), not saturated: medians, and of the pairs. */
-  atRate: {
-    rate: number;
+  /** Latency on one connection, one request at a time (not saturated): medians, and of the pairs. */
+  oneConnection: {
     rounds: number;
     off: { p50: number; mean: number };
     on: { p50: number; mean: number };
@@ -302,16 +301,16 @@ export function renderMarkdown(r: BenchResults): string {
   if (obs && !('skipped' in obs) && obs.length) {
     out.push(
       '',
-      `Observability overhead (ours, generic path; off = production defaults, on = metrics served and every span recorded, no exporter; ${obs[0]!.rounds} alternating rounds of ${obs[0]!.roundSec} s; req/s, p50 and CPU are the medians of the rounds, each change the median of the rounds' on/off pairs; then ${obs[0]!.atRate.rounds} rounds at a fixed rate, half of off's throughput, for the latency of a server that is not saturated):`,
+      `Observability overhead (ours, generic path; off = production defaults, on = metrics served and every span recorded, no exporter; ${obs[0]!.rounds} alternating rounds of ${obs[0]!.roundSec} s; req/s, p50 and CPU are the medians of the rounds, each change the median of the rounds' on/off pairs; then ${obs[0]!.oneConnection.rounds} rounds on one connection, one request at a time, for the latency of a server that is not saturated):`,
       '',
-      '| scenario | off req/s | on req/s | change | p50 off → on | p50 change | server CPU ms/req off → on | at half rate: req/s | p50 off → on | p50 change | mean change |',
-      '| -------- | --------: | -------: | -----: | -----------: | ---------: | -------------------------: | ------------------: | -----------: | ---------: | ----------: |',
+      '| scenario | off req/s | on req/s | change | p50 off → on | p50 change | server CPU ms/req off → on | one connection: p50 off → on | p50 change | mean change |',
+      '| -------- | --------: | -------: | -----: | -----------: | ---------: | -------------------------: | ---------------------------: | ---------: | ----------: |',
       ...obs.map(
         (x) =>
           `| ${x.scenario} | ${fmt(x.off.rps)} | ${fmt(x.on.rps)} | ${x.throughputChangePct >= 0 ? '+' : ''}${fmt(x.throughputChangePct, 1)}% | ` +
           `${fmt(x.off.p50, 1)} → ${fmt(x.on.p50, 1)} ms | ${x.p50ChangeMs >= 0 ? '+' : ''}${fmt(x.p50ChangeMs, 1)} ms | ${fmt(x.off.cpuMsPerRequest, 2)} → ${fmt(x.on.cpuMsPerRequest, 2)} (${x.cpuChangePct >= 0 ? '+' : ''}${fmt(x.cpuChangePct, 1)}%) | ` +
-          `${fmt(x.atRate.rate)} | ${fmt(x.atRate.off.p50, 1)} → ${fmt(x.atRate.on.p50, 1)} ms | ${x.atRate.p50ChangeMs >= 0 ? '+' : ''}${fmt(x.atRate.p50ChangeMs, 1)} ms | ` +
-          `${x.atRate.meanChangeMs >= 0 ? '+' : ''}${fmt(x.atRate.meanChangeMs, 2)} ms |`,
+          `${fmt(x.oneConnection.off.p50, 1)} → ${fmt(x.oneConnection.on.p50, 1)} ms | ${x.oneConnection.p50ChangeMs >= 0 ? '+' : ''}${fmt(x.oneConnection.p50ChangeMs, 1)} ms | ` +
+          `${x.oneConnection.meanChangeMs >= 0 ? '+' : ''}${fmt(x.oneConnection.meanChangeMs, 2)} ms |`,
       ),
     );
   }

@@ -270,14 +270,12 @@ async function measure(
   fixturesFile: string,
   scenario: ScenarioName,
   variant: Measurement['variant'],
-  /** `rate`: requests per second over all connections (open loop) instead of as fast as it answers. */
-  run: { skipWarmup?: boolean; durationSec?: number; rate?: number } = {},
+  run: { skipWarmup?: boolean; durationSec?: number; connections?: number } = {},
 ): Promise<Measurement> {
   const spec = {
     ...base(server, fixturesFile),
     scenario,
-    connections: opts.connections,
-    ...(run.rate ? { rate: run.rate } : {}),
+    connections: run.connections ?? opts.connections,
   };
   // Runs stop mid-cycle: courses deleted and not yet restored come back before the next run.
   const settle = async () => {
@@ -572,11 +570,11 @@ const OBSERVABILITY_ON = { METRICS_TOKEN: 'bench-metrics-token-0123456789', TRAC
  */
 const OBSERVABILITY_ROUNDS = quick ? 1 : 6;
 /**
- * Then rounds at a fixed rate, half of what `off` managed: the latency a request sees when the
- * server is not saturated (at saturation, p50 is connections / throughput, and any change in
- * throughput moves it by milliseconds).
+ * Then rounds on one connection, one request at a time: the latency a request sees on a server
+ * that is not saturated (at saturation, p50 is connections / throughput, so any change of
+ * throughput moves it by milliseconds; autocannon's fixed rates come in bursts, which queue).
  */
-const OBSERVABILITY_RATE_ROUNDS = quick ? 1 : 4;
+const OBSERVABILITY_SINGLE_ROUNDS = quick ? 1 : 4;
 const observabilityRoundSec = quick ? opts.durationSec : Math.max(5, Math.round(opts.durationSec / 2));
 
 const median = (xs: number[]) => {
@@ -619,22 +617,21 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
         p99: median(ms.map((m) => m.load.latency.p99)),
         cpuMsPerRequest: median(ms.map((m) => m.serverCpuMsPerRequest)),
       });
-      const rate = Math.max(1, Math.round(median(runs.off.map((m) => m.load.rps)) / 2));
-      const atRate: Record<'off' | 'on', Measurement[]> = { off: [], on: [] };
-      for (let round = 0; round < OBSERVABILITY_RATE_ROUNDS; round += 1) {
+      const single: Record<'off' | 'on', Measurement[]> = { off: [], on: [] };
+      for (let round = 0; round < OBSERVABILITY_SINGLE_ROUNDS; round += 1) {
         for (const variant of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-          atRate[variant].push(
+          single[variant].push(
             await measure(servers[variant], fixturesFile, scenario, 'indexed', {
               skipWarmup: true,
               durationSec: observabilityRoundSec,
-              rate,
+              connections: 1,
             }),
           );
         }
       }
       // Per round: on against the off run next to it in time.
       const pairs = runs.on.map((on, i) => ({ on, off: runs.off[i]! }));
-      const ratePairs = atRate.on.map((on, i) => ({ on, off: atRate.off[i]! }));
+      const singlePairs = single.on.map((on, i) => ({ on, off: single.off[i]! }));
       results.push({
         scenario,
         rounds: OBSERVABILITY_ROUNDS,
@@ -648,19 +645,18 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
             (p) => ((p.on.serverCpuMsPerRequest - p.off.serverCpuMsPerRequest) / p.off.serverCpuMsPerRequest) * 100,
           ),
         ),
-        atRate: {
-          rate,
-          rounds: OBSERVABILITY_RATE_ROUNDS,
+        oneConnection: {
+          rounds: OBSERVABILITY_SINGLE_ROUNDS,
           off: {
-            p50: median(atRate.off.map((m) => m.load.latency.p50)),
-            mean: median(atRate.off.map((m) => m.load.latency.mean)),
+            p50: median(single.off.map((m) => m.load.latency.p50)),
+            mean: median(single.off.map((m) => m.load.latency.mean)),
           },
           on: {
-            p50: median(atRate.on.map((m) => m.load.latency.p50)),
-            mean: median(atRate.on.map((m) => m.load.latency.mean)),
+            p50: median(single.on.map((m) => m.load.latency.p50)),
+            mean: median(single.on.map((m) => m.load.latency.mean)),
           },
-          p50ChangeMs: median(ratePairs.map((p) => p.on.load.latency.p50 - p.off.load.latency.p50)),
-          meanChangeMs: median(ratePairs.map((p) => p.on.load.latency.mean - p.off.load.latency.mean)),
+          p50ChangeMs: median(singlePairs.map((p) => p.on.load.latency.p50 - p.off.load.latency.p50)),
+          meanChangeMs: median(singlePairs.map((p) => p.on.load.latency.mean - p.off.load.latency.mean)),
         },
       });
     }
@@ -674,7 +670,7 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
       'on = metrics + every span recorded, no exporter)',
   );
   console.log(
-    'scenario        off req/s   on req/s   change   off p50   on p50   p50 change   server CPU ms/req off → on   at half rate: p50 off → on (change), mean change',
+    'scenario        off req/s   on req/s   change   off p50   on p50   p50 change   server CPU ms/req off → on   one connection: p50 off → on (change), mean change',
   );
   for (const r of results) {
     console.log(
@@ -682,8 +678,8 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
         `${r.throughputChangePct.toFixed(1).padStart(7)}% ${String(r.off.p50).padStart(7)} ms ${String(r.on.p50).padStart(5)} ms ` +
         `${r.p50ChangeMs.toFixed(2).padStart(8)} ms   ${r.off.cpuMsPerRequest.toFixed(2)} → ${r.on.cpuMsPerRequest.toFixed(2)} ` +
         `(${r.cpuChangePct >= 0 ? '+' : ''}${r.cpuChangePct.toFixed(1)}%)   ` +
-        `${r.atRate.rate} req/s: ${r.atRate.off.p50} → ${r.atRate.on.p50} ms (${r.atRate.p50ChangeMs >= 0 ? '+' : ''}${r.atRate.p50ChangeMs.toFixed(1)} ms), ` +
-        `${r.atRate.meanChangeMs >= 0 ? '+' : ''}${r.atRate.meanChangeMs.toFixed(2)} ms`,
+        `${r.oneConnection.off.p50} → ${r.oneConnection.on.p50} ms (${r.oneConnection.p50ChangeMs >= 0 ? '+' : ''}${r.oneConnection.p50ChangeMs.toFixed(1)} ms), ` +
+        `${r.oneConnection.meanChangeMs >= 0 ? '+' : ''}${r.oneConnection.meanChangeMs.toFixed(2)} ms`,
     );
   }
   return results;
