@@ -40,13 +40,17 @@ export interface PlannedExecution {
  * compact JSON, and the parity suite compares the bodies of both paths byte for byte). A plugin
  * that replaces the result gets a plain object, written by JSON.stringify as usual.
  */
-function plannedResult(dataJson: string): ExecutionResult {
+export function plannedResult(dataJson: string): ExecutionResult {
   let parsed: ExecutionResult['data'] | undefined;
   const result = {} as ExecutionResult;
   Object.defineProperty(result, 'data', {
     enumerable: true,
     configurable: true,
     get: () => (parsed ??= JSON.parse(dataJson) as ExecutionResult['data']),
+    // A plugin that sets `data` is written as it set it.
+    set: (value: ExecutionResult['data']) => {
+      parsed = value;
+    },
   });
   Object.defineProperty(result, 'stringify', {
     enumerable: false,
