@@ -129,15 +129,24 @@ export async function queryRows<R extends Record<string, unknown>>(
   const query = preparedStatements
     ? { name: statement.name, text: statement.text, values }
     : { text: statement.text, values };
-  if (listeners.size === 0 && !onQuery) return (await pool.query<R>(query)).rows;
+  try {
+    return await reported(listeners, statement.text, async () => (await pool.query<R>(query)).rows);
+  } finally {
+    // Prisma's query events tell `onQuery` of its own statements; this one bypasses Prisma.
+    onQuery?.(statement.text, JSON.stringify(values));
+  }
+}
+
+/** Runs `run` (one statement, `sql`), then tells `listeners` how long it took, also when it failed. */
+async function reported<T>(listeners: Set<QueryListener>, sql: string, run: () => Promise<T>): Promise<T> {
+  if (listeners.size === 0) return run();
   const startedAt = new Date();
   const t0 = performance.now();
   try {
-    return (await pool.query<R>(query)).rows;
+    return await run();
   } finally {
-    const event = { sql: statement.text, durationMs: performance.now() - t0, startedAt };
+    const event = { sql, durationMs: performance.now() - t0, startedAt };
     for (const listener of listeners) listener(event);
-    onQuery?.(statement.text, JSON.stringify(values));
   }
 }
 
@@ -151,17 +160,8 @@ export function dbPoolStats(db: Db): { total: number; idle: number; waiting: num
 function timed<Q extends SqlQueryable>(queryable: Q, listeners: Set<QueryListener>): Q {
   for (const method of ['queryRaw', 'executeRaw'] as const) {
     const run = queryable[method].bind(queryable) as (query: SqlQuery) => Promise<unknown>;
-    (queryable as SqlQueryable)[method] = (async (query: SqlQuery) => {
-      if (listeners.size === 0) return run(query);
-      const startedAt = new Date();
-      const t0 = performance.now();
-      try {
-        return await run(query);
-      } finally {
-        const event = { sql: query.sql, durationMs: performance.now() - t0, startedAt };
-        for (const listener of listeners) listener(event);
-      }
-    }) as never;
+    (queryable as SqlQueryable)[method] = ((query: SqlQuery) =>
+      reported(listeners, query.sql, () => run(query))) as never;
   }
   if ('startTransaction' in queryable) {
     const adapter = queryable as unknown as SqlDriverAdapter;

@@ -16,6 +16,12 @@ interface TransportHints {
   connectionParams?: unknown;
 }
 
+/** Whether an operation's context came over graphql-ws (its socket or connection params), not HTTP. */
+const overGraphqlWs = (context: unknown) => {
+  const hints = context as TransportHints;
+  return !hints.request && Boolean(hints.socket || hints.connectionParams);
+};
+
 /**
  * GraphQL metrics: request and execution durations by (bounded) operation name and type, errors by
  * `extensions.code`, open subscriptions by transport. Place it after useErrorCodes so it counts
@@ -32,9 +38,8 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin {
     },
     onExecute({ args }) {
       const { name, type } = operationOf(args.document, args.operationName);
-      const hints = args.contextValue as TransportHints;
       // A query or mutation over graphql-ws has no HTTP response: its errors are counted here.
-      const overWs = !hints.request && Boolean(hints.socket || hints.connectionParams);
+      const overWs = overGraphqlWs(args.contextValue);
       const startedAt = performance.now();
       return {
         onExecuteDone({ result }) {
@@ -45,8 +50,7 @@ export function useGraphqlMetrics(metrics: Metrics): Plugin {
       };
     },
     onSubscribe({ args }) {
-      const hints = args.contextValue as TransportHints;
-      const transport: Transport = hints.socket || hints.connectionParams ? 'ws' : 'sse';
+      const transport: Transport = overGraphqlWs(args.contextValue) ? 'ws' : 'sse';
       const operation = metrics.operationLabel(operationOf(args.document, args.operationName).name);
       return {
         onSubscribeResult({ result }) {
