@@ -599,36 +599,32 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
   try {
     for (const server of Object.values(servers)) await warmAccountCache(server, fx);
     for (const scenario of reads) {
-      const runs: Record<'off' | 'on', Measurement[]> = { off: [], on: [] };
-      for (let round = 0; round < OBSERVABILITY_ROUNDS; round += 1) {
-        for (const variant of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-          // The first round of each warms up (opts.warmupSec); later rounds follow on warm servers.
-          runs[variant].push(
-            await measure(servers[variant], fixturesFile, scenario, 'indexed', {
-              skipWarmup: round > 0,
-              durationSec: observabilityRoundSec,
-            }),
-          );
+      // Rounds off, on / on, off / …; `run` gives each round's measurement options.
+      const alternate = async (rounds: number, run: (round: number) => Parameters<typeof measure>[4]) => {
+        const out: Record<'off' | 'on', Measurement[]> = { off: [], on: [] };
+        for (let round = 0; round < rounds; round += 1) {
+          for (const variant of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+            out[variant].push(await measure(servers[variant], fixturesFile, scenario, 'indexed', run(round)));
+          }
         }
-      }
+        return out;
+      };
+      // The first round of each warms up (opts.warmupSec); later rounds follow on warm servers.
+      const runs = await alternate(OBSERVABILITY_ROUNDS, (round) => ({
+        skipWarmup: round > 0,
+        durationSec: observabilityRoundSec,
+      }));
       const summary = (ms: Measurement[]) => ({
         rps: median(ms.map((m) => m.load.rps)),
         p50: median(ms.map((m) => m.load.latency.p50)),
         p99: median(ms.map((m) => m.load.latency.p99)),
         cpuMsPerRequest: median(ms.map((m) => m.serverCpuMsPerRequest)),
       });
-      const single: Record<'off' | 'on', Measurement[]> = { off: [], on: [] };
-      for (let round = 0; round < OBSERVABILITY_SINGLE_ROUNDS; round += 1) {
-        for (const variant of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-          single[variant].push(
-            await measure(servers[variant], fixturesFile, scenario, 'indexed', {
-              skipWarmup: true,
-              durationSec: observabilityRoundSec,
-              connections: 1,
-            }),
-          );
-        }
-      }
+      const single = await alternate(OBSERVABILITY_SINGLE_ROUNDS, () => ({
+        skipWarmup: true,
+        durationSec: observabilityRoundSec,
+        connections: 1,
+      }));
       // Per round: on against the off run next to it in time.
       const pairs = runs.on.map((on, i) => ({ on, off: runs.off[i]! }));
       const singlePairs = single.on.map((on, i) => ({ on, off: single.off[i]! }));
