@@ -98,6 +98,7 @@ export default tseslint.config(
             'src/observability/logger.*',
             'src/observability/tracing.*',
             'src/observability/request-info.*',
+            'src/observability/statements.*',
             'src/mail/**',
           ],
           mode: 'file',

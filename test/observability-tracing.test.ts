@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { PASSWORD } from './helpers/factories.js';
@@ -36,9 +37,11 @@ describe('tracing', () => {
     expect(request!.attributes).toMatchObject({ 'http.response.status_code': 200, 'graphql.operation.name': 'SignUp' });
     const requestId = request!.spanContext().spanId;
 
+    // A document this app has not seen is parsed and validated, each in a span.
     for (const phase of ['graphql.parse', 'graphql.validate']) {
       expect(named(phase).map(parentOf)).toContain(requestId);
     }
+    expect(request!.attributes).toMatchObject({ 'graphql.document.cached': false, 'graphql.validation.cached': false });
     const [execute] = named('graphql.execute SignUp');
     expect(parentOf(execute!)).toBe(requestId);
     expect(execute!.attributes).toMatchObject({ 'graphql.operation.type': 'mutation' });
@@ -65,6 +68,28 @@ describe('tracing', () => {
     // The delivery's own SQL hangs from it.
     const deliveryIds = new Set(deliveries.map((d) => d.spanContext().spanId));
     expect(named('db.query').some((s) => deliveryIds.has(parentOf(s) ?? ''))).toBe(true);
+  });
+
+  it('records parse and validate only when they run, not when the document comes from the cache', async () => {
+    exporter.reset();
+    const document = `query Cached${Date.now()} { __typename }`;
+    await app.gql(document);
+    await app.gql(document);
+    const spans = exporter.getFinishedSpans();
+    const requests = spans.filter((s) => s.name === 'graphql.request');
+    expect(requests.map((s) => s.attributes['graphql.document.cached'])).toEqual([false, true]);
+    expect(requests.map((s) => s.attributes['graphql.validation.cached'])).toEqual([false, true]);
+    const first = requests[0]!.spanContext().spanId;
+    for (const phase of ['graphql.parse', 'graphql.validate']) {
+      expect(spans.filter((s) => s.name === phase).map(parentOf)).toEqual([first]);
+    }
+    expect(spans.filter((s) => s.name.startsWith('graphql.execute'))).toHaveLength(2);
+
+    // A document that does not parse: its parse span says so.
+    exporter.reset();
+    await app.gql('query Broken {');
+    const [parse] = exporter.getFinishedSpans().filter((s) => s.name === 'graphql.parse');
+    expect(parse!.status).toMatchObject({ code: SpanStatusCode.ERROR, message: expect.stringMatching(/Syntax Error/) });
   });
 
   it('starts a new trace when the caller sends none, and does not trace probes', async () => {

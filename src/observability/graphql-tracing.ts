@@ -14,8 +14,9 @@ import { requestInfo } from './request-info.js';
 
 /**
  * Spans for GraphQL over HTTP: `graphql.request` (continuing the caller's traceparent, if any),
- * with `graphql.parse`, `graphql.validate` and `graphql.execute` inside; resolvers run in the
- * execute span's context, so SQL statements and events written there hang from it.
+ * with `graphql.parse` and `graphql.validate` (when they run, not when Yoga's caches answer) and
+ * `graphql.execute` inside; resolvers run in the execute span's context, so SQL statements and
+ * events written there hang from it.
  */
 /** Reads traceparent/tracestate straight from the request's headers. */
 const headerGetter: TextMapGetter<Headers> = {
@@ -25,10 +26,26 @@ const headerGetter: TextMapGetter<Headers> = {
 
 export function useGraphqlTracing(tracer: Tracer): Plugin {
   const spans = new WeakMap<Request, Span>();
-  const parentOf = (initial: unknown) => {
+  /** The request span of a Yoga context (none over graphql-ws, and for probes). */
+  const spanOf = (initial: unknown) => {
     const request = (initial as { request?: Request }).request;
-    const span = request && spans.get(request);
+    return request && spans.get(request);
+  };
+  const parentOf = (initial: unknown) => {
+    const span = spanOf(initial);
     return span ? trace.setSpan(context.active(), span) : context.active();
+  };
+  /** Runs a synchronous phase in a span of its own; a throw marks the span failed. */
+  const phase = <T>(name: string, initial: unknown, fn: (span: Span) => T): T => {
+    const span = tracer.startSpan(name, {}, parentOf(initial));
+    try {
+      return fn(span);
+    } catch (err) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+      throw err;
+    } finally {
+      span.end();
+    }
   };
   return {
     onRequest({ request }) {
@@ -39,16 +56,28 @@ export function useGraphqlTracing(tracer: Tracer): Plugin {
       span.setAttribute('request.id', requestInfo(request).id);
       spans.set(request, span);
     },
-    onParse({ context: initial }) {
-      const span = tracer.startSpan('graphql.parse', {}, parentOf(initial));
-      return () => span.end();
+    // Parse and validate get a span when they run; a document or verdict from Yoga's caches (the
+    // usual case: microseconds of lookup) only marks the request span, so the hot path records
+    // two spans fewer.
+    onParse({ context: initial, parseFn, setParseFn }) {
+      let ran = false;
+      setParseFn((source, options) => {
+        ran = true;
+        return phase('graphql.parse', initial, () => parseFn(source, options));
+      });
+      return () => spanOf(initial)?.setAttribute('graphql.document.cached', !ran);
     },
-    onValidate({ context: initial }) {
-      const span = tracer.startSpan('graphql.validate', {}, parentOf(initial));
-      return ({ valid }) => {
-        if (!valid) span.setStatus({ code: SpanStatusCode.ERROR, message: 'invalid document' });
-        span.end();
-      };
+    onValidate({ context: initial, validateFn, setValidationFn }) {
+      let ran = false;
+      setValidationFn((...args) => {
+        ran = true;
+        return phase('graphql.validate', initial, (span) => {
+          const errors = validateFn(...args);
+          if (errors.length) span.setStatus({ code: SpanStatusCode.ERROR, message: 'invalid document' });
+          return errors;
+        });
+      });
+      return () => spanOf(initial)?.setAttribute('graphql.validation.cached', !ran);
     },
     onExecute({ args, executeFn, setExecuteFn }) {
       const { name, type } = operationOf(args.document, args.operationName);

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { dbPoolStats, onDbQuery, type Db } from '../db/client.js';
 import type { OpsSnapshot } from './ops-snapshot.js';
+import { statementFacts } from './statements.js';
 
 /**
  * The Prometheus metrics of one app (one registry per app: tests build several in a process).
@@ -57,21 +58,6 @@ export interface MetricsDeps {
   ops: OpsSnapshot;
   /** Error-log occurrences dropped because its buffer was full. */
   errorLogDropped?: () => number;
-}
-
-const KINDS = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'WITH', 'BEGIN', 'COMMIT', 'ROLLBACK']);
-/** Prisma's statements are a fixed set of texts: each is classified once. */
-const kinds = new Map<string, string>();
-
-/** First word of a statement: SELECT, INSERT, UPDATE, DELETE, BEGIN, COMMIT... (a bounded label). */
-export function statementKind(sql: string): string {
-  let kind = kinds.get(sql);
-  if (kind === undefined) {
-    const word = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'OTHER';
-    kind = KINDS.has(word) ? word : 'OTHER';
-    if (kinds.size < 10_000) kinds.set(sql, kind);
-  }
-  return kind;
 }
 
 export function createMetrics(deps: MetricsDeps): Metrics {
@@ -208,7 +194,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   });
 
   const unsubscribe = onDbQuery(deps.db, (e) =>
-    dbStatementDuration.observe({ statement: statementKind(e.sql) }, e.durationMs / 1000),
+    dbStatementDuration.observe({ statement: statementFacts(e.sql).kind }, e.durationMs / 1000),
   );
 
   return {

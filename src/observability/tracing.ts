@@ -21,6 +21,7 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { onDbQuery, type Db } from '../db/client.js';
+import { statementFacts } from './statements.js';
 
 /**
  * OpenTelemetry tracing. Off (no provider, no plugin, no listener: nothing runs) unless an OTLP
@@ -97,7 +98,7 @@ export function traceDbStatements(db: Db, tracer: Tracer): () => void {
       {
         kind: SpanKind.CLIENT,
         startTime: e.startedAt,
-        attributes: { 'db.system.name': 'postgresql', 'db.query.text': e.sql.slice(0, 2000) },
+        attributes: { 'db.system.name': 'postgresql', 'db.query.text': statementFacts(e.sql).text },
       },
       parent,
     );
