@@ -1,7 +1,8 @@
 /**
  * The load generator process: autocannon against one server with one scenario, requests built
  * per request (a random student and token each), GraphQL errors counted from the bodies.
- * Started once by load.ts with fork(); receives LoadSpecs one at a time, answers each with a LoadResult.
+ * Started once by load.ts with fork(); receives lists of LoadSpecs, runs each list's specs at the
+ * same time and answers with their LoadResults.
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -74,10 +75,10 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   };
 }
 
-// Serves one spec at a time until the runner disconnects.
-process.on('message', (spec: LoadSpec) => {
-  run(spec).then(
-    (result) => process.send!(result),
+// Serves one message at a time until the runner disconnects: its specs run side by side.
+process.on('message', (specs: LoadSpec[]) => {
+  Promise.all(specs.map(run)).then(
+    (results) => process.send!(results),
     (err: unknown) => {
       console.error(err);
       process.exit(1);

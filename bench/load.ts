@@ -37,7 +37,7 @@ export interface LoadResult {
 }
 
 let worker: ChildProcess | null = null;
-let pending: { resolve: (r: LoadResult) => void; reject: (e: Error) => void } | null = null;
+let pending: { resolve: (r: LoadResult[]) => void; reject: (e: Error) => void } | null = null;
 
 /** The load generator process (bench/load-worker.ts), started on first use and kept for the run. */
 function loadWorker(): ChildProcess {
@@ -49,7 +49,7 @@ function loadWorker(): ChildProcess {
   child.on('message', (m) => {
     const p = pending;
     pending = null;
-    p?.resolve(m as LoadResult);
+    p?.resolve(m as LoadResult[]);
   });
   child.on('exit', (code) => {
     worker = null;
@@ -61,14 +61,22 @@ function loadWorker(): ChildProcess {
   return child;
 }
 
-/** Runs autocannon in its own process, so it never shares a CPU queue with the runner. */
-export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+/**
+ * Runs autocannon in its own process, so it never shares a CPU queue with the runner. Several
+ * specs run at the same time (one autocannon each), over the same seconds of the machine.
+ */
+export function runLoads(specs: LoadSpec[]): Promise<LoadResult[]> {
   if (pending) return Promise.reject(new Error('one load run at a time'));
   const child = loadWorker();
   return new Promise((resolve, reject) => {
     pending = { resolve, reject };
-    child.send(spec);
+    child.send(specs);
   });
+}
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const [result] = await runLoads([spec]);
+  return result!;
 }
 
 export function stopLoadWorker(): void {

@@ -1,134 +1,138 @@
 /**
- * `npx tsx bench/observability-overhead.ts [--requests n] [--rounds n] [--on metrics|tracing|both]`: CPU and wall time per
- * request of the same read query through two apps in this process, one with observability off
- * (production defaults) and one with metrics on and every span recorded (no exporter), in
- * alternating rounds. In-process and sequential, so it measures the server's own cost per
- * request (CPU µs), which a shared machine disturbs far less than throughput under load.
- * Own database: sp_bench_observability on the server of DATABASE_URL (else 127.0.0.1:5432).
- * One process: once tracing installs its (process-wide) context manager, `off` pays for it too,
- * so tracing's share is understated on Node 20/22; `npm run bench` runs separate servers.
+ * `npx tsx bench/observability-overhead.ts [--scenario overdue] [--blocks 24] [--requests 500]
+ * [--variants off,metrics,tracing,both]`: the server CPU per request that metrics and tracing add,
+ * finer than the throughput of `npm run bench`. One server per variant (dist/main.js on the bench's
+ * Node 24, so each has its own process-wide context manager), all on the bench data set (database
+ * sp_bench, seeded as `npm run bench` does). Requests go one at a time to each server in turn, so
+ * the machine's drift hits every variant within milliseconds; each block of `--requests` rounds
+ * reads every server's CPU time from /proc. It prints each variant's median CPU per request and
+ * the median of its per-block ratios to `off`.
+ * Requests are sequential: the servers idle between them, so background work (the default
+ * process metrics' event-loop timer) weighs more here than at full load.
  */
-import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { buildApp, type App } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createPrisma } from '../src/db/client.js';
-import { applyMigrations } from '../src/db/migrate.js';
-import { MemoryMailer } from '../src/mail/mailer.js';
-import { createLogger } from '../src/observability/logger.js';
+import http from 'node:http';
+import { createTokenService } from '../src/auth/tokens.js';
+import { Prng } from './prng.js';
+import { READ_SCENARIOS, readRequest, type Fixtures, type ReadScenario } from './scenarios.js';
+import { loadStudents, seedDatabase } from './seed.js';
+import { ensureServerNode, startServer, type RunningServer } from './servers.js';
 
 const argv = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
+const value = (name: string) => {
   const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
+  return i >= 0 ? argv[i + 1] : undefined;
 };
-const REQUESTS = arg('requests', 300);
-const ROUNDS = arg('rounds', 6);
-/** What `on` turns on: --on metrics, --on tracing, or both (default). */
-const ON = argv[argv.indexOf('--on') + 1] && argv.includes('--on') ? argv[argv.indexOf('--on') + 1] : 'both';
+const scenario = (value('scenario') ?? 'overdue') as ReadScenario;
+if (!READ_SCENARIOS.includes(scenario)) throw new Error(`--scenario: one of ${READ_SCENARIOS.join(', ')}`);
+const BLOCKS = Number(value('blocks') ?? 24);
+const PER_BLOCK = Number(value('requests') ?? 500);
 
-const base = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-const url = new URL(base);
-url.pathname = '/sp_bench_observability';
-const admin = new pg.Client({ connectionString: base.toString() });
-await admin.connect();
-await admin.query('DROP DATABASE IF EXISTS sp_bench_observability WITH (FORCE)');
-await admin.query('CREATE DATABASE sp_bench_observability');
-await applyMigrations(url.toString());
-
-const env = {
-  NODE_ENV: 'production',
-  JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-  DATABASE_URL: url.toString(),
-  LOG_LEVEL: 'warn',
-  // Production without SMTP must say so.
-  MAIL_TRANSPORT: 'log',
+const METRICS = { METRICS_TOKEN: 'bench-metrics-token-0123456789' };
+const TRACING = { TRACING_RECORD_ONLY: 'true' };
+const VARIANTS: Record<string, Record<string, string>> = {
+  off: {},
+  metrics: METRICS,
+  tracing: TRACING,
+  both: { ...METRICS, ...TRACING },
 };
-const variants = {
-  off: loadConfig(env),
-  on: loadConfig({
-    ...env,
-    ...(ON !== 'tracing' ? { METRICS_TOKEN: 'bench-metrics-token-0123456789' } : {}),
-    ...(ON !== 'metrics' ? { TRACING_RECORD_ONLY: 'true' } : {}),
-  }),
+const names = ['off', ...(value('variants')?.split(',') ?? Object.keys(VARIANTS)).filter((n) => n !== 'off')];
+for (const name of names) if (!VARIANTS[name]) throw new Error(`--variants: ${Object.keys(VARIANTS).join(', ')}`);
+
+const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+const base = new URL(
+  process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/x',
+);
+if (!process.env.BENCH_DATABASE_URL) base.pathname = '/sp_bench';
+const dbUrl = base.toString();
+const log = (m: string) => console.log(`[overhead] ${m}`);
+
+// The data set of `npm run bench` (scale 1, seed 42): reused when it is there.
+await seedDatabase({ url: dbUrl, scale: 1, seed: 42, log });
+const node = ensureServerNode('24');
+const servers: Record<string, RunningServer> = {};
+const stopAll = async () => {
+  for (const server of Object.values(servers)) await server.stop();
 };
-const apps: Record<'off' | 'on', { app: App; close(): Promise<void> }> = {} as never;
-for (const [name, config] of Object.entries(variants) as ['off' | 'on', (typeof variants)['off']][]) {
-  const db = createPrisma({
-    url: url.toString(),
-    poolSize: 4,
-    preparedStatements: true,
-  });
-  const app = buildApp({ config, db, logger: createLogger('warn'), mailer: new MemoryMailer() });
-  apps[name] = { app, close: async () => (await app.stop(), await db.$disconnect()) };
-}
-
-// One student with 10 courses of 5 assignments each.
-const db = apps.off.app.db;
-const user = await db.user.create({
-  data: { email: 'bench@example.com', passwordHash: 'x', firstName: 'B', lastName: 'S' },
-});
-for (let c = 0; c < 10; c++) {
-  const course = await db.course.create({ data: { userId: user.id, name: `Course ${c}` } });
-  await db.assignment.createMany({
-    data: Array.from({ length: 5 }, (_, a) => ({
-      userId: user.id,
-      courseId: course.id,
-      title: `A${c}.${a}`,
-      dueAt: new Date(Date.now() + (a + 1) * 86_400_000),
-    })),
-  });
-}
-const token = await apps.off.app.tokens.issue(user.id);
-const body = JSON.stringify({
-  query: `query Dashboard { me { id courses(first: 10) { totalCount edges { node { id name
-    assignments(first: 5) { edges { node { id title dueAt status } } } } } } } }`,
-});
-
-async function round(app: App): Promise<{ cpuUs: number; wallMs: number }> {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < REQUESTS; i++) {
-    const res = await app.server.yoga.fetch('http://bench/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body,
+try {
+  for (const name of names) {
+    servers[name] = await startServer({
+      target: 'ours',
+      node,
+      databaseUrl: dbUrl,
+      poolSize: 10,
+      jwtSecret: JWT_SECRET,
+      env: VARIANTS[name]!,
     });
-    const json = (await res.json()) as { errors?: unknown[] };
-    if (json.errors) throw new Error(JSON.stringify(json.errors));
   }
-  const cpu = process.cpuUsage(cpu0);
-  return { cpuUs: (cpu.user + cpu.system) / REQUESTS, wallMs: (performance.now() - t0) / REQUESTS };
-}
+  const tokens = createTokenService({ secret: JWT_SECRET, expiresIn: '1d' });
+  const today = new Date();
+  today.setUTCHours(0, 0, 0, 0);
+  const fx: Fixtures = {
+    students: await Promise.all(
+      (await loadStudents(dbUrl)).slice(0, 300).map(async (s) => ({ ...s, token: await tokens.issue(s.id) })),
+    ),
+    week: { from: today.toISOString(), to: new Date(today.getTime() + 7 * 86_400_000).toISOString() },
+  };
 
-// Warm both (JIT, prepared statements, viewer cache), then alternate.
-await round(apps.off.app);
-await round(apps.on.app);
-const samples: Record<'off' | 'on', { cpuUs: number; wallMs: number }[]> = { off: [], on: [] };
-for (let r = 0; r < ROUNDS; r++) {
-  for (const name of (r % 2 ? ['on', 'off'] : ['off', 'on']) as ('off' | 'on')[]) {
-    samples[name].push(await round(apps[name].app));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const post = (server: RunningServer, body: string, token: string) =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request(
+        server.url,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        },
+        (res) => {
+          let data = '';
+          res.on('data', (chunk: Buffer) => (data += chunk));
+          res.on('end', () =>
+            res.statusCode === 200 && !data.includes('"errors"')
+              ? resolve()
+              : reject(new Error(`${res.statusCode} ${data.slice(0, 300)}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const rng = new Prng(1, names.length, scenario.length);
+  // One round: the same request to every server, one after the other.
+  const round = async () => {
+    const built = readRequest(scenario, 'ours', fx, rng);
+    for (const name of names) await post(servers[name]!, built.body, built.token);
+  };
+
+  log(`${names.join(', ')}: warming up (1,500 rounds of ${scenario})`);
+  for (let i = 0; i < 1_500; i++) await round();
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let block = 0; block < BLOCKS; block++) {
+    const cpu0 = names.map((n) => servers[n]!.cpuMs());
+    for (let i = 0; i < PER_BLOCK; i++) await round();
+    names.forEach((n, i) => samples[n]!.push(((servers[n]!.cpuMs() - cpu0[i]!) / PER_BLOCK) * 1000));
+    log(`block ${block + 1}/${BLOCKS}: ` + names.map((n) => `${n} ${samples[n]!.at(-1)!.toFixed(0)} µs`).join(', '));
   }
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const row = (name: 'off' | 'on') => ({
-  cpu: median(samples[name].map((s) => s.cpuUs)),
-  wall: median(samples[name].map((s) => s.wallMs)),
-});
-const off = row('off');
-const on = row('on');
-console.log(
-  `observability overhead (on: ${ON}): ${ROUNDS} alternating rounds of ${REQUESTS} sequential requests (median)`,
-);
-console.log('variant | CPU µs/request | wall ms/request');
-console.log(`off     | ${off.cpu.toFixed(0)} | ${off.wall.toFixed(3)}`);
-console.log(`on      | ${on.cpu.toFixed(0)} | ${on.wall.toFixed(3)}`);
-console.log(
-  `on - off | ${(on.cpu - off.cpu).toFixed(0)} µs (${(((on.cpu - off.cpu) / off.cpu) * 100).toFixed(1)}%) | ` +
-    `${(on.wall - off.wall).toFixed(3)} ms (${(((on.wall - off.wall) / off.wall) * 100).toFixed(1)}%)`,
-);
 
-for (const { close } of Object.values(apps)) await close();
-await admin.query('DROP DATABASE sp_bench_observability WITH (FORCE)');
-await admin.end();
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  console.log(
+    `\nserver CPU per ${scenario} request, ${BLOCKS} blocks of ${PER_BLOCK} sequential rounds ` +
+      `(one request to each server in turn)`,
+  );
+  console.log('variant  | CPU µs/request (median) | change vs off: of medians | median of block ratios');
+  for (const n of names) {
+    const ratios = samples[n]!.map((v, i) => v / samples.off![i]! - 1);
+    console.log(
+      `${n.padEnd(8)} | ${median(samples[n]!).toFixed(0).padStart(23)} | ` +
+        `${pct(median(samples[n]!) / median(samples.off!) - 1).padStart(25)} | ${pct(median(ratios)).padStart(22)}`,
+    );
+  }
+} finally {
+  await stopAll();
+}
 process.exit(0);

@@ -76,13 +76,15 @@ export interface BenchResults {
 
 export interface ObservabilityResult {
   scenario: string;
-  /** Alternating rounds per variant, of `roundSec` each; each figure is their median. */
+  /** Rounds at full load, of `roundSec` each, both servers loaded at the same time; each figure is their median. */
   rounds: number;
   roundSec: number;
   off: { rps: number; p50: number; p99: number; cpuMsPerRequest: number };
   on: { rps: number; p50: number; p99: number; cpuMsPerRequest: number };
-  /** (on - off) / off, in percent (negative is slower): the median of the rounds' pairs. */
+  /** (on - off) / off, in percent (negative is slower): the median of the rounds' pairs (same seconds). */
   throughputChangePct: number;
+  /** The same for a second server with observability off against the first (A/A): the noise floor. */
+  aaThroughputChangePct: number;
   /** on - off, ms: the median of the rounds' pairs. */
   p50ChangeMs: number;
   /** Server CPU per request, (on - off) / off, in percent: the median of the rounds' pairs. */
@@ -301,13 +303,14 @@ export function renderMarkdown(r: BenchResults): string {
   if (obs && !('skipped' in obs) && obs.length) {
     out.push(
       '',
-      `Observability overhead (ours, generic path; off = production defaults, on = metrics served and every span recorded, no exporter; ${obs[0]!.rounds} alternating rounds of ${obs[0]!.roundSec} s; req/s, p50 and CPU are the medians of the rounds, each change the median of the rounds' on/off pairs; then ${obs[0]!.oneConnection.rounds} rounds on one connection, one request at a time, for the latency of a server that is not saturated):`,
+      `Observability overhead (ours, generic path; off = production defaults, on = metrics served and every span recorded, no exporter; ${obs[0]!.rounds} rounds of ${obs[0]!.roundSec} s with the off and on servers and a second off server loaded at the same time, a third of the connections each, so that the machine's drift hits all alike, and the second off server against the first (A/A) shows how far two identical servers differ; req/s, p50 and CPU are the medians of the rounds, each change the median of the rounds' on/off pairs; then ${obs[0]!.oneConnection.rounds} rounds on one connection, one request at a time, for the latency of a server that is not saturated):`,
       '',
-      '| scenario | off req/s | on req/s | change | p50 off → on | p50 change | server CPU ms/req off → on | one connection: p50 off → on | p50 change | mean change |',
-      '| -------- | --------: | -------: | -----: | -----------: | ---------: | -------------------------: | ---------------------------: | ---------: | ----------: |',
+      '| scenario | off req/s | on req/s | change | A/A change | p50 off → on | p50 change | server CPU ms/req off → on | one connection: p50 off → on | p50 change | mean change |',
+      '| -------- | --------: | -------: | -----: | ---------: | -----------: | ---------: | -------------------------: | ---------------------------: | ---------: | ----------: |',
       ...obs.map(
         (x) =>
           `| ${x.scenario} | ${fmt(x.off.rps)} | ${fmt(x.on.rps)} | ${x.throughputChangePct >= 0 ? '+' : ''}${fmt(x.throughputChangePct, 1)}% | ` +
+          `${x.aaThroughputChangePct >= 0 ? '+' : ''}${fmt(x.aaThroughputChangePct, 1)}% | ` +
           `${fmt(x.off.p50, 1)} → ${fmt(x.on.p50, 1)} ms | ${x.p50ChangeMs >= 0 ? '+' : ''}${fmt(x.p50ChangeMs, 1)} ms | ${fmt(x.off.cpuMsPerRequest, 2)} → ${fmt(x.on.cpuMsPerRequest, 2)} (${x.cpuChangePct >= 0 ? '+' : ''}${fmt(x.cpuChangePct, 1)}%) | ` +
           `${fmt(x.oneConnection.off.p50, 1)} → ${fmt(x.oneConnection.on.p50, 1)} ms | ${x.oneConnection.p50ChangeMs >= 0 ? '+' : ''}${fmt(x.oneConnection.p50ChangeMs, 1)} ms | ` +
           `${x.oneConnection.meanChangeMs >= 0 ? '+' : ''}${fmt(x.oneConnection.meanChangeMs, 2)} ms |`,

@@ -34,7 +34,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { getSchema } from '../src/schema/index.js';
 import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
 import { dropSecondaryIndexes, restoreIndexes } from './indexes.js';
-import { runLoad, stopLoadWorker, type LoadSpec } from './load.js';
+import { runLoad, runLoads, stopLoadWorker, type LoadSpec } from './load.js';
 import { Prng } from './prng.js';
 import {
   renderText,
@@ -318,6 +318,54 @@ async function measure(
   return m;
 }
 
+/**
+ * Servers under the same read scenario at the same time, sharing the connections equally: whatever
+ * the machine does in those seconds (other tenants, frequency, the drift of a shared VM) hits all
+ * of them alike, where two runs one after the other can differ by 10–20%.
+ */
+async function measureTogether<K extends string>(
+  servers: Record<K, RunningServer>,
+  fixturesFile: string,
+  scenario: ScenarioName,
+  run: { skipWarmup?: boolean; durationSec: number },
+): Promise<Record<K, Measurement>> {
+  const names = Object.keys(servers) as K[];
+  const specs = names.map((name) => ({
+    ...base(servers[name], fixturesFile),
+    scenario,
+    connections: Math.max(1, Math.round(opts.connections / names.length)),
+  }));
+  await waitForAutovacuum(dbUrl);
+  if (opts.warmupSec > 0 && !run.skipWarmup) await runLoads(specs.map((s) => ({ ...s, duration: opts.warmupSec })));
+  const cpu0 = names.map((name) => servers[name].cpuMs());
+  const loads = await runLoads(specs.map((s) => ({ ...s, duration: run.durationSec })));
+  const out = {} as Record<K, Measurement>;
+  names.forEach((name, i) => {
+    const load = loads[i]!;
+    out[name] = {
+      target: servers[name].target,
+      scenario,
+      variant: 'indexed',
+      load,
+      rssMb: servers[name].peakRssMb(),
+      serverCpuMsPerRequest: (servers[name].cpuMs() - cpu0[i]!) / Math.max(1, load.requests),
+      // PostgreSQL serves them all at once: its CPU cannot be split between them.
+      dbCpuMsPerRequest: NaN,
+    };
+  });
+  log(
+    `  ${scenario}, side by side: ` +
+      names
+        .map((name) => {
+          const m = out[name];
+          const errors = m.load.graphqlErrors + m.load.errors;
+          return `${name} ${m.load.rps.toFixed(0)} req/s, CPU/req ${m.serverCpuMsPerRequest.toFixed(2)} ms${errors ? `, ${errors} errors: ${m.load.firstError ?? ''}` : ''}`;
+        })
+        .join('; '),
+  );
+  return out;
+}
+
 /** The counting pass: the server talks to PostgreSQL through SqlCounter; sample answers are compared with ours. */
 /** One request per student, 8 at a time, so that each account is in ours's cache. */
 async function warmAccountCache(server: RunningServer, fx: Fixtures) {
@@ -565,10 +613,11 @@ async function main() {
 /** What `on` adds: metrics served (behind a token, as in production) and every span recorded, not exported. */
 const OBSERVABILITY_ON = { METRICS_TOKEN: 'bench-metrics-token-0123456789', TRACING_RECORD_ONLY: 'true' };
 /**
- * Rounds per scenario and variant, alternating, each half the run's duration (at least 5 s): one run
- * of either is within a shared machine's noise, so the change is the median of the rounds' pairs.
+ * Rounds per scenario at full load, the two servers side by side (half the connections each), each
+ * round as long as a run (at least 10 s); each change is the median of the rounds' on/off ratios.
  */
 const OBSERVABILITY_ROUNDS = quick ? 1 : 6;
+const sideBySideSec = quick ? opts.durationSec : Math.max(10, opts.durationSec);
 /**
  * Then rounds on one connection, one request at a time: the latency a request sees on a server
  * that is not saturated (at saturation, p50 is connections / throughput, so any change of
@@ -585,16 +634,23 @@ const median = (xs: number[]) => {
 
 /**
  * The read scenarios with observability off and on: two fresh servers of the same build, both
- * warmed per scenario, then measured in alternating rounds (off, on / on, off / …) so that drift
- * in the machine's load hits both alike; each figure is the median of the rounds.
+ * warmed per scenario, loaded side by side at full load (measureTogether: the machine's drift
+ * hits both in the same seconds), then one request at a time in alternating rounds (off, on /
+ * on, off / …); each figure is the median of the rounds.
  */
 async function observabilityPass(reads: ScenarioName[], fixturesFile: string): Promise<ObservabilityResult[]> {
   log(
     `ours: read scenarios with observability off and on (metrics + every span recorded, no exporter), ` +
-      `${OBSERVABILITY_ROUNDS} alternating round(s)`,
+      `${OBSERVABILITY_ROUNDS} round(s) side by side, ${OBSERVABILITY_SINGLE_ROUNDS} alternating on one connection`,
   );
   const fx = JSON.parse(readFileSync(fixturesFile, 'utf8')) as Fixtures;
-  const servers = { off: await start('ours', dbUrl), on: await start('ours', dbUrl, OBSERVABILITY_ON) };
+  // `again` is a second server with observability off, loaded beside the other two: how far two
+  // identical servers differ in the same seconds (an A/A control) is the noise floor of `change`.
+  const servers = {
+    off: await start('ours', dbUrl),
+    on: await start('ours', dbUrl, OBSERVABILITY_ON),
+    again: await start('ours', dbUrl),
+  };
   const results: ObservabilityResult[] = [];
   try {
     for (const server of Object.values(servers)) await warmAccountCache(server, fx);
@@ -610,10 +666,14 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
         return out;
       };
       // The first round of each warms up (opts.warmupSec); later rounds follow on warm servers.
-      const runs = await alternate(OBSERVABILITY_ROUNDS, (round) => ({
-        skipWarmup: round > 0,
-        durationSec: observabilityRoundSec,
-      }));
+      const runs: Record<'off' | 'on' | 'again', Measurement[]> = { off: [], on: [], again: [] };
+      for (let round = 0; round < OBSERVABILITY_ROUNDS; round += 1) {
+        const all = await measureTogether(servers, fixturesFile, scenario, {
+          skipWarmup: round > 0,
+          durationSec: sideBySideSec,
+        });
+        for (const name of ['off', 'on', 'again'] as const) runs[name].push(all[name]);
+      }
       const summary = (ms: Measurement[]) => ({
         rps: median(ms.map((m) => m.load.rps)),
         p50: median(ms.map((m) => m.load.latency.p50)),
@@ -625,16 +685,20 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
         durationSec: observabilityRoundSec,
         connections: 1,
       }));
-      // Per round: on against the off run next to it in time.
+      // Per round: on against off in the same seconds (full load), or next to it in time (one connection).
       const pairs = runs.on.map((on, i) => ({ on, off: runs.off[i]! }));
+      const controls = runs.again.map((again, i) => ({ again, off: runs.off[i]! }));
       const singlePairs = single.on.map((on, i) => ({ on, off: single.off[i]! }));
       results.push({
         scenario,
         rounds: OBSERVABILITY_ROUNDS,
-        roundSec: observabilityRoundSec,
+        roundSec: sideBySideSec,
         off: summary(runs.off),
         on: summary(runs.on),
         throughputChangePct: median(pairs.map((p) => ((p.on.load.rps - p.off.load.rps) / p.off.load.rps) * 100)),
+        aaThroughputChangePct: median(
+          controls.map((p) => ((p.again.load.rps - p.off.load.rps) / p.off.load.rps) * 100),
+        ),
         p50ChangeMs: median(pairs.map((p) => p.on.load.latency.p50 - p.off.load.latency.p50)),
         cpuChangePct: median(
           pairs.map(
@@ -657,21 +721,21 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
       });
     }
   } finally {
-    await stop(servers.off);
-    await stop(servers.on);
+    for (const server of Object.values(servers)) await stop(server);
   }
   console.log(
-    `\nObservability overhead (same build, ${OBSERVABILITY_ROUNDS} alternating round(s) of ${observabilityRoundSec} s; ` +
-      'changes: median of the rounds, on against the off run beside it; ' +
+    `\nObservability overhead (same build; ${OBSERVABILITY_ROUNDS} round(s) of ${sideBySideSec} s with off, on and a ` +
+      `second off server (A/A) side by side at ${opts.connections} connections in all, then ${OBSERVABILITY_SINGLE_ROUNDS} alternating round(s) of ` +
+      `${observabilityRoundSec} s on one connection; changes: median of the rounds' on/off pairs; ` +
       'on = metrics + every span recorded, no exporter)',
   );
   console.log(
-    'scenario        off req/s   on req/s   change   off p50   on p50   p50 change   server CPU ms/req off → on   one connection: p50 off → on (change), mean change',
+    'scenario        off req/s   on req/s   change   A/A change   off p50   on p50   p50 change   server CPU ms/req off → on   one connection: p50 off → on (change), mean change',
   );
   for (const r of results) {
     console.log(
       `${r.scenario.padEnd(15)} ${r.off.rps.toFixed(0).padStart(9)} ${r.on.rps.toFixed(0).padStart(10)} ` +
-        `${r.throughputChangePct.toFixed(1).padStart(7)}% ${String(r.off.p50).padStart(7)} ms ${String(r.on.p50).padStart(5)} ms ` +
+        `${r.throughputChangePct.toFixed(1).padStart(7)}% ${r.aaThroughputChangePct.toFixed(1).padStart(11)}% ${String(r.off.p50).padStart(7)} ms ${String(r.on.p50).padStart(5)} ms ` +
         `${r.p50ChangeMs.toFixed(2).padStart(8)} ms   ${r.off.cpuMsPerRequest.toFixed(2)} → ${r.on.cpuMsPerRequest.toFixed(2)} ` +
         `(${r.cpuChangePct >= 0 ? '+' : ''}${r.cpuChangePct.toFixed(1)}%)   ` +
         `${r.oneConnection.off.p50} → ${r.oneConnection.on.p50} ms (${r.oneConnection.p50ChangeMs >= 0 ? '+' : ''}${r.oneConnection.p50ChangeMs.toFixed(1)} ms), ` +
