@@ -1,12 +1,12 @@
 /**
  * `npx tsx bench/observability-overhead.ts [--scenario overdue] [--blocks 24] [--requests 500]
- * [--variants off,metrics,tracing,both]`: the server CPU per request that metrics and tracing add,
+ * [--variants again,metrics,tracing,both]`: the server CPU per request that metrics and tracing add,
  * finer than the throughput of `npm run bench`. One server per variant (dist/main.js on the bench's
  * Node 24, so each has its own process-wide context manager), all on the bench data set (database
  * sp_bench, seeded as `npm run bench` does). Requests go one at a time to each server in turn, so
  * the machine's drift hits every variant within milliseconds; each block of `--requests` rounds
- * reads every server's CPU time from /proc. It prints each variant's median CPU per request and
- * the median of its per-block ratios to `off`.
+ * reads every server's CPU time from /proc; `again` is a second server with the defaults (A/A).
+ * It prints each variant's median CPU per request and the median of its per-block ratios to `off`.
  * Requests are sequential: the servers idle between them, so background work (the default
  * process metrics' event-loop timer) weighs more here than at full load.
  */
@@ -31,6 +31,8 @@ const METRICS = { METRICS_TOKEN: 'bench-metrics-token-0123456789' };
 const TRACING = { TRACING_RECORD_ONLY: 'true' };
 const VARIANTS: Record<string, Record<string, string>> = {
   off: {},
+  // A second server with the defaults (A/A): how far two identical servers differ here.
+  again: {},
   metrics: METRICS,
   tracing: TRACING,
   both: { ...METRICS, ...TRACING },
@@ -98,10 +100,15 @@ try {
       req.end(body);
     });
   const rng = new Prng(1, names.length, scenario.length);
-  // One round: the same request to every server, one after the other.
+  // One round: the same request to every server, one after the other, each round starting one
+  // server further on (the server right after another one's request finds colder caches).
+  let rounds = 0;
   const round = async () => {
     const built = readRequest(scenario, 'ours', fx, rng);
-    for (const name of names) await post(servers[name]!, built.body, built.token);
+    const first = rounds++ % names.length;
+    for (let i = 0; i < names.length; i++) {
+      await post(servers[names[(first + i) % names.length]!]!, built.body, built.token);
+    }
   };
 
   log(`${names.join(', ')}: warming up (1,500 rounds of ${scenario})`);
