@@ -613,7 +613,7 @@ async function main() {
 /** What `on` adds: metrics served (behind a token, as in production) and every span recorded, not exported. */
 const OBSERVABILITY_ON = { METRICS_TOKEN: 'bench-metrics-token-0123456789', TRACING_RECORD_ONLY: 'true' };
 /**
- * Rounds per scenario at full load, the two servers side by side (half the connections each), each
+ * Rounds per scenario at full load, the servers side by side (a third of the connections each), each
  * round as long as a run (at least 10 s); each change is the median of the rounds' on/off ratios.
  */
 const OBSERVABILITY_ROUNDS = quick ? 1 : 6;
@@ -633,10 +633,10 @@ const median = (xs: number[]) => {
 };
 
 /**
- * The read scenarios with observability off and on: two fresh servers of the same build, both
- * warmed per scenario, loaded side by side at full load (measureTogether: the machine's drift
- * hits both in the same seconds), then one request at a time in alternating rounds (off, on /
- * on, off / …); each figure is the median of the rounds.
+ * The read scenarios with observability off and on: fresh servers of the same build, warmed per
+ * scenario, loaded side by side at full load with a second off server (measureTogether: the
+ * machine's drift hits all three in the same seconds), then off and on one request at a time in
+ * alternating rounds (off, on / on, off / …); each figure is the median of the rounds.
  */
 async function observabilityPass(reads: ScenarioName[], fixturesFile: string): Promise<ObservabilityResult[]> {
   log(
