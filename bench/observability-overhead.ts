@@ -13,6 +13,7 @@
 import http from 'node:http';
 import { createTokenService } from '../src/auth/tokens.js';
 import { Prng } from './prng.js';
+import { median } from './report.js';
 import { READ_SCENARIOS, readRequest, type Fixtures, type ReadScenario } from './scenarios.js';
 import { loadStudents, seedDatabase } from './seed.js';
 import { ensureServerNode, startServer, type RunningServer } from './servers.js';
@@ -121,11 +122,6 @@ try {
     log(`block ${block + 1}/${BLOCKS}: ` + names.map((n) => `${n} ${samples[n]!.at(-1)!.toFixed(0)} µs`).join(', '));
   }
 
-  const median = (xs: number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  };
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   console.log(
     `\nserver CPU per ${scenario} request, ${BLOCKS} blocks of ${PER_BLOCK} sequential rounds ` +

@@ -76,7 +76,7 @@ export interface BenchResults {
 
 export interface ObservabilityResult {
   scenario: string;
-  /** Rounds at full load, of `roundSec` each, both servers loaded at the same time; each figure is their median. */
+  /** Rounds at full load, of `roundSec` each, the servers loaded at the same time; each figure is their median. */
   rounds: number;
   roundSec: number;
   off: { rps: number; p50: number; p99: number; cpuMsPerRequest: number };
@@ -360,4 +360,11 @@ export async function updateReadme(readmePath: string, r: BenchResults): Promise
   const options = (await prettier.resolveConfig(readmePath)) ?? {};
   writeFileSync(readmePath, await prettier.format(next, { ...options, filepath: readmePath }));
   return true;
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -45,6 +45,7 @@ import {
   type ObservabilityResult,
   type Parity,
   type StatementCount,
+  median,
 } from './report.js';
 import {
   globalId,
@@ -625,12 +626,6 @@ const sideBySideSec = quick ? opts.durationSec : Math.max(10, opts.durationSec);
  */
 const OBSERVABILITY_SINGLE_ROUNDS = quick ? 1 : 4;
 const observabilityRoundSec = quick ? opts.durationSec : Math.max(5, Math.round(opts.durationSec / 2));
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /**
  * The read scenarios with observability off and on: fresh servers of the same build, warmed per
