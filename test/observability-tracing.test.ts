@@ -92,6 +92,24 @@ describe('tracing', () => {
     expect(parse!.status).toMatchObject({ code: SpanStatusCode.ERROR, message: expect.stringMatching(/Syntax Error/) });
   });
 
+  it('gives a request the sampler left out no spans at all, and its events no trace to link to', async () => {
+    exporter.reset();
+    // The caller decided not to sample (flags 00): parent-based sampling follows it.
+    const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const email = `unsampled-${Date.now()}@example.com`;
+    const res = await app.gql(SIGN_UP, { input: { email, password: PASSWORD, firstName: 'U', lastName: 'S' } }, '', {
+      traceparent: `00-${callerTrace}-00f067aa0ba902b7-00`,
+    });
+    expect(res.errors).toBeUndefined();
+    await app.bus.idle();
+    const user = await app.db.user.findFirstOrThrow({ where: { email } });
+    const event = await app.db.outboxEvent.findFirstOrThrow({ where: { type: 'user.created', userId: user.id } });
+    expect(event.traceparent).toBeNull();
+    const spans = exporter.getFinishedSpans();
+    expect(spans.filter((s) => s.spanContext().traceId === callerTrace)).toEqual([]);
+    expect(spans.filter((s) => s.name === 'graphql.request' || s.name.startsWith('graphql.execute'))).toEqual([]);
+  });
+
   it('starts a new trace when the caller sends none, and does not trace probes', async () => {
     exporter.reset();
     await app.gql('query Ping { __typename }');

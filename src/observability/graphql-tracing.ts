@@ -35,6 +35,12 @@ export function useGraphqlTracing(tracer: Tracer): Plugin {
     const span = spanOf(initial);
     return span ? trace.setSpan(context.active(), span) : context.active();
   };
+  /**
+   * A request the sampler left out (its span records nothing): its phases, execution and SQL get
+   * no spans at all, rather than non-recording ones, so that an unsampled request costs the
+   * sampling decision and little else.
+   */
+  const sampledOut = (initial: unknown) => spanOf(initial)?.isRecording() === false;
   /** Runs a synchronous phase in a span of its own; a throw marks the span failed. */
   const phase = <T>(name: string, initial: unknown, fn: (span: Span) => T): T => {
     const span = tracer.startSpan(name, {}, parentOf(initial));
@@ -60,6 +66,7 @@ export function useGraphqlTracing(tracer: Tracer): Plugin {
     // usual case: microseconds of lookup) only marks the request span, so the hot path records
     // two spans fewer.
     onParse({ context: initial, parseFn, setParseFn }) {
+      if (sampledOut(initial)) return;
       let ran = false;
       setParseFn((source, options) => {
         ran = true;
@@ -68,6 +75,7 @@ export function useGraphqlTracing(tracer: Tracer): Plugin {
       return () => spanOf(initial)?.setAttribute('graphql.document.cached', !ran);
     },
     onValidate({ context: initial, validateFn, setValidationFn }) {
+      if (sampledOut(initial)) return;
       let ran = false;
       setValidationFn((...args) => {
         ran = true;
@@ -80,6 +88,7 @@ export function useGraphqlTracing(tracer: Tracer): Plugin {
       return () => spanOf(initial)?.setAttribute('graphql.validation.cached', !ran);
     },
     onExecute({ args, executeFn, setExecuteFn }) {
+      if (sampledOut(args.contextValue)) return;
       const { name, type } = operationOf(args.document, args.operationName);
       const parent = parentOf(args.contextValue);
       const span = tracer.startSpan(`graphql.execute ${name ?? 'anonymous'}`, {}, parent);

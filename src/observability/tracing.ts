@@ -88,11 +88,11 @@ export function currentTraceparent(): string | null {
   return carrier.traceparent ?? null;
 }
 
-/** A span per SQL statement run while a span is active (a traced request or delivery). */
+/** A span per SQL statement run while a recording span is active (a traced, sampled request or delivery). */
 export function traceDbStatements(db: Db, tracer: Tracer): () => void {
   return onDbQuery(db, (e) => {
     const parent = context.active();
-    if (!trace.getSpan(parent)) return;
+    if (!trace.getSpan(parent)?.isRecording()) return;
     const span = tracer.startSpan(
       'db.query',
       {
