@@ -1,12 +1,13 @@
 /**
  * `npx tsx bench/observability-overhead.ts [--scenario overdue] [--blocks 24] [--requests 500]
- * [--variants again,metrics,tracing,both]`: the server CPU per request that metrics and tracing add,
- * finer than the throughput of `npm run bench`. One server per variant (dist/main.js on the bench's
+ * [--variants again,metrics,tracing,both,sampled]`: the server CPU per request that metrics and
+ * tracing add, finer than the throughput of `npm run bench`. One server per variant (dist/main.js on the bench's
  * Node 24, so each has its own process-wide context manager), all on the bench data set (database
  * sp_bench, seeded as `npm run bench` does). Requests go one at a time to each server in turn, so
  * the machine's drift hits every variant within milliseconds; each block of `--requests` rounds
  * reads every server's CPU time from /proc; `again` is a second server with the defaults (A/A).
- * It prints each variant's median CPU per request and the median of its per-block ratios to `off`.
+ * It prints each variant's median CPU per request and the median of its per-block ratios to `off`,
+ * then each variant's CPU per request by thread (main thread, V8's helper threads, libuv's pool).
  * Requests are sequential: the servers idle between them, so background work (the default
  * process metrics' event-loop timer) weighs more here than at full load.
  */
@@ -16,7 +17,7 @@ import { Prng } from './prng.js';
 import { median } from './report.js';
 import { READ_SCENARIOS, readRequest, type Fixtures, type ReadScenario } from './scenarios.js';
 import { loadStudents, seedDatabase } from './seed.js';
-import { ensureServerNode, startServer, type RunningServer } from './servers.js';
+import { ensureServerNode, startServer, threadCpuMs, type RunningServer } from './servers.js';
 
 const argv = process.argv.slice(2);
 const value = (name: string) => {
@@ -37,6 +38,8 @@ const VARIANTS: Record<string, Record<string, string>> = {
   metrics: METRICS,
   tracing: TRACING,
   both: { ...METRICS, ...TRACING },
+  // Both, with one trace in ten recorded (the others: the sampling decision and no spans).
+  sampled: { ...METRICS, ...TRACING, OTEL_TRACES_SAMPLER_ARG: '0.1' },
 };
 const names = ['off', ...(value('variants')?.split(',') ?? Object.keys(VARIANTS)).filter((n) => n !== 'off')];
 for (const name of names) if (!VARIANTS[name]) throw new Error(`--variants: ${Object.keys(VARIANTS).join(', ')}`);
@@ -115,6 +118,7 @@ try {
   log(`${names.join(', ')}: warming up (1,500 rounds of ${scenario})`);
   for (let i = 0; i < 1_500; i++) await round();
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const threads0 = names.map((n) => threadCpuMs(servers[n]!.pid));
   for (let block = 0; block < BLOCKS; block++) {
     const cpu0 = names.map((n) => servers[n]!.cpuMs());
     for (let i = 0; i < PER_BLOCK; i++) await round();
@@ -135,6 +139,22 @@ try {
         `${pct(median(samples[n]!) / median(samples.off!) - 1).padStart(25)} | ${pct(median(ratios)).padStart(22)}`,
     );
   }
+  // Where each server's CPU went, by thread, over the measured blocks: the main thread runs the
+  // requests; V8's helper threads run most of the garbage collection (and the compilers).
+  console.log(`\nCPU µs per request by thread (all blocks)`);
+  const groups = ['MainThread', 'V8Worker', 'libuv-worker'];
+  console.log(`variant  | main thread | V8 helpers (GC, JIT) | libuv pool | other`);
+  names.forEach((n, i) => {
+    const now = threadCpuMs(servers[n]!.pid);
+    const used = (name: string) => (((now[name] ?? 0) - (threads0[i]![name] ?? 0)) / (BLOCKS * PER_BLOCK)) * 1000;
+    const other = Object.keys(now)
+      .filter((name) => !groups.includes(name))
+      .reduce((sum, name) => sum + used(name), 0);
+    console.log(
+      `${n.padEnd(8)} | ${used('MainThread').toFixed(0).padStart(11)} | ${used('V8Worker').toFixed(0).padStart(20)} | ` +
+        `${used('libuv-worker').toFixed(0).padStart(10)} | ${other.toFixed(0).padStart(5)}`,
+    );
+  });
 } finally {
   await stopAll();
 }

@@ -74,29 +74,68 @@ export interface BenchResults {
   notes: string[];
 }
 
+/** A change over rounds: the median and the range (min, max), in percent. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
 export interface ObservabilityResult {
   scenario: string;
-  /** Rounds at full load, of `roundSec` each, the servers loaded at the same time; each figure is their median. */
+  /** Rounds, each on freshly started servers, of `roundSec` at full load with the servers loaded at the same time. */
   rounds: number;
   roundSec: number;
+  /** Medians of the rounds. */
   off: { rps: number; p50: number; p99: number; cpuMsPerRequest: number };
   on: { rps: number; p50: number; p99: number; cpuMsPerRequest: number };
-  /** (on - off) / off, in percent (negative is slower): the median of the rounds' pairs (same seconds). */
-  throughputChangePct: number;
+  /** (on - off) / off, in percent (negative is slower), over the rounds (same seconds in each). */
+  throughput: Spread;
   /** The same for a second server with observability off against the first (A/A): the noise floor. */
-  aaThroughputChangePct: number;
-  /** on - off, ms: the median of the rounds' pairs. */
+  aaThroughput: Spread;
+  /** on - off, ms: the median of the rounds. */
   p50ChangeMs: number;
-  /** Server CPU per request, (on - off) / off, in percent: the median of the rounds' pairs. */
-  cpuChangePct: number;
-  /** Latency on one connection, one request at a time (not saturated): medians, and of the pairs. */
+  /** Server CPU per request, (on - off) / off, in percent, over the rounds. */
+  cpu: Spread;
+  /** The same, second off server against the first (A/A). */
+  aaCpu: Spread;
+  /**
+   * From V8 profiles of the servers at full load (a profiled run after each measured one): the
+   * share of on's main-thread CPU in the metrics and tracing code (bench/profile-share.ts), and
+   * the garbage collector's share of off's and on's, in percent.
+   */
+  profile: { instrumentation: Spread; gcOff: number; gcOn: number };
+  /** Latency on one connection, one request at a time (not saturated): medians, and of the rounds' pairs. */
   oneConnection: {
     rounds: number;
+    roundSec: number;
     off: { p50: number; mean: number };
     on: { p50: number; mean: number };
     p50ChangeMs: number;
     meanChangeMs: number;
   };
+}
+
+/** `+1.2` / `-0.4`: a signed figure. */
+export const signed = (x: number, digits: number) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+/** `-2.1% (-6.0 … +1.3)`: a change over rounds, its median and range. */
+export const spreadText = (s: Spread) => `${signed(s.median, 1)}% (${signed(s.min, 1)} … ${signed(s.max, 1)})`;
+
+/** What the observability table shows and how it was measured (text output and bench/README.md). */
+export function observabilityHeading(x: ObservabilityResult | undefined): string {
+  if (!x) return 'Observability overhead: no scenario';
+  return (
+    `Observability overhead (ours, generic path; off = production defaults, on = metrics served and every span ` +
+    `recorded, no exporter). ${x.rounds} rounds, each on freshly started servers: per scenario, ${x.roundSec} s ` +
+    `with off, on and a second off server loaded at the same time, a third of the connections each (the machine's ` +
+    `drift hits all alike; the second off server against the first, A/A, shows how far two identical servers ` +
+    `differ), then ${x.oneConnection.roundSec} s each of off and on on one connection, one request at a time (the ` +
+    `latency of a server that is not saturated). "In instrumentation" is the share of on's main-thread CPU spent ` +
+    `in OpenTelemetry, prom-client and the project's metrics and tracing code, from V8 profiles taken over the ` +
+    `inspector while the three run side by side once more after each measured run (bench/profile-share.ts); GC is ` +
+    `the garbage collector's share of off's and on's. Figures are medians of the rounds; changes are the median ` +
+    `of the rounds' changes and, in brackets, their range.`
+  );
 }
 
 const LABEL: Record<TargetName, string> = {
@@ -303,17 +342,19 @@ export function renderMarkdown(r: BenchResults): string {
   if (obs && !('skipped' in obs) && obs.length) {
     out.push(
       '',
-      `Observability overhead (ours, generic path; off = production defaults, on = metrics served and every span recorded, no exporter; ${obs[0]!.rounds} rounds of ${obs[0]!.roundSec} s with the off and on servers and a second off server loaded at the same time, a third of the connections each, so that the machine's drift hits all alike, and the second off server against the first (A/A) shows how far two identical servers differ; req/s, p50 and CPU are the medians of the rounds, each change the median of the rounds' on/off pairs; then ${obs[0]!.oneConnection.rounds} rounds on one connection, one request at a time, for the latency of a server that is not saturated):`,
+      observabilityHeading(obs[0]),
       '',
-      '| scenario | off req/s | on req/s | change | A/A change | p50 off → on | p50 change | server CPU ms/req off → on | one connection: p50 off → on | p50 change | mean change |',
-      '| -------- | --------: | -------: | -----: | ---------: | -----------: | ---------: | -------------------------: | ---------------------------: | ---------: | ----------: |',
+      '| scenario | off req/s | on req/s | change | A/A change | p50 off → on | server CPU ms/req off → on | CPU change | A/A CPU change | in instrumentation | GC off → on | one connection: p50 off → on | p50 change | mean change |',
+      '| -------- | --------: | -------: | -----: | ---------: | -----------: | -------------------------: | ---------: | -------------: | -----------------: | ----------: | ---------------------------: | ---------: | ----------: |',
       ...obs.map(
         (x) =>
-          `| ${x.scenario} | ${fmt(x.off.rps)} | ${fmt(x.on.rps)} | ${x.throughputChangePct >= 0 ? '+' : ''}${fmt(x.throughputChangePct, 1)}% | ` +
-          `${x.aaThroughputChangePct >= 0 ? '+' : ''}${fmt(x.aaThroughputChangePct, 1)}% | ` +
-          `${fmt(x.off.p50, 1)} → ${fmt(x.on.p50, 1)} ms | ${x.p50ChangeMs >= 0 ? '+' : ''}${fmt(x.p50ChangeMs, 1)} ms | ${fmt(x.off.cpuMsPerRequest, 2)} → ${fmt(x.on.cpuMsPerRequest, 2)} (${x.cpuChangePct >= 0 ? '+' : ''}${fmt(x.cpuChangePct, 1)}%) | ` +
-          `${fmt(x.oneConnection.off.p50, 1)} → ${fmt(x.oneConnection.on.p50, 1)} ms | ${x.oneConnection.p50ChangeMs >= 0 ? '+' : ''}${fmt(x.oneConnection.p50ChangeMs, 1)} ms | ` +
-          `${x.oneConnection.meanChangeMs >= 0 ? '+' : ''}${fmt(x.oneConnection.meanChangeMs, 2)} ms |`,
+          `| ${x.scenario} | ${fmt(x.off.rps)} | ${fmt(x.on.rps)} | ${spreadText(x.throughput)} | ${spreadText(x.aaThroughput)} | ` +
+          `${fmt(x.off.p50, 1)} → ${fmt(x.on.p50, 1)} ms | ${fmt(x.off.cpuMsPerRequest, 2)} → ${fmt(x.on.cpuMsPerRequest, 2)} | ` +
+          `${spreadText(x.cpu)} | ${spreadText(x.aaCpu)} | ` +
+          `${fmt(x.profile.instrumentation.median, 2)}% (${fmt(x.profile.instrumentation.min, 2)} … ${fmt(x.profile.instrumentation.max, 2)}) | ` +
+          `${fmt(x.profile.gcOff, 1)}% → ${fmt(x.profile.gcOn, 1)}% | ` +
+          `${fmt(x.oneConnection.off.p50, 1)} → ${fmt(x.oneConnection.on.p50, 1)} ms | ${signed(x.oneConnection.p50ChangeMs, 1)} ms | ` +
+          `${signed(x.oneConnection.meanChangeMs, 2)} ms |`,
       ),
     );
   }

@@ -11,9 +11,9 @@
  *      per request, peak server RSS
  *   4. ours only: the read scenarios again with the secondary indexes dropped (restored after,
  *      also on failure or ctrl-c), the mutation mix, and the subscription fan-out
- *   5. ours only: the read scenarios on two fresh servers of the same build, observability off
- *      (production defaults) and on (metrics served, spans recorded and dropped), in alternating
- *      rounds
+ *   5. ours only: the read scenarios with observability off (production defaults) and on (metrics
+ *      served, spans recorded and dropped), and a second off server (A/A), loaded side by side in
+ *      rounds of fresh, profiled servers; then off and on one request at a time
  *   6. tables on stdout, JSON in bench/results/, `--readme` writes the table of bench/README.md
  *
  * Options: --quick, --scale <n>, --duration <s>, --warmup <s>, --connections <n>, --pool <n>,
@@ -36,6 +36,8 @@ import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-
 import { dropSecondaryIndexes, restoreIndexes } from './indexes.js';
 import { runLoad, runLoads, stopLoadWorker, type LoadSpec } from './load.js';
 import { Prng } from './prng.js';
+import { connectProfiler, INSPECT_OPTION, type Profiler } from './inspector.js';
+import { profileShares, type ProfileShare } from './profile-share.js';
 import {
   renderText,
   updateReadme,
@@ -46,6 +48,9 @@ import {
   type Parity,
   type StatementCount,
   median,
+  observabilityHeading,
+  signed,
+  spreadText,
 } from './report.js';
 import {
   globalId,
@@ -614,127 +619,158 @@ async function main() {
 /** What `on` adds: metrics served (behind a token, as in production) and every span recorded, not exported. */
 const OBSERVABILITY_ON = { METRICS_TOKEN: 'bench-metrics-token-0123456789', TRACING_RECORD_ONLY: 'true' };
 /**
- * Rounds per scenario at full load, the servers side by side (a third of the connections each), each
- * round as long as a run (at least 10 s); each change is the median of the rounds' on/off ratios.
+ * Rounds of the observability pass. Each round starts fresh servers: two processes of the same
+ * build can differ by 5–10% in CPU per request for as long as they run (what the JIT made of them,
+ * where the scheduler put them), so rounds on the same processes repeat one draw; fresh ones each
+ * round make the rounds independent. Each scenario's full-load part is as long as a run (at least 10 s).
  */
 const OBSERVABILITY_ROUNDS = quick ? 1 : 6;
 const sideBySideSec = quick ? opts.durationSec : Math.max(10, opts.durationSec);
 /**
- * Then rounds on one connection, one request at a time: the latency a request sees on a server
- * that is not saturated (at saturation, p50 is connections / throughput, so any change of
- * throughput moves it by milliseconds; autocannon's fixed rates come in bursts, which queue).
+ * Then off and on one request at a time (one connection), one after the other, in turn first: the
+ * latency a request sees on a server that is not saturated (at saturation, p50 is connections /
+ * throughput, so any change of throughput moves it by milliseconds).
  */
-const OBSERVABILITY_SINGLE_ROUNDS = quick ? 1 : 4;
-const observabilityRoundSec = quick ? opts.durationSec : Math.max(5, Math.round(opts.durationSec / 2));
+const observabilityRoundSec = quick ? opts.durationSec : Math.max(3, Math.round(opts.durationSec / 3));
+
+type ObservabilityServer = 'off' | 'on' | 'again';
+/**
+ * After each scenario's full-load run, the three servers are loaded side by side again for this
+ * long with V8's sampler on in all three (1 kHz, over the inspector): where their CPU went. A
+ * profiled run is slower, so it is not one of the measured ones.
+ */
+const observabilityProfileSec = quick ? 1 : 5;
+const pct = (a: number, b: number) => ((a - b) / b) * 100;
+const spread = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
 /**
- * The read scenarios with observability off and on: fresh servers of the same build, warmed per
- * scenario, loaded side by side at full load with a second off server (measureTogether: the
- * machine's drift hits all three in the same seconds), then off and on one request at a time in
- * alternating rounds (off, on / on, off / …); each figure is the median of the rounds.
+ * The read scenarios with observability off and on, and a second off server (`again`, the A/A
+ * control: how far two identical servers differ is the noise floor of every change). Per round:
+ * the three servers start fresh (in a rotated order, which also rotates their places in the load
+ * process); per scenario, a warm-up and a full-load run of all three side by side, a third of the
+ * connections each (measureTogether: the machine's drift hits all three in the same seconds), then
+ * off and on on one connection. Each change is the median of the rounds' changes, with their range.
  */
 async function observabilityPass(reads: ScenarioName[], fixturesFile: string): Promise<ObservabilityResult[]> {
   log(
     `ours: read scenarios with observability off and on (metrics + every span recorded, no exporter), ` +
-      `${OBSERVABILITY_ROUNDS} round(s) side by side, ${OBSERVABILITY_SINGLE_ROUNDS} alternating on one connection`,
+      `${OBSERVABILITY_ROUNDS} round(s) of fresh servers: off, on and a second off server side by side, then off and on on one connection`,
   );
   const fx = JSON.parse(readFileSync(fixturesFile, 'utf8')) as Fixtures;
-  // `again` is a second server with observability off, loaded beside the other two: how far two
-  // identical servers differ in the same seconds (an A/A control) is the noise floor of `change`.
-  const servers = {
-    off: await start('ours', dbUrl),
-    on: await start('ours', dbUrl, OBSERVABILITY_ON),
-    again: await start('ours', dbUrl),
-  };
-  const results: ObservabilityResult[] = [];
-  try {
-    for (const server of Object.values(servers)) await warmAccountCache(server, fx);
-    for (const scenario of reads) {
-      // Rounds off, on / on, off / …; `run` gives each round's measurement options.
-      const alternate = async (rounds: number, run: (round: number) => Parameters<typeof measure>[4]) => {
-        const out: Record<'off' | 'on', Measurement[]> = { off: [], on: [] };
-        for (let round = 0; round < rounds; round += 1) {
-          for (const variant of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-            out[variant].push(await measure(servers[variant], fixturesFile, scenario, 'indexed', run(round)));
-          }
-        }
-        return out;
-      };
-      // The first round of each warms up (opts.warmupSec); later rounds follow on warm servers.
-      const runs: Record<'off' | 'on' | 'again', Measurement[]> = { off: [], on: [], again: [] };
-      for (let round = 0; round < OBSERVABILITY_ROUNDS; round += 1) {
-        const all = await measureTogether(servers, fixturesFile, scenario, {
-          skipWarmup: round > 0,
-          durationSec: sideBySideSec,
+  const full = new Map<ScenarioName, Record<ObservabilityServer, Measurement>[]>(reads.map((s) => [s, []]));
+  const single = new Map<ScenarioName, Record<'off' | 'on', Measurement>[]>(reads.map((s) => [s, []]));
+  // Where the servers' CPU went, from their profiles, per round and scenario.
+  const shares = new Map<ScenarioName, Record<ObservabilityServer, ProfileShare>[]>(reads.map((s) => [s, []]));
+  const names: ObservabilityServer[] = ['off', 'on', 'again'];
+  for (let round = 0; round < OBSERVABILITY_ROUNDS; round += 1) {
+    log(`  round ${round + 1}/${OBSERVABILITY_ROUNDS}: fresh servers`);
+    const order = names.map((_, i) => names[(i + round) % names.length]!);
+    const servers = {} as Record<ObservabilityServer, RunningServer>;
+    const profilers = {} as Record<ObservabilityServer, Profiler>;
+    try {
+      for (const name of order) {
+        servers[name] = await start('ours', dbUrl, {
+          ...(name === 'on' ? OBSERVABILITY_ON : {}),
+          NODE_OPTIONS: INSPECT_OPTION,
         });
-        for (const name of ['off', 'on', 'again'] as const) runs[name].push(all[name]);
+        profilers[name] = await connectProfiler(servers[name].output());
       }
-      const summary = (ms: Measurement[]) => ({
-        rps: median(ms.map((m) => m.load.rps)),
-        p50: median(ms.map((m) => m.load.latency.p50)),
-        p99: median(ms.map((m) => m.load.latency.p99)),
-        cpuMsPerRequest: median(ms.map((m) => m.serverCpuMsPerRequest)),
-      });
-      const single = await alternate(OBSERVABILITY_SINGLE_ROUNDS, () => ({
-        skipWarmup: true,
-        durationSec: observabilityRoundSec,
-        connections: 1,
-      }));
-      // Per round: on against off in the same seconds (full load), or next to it in time (one connection).
-      const pairs = runs.on.map((on, i) => ({ on, off: runs.off[i]! }));
-      const controls = runs.again.map((again, i) => ({ again, off: runs.off[i]! }));
-      const singlePairs = single.on.map((on, i) => ({ on, off: single.off[i]! }));
-      results.push({
-        scenario,
-        rounds: OBSERVABILITY_ROUNDS,
-        roundSec: sideBySideSec,
-        off: summary(runs.off),
-        on: summary(runs.on),
-        throughputChangePct: median(pairs.map((p) => ((p.on.load.rps - p.off.load.rps) / p.off.load.rps) * 100)),
-        aaThroughputChangePct: median(
-          controls.map((p) => ((p.again.load.rps - p.off.load.rps) / p.off.load.rps) * 100),
-        ),
-        p50ChangeMs: median(pairs.map((p) => p.on.load.latency.p50 - p.off.load.latency.p50)),
-        cpuChangePct: median(
-          pairs.map(
-            (p) => ((p.on.serverCpuMsPerRequest - p.off.serverCpuMsPerRequest) / p.off.serverCpuMsPerRequest) * 100,
-          ),
-        ),
-        oneConnection: {
-          rounds: OBSERVABILITY_SINGLE_ROUNDS,
-          off: {
-            p50: median(single.off.map((m) => m.load.latency.p50)),
-            mean: median(single.off.map((m) => m.load.latency.mean)),
-          },
-          on: {
-            p50: median(single.on.map((m) => m.load.latency.p50)),
-            mean: median(single.on.map((m) => m.load.latency.mean)),
-          },
-          p50ChangeMs: median(singlePairs.map((p) => p.on.load.latency.p50 - p.off.load.latency.p50)),
-          meanChangeMs: median(singlePairs.map((p) => p.on.load.latency.mean - p.off.load.latency.mean)),
-        },
-      });
+      for (const name of order) await warmAccountCache(servers[name], fx);
+      for (const scenario of reads) {
+        full
+          .get(scenario)!
+          .push(await measureTogether(servers, fixturesFile, scenario, { durationSec: sideBySideSec }));
+        await Promise.all(names.map((name) => profilers[name].start(1000)));
+        await measureTogether(servers, fixturesFile, scenario, {
+          skipWarmup: true,
+          durationSec: observabilityProfileSec,
+        });
+        const profiles = await Promise.all(names.map((name) => profilers[name].stop()));
+        const [off, on, again] = profiles.map((p) => profileShares(p)[0]!);
+        shares.get(scenario)!.push({ off: off!, on: on!, again: again! });
+        const pair = {} as Record<'off' | 'on', Measurement>;
+        for (const name of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+          pair[name] = await measure(servers[name], fixturesFile, scenario, 'indexed', {
+            skipWarmup: true,
+            durationSec: observabilityRoundSec,
+            connections: 1,
+          });
+        }
+        single.get(scenario)!.push(pair);
+      }
+    } finally {
+      for (const profiler of Object.values(profilers)) profiler.close();
+      for (const server of Object.values(servers)) await stop(server);
     }
-  } finally {
-    for (const server of Object.values(servers)) await stop(server);
   }
+
+  const results: ObservabilityResult[] = reads.map((scenario) => {
+    const rounds = full.get(scenario)!;
+    const pairs = single.get(scenario)!;
+    const of = (name: ObservabilityServer) => ({
+      rps: median(rounds.map((r) => r[name].load.rps)),
+      p50: median(rounds.map((r) => r[name].load.latency.p50)),
+      p99: median(rounds.map((r) => r[name].load.latency.p99)),
+      cpuMsPerRequest: median(rounds.map((r) => r[name].serverCpuMsPerRequest)),
+    });
+    const rps = (r: Record<ObservabilityServer, Measurement>, name: ObservabilityServer) => r[name].load.rps;
+    const cpu = (r: Record<ObservabilityServer, Measurement>, name: ObservabilityServer) =>
+      r[name].serverCpuMsPerRequest;
+    return {
+      scenario,
+      rounds: rounds.length,
+      roundSec: sideBySideSec,
+      off: of('off'),
+      on: of('on'),
+      throughput: spread(rounds.map((r) => pct(rps(r, 'on'), rps(r, 'off')))),
+      aaThroughput: spread(rounds.map((r) => pct(rps(r, 'again'), rps(r, 'off')))),
+      p50ChangeMs: median(rounds.map((r) => r.on.load.latency.p50 - r.off.load.latency.p50)),
+      cpu: spread(rounds.map((r) => pct(cpu(r, 'on'), cpu(r, 'off')))),
+      aaCpu: spread(rounds.map((r) => pct(cpu(r, 'again'), cpu(r, 'off')))),
+      profile: {
+        instrumentation: spread(shares.get(scenario)!.map((r) => r.on.instrumentationPct)),
+        gcOff: median(shares.get(scenario)!.map((r) => r.off.gcPct)),
+        gcOn: median(shares.get(scenario)!.map((r) => r.on.gcPct)),
+      },
+      oneConnection: {
+        rounds: pairs.length,
+        roundSec: observabilityRoundSec,
+        off: {
+          p50: median(pairs.map((p) => p.off.load.latency.p50)),
+          mean: median(pairs.map((p) => p.off.load.latency.mean)),
+        },
+        on: {
+          p50: median(pairs.map((p) => p.on.load.latency.p50)),
+          mean: median(pairs.map((p) => p.on.load.latency.mean)),
+        },
+        p50ChangeMs: median(pairs.map((p) => p.on.load.latency.p50 - p.off.load.latency.p50)),
+        meanChangeMs: median(pairs.map((p) => p.on.load.latency.mean - p.off.load.latency.mean)),
+      },
+    };
+  });
+  console.log(`\n${observabilityHeading(results[0])}`);
   console.log(
-    `\nObservability overhead (same build; ${OBSERVABILITY_ROUNDS} round(s) of ${sideBySideSec} s with off, on and a ` +
-      `second off server (A/A) side by side at ${opts.connections} connections in all, then ${OBSERVABILITY_SINGLE_ROUNDS} alternating round(s) of ` +
-      `${observabilityRoundSec} s on one connection; changes: median of the rounds' on/off pairs; ` +
-      'on = metrics + every span recorded, no exporter)',
-  );
-  console.log(
-    'scenario        off req/s   on req/s   change   A/A change   off p50   on p50   p50 change   server CPU ms/req off → on   one connection: p50 off → on (change), mean change',
+    'scenario        off req/s   on req/s   change (range of rounds)    A/A change (range)         server CPU ms/req off → on, change (range)   A/A CPU change (range)   one connection: p50 off → on (change), mean change',
   );
   for (const r of results) {
+    const oc = r.oneConnection;
     console.log(
-      `${r.scenario.padEnd(15)} ${r.off.rps.toFixed(0).padStart(9)} ${r.on.rps.toFixed(0).padStart(10)} ` +
-        `${r.throughputChangePct.toFixed(1).padStart(7)}% ${r.aaThroughputChangePct.toFixed(1).padStart(11)}% ${String(r.off.p50).padStart(7)} ms ${String(r.on.p50).padStart(5)} ms ` +
-        `${r.p50ChangeMs.toFixed(2).padStart(8)} ms   ${r.off.cpuMsPerRequest.toFixed(2)} → ${r.on.cpuMsPerRequest.toFixed(2)} ` +
-        `(${r.cpuChangePct >= 0 ? '+' : ''}${r.cpuChangePct.toFixed(1)}%)   ` +
-        `${r.oneConnection.off.p50} → ${r.oneConnection.on.p50} ms (${r.oneConnection.p50ChangeMs >= 0 ? '+' : ''}${r.oneConnection.p50ChangeMs.toFixed(1)} ms), ` +
-        `${r.oneConnection.meanChangeMs >= 0 ? '+' : ''}${r.oneConnection.meanChangeMs.toFixed(2)} ms`,
+      `${r.scenario.padEnd(15)} ${r.off.rps.toFixed(0).padStart(9)} ${r.on.rps.toFixed(0).padStart(10)}   ` +
+        `${spreadText(r.throughput).padEnd(27)} ${spreadText(r.aaThroughput).padEnd(26)} ` +
+        `${r.off.cpuMsPerRequest.toFixed(2)} → ${r.on.cpuMsPerRequest.toFixed(2)}, ${spreadText(r.cpu).padEnd(31)} ` +
+        `${spreadText(r.aaCpu).padEnd(24)} ` +
+        `${oc.off.p50} → ${oc.on.p50} ms (${signed(oc.p50ChangeMs, 1)} ms), ${signed(oc.meanChangeMs, 2)} ms`,
+    );
+  }
+  console.log(
+    `\nWhere on's main thread spent its CPU at full load (V8 profiles of the three servers, ${observabilityProfileSec} s side by side per round after the measured run):`,
+  );
+  console.log('scenario        in metrics and tracing code (range of rounds)   GC share off → on');
+  for (const r of results) {
+    const { instrumentation: i, gcOff, gcOn } = r.profile;
+    console.log(
+      `${r.scenario.padEnd(15)} ${`${i.median.toFixed(2)}% (${i.min.toFixed(2)} … ${i.max.toFixed(2)})`.padEnd(47)} ` +
+        `${gcOff.toFixed(1)}% → ${gcOn.toFixed(1)}%`,
     );
   }
   return results;
