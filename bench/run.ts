@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (default scale, ~15 min on 2 cores) and `npm run bench -- --quick` (< 2 min).
+ * `npm run bench` (default scale, ~20 min on 2 cores) and `npm run bench -- --quick` (< 2 min).
  *
  *   1. build (scripts/ensure-built.mjs), seed or reuse the bench database (seed.ts)
  *   2. counting pass, per server (ours, ours planned, raw-SQL limit, PostGraphile peer): the
