@@ -24,7 +24,7 @@
  * --ours-main <path> (another build of the API to measure, for A/B comparisons).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -686,6 +686,16 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
           durationSec: observabilityProfileSec,
         });
         const profiles = await Promise.all(names.map((name) => profilers[name].stop()));
+        // BENCH_PROFILE_DIR keeps them, to open in DevTools or compare (bench/profile-share.ts).
+        if (process.env.BENCH_PROFILE_DIR) {
+          mkdirSync(process.env.BENCH_PROFILE_DIR, { recursive: true });
+          profiles.forEach((profile, i) =>
+            writeFileSync(
+              path.join(process.env.BENCH_PROFILE_DIR!, `round${round + 1}-${scenario}-${names[i]}.cpuprofile`),
+              JSON.stringify(profile),
+            ),
+          );
+        }
         const [off, on, again] = profiles.map((p) => profileShares(p)[0]!);
         shares.get(scenario)!.push({ off: off!, on: on!, again: again! });
         const pair = {} as Record<'off' | 'on', Measurement>;
