@@ -660,7 +660,7 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
   const full = new Map<ScenarioName, Record<ObservabilityServer, Measurement>[]>(reads.map((s) => [s, []]));
   const single = new Map<ScenarioName, Record<'off' | 'on', Measurement>[]>(reads.map((s) => [s, []]));
   // Where the servers' CPU went, from their profiles, per round and scenario.
-  const shares = new Map<ScenarioName, Record<ObservabilityServer, ProfileShare>[]>(reads.map((s) => [s, []]));
+  const shares = new Map<ScenarioName, Record<'off' | 'on', ProfileShare>[]>(reads.map((s) => [s, []]));
   const names: ObservabilityServer[] = ['off', 'on', 'again'];
   for (let round = 0; round < OBSERVABILITY_ROUNDS; round += 1) {
     log(`  round ${round + 1}/${OBSERVABILITY_ROUNDS}: fresh servers`);
@@ -696,8 +696,8 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
             ),
           );
         }
-        const [off, on, again] = profiles.map((p) => profileShares(p)[0]!);
-        shares.get(scenario)!.push({ off: off!, on: on!, again: again! });
+        const shareOf = (name: 'off' | 'on') => profileShares(profiles[names.indexOf(name)]!)[0]!;
+        shares.get(scenario)!.push({ off: shareOf('off'), on: shareOf('on') });
         const pair = {} as Record<'off' | 'on', Measurement>;
         for (const name of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
           pair[name] = await measure(servers[name], fixturesFile, scenario, 'indexed', {
