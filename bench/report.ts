@@ -83,6 +83,8 @@ export interface Spread {
 
 export interface ObservabilityResult {
   scenario: string;
+  /** What `on` turned on, in words (default: metrics served and every span recorded). */
+  onText?: string;
   /** Rounds, each on freshly started servers, of `roundSec` at full load with the servers loaded at the same time. */
   rounds: number;
   roundSec: number;
@@ -125,8 +127,8 @@ export const spreadText = (s: Spread) => `${signed(s.median, 1)}% (${signed(s.mi
 export function observabilityHeading(x: ObservabilityResult | undefined): string {
   if (!x) return 'Observability overhead: no scenario';
   return (
-    `Observability overhead (ours, generic path; off = production defaults, on = metrics served and every span ` +
-    `recorded, no exporter). ${x.rounds} rounds, each on freshly started servers: per scenario, ${x.roundSec} s ` +
+    `Observability overhead (ours, generic path; off = production defaults, on = ` +
+    `${x.onText ?? 'metrics served and every span recorded'}, no exporter). ${x.rounds} rounds, each on freshly started servers: per scenario, ${x.roundSec} s ` +
     `with off, on and a second off server loaded at the same time, a third of the connections each (the machine's ` +
     `drift hits all alike; the second off server against the first, A/A, shows how far two identical servers ` +
     `differ), then ${x.oneConnection.roundSec} s each of off and on on one connection, one request at a time (the ` +

@@ -19,7 +19,9 @@
  * Options: --quick, --scale <n>, --duration <s>, --warmup <s>, --connections <n>, --pool <n>,
  * --seed <n>, --reseed, --only <scenario,…>, --targets <ours,planned,raw,peer> (planned: ours, sent the
  * published document ids of the read scenarios; docs/planned-execution.md), --no-unindexed,
- * --no-subscriptions, --no-observability, --no-count (skip the counting pass), --server-node <24|22|system> (default 24), --readme, --db <postgresql://…> (default: database
+ * --no-subscriptions, --no-observability, --observability-on <both|metrics|tracing> and
+ * --trace-sample <ratio> (what the observability pass's `on` turns on; default both, every trace),
+ * --no-count (skip the counting pass), --server-node <24|22|system> (default 24), --readme, --db <postgresql://…> (default: database
  * sp_bench, or sp_bench_quick with --quick, on the server of DATABASE_URL, else 127.0.0.1:5432),
  * --ours-main <path> (another build of the API to measure, for A/B comparisons).
  */
@@ -616,8 +618,30 @@ async function main() {
   log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-/** What `on` adds: metrics served (behind a token, as in production) and every span recorded, not exported. */
-const OBSERVABILITY_ON = { METRICS_TOKEN: 'bench-metrics-token-0123456789', TRACING_RECORD_ONLY: 'true' };
+/**
+ * What `on` turns on: `--observability-on both` (default), `metrics` or `tracing`; metrics are served
+ * behind a token, as in production; spans are recorded and dropped (no exporter), every trace
+ * unless `--trace-sample <ratio>` gives the OTEL_TRACES_SAMPLER_ARG of a sampled setup.
+ */
+const observabilityOn = value('observability-on') ?? 'both';
+if (!['both', 'metrics', 'tracing'].includes(observabilityOn)) {
+  throw new Error('--observability-on: both, metrics or tracing');
+}
+const traceSampleRatio = Number(value('trace-sample') ?? 1);
+if (!(traceSampleRatio >= 0 && traceSampleRatio <= 1)) throw new Error('--trace-sample: a ratio from 0 to 1');
+const OBSERVABILITY_ON: Record<string, string> = {
+  ...(observabilityOn !== 'tracing' ? { METRICS_TOKEN: 'bench-metrics-token-0123456789' } : {}),
+  ...(observabilityOn !== 'metrics'
+    ? { TRACING_RECORD_ONLY: 'true', OTEL_TRACES_SAMPLER_ARG: String(traceSampleRatio) }
+    : {}),
+};
+/** `on` in words, for the tables. */
+const observabilityOnText = [
+  ...(observabilityOn !== 'tracing' ? ['metrics served'] : []),
+  ...(observabilityOn !== 'metrics'
+    ? [traceSampleRatio === 1 ? 'every span recorded' : `${traceSampleRatio} of traces recorded`]
+    : []),
+].join(' and ');
 /**
  * Rounds of the observability pass. Each round starts fresh servers: two processes of the same
  * build can differ by 5–10% in CPU per request for as long as they run (what the JIT made of them,
@@ -653,7 +677,7 @@ const spread = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), ma
  */
 async function observabilityPass(reads: ScenarioName[], fixturesFile: string): Promise<ObservabilityResult[]> {
   log(
-    `ours: read scenarios with observability off and on (metrics + every span recorded, no exporter), ` +
+    `ours: read scenarios with observability off and on (${observabilityOnText}, no exporter), ` +
       `${OBSERVABILITY_ROUNDS} round(s) of fresh servers: off, on and a second off server side by side, then off and on on one connection`,
   );
   const fx = JSON.parse(readFileSync(fixturesFile, 'utf8')) as Fixtures;
@@ -728,6 +752,7 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
       r[name].serverCpuMsPerRequest;
     return {
       scenario,
+      onText: observabilityOnText,
       rounds: rounds.length,
       roundSec: sideBySideSec,
       off: of('off'),
