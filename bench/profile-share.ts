@@ -22,7 +22,7 @@ interface ProfileNode {
   children?: number[];
 }
 export interface Profile {
-  /** µs on the monotonic clock: the clock of `process.hrtime` (a window can be taken in another process). */
+  /** µs (V8's monotonic clock). */
   startTime: number;
   nodes: ProfileNode[];
   samples: number[];
@@ -47,19 +47,8 @@ export interface ProfileShare {
   top: [string, number][];
 }
 
-/** A span of time on the monotonic clock, in µs (`process.hrtime.bigint() / 1000n`). */
-export interface Window {
-  fromUs: number;
-  toUs: number;
-}
-
-type Range = Window | { skipSec: number };
-
-/**
- * The shares of one profile in each of `windows` (a window, or all but the first `skipSec` seconds:
- * start-up, loading modules and compiling, is not what a request costs).
- */
-export function profileShares(profile: Profile, windows: Range[] = [{ skipSec: 0 }]): ProfileShare[] {
+/** The shares of one profile, leaving out its first `skipSec` seconds (start-up: loading modules, compiling). */
+export function profileShare(profile: Profile, skipSec = 0): ProfileShare {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -74,42 +63,36 @@ export function profileShares(profile: Profile, windows: Range[] = [{ skipSec: 0
     owner.set(id, result);
     return result;
   };
-  // Sample times on the monotonic clock.
-  const times: number[] = [];
-  let at = profile.startTime;
-  for (const dt of profile.timeDeltas) times.push((at += dt));
-  return windows.map((window) => {
-    const { fromUs, toUs } =
-      'skipSec' in window ? { fromUs: profile.startTime + window.skipSec * 1e6, toUs: Infinity } : window;
-    let busy = 0;
-    let gc = 0;
-    let instrumented = 0;
-    const parts = new Map<string, number>();
-    profile.samples.forEach((id, i) => {
-      const t = times[i]!;
-      if (t < fromUs || t > toUs) return;
-      const dt = profile.timeDeltas[i] ?? 0;
-      const name = byId.get(id)!.callFrame.functionName;
-      if (name === '(idle)') return;
-      busy += dt;
-      if (name === '(garbage collector)') {
-        gc += dt;
-        return;
-      }
-      const url = ownerOf(id);
-      if (!INSTRUMENTATION.some((re) => re.test(url))) return;
-      instrumented += dt;
-      const part = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? path.basename(url);
-      parts.set(part, (parts.get(part) ?? 0) + dt);
-    });
-    const pct = (x: number) => (busy ? (x / busy) * 100 : 0);
-    return {
-      busyMs: busy / 1000,
-      instrumentationPct: pct(instrumented),
-      gcPct: pct(gc),
-      top: [...parts.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => [k, pct(v)]),
-    };
+  const from = skipSec * 1e6;
+  let at = 0;
+  let busy = 0;
+  let gc = 0;
+  let instrumented = 0;
+  const parts = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    at += dt;
+    if (at < from) return;
+    const name = byId.get(id)!.callFrame.functionName;
+    if (name === '(idle)') return;
+    busy += dt;
+    if (name === '(garbage collector)') {
+      gc += dt;
+      return;
+    }
+    const url = ownerOf(id);
+    if (!INSTRUMENTATION.some((re) => re.test(url))) return;
+    instrumented += dt;
+    const part = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? path.basename(url);
+    parts.set(part, (parts.get(part) ?? 0) + dt);
   });
+  const pct = (x: number) => (busy ? (x / busy) * 100 : 0);
+  return {
+    busyMs: busy / 1000,
+    instrumentationPct: pct(instrumented),
+    gcPct: pct(gc),
+    top: [...parts.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => [k, pct(v)]),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -122,7 +105,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   console.log('profile                                       busy s   instrumentation   GC      biggest parts');
   for (const file of files) {
-    const s = profileShares(JSON.parse(readFileSync(file, 'utf8')) as Profile, [{ skipSec }])[0]!;
+    const s = profileShare(JSON.parse(readFileSync(file, 'utf8')) as Profile, skipSec);
     console.log(
       `${path.basename(file).padEnd(45)} ${(s.busyMs / 1000).toFixed(1).padStart(6)} ${s.instrumentationPct.toFixed(2).padStart(16)}% ` +
         `${s.gcPct.toFixed(1).padStart(5)}%   ${s.top

@@ -39,7 +39,7 @@ import { dropSecondaryIndexes, restoreIndexes } from './indexes.js';
 import { runLoad, runLoads, stopLoadWorker, type LoadSpec } from './load.js';
 import { Prng } from './prng.js';
 import { connectProfiler, INSPECT_OPTION, type Profiler } from './inspector.js';
-import { profileShares, type ProfileShare } from './profile-share.js';
+import { profileShare, type ProfileShare } from './profile-share.js';
 import {
   renderText,
   updateReadme,
@@ -720,7 +720,7 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
             ),
           );
         }
-        const shareOf = (name: 'off' | 'on') => profileShares(profiles[names.indexOf(name)]!)[0]!;
+        const shareOf = (name: 'off' | 'on') => profileShare(profiles[names.indexOf(name)]!);
         shares.get(scenario)!.push({ off: shareOf('off'), on: shareOf('on') });
         const pair = {} as Record<'off' | 'on', Measurement>;
         for (const name of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
