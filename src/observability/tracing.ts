@@ -20,7 +20,7 @@ import {
   TraceIdRatioBasedSampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
-import { onDbQuery, type Db } from '../db/client.js';
+import { onDbQuery, type Db, type QueryListener } from '../db/client.js';
 import { statementFacts } from './statements.js';
 
 /**
@@ -90,7 +90,12 @@ export function currentTraceparent(): string | null {
 
 /** A span per SQL statement run while a recording span is active (a traced, sampled request or delivery). */
 export function traceDbStatements(db: Db, tracer: Tracer): () => void {
-  return onDbQuery(db, (e) => {
+  return onDbQuery(db, statementSpans(tracer));
+}
+
+/** The statement listener of traceDbStatements (the bench drives it without a database). */
+export function statementSpans(tracer: Tracer): QueryListener {
+  return (e) => {
     const parent = context.active();
     if (!trace.getSpan(parent)?.isRecording()) return;
     const span = tracer.startSpan(
@@ -103,7 +108,7 @@ export function traceDbStatements(db: Db, tracer: Tracer): () => void {
       parent,
     );
     span.end(new Date(e.startedAt.getTime() + e.durationMs));
-  });
+  };
 }
 
 /** Runs `fn` in a span; the span records a thrown error and ends either way. */
