@@ -21,12 +21,10 @@ import { createSmtpMailer, MemoryMailer, type Mailer } from '../src/mail/mailer.
 import { createLogger } from '../src/observability/logger.js';
 import { hostPort, startProxy } from '../tools/faults/proxy.js';
 import { freePort, ROOT } from './servers.js';
+import { optionValue } from './args.js';
 
 const argv = process.argv.slice(2);
-const value = (name: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
+const value = (name: string) => optionValue(name, argv);
 const seconds = (name: string, fallback: number) => Number(value(name) ?? fallback) * 1000;
 const FAULTS = (value('faults') ?? 'cut,stall,redis,smtp,kill').split(',');
 const WORKERS = Number(value('workers') ?? 4);

@@ -18,12 +18,10 @@ import { median } from './report.js';
 import { READ_SCENARIOS, readRequest, type Fixtures, type ReadScenario } from './scenarios.js';
 import { loadStudents, seedDatabase } from './seed.js';
 import { ensureServerNode, startServer, threadCpuMs, type RunningServer } from './servers.js';
+import { optionValue } from './args.js';
 
 const argv = process.argv.slice(2);
-const value = (name: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
+const value = (name: string) => optionValue(name, argv);
 const scenario = (value('scenario') ?? 'overdue') as ReadScenario;
 if (!READ_SCENARIOS.includes(scenario)) throw new Error(`--scenario: one of ${READ_SCENARIOS.join(', ')}`);
 const BLOCKS = Number(value('blocks') ?? 24);

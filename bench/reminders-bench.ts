@@ -9,12 +9,10 @@ import { performance } from 'node:perf_hooks';
 import { createPrisma } from '../src/db/client.js';
 import { remindersJob } from '../src/jobs/reminders.js';
 import { seedDatabase } from './seed.js';
+import { optionValue } from './args.js';
 
 const argv = process.argv.slice(2);
-const value = (name: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
+const value = (name: string) => optionValue(name, argv);
 const scale = Number(value('scale') ?? 1);
 const minutes = Number(value('minutes') ?? 5);
 const log = (m: string) => console.log(`[bench:reminders] ${m}`);

@@ -87,15 +87,13 @@ import {
 } from './servers.js';
 import { SqlCounter } from './sql-counter.js';
 import { runSubscriptions, type SubscriptionResult } from './subscriptions.js';
+import { optionValue } from './args.js';
 
 // ---- options ----
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
-const value = (name: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
+const value = (name: string) => optionValue(name, argv);
 const quick = flag('quick');
 const opts = {
   quick,

@@ -18,13 +18,10 @@ import type { Plugin } from 'graphql-yoga';
 import { useGraphqlTracing } from '../src/observability/graphql-tracing.js';
 import { requestInfo } from '../src/observability/request-info.js';
 import { createTracing, statementSpans, type Tracing } from '../src/observability/tracing.js';
+import { optionValue } from './args.js';
 import { median } from './report.js';
 
-const argv = process.argv.slice(2);
-const value = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
+const value = (name: string, fallback: number) => Number(optionValue(name) ?? fallback);
 const STATEMENTS = value('statements', 1);
 const BLOCKS = value('blocks', 12);
 const PER_BLOCK = value('per-block', 20_000);
