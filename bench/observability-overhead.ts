@@ -1,6 +1,6 @@
 /**
  * `npx tsx bench/observability-overhead.ts [--scenario overdue] [--blocks 24] [--requests 500]
- * [--variants again,metrics,tracing,both,sampled]`: the server CPU per request that metrics and
+ * [--variants again,metrics,tracing,both,sampled,unsampled]`: the server CPU per request that metrics and
  * tracing add, finer than the throughput of `npm run bench`. One server per variant (dist/main.js on the bench's
  * Node 24, so each has its own process-wide context manager), all on the bench data set (database
  * sp_bench, seeded as `npm run bench` does). Requests go one at a time to each server in turn, so
@@ -38,6 +38,8 @@ const VARIANTS: Record<string, Record<string, string>> = {
   both: { ...METRICS, ...TRACING },
   // Both, with one trace in ten recorded (the others: the sampling decision and no spans).
   sampled: { ...METRICS, ...TRACING, OTEL_TRACES_SAMPLER_ARG: '0.1' },
+  // Both, with no trace recorded: what every request pays for the sampling decision.
+  unsampled: { ...METRICS, ...TRACING, OTEL_TRACES_SAMPLER_ARG: '0' },
 };
 const names = ['off', ...(value('variants')?.split(',') ?? Object.keys(VARIANTS)).filter((n) => n !== 'off')];
 for (const name of names) if (!VARIANTS[name]) throw new Error(`--variants: ${Object.keys(VARIANTS).join(', ')}`);
@@ -129,11 +131,11 @@ try {
     `\nserver CPU per ${scenario} request, ${BLOCKS} blocks of ${PER_BLOCK} sequential rounds ` +
       `(one request to each server in turn)`,
   );
-  console.log('variant  | CPU µs/request (median) | change vs off: of medians | median of block ratios');
+  console.log('variant   | CPU µs/request (median) | change vs off: of medians | median of block ratios');
   for (const n of names) {
     const ratios = samples[n]!.map((v, i) => v / samples.off![i]! - 1);
     console.log(
-      `${n.padEnd(8)} | ${median(samples[n]!).toFixed(0).padStart(23)} | ` +
+      `${n.padEnd(9)} | ${median(samples[n]!).toFixed(0).padStart(23)} | ` +
         `${pct(median(samples[n]!) / median(samples.off!) - 1).padStart(25)} | ${pct(median(ratios)).padStart(22)}`,
     );
   }
@@ -141,7 +143,7 @@ try {
   // requests; V8's helper threads run most of the garbage collection (and the compilers).
   console.log(`\nCPU µs per request by thread (all blocks)`);
   const groups = ['MainThread', 'V8Worker', 'libuv-worker'];
-  console.log(`variant  | main thread | V8 helpers (GC, JIT) | libuv pool | other`);
+  console.log(`variant   | main thread | V8 helpers (GC, JIT) | libuv pool | other`);
   names.forEach((n, i) => {
     const now = threadCpuMs(servers[n]!.pid);
     const used = (name: string) => (((now[name] ?? 0) - (threads0[i]![name] ?? 0)) / (BLOCKS * PER_BLOCK)) * 1000;
@@ -149,7 +151,7 @@ try {
       .filter((name) => !groups.includes(name))
       .reduce((sum, name) => sum + used(name), 0);
     console.log(
-      `${n.padEnd(8)} | ${used('MainThread').toFixed(0).padStart(11)} | ${used('V8Worker').toFixed(0).padStart(20)} | ` +
+      `${n.padEnd(9)} | ${used('MainThread').toFixed(0).padStart(11)} | ${used('V8Worker').toFixed(0).padStart(20)} | ` +
         `${used('libuv-worker').toFixed(0).padStart(10)} | ${other.toFixed(0).padStart(5)}`,
     );
   });

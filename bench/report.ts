@@ -20,6 +20,8 @@ export interface Measurement {
   /** CPU time per request of the server process, and of its PostgreSQL backends (approximate). */
   serverCpuMsPerRequest: number;
   dbCpuMsPerRequest: number;
+  /** The part of serverCpuMsPerRequest on the main thread (runs side by side only), the rest is V8's and libuv's threads. */
+  mainThreadCpuMsPerRequest?: number;
 }
 
 export interface StatementCount {
@@ -74,11 +76,47 @@ export interface BenchResults {
   notes: string[];
 }
 
-/** A change over rounds: the median and the range (min, max), in percent. */
+/** A change over rounds, in percent: the median, the range (min, max) and an interval of the median. */
 export interface Spread {
   median: number;
   min: number;
   max: number;
+  /**
+   * A confidence interval of the median from the rounds' order statistics (no assumption about
+   * their distribution): the narrowest whose confidence is at least 95%, which is the range up to
+   * 8 rounds. Absent in results written before it existed.
+   */
+  interval?: { low: number; high: number; confidence: number };
+}
+
+/** P(X ≤ k) for X ~ Binomial(n, ½). */
+function binomialHalfCdf(n: number, k: number): number {
+  let term = 0.5 ** n; // P(X = 0)
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term = (term * (n - i + 1)) / i;
+    sum += term;
+  }
+  return sum;
+}
+
+/**
+ * The median of the rounds' values, their range, and the distribution-free interval of the median:
+ * between the k-th smallest and the k-th largest value, the true median is missed with probability
+ * 2·P(Binomial(n, ½) ≤ k − 1); k is the largest that keeps this at or under 5% (k = 1, the range,
+ * below 6 rounds, where even the range is less sure than that: its confidence says how sure).
+ */
+export function spread(xs: number[]): Spread {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const n = sorted.length;
+  let k = 1;
+  while (k < n / 2 && 2 * binomialHalfCdf(n, k) <= 0.05) k += 1;
+  return {
+    median: median(sorted),
+    min: sorted[0]!,
+    max: sorted[n - 1]!,
+    interval: { low: sorted[k - 1]!, high: sorted[n - k]!, confidence: 1 - 2 * binomialHalfCdf(n, k - 1) },
+  };
 }
 
 export interface ObservabilityResult {
@@ -101,6 +139,9 @@ export interface ObservabilityResult {
   cpu: Spread;
   /** The same, second off server against the first (A/A). */
   aaCpu: Spread;
+  /** Main-thread CPU per request (where the requests run and the profiles look), on against off and A/A. */
+  mainThreadCpu?: Spread;
+  aaMainThreadCpu?: Spread;
   /**
    * From V8 profiles of the servers at full load (a profiled run after each measured one): the
    * share of on's main-thread CPU in the metrics and tracing code (bench/profile-share.ts), and
@@ -120,8 +161,18 @@ export interface ObservabilityResult {
 
 /** `+1.2` / `-0.4`: a signed figure. */
 export const signed = (x: number, digits: number) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
-/** `-2.1% (-6.0 … +1.3)`: a change over rounds, its median and range. */
-export const spreadText = (s: Spread) => `${signed(s.median, 1)}% (${signed(s.min, 1)} … ${signed(s.max, 1)})`;
+/** `-2.1% (-6.0 … +1.3)`: a change over rounds, its median and the interval of the median (older results: the range). */
+export const spreadText = (s: Spread) =>
+  `${signed(s.median, 1)}% (${signed(s.interval?.low ?? s.min, 1)} … ${signed(s.interval?.high ?? s.max, 1)})`;
+
+/** What the brackets of a change say: the interval of the median and how sure it is, or (older results) the range. */
+function intervalText(s: Spread): string {
+  if (!s.interval) return 'their range';
+  const sure = `${(s.interval.confidence * 100).toFixed(1)}%`;
+  return s.interval.low === s.min && s.interval.high === s.max
+    ? `their range, which holds the true median with ${sure} confidence (few rounds: order statistics)`
+    : `the interval that holds the true median with ${sure} confidence (order statistics of the rounds)`;
+}
 
 /** What the observability table shows and how it was measured (text output and bench/README.md). */
 export function observabilityHeading(x: ObservabilityResult | undefined): string {
@@ -136,7 +187,7 @@ export function observabilityHeading(x: ObservabilityResult | undefined): string
     `in OpenTelemetry, prom-client and the project's metrics and tracing code, from V8 profiles taken over the ` +
     `inspector while the three run side by side once more after each measured run (bench/profile-share.ts); GC is ` +
     `the garbage collector's share of off's and on's. Figures are medians of the rounds; changes are the median ` +
-    `of the rounds' changes and, in brackets, their range.`
+    `of the rounds' changes and, in brackets, ${intervalText(x.throughput)}.`
   );
 }
 
@@ -346,13 +397,14 @@ export function renderMarkdown(r: BenchResults): string {
       '',
       observabilityHeading(obs[0]),
       '',
-      '| scenario | off req/s | on req/s | change | A/A change | p50 off → on | server CPU ms/req off → on | CPU change | A/A CPU change | in instrumentation | GC off → on | one connection: p50 off → on | p50 change | mean change |',
-      '| -------- | --------: | -------: | -----: | ---------: | -----------: | -------------------------: | ---------: | -------------: | -----------------: | ----------: | ---------------------------: | ---------: | ----------: |',
+      '| scenario | off req/s | on req/s | change | A/A change | p50 off → on | server CPU ms/req off → on | CPU change | A/A CPU change | main-thread CPU change | A/A main thread | in instrumentation | GC off → on | one connection: p50 off → on | p50 change | mean change |',
+      '| -------- | --------: | -------: | -----: | ---------: | -----------: | -------------------------: | ---------: | -------------: | ---------------------: | --------------: | -----------------: | ----------: | ---------------------------: | ---------: | ----------: |',
       ...obs.map(
         (x) =>
           `| ${x.scenario} | ${fmt(x.off.rps)} | ${fmt(x.on.rps)} | ${spreadText(x.throughput)} | ${spreadText(x.aaThroughput)} | ` +
           `${fmt(x.off.p50, 1)} → ${fmt(x.on.p50, 1)} ms | ${fmt(x.off.cpuMsPerRequest, 2)} → ${fmt(x.on.cpuMsPerRequest, 2)} | ` +
           `${spreadText(x.cpu)} | ${spreadText(x.aaCpu)} | ` +
+          `${x.mainThreadCpu ? spreadText(x.mainThreadCpu) : '–'} | ${x.aaMainThreadCpu ? spreadText(x.aaMainThreadCpu) : '–'} | ` +
           `${fmt(x.profile.instrumentation.median, 2)}% (${fmt(x.profile.instrumentation.min, 2)} … ${fmt(x.profile.instrumentation.max, 2)}) | ` +
           `${fmt(x.profile.gcOff, 1)}% → ${fmt(x.profile.gcOn, 1)}% | ` +
           `${fmt(x.oneConnection.off.p50, 1)} → ${fmt(x.oneConnection.on.p50, 1)} ms | ${signed(x.oneConnection.p50ChangeMs, 1)} ms | ` +

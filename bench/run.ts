@@ -21,6 +21,7 @@
  * published document ids of the read scenarios; docs/planned-execution.md), --no-unindexed,
  * --no-subscriptions, --no-observability, --observability-on <both|metrics|tracing> and
  * --trace-sample <ratio> (what the observability pass's `on` turns on; default both, every trace),
+ * --observability-rounds <n> (default 6; more narrow the interval of each change),
  * --no-count (skip the counting pass), --server-node <24|22|system> (default 24), --readme, --db <postgresql://…> (default: database
  * sp_bench, or sp_bench_quick with --quick, on the server of DATABASE_URL, else 127.0.0.1:5432),
  * --ours-main <path> (another build of the API to measure, for A/B comparisons).
@@ -52,6 +53,7 @@ import {
   median,
   observabilityHeading,
   signed,
+  spread,
   spreadText,
 } from './report.js';
 import {
@@ -83,6 +85,7 @@ import {
   ROOT,
   startServer,
   systemNode,
+  threadCpuMs,
   type RunningServer,
 } from './servers.js';
 import { SqlCounter } from './sql-counter.js';
@@ -343,7 +346,9 @@ async function measureTogether<K extends string>(
   }));
   await waitForAutovacuum(dbUrl);
   if (opts.warmupSec > 0 && !run.skipWarmup) await runLoads(specs.map((s) => ({ ...s, duration: opts.warmupSec })));
+  const mainThreadMs = (name: K) => threadCpuMs(servers[name].pid).MainThread ?? NaN;
   const cpu0 = names.map((name) => servers[name].cpuMs());
+  const main0 = names.map(mainThreadMs);
   const loads = await runLoads(specs.map((s) => ({ ...s, duration: run.durationSec })));
   const out = {} as Record<K, Measurement>;
   names.forEach((name, i) => {
@@ -355,6 +360,7 @@ async function measureTogether<K extends string>(
       load,
       rssMb: servers[name].peakRssMb(),
       serverCpuMsPerRequest: (servers[name].cpuMs() - cpu0[i]!) / Math.max(1, load.requests),
+      mainThreadCpuMsPerRequest: (mainThreadMs(name) - main0[i]!) / Math.max(1, load.requests),
       // PostgreSQL serves them all at once: its CPU cannot be split between them.
       dbCpuMsPerRequest: NaN,
     };
@@ -646,7 +652,10 @@ const observabilityOnText = [
  * where the scheduler put them), so rounds on the same processes repeat one draw; fresh ones each
  * round make the rounds independent. Each scenario's full-load part is as long as a run (at least 10 s).
  */
-const OBSERVABILITY_ROUNDS = quick ? 1 : 6;
+const OBSERVABILITY_ROUNDS = Number(value('observability-rounds') ?? (quick ? 1 : 6));
+if (!(Number.isInteger(OBSERVABILITY_ROUNDS) && OBSERVABILITY_ROUNDS >= 1)) {
+  throw new Error('--observability-rounds: a whole number of rounds, at least 1');
+}
 const sideBySideSec = quick ? opts.durationSec : Math.max(10, opts.durationSec);
 /**
  * Then off and on one request at a time (one connection), one after the other, in turn first: the
@@ -663,7 +672,6 @@ type ObservabilityServer = 'off' | 'on' | 'again';
  */
 const observabilityProfileSec = quick ? 1 : 5;
 const pct = (a: number, b: number) => ((a - b) / b) * 100;
-const spread = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
 /**
  * The read scenarios with observability off and on, and a second off server (`again`, the A/A
@@ -748,6 +756,8 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
     const rps = (r: Record<ObservabilityServer, Measurement>, name: ObservabilityServer) => r[name].load.rps;
     const cpu = (r: Record<ObservabilityServer, Measurement>, name: ObservabilityServer) =>
       r[name].serverCpuMsPerRequest;
+    const mainThread = (r: Record<ObservabilityServer, Measurement>, name: ObservabilityServer) =>
+      r[name].mainThreadCpuMsPerRequest ?? NaN;
     return {
       scenario,
       onText: observabilityOnText,
@@ -760,6 +770,8 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
       p50ChangeMs: median(rounds.map((r) => r.on.load.latency.p50 - r.off.load.latency.p50)),
       cpu: spread(rounds.map((r) => pct(cpu(r, 'on'), cpu(r, 'off')))),
       aaCpu: spread(rounds.map((r) => pct(cpu(r, 'again'), cpu(r, 'off')))),
+      mainThreadCpu: spread(rounds.map((r) => pct(mainThread(r, 'on'), mainThread(r, 'off')))),
+      aaMainThreadCpu: spread(rounds.map((r) => pct(mainThread(r, 'again'), mainThread(r, 'off')))),
       profile: {
         instrumentation: spread(shares.get(scenario)!.map((r) => r.on.instrumentationPct)),
         gcOff: median(shares.get(scenario)!.map((r) => r.off.gcPct)),
@@ -783,7 +795,7 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
   });
   console.log(`\n${observabilityHeading(results[0])}`);
   console.log(
-    'scenario        off req/s   on req/s   change (range of rounds)    A/A change (range)         server CPU ms/req off → on, change (range)   A/A CPU change (range)   one connection: p50 off → on (change), mean change',
+    'scenario        off req/s   on req/s   change (interval)           A/A change (interval)      server CPU ms/req off → on, change (interval)   A/A CPU change (interval)   one connection: p50 off → on (change), mean change',
   );
   for (const r of results) {
     const oc = r.oneConnection;
@@ -798,11 +810,14 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
   console.log(
     `\nWhere on's main thread spent its CPU at full load (V8 profiles of the three servers, ${observabilityProfileSec} s side by side per round after the measured run):`,
   );
-  console.log('scenario        in metrics and tracing code (range of rounds)   GC share off → on');
+  console.log(
+    'scenario        main-thread CPU/req change (interval)   A/A (interval)             in metrics and tracing code (range of rounds)   GC share off → on',
+  );
   for (const r of results) {
     const { instrumentation: i, gcOff, gcOn } = r.profile;
     console.log(
-      `${r.scenario.padEnd(15)} ${`${i.median.toFixed(2)}% (${i.min.toFixed(2)} … ${i.max.toFixed(2)})`.padEnd(47)} ` +
+      `${r.scenario.padEnd(15)} ${spreadText(r.mainThreadCpu!).padEnd(39)} ${spreadText(r.aaMainThreadCpu!).padEnd(26)} ` +
+        `${`${i.median.toFixed(2)}% (${i.min.toFixed(2)} … ${i.max.toFixed(2)})`.padEnd(47)} ` +
         `${gcOff.toFixed(1)}% → ${gcOn.toFixed(1)}%`,
     );
   }
