@@ -166,11 +166,14 @@ export const spreadText = (s: Spread) =>
   `${signed(s.median, 1)}% (${signed(s.interval?.low ?? s.min, 1)} … ${signed(s.interval?.high ?? s.max, 1)})`;
 
 /** What the brackets of a change say: the interval of the median and how sure it is, or (older results) the range. */
-function intervalText(s: Spread): string {
+function intervalText(s: Spread, rounds: number): string {
   if (!s.interval) return 'their range';
+  if (rounds < 2) return 'the one round again (a smoke check: one round gives no interval)';
   const sure = `${(s.interval.confidence * 100).toFixed(1)}%`;
+  if (s.interval.confidence < 0.95)
+    return `their range (with ${rounds} rounds it holds the true median with only ${sure} confidence)`;
   return s.interval.low === s.min && s.interval.high === s.max
-    ? `their range, which holds the true median with ${sure} confidence (few rounds: order statistics)`
+    ? `their range, which holds the true median with ${sure} confidence (order statistics of the rounds)`
     : `the interval that holds the true median with ${sure} confidence (order statistics of the rounds)`;
 }
 
@@ -187,7 +190,7 @@ export function observabilityHeading(x: ObservabilityResult | undefined): string
     `in OpenTelemetry, prom-client and the project's metrics and tracing code, from V8 profiles taken over the ` +
     `inspector while the three run side by side once more after each measured run (bench/profile-share.ts); GC is ` +
     `the garbage collector's share of off's and on's. Figures are medians of the rounds; changes are the median ` +
-    `of the rounds' changes and, in brackets, ${intervalText(x.throughput)}.`
+    `of the rounds' changes and, in brackets, ${intervalText(x.throughput, x.rounds)}.`
   );
 }
 

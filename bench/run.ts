@@ -21,7 +21,8 @@
  * published document ids of the read scenarios; docs/planned-execution.md), --no-unindexed,
  * --no-subscriptions, --no-observability, --observability-on <both|metrics|tracing> and
  * --trace-sample <ratio> (what the observability pass's `on` turns on; default both, every trace),
- * --observability-rounds <n> (default 6; more narrow the interval of each change),
+ * --observability-rounds <n> (default 6; more narrow the interval of each change; OTEL_BSP_* in
+ * the environment set on's batch span processor),
  * --no-count (skip the counting pass), --server-node <24|22|system> (default 24), --readme, --db <postgresql://…> (default: database
  * sp_bench, or sp_bench_quick with --quick, on the server of DATABASE_URL, else 127.0.0.1:5432),
  * --ours-main <path> (another build of the API to measure, for A/B comparisons).
@@ -633,17 +634,32 @@ if (!['both', 'metrics', 'tracing'].includes(observabilityOn)) {
 }
 const traceSampleRatio = Number(value('trace-sample') ?? 1);
 if (!(traceSampleRatio >= 0 && traceSampleRatio <= 1)) throw new Error('--trace-sample: a ratio from 0 to 1');
+/**
+ * The batch span processor's settings (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, OTEL_BSP_SCHEDULE_DELAY,
+ * OTEL_BSP_MAX_QUEUE_SIZE, read by the OpenTelemetry SDK) reach `on` from the bench's environment:
+ * how long spans wait for export is part of what tracing costs.
+ */
+const batchSettings = Object.fromEntries(
+  Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('OTEL_BSP_') && e[1] !== undefined),
+);
 const OBSERVABILITY_ON: Record<string, string> = {
   ...(observabilityOn !== 'tracing' ? { METRICS_TOKEN: 'bench-metrics-token-0123456789' } : {}),
   ...(observabilityOn !== 'metrics'
-    ? { TRACING_RECORD_ONLY: 'true', OTEL_TRACES_SAMPLER_ARG: String(traceSampleRatio) }
+    ? { TRACING_RECORD_ONLY: 'true', OTEL_TRACES_SAMPLER_ARG: String(traceSampleRatio), ...batchSettings }
     : {}),
 };
 /** `on` in words, for the tables. */
 const observabilityOnText = [
   ...(observabilityOn !== 'tracing' ? ['metrics served'] : []),
   ...(observabilityOn !== 'metrics'
-    ? [traceSampleRatio === 1 ? 'every span recorded' : `${traceSampleRatio} of traces recorded`]
+    ? [
+        (traceSampleRatio === 1 ? 'every span recorded' : `${traceSampleRatio} of traces recorded`) +
+          (Object.keys(batchSettings).length
+            ? ` (${Object.entries(batchSettings)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ')})`
+            : ''),
+      ]
     : []),
 ].join(' and ');
 /**
