@@ -642,6 +642,9 @@ if (!(traceSampleRatio >= 0 && traceSampleRatio <= 1)) throw new Error('--trace-
 const batchSettings = Object.fromEntries(
   Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('OTEL_BSP_') && e[1] !== undefined),
 );
+const batchText = Object.entries(batchSettings)
+  .map(([name, setting]) => `${name}=${setting}`)
+  .join(', ');
 const OBSERVABILITY_ON: Record<string, string> = {
   ...(observabilityOn !== 'tracing' ? { METRICS_TOKEN: 'bench-metrics-token-0123456789' } : {}),
   ...(observabilityOn !== 'metrics'
@@ -654,11 +657,7 @@ const observabilityOnText = [
   ...(observabilityOn !== 'metrics'
     ? [
         (traceSampleRatio === 1 ? 'every span recorded' : `${traceSampleRatio} of traces recorded`) +
-          (Object.keys(batchSettings).length
-            ? ` (${Object.entries(batchSettings)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(', ')})`
-            : ''),
+          (batchText ? ` (${batchText})` : ''),
       ]
     : []),
 ].join(' and ');
