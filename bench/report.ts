@@ -103,8 +103,8 @@ function binomialHalfCdf(n: number, k: number): number {
 /**
  * The median of the rounds' values, their range, and the distribution-free interval of the median:
  * between the k-th smallest and the k-th largest value, the true median is missed with probability
- * 2·P(Binomial(n, ½) ≤ k − 1); k is the largest that keeps this at or under 5% (k = 1, the range,
- * below 6 rounds, where even the range is less sure than that: its confidence says how sure).
+ * 2·P(Binomial(n, ½) ≤ k − 1); k is the largest that keeps this at or under 5%. Up to 8 rounds that is
+ * k = 1, the range; below 6 even the range is less sure than 95%, and its confidence says how sure.
  */
 export function spread(xs: number[]): Spread {
   const sorted = [...xs].sort((a, b) => a - b);
