@@ -768,11 +768,12 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
       p99: median(rounds.map((r) => r[name].load.latency.p99)),
       cpuMsPerRequest: median(rounds.map((r) => r[name].serverCpuMsPerRequest)),
     });
-    const rps = (r: Record<ObservabilityServer, Measurement>, name: ObservabilityServer) => r[name].load.rps;
-    const cpu = (r: Record<ObservabilityServer, Measurement>, name: ObservabilityServer) =>
-      r[name].serverCpuMsPerRequest;
-    const mainThread = (r: Record<ObservabilityServer, Measurement>, name: ObservabilityServer) =>
-      r[name].mainThreadCpuMsPerRequest ?? NaN;
+    /** A figure's change over the rounds, `name` against off: on (the cost) or again (A/A, the noise). */
+    const change = (figure: (m: Measurement) => number, name: 'on' | 'again') =>
+      spread(rounds.map((r) => pct(figure(r[name]), figure(r.off))));
+    const rps = (m: Measurement) => m.load.rps;
+    const cpu = (m: Measurement) => m.serverCpuMsPerRequest;
+    const mainThread = (m: Measurement) => m.mainThreadCpuMsPerRequest ?? NaN;
     return {
       scenario,
       onText: observabilityOnText,
@@ -780,13 +781,13 @@ async function observabilityPass(reads: ScenarioName[], fixturesFile: string): P
       roundSec: sideBySideSec,
       off: of('off'),
       on: of('on'),
-      throughput: spread(rounds.map((r) => pct(rps(r, 'on'), rps(r, 'off')))),
-      aaThroughput: spread(rounds.map((r) => pct(rps(r, 'again'), rps(r, 'off')))),
+      throughput: change(rps, 'on'),
+      aaThroughput: change(rps, 'again'),
       p50ChangeMs: median(rounds.map((r) => r.on.load.latency.p50 - r.off.load.latency.p50)),
-      cpu: spread(rounds.map((r) => pct(cpu(r, 'on'), cpu(r, 'off')))),
-      aaCpu: spread(rounds.map((r) => pct(cpu(r, 'again'), cpu(r, 'off')))),
-      mainThreadCpu: spread(rounds.map((r) => pct(mainThread(r, 'on'), mainThread(r, 'off')))),
-      aaMainThreadCpu: spread(rounds.map((r) => pct(mainThread(r, 'again'), mainThread(r, 'off')))),
+      cpu: change(cpu, 'on'),
+      aaCpu: change(cpu, 'again'),
+      mainThreadCpu: change(mainThread, 'on'),
+      aaMainThreadCpu: change(mainThread, 'again'),
       profile: {
         instrumentation: spread(shares.get(scenario)!.map((r) => r.on.instrumentationPct)),
         gcOff: median(shares.get(scenario)!.map((r) => r.off.gcPct)),
