@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { defaultVersioningConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createServer } from '../src/server.js';
@@ -12,6 +12,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
+});
+// Every test runs on the test clock, never on today's date: tokens are minted at the clock the
+// requests then run at, and the sunsets below are compared with it. Before both sunsets by default.
+beforeEach(() => {
+  app.clock.now = new Date('2027-01-15T12:00:00Z');
 });
 
 const client = (name: string, version: string) => ({ 'graphql-client-name': name, 'graphql-client-version': version });
@@ -52,10 +57,16 @@ async function student() {
   return { user, courseId: gid('Course', course.id), token: await app.tokens.issue(user.id) };
 }
 
+/** Moves the test clock to `iso` and mints a token for `userId` there (tokens live an hour). */
+async function tokenAt(iso: string, userId: string) {
+  app.clock.now = new Date(iso);
+  return app.tokens.issue(userId);
+}
+
 describe('usage of deprecated coordinates', () => {
   it('is counted per client from real requests, in memory, and written by one flush', async () => {
-    const { token, courseId } = await student();
     app.clock.now = new Date('2026-12-01T10:00:00Z');
+    const { token, courseId } = await student();
     const inBatch = statements.length;
     await app.gql('{ me { name } }', {}, token, client('usage-ios', '2.1.0'));
     await app.gql('{ me { name } }', {}, token, client('usage-ios', '2.1.0'));
@@ -74,6 +85,9 @@ describe('usage of deprecated coordinates', () => {
       client('usage-ios', '2.2.0'),
     );
     await app.gql('{ me { firstName } }', {}, token, client('usage-ios', '2.1.0'));
+    // The profile update's event handlers run after its commit: let them finish, so the flush
+    // window below holds the flush's statements only.
+    await app.bus.idle();
     // Nothing is written per request.
     expect(statements.slice(inBatch).filter((s) => s.includes('DeprecatedFieldUsage'))).toEqual([]);
 
@@ -100,11 +114,11 @@ describe('usage of deprecated coordinates', () => {
   });
 
   it('adds a later batch to the stored counts and moves lastSeenAt', async () => {
-    const { token } = await student();
-    app.clock.now = new Date('2026-12-02T09:00:00Z');
+    const { user } = await student();
+    let token = await tokenAt('2026-12-02T09:00:00Z', user.id);
     await app.gql('{ me { name } }', {}, token, client('usage-web', '3.0.0'));
     await app.server.deprecationUsage.flush();
-    app.clock.now = new Date('2026-12-03T09:00:00Z');
+    token = await tokenAt('2026-12-03T09:00:00Z', user.id);
     await app.gql('{ me { name } }', {}, token, client('usage-web', '3.0.0'));
     await app.gql('{ me { name } }', {}, token, client('usage-web', '3.0.0'));
     await app.server.deprecationUsage.flush();
@@ -118,7 +132,7 @@ describe('usage of deprecated coordinates', () => {
     ]);
     expect(await app.server.deprecationUsage.flush()).toBe(0);
     // Per UTC day too (schema:check's usage window), also when one batch spans midnight.
-    app.clock.now = new Date('2026-12-03T23:59:00Z');
+    token = await tokenAt('2026-12-03T23:59:00Z', user.id);
     await app.gql('{ me { name } }', {}, token, client('usage-web', '3.0.0'));
     app.clock.now = new Date('2026-12-04T00:01:00Z');
     await app.gql('{ me { name } }', {}, token, client('usage-web', '3.0.0'));
@@ -185,7 +199,6 @@ describe('usage of deprecated coordinates', () => {
 describe('a response that touched deprecated coordinates', () => {
   it('lists them in extensions.deprecations and sends Deprecation and Sunset headers for the earliest', async () => {
     const { token, courseId } = await student();
-    app.clock.now = new Date();
     const res = await app.gql<any>(
       'query ($c: ID) { me { name } assignments(courseId: $c) { totalCount } }',
       { c: courseId },
