@@ -3,18 +3,30 @@
 //   npm run plan:explain -- --document query.graphql          (a file with the document text)
 //   npm run plan:explain -- --document <id>                   (a published document, from DATABASE_URL)
 //   npm run plan:explain -- --document query.graphql --sql    (also print each statement)
+// Every operation of the document is explained; one whose @include/@skip read variables is
+// planned per set of their values (explained here with each of them true).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parse } from 'graphql';
+import { Kind, parse } from 'graphql';
 import { loadConfig } from '../src/config.js';
 import { createPrisma } from '../src/db/client.js';
-import { explain, isFullyPlanned, plan } from '../src/planner/index.js';
+import { conditionVariables, explain, isFullyPlanned, plan } from '../src/planner/index.js';
 import { getSchema } from '../src/schema/index.js';
 
 const { values } = parseArgs({
-  options: { document: { type: 'string' }, sql: { type: 'boolean', default: false } },
+  options: {
+    document: { type: 'string' },
+    sql: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
 });
+if (values.help) {
+  console.log(
+    'Usage: npm run plan:explain -- --document FILE|ID [--sql]\nExit status: 0 when every operation is planned, 2 when one is not.',
+  );
+  process.exit(0);
+}
 const fail = (message: string): never => {
   console.error(message);
   process.exit(1);
@@ -38,6 +50,15 @@ async function documentText(ref: string): Promise<{ text: string; operationName:
 }
 
 const { text, operationName } = await documentText(given);
-const planned = plan(getSchema(), parse(text), operationName);
-console.log(explain(planned, { sql: values.sql }));
-process.exitCode = isFullyPlanned(planned) ? 0 : 2;
+const document = parse(text);
+const names = operationName
+  ? [operationName]
+  : document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value ?? null] : []));
+const conditions = Object.fromEntries(conditionVariables(document).map((name) => [name, true]));
+let all = true;
+for (const name of names) {
+  const planned = plan(getSchema(), document, name, conditions);
+  console.log(explain(planned, { sql: values.sql }));
+  all &&= isFullyPlanned(planned);
+}
+process.exitCode = all ? 0 : 2;

@@ -84,6 +84,9 @@ export const defaultTrustedDocumentsConfig: Config['trustedDocuments'] = {
   cacheTtlMs: 60_000,
 };
 
+/** Planned execution when nothing is configured: on, with plans of up to 1,000 text documents kept. */
+export const defaultPlannerConfig: Config['planner'] = { enabled: true, cacheSize: 1000 };
+
 /** TRUSTED_DOCUMENTS_EXEMPT: who may still send text under `require`, comma-separated. */
 const exemptions = z
   .string()
@@ -207,6 +210,11 @@ const schema = z
       .min(0)
       .max(86_400_000)
       .default(defaultTrustedDocumentsConfig.cacheTtlMs),
+    PLANNED_EXECUTION: z
+      .enum(['on', 'off'])
+      .default('on')
+      .transform((v) => v === 'on'),
+    PLAN_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(defaultPlannerConfig.cacheSize),
     REVENUECAT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     SUBSCRIPTION_EXPIRY_GRACE_MS: z.coerce
       .number()
@@ -339,6 +347,13 @@ export interface Config {
     cacheTtlMs: number;
   };
   /**
+   * Planned execution (docs/planned-execution.md): query documents whose root fields all have an
+   * SQL form run as one statement per root field. `cacheSize` bounds the plans kept for documents
+   * sent as text (published documents keep theirs with the store). `enabled: false` runs every
+   * request on the generic path (the reference the parity suite compares against).
+   */
+  planner: { enabled: boolean; cacheSize: number };
+  /**
    * /metrics: on a port of its own (`port`), or on the API port behind `token` (bearer). In
    * production with neither, metrics are off: they are never open to the world by default.
    */
@@ -459,6 +474,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       exempt: e.TRUSTED_DOCUMENTS_EXEMPT,
       cacheTtlMs: e.TRUSTED_DOCUMENTS_CACHE_TTL_MS,
     },
+    planner: { enabled: e.PLANNED_EXECUTION, cacheSize: e.PLAN_CACHE_SIZE },
     metrics: {
       enabled: e.METRICS_PORT !== undefined || e.METRICS_TOKEN !== undefined || e.NODE_ENV !== 'production',
       token: e.METRICS_TOKEN ?? null,

@@ -5,6 +5,7 @@ import type { TokenService } from './auth/tokens.js';
 import { createViewerLoader } from './auth/viewer-cache.js';
 import {
   defaultHardening,
+  defaultPlannerConfig,
   defaultTrustedDocumentsConfig,
   defaultVersioningConfig,
   DEFAULT_VIEWER_CACHE_TTL_MS,
@@ -54,6 +55,7 @@ export interface ServerDeps {
         | 'versioning'
         | 'viewerCacheTtlMs'
         | 'trustedDocuments'
+        | 'planner'
         | 'billing'
         | 'rateLimits'
         | 'trustProxy'
@@ -127,8 +129,14 @@ export function createServer(deps: ServerDeps): AppServer {
   const redis = deps.redis ?? null;
   const limits = config.rateLimits ? createRateLimits(config.rateLimits, redis) : null;
   const registry = DeprecationRegistry.of(schema);
-  // Published documents are planned as they are loaded (src/planner, docs/planned-execution.md).
-  const planned = createPlannedExecution(schema);
+  // Query documents are planned: published ones as they are loaded, text on first sight
+  // (src/planner, docs/planned-execution.md).
+  const planned = createPlannedExecution(schema, {
+    ...(deps.config.planner ?? defaultPlannerConfig),
+    onExecuted: obs?.metrics
+      ? (name, path) => obs.metrics?.executions.inc({ operation: obs.metrics.operationLabel(name), path })
+      : undefined,
+  });
   const trusted = createTrustedDocuments({
     onLoad: planned.prepare,
     config: deps.config.trustedDocuments ?? defaultTrustedDocumentsConfig,
@@ -203,7 +211,7 @@ export function createServer(deps: ServerDeps): AppServer {
       useDeprecations({ registry, versioning }),
       useErrorCodes({ onUnexpected: obs?.onUnexpectedError }),
       activity.plugin,
-      // Published documents whose root fields all have an SQL plan run as one statement each (src/planner).
+      // Query documents whose root fields all have an SQL plan run as one statement each (src/planner).
       planned.plugin,
       // Request id header, request log, metrics, /metrics, spans (after useErrorCodes: they see its codes).
       ...(obs?.plugins ?? []),

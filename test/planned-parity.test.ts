@@ -1,8 +1,19 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parse, type GraphQLObjectType } from 'graphql';
+import {
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  Kind,
+  parse,
+  print,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql';
+import { exampleQueries } from '../examples/app/src/queries.js';
 import { createLogger } from '../src/observability/logger.js';
-import { explain, isFullyPlanned, plan } from '../src/planner/index.js';
+import { explain, formsOf, isFullyPlanned, plan } from '../src/planner/index.js';
 import { getSchema } from '../src/schema/index.js';
 import { createPlannedExecution } from '../src/server/planned-execution.js';
 import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
@@ -11,11 +22,28 @@ import { createCourse, createUser } from './helpers/factories.js';
 
 /**
  * The planned path (src/planner) against the reference, the generic path: every document is sent
- * once as text (generic) and once by its published id (planned when its plan covers every root
- * field), and the two answers must be the same bytes, with the same headers.
+ * to a server with planned execution off (the reference), and to one with it on, by its published
+ * id and as text (both planned when the plan covers every root field); the answers must be the same
+ * bytes, with the same headers.
  */
 
-const DOCS = {
+/** What Apollo Client's addTypename does: __typename in every selection set but the operation's own. */
+function withTypename(text: string): string {
+  const typename = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } } as const;
+  return print(
+    visit(parse(text), {
+      SelectionSet: {
+        leave(node, _key, parent) {
+          if (parent && 'kind' in parent && parent.kind === Kind.OPERATION_DEFINITION) return undefined;
+          if (node.selections.some((s) => s.kind === Kind.FIELD && s.name.value === '__typename')) return undefined;
+          return { ...node, selections: [...node.selections, typename] };
+        },
+      },
+    }),
+  );
+}
+
+const HAND_WRITTEN = {
   // bench/scenarios.ts, as the app sends them.
   overdue: `query Overdue($first: Int!) {
   assignments(first: $first, filter: { status: OVERDUE }) {
@@ -102,15 +130,51 @@ fragment Kinds on Task {
   deprecated: `query Deprecated { assignments(first: 3) { edges { node { id dueDate isCompleted } } } }`,
   // Not planned: Course.color is planned, but Query.courses has no SQL form.
   courses: `query Courses { courses(first: 5) { totalCount edges { node { name color } } } }`,
+  // As Relay writes it: fragments, id everywhere, @include by a variable.
+  relay: `query RelayHome($first: Int!, $withCourse: Boolean!) {
+  me { id ...Header upcomingAssignments(first: $first) { id ...Row } }
+}
+fragment Header on User { id firstName ... on Node { id } }
+fragment Row on Assignment { id title status course @include(if: $withCourse) { id name } }`,
+  // A hand-written GraphiQL session: a root __typename, a root field and fields selected twice
+  // (merged), deprecated fields (planned; the notices are the generic path's), @skip, a derived
+  // connection (User.courses) with nested connections.
+  graphiql: `{
+  __typename
+  me { firstName firstName name courses(first: 5) { totalCount edges { cursor node { id name code archived
+    assignments(first: 2) { edges { node { title isCompleted kind } } } } } pageInfo { hasNextPage endCursor } } }
+  me { lastName todayAgenda { kind title } timezone @skip(if: true) email @include(if: false) }
+  again: me { id }
+}`,
+  // Every other field a planned root reaches: the parity suite covers each SQL form (the last test).
+  wide: `query Wide($first: Int!) {
+  me { accountStatus role onboardingCompleted subscriptionTier subscriptionExpiresAt createdAt updatedAt
+    courses(first: $first) { edges { node { updatedAt
+      assignments(first: $first) { edges { node { createdAt updatedAt
+        studySessions(first: $first) { totalCount edges { node { id notes endsAt createdAt updatedAt } } pageInfo { hasNextPage } } } } }
+      lectures(first: $first) { edges { node { createdAt updatedAt } } } } } } }
+}`,
 } as const;
 
+const DOCS: typeof HAND_WRITTEN & Record<string, string> = {
+  ...HAND_WRITTEN,
+  // What the example app sends, as written, as its codegen sends it and as Apollo Client would
+  // (one source: examples/app).
+  ...Object.fromEntries(
+    exampleQueries().flatMap((q) => [
+      [`app${q.name}`, q.written],
+      [`app${q.name}Sent`, q.sent],
+      [`app${q.name}Apollo`, withTypename(q.written)],
+    ]),
+  ),
+};
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const ids = Object.fromEntries(Object.entries(DOCS).map(([k, d]) => [k, sha256(d)])) as Record<
-  keyof typeof DOCS,
-  string
->;
+const ids = Object.fromEntries(Object.entries(DOCS).map(([k, d]) => [k, sha256(d)]));
 
 let app: TestApp;
+/** The reference: the same app on the same database, with planned execution off. */
+let reference: TestApp;
 let adaId = '';
 const statements: string[] = [];
 const tokens: Record<'ada' | 'bob' | 'empty' | 'admin', string> = { ada: '', bob: '', empty: '', admin: '' };
@@ -125,7 +189,9 @@ const NOW = new Date('2026-10-25T00:30:00.250Z');
 
 beforeAll(async () => {
   app = await createTestApp({ onQuery: (sql) => statements.push(sql) });
+  reference = await createTestApp({ database: app.database, env: { PLANNED_EXECUTION: 'off' } });
   app.clock.now = NOW;
+  reference.clock.now = NOW;
   const ctx = { db: app.db, now: () => NOW, events: { notify() {} }, logger: createLogger('silent') };
   await publishDocumentsAsOperator(ctx, {
     client: 'ios',
@@ -299,6 +365,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await reference?.close();
   await app?.close();
 });
 
@@ -309,9 +376,9 @@ interface Answer {
   statements: string[];
 }
 
-async function send(body: Record<string, unknown>, token: string | null): Promise<Answer> {
+async function send(body: Record<string, unknown>, token: string | null, to: TestApp = app): Promise<Answer> {
   const before = statements.length;
-  const res = await app.fetch('/graphql', {
+  const res = await to.fetch('/graphql', {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -327,18 +394,24 @@ async function send(body: Record<string, unknown>, token: string | null): Promis
   return { status: res.status, body: text, headers: [...res.headers.entries()], statements: statements.slice(before) };
 }
 
-/** Both paths; asserts the same bytes and headers; returns the planned answer. */
-async function both(name: keyof typeof DOCS, variables: Record<string, unknown>, token: string | null) {
-  const generic = await send({ query: DOCS[name], variables }, token);
+/** Both paths; asserts the same bytes and headers; returns the planned answer (by id) and the text one. */
+async function both(name: string, variables: Record<string, unknown>, token: string | null) {
+  const query = DOCS[name] ?? '';
+  const generic = await send({ query, variables }, token, reference);
   const planned = await send({ documentId: ids[name], variables }, token);
+  const text = await send({ query, variables }, token);
   // The one per-request value: the request id an internal error carries.
   const requestIds = (body: string) => body.replace(/"requestId":"[^"]+"/g, '"requestId":"…"');
-  expect(requestIds(planned.body)).toBe(requestIds(generic.body));
-  expect(planned.status).toBe(generic.status);
-  expect(planned.headers).toEqual(generic.headers);
+  for (const answer of [planned, text]) {
+    expect(requestIds(answer.body)).toBe(requestIds(generic.body));
+    expect(answer.status).toBe(generic.status);
+    expect(answer.headers).toEqual(generic.headers);
+  }
+  expect(answeredByPlan(text)).toBe(answeredByPlan(planned));
   return {
     generic,
     planned,
+    text,
     json: JSON.parse(planned.body) as { data?: any; errors?: { extensions: { code: string } }[] },
   };
 }
@@ -369,51 +442,38 @@ describe('plan', () => {
     );
   });
 
-  it('names the field that blocks a root field, and never plans mutations or deprecated fields', () => {
+  it('names the field that blocks a root field, and never plans mutations', () => {
     const schema = getSchema();
     const blocked = plan(schema, parse('query { assignments(first: 5) { edges { node { id dueDate } } } }'));
-    expect(explain(blocked)).toMatch(/assignments: not planned: Assignment.dueDate is deprecated/);
-    const unknown = plan(
-      schema,
-      parse('query { assignments(first: 5) { edges { node { id studySessions(first: 1) { totalCount } } } } }'),
-    );
-    expect(explain(unknown)).toMatch(/Assignment.studySessions has no SQL form/);
+    expect(explain(blocked)).toMatch(/assignments: not planned: Assignment.dueDate has no SQL form/);
+    const unknown = plan(schema, parse('query { assignments(first: 5, after: "x") { totalCount } }'));
+    expect(explain(unknown)).toMatch(/Query.assignments\(after:\) has no SQL form/);
     expect(plan(schema, parse('mutation { logout }')).reason).toMatch(/mutation/);
   });
 });
 
-describe('plans follow the schema of the running process', () => {
-  it('a document planned today is planned again at start-up, and a schema change that would make it diverge sends it to the generic path', () => {
-    // Two start-ups: the document is the store's (parsed anew at each start), the schema the
-    // process's. Between them, a release deprecates a field the document reads: the generic path
-    // now reports it (extensions.deprecations, usage counts), so the plan must not answer it.
-    const stored = () => ({
-      id: ids.overdue,
-      document: parse(DOCS.overdue),
-      operationName: 'Overdue',
+describe('plans are made by the running process', () => {
+  it('a published document is planned as the store loads it; plans per @include/@skip values', () => {
+    const stored = (text: string) => ({
+      id: sha256(text),
+      document: parse(text),
+      operationName: null,
       active: true,
       deprecatedCoordinates: [],
     });
+    const planned = createPlannedExecution(getSchema(), { enabled: true, cacheSize: 10 });
+    planned.prepare(stored(DOCS.overdue));
+    planned.prepare(stored(DOCS.courses));
+    planned.prepare(stored(DOCS.relay));
+    expect(planned.counts()).toEqual({ documents: 3, planned: 2 });
     const schema = getSchema();
-    const before = createPlannedExecution(schema);
-    before.prepare(stored());
-    expect(before.counts()).toEqual({ documents: 1, planned: 1 });
-
-    const title = (schema.getType('Assignment') as GraphQLObjectType).getFields().title!;
-    title.deprecationReason = 'Use `name`. Sunset 2027-06-30.';
-    try {
-      const after = createPlannedExecution(schema);
-      after.prepare(stored());
-      expect(after.counts()).toEqual({ documents: 1, planned: 0 });
-      expect(explain(plan(schema, parse(DOCS.overdue)))).toMatch(
-        /assignments: not planned: Assignment.title is deprecated/,
-      );
-    } finally {
-      title.deprecationReason = undefined;
-    }
-    const restored = createPlannedExecution(schema);
-    restored.prepare(stored());
-    expect(restored.counts()).toEqual({ documents: 1, planned: 1 });
+    const withCourse = plan(schema, parse(DOCS.relay), null, { withCourse: true });
+    const without = plan(schema, parse(DOCS.relay), null, { withCourse: false });
+    expect(isFullyPlanned(withCourse) && isFullyPlanned(without)).toBe(true);
+    const sql = (p: typeof without) => (p.roots[0]!.planned ? p.roots[0]!.sql : '');
+    expect(sql(withCourse)).toMatch(/"Course"/);
+    expect(sql(without)).not.toMatch(/"Course"/);
+    expect(explain(plan(schema, parse(DOCS.relay)))).toMatch(/@include\(if: \$withCourse\) without its value/);
   });
 });
 
@@ -456,7 +516,7 @@ describe('planned path = generic path', () => {
   });
 
   it('errors come from the generic path, the same: strangers, deleted, malformed ids, bad variables, signed out', async () => {
-    const cases: [keyof typeof DOCS, Record<string, unknown>, string | null, string][] = [
+    const cases: [string, Record<string, unknown>, string | null, string][] = [
       ['coursePage', { id: globalId('Course', courses.bobs), first: 5 }, tokens.ada, 'NOT_FOUND'],
       ['coursePage', { id: globalId('Course', courses.deleted), first: 5 }, tokens.ada, 'NOT_FOUND'],
       ['coursePage', { id: globalId('Course', 'not-a-uuid'), first: 5 }, tokens.ada, 'NOT_FOUND'],
@@ -596,5 +656,123 @@ describe('planned path = generic path', () => {
       expect(refused.json.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
       expect(ranPlan(refused.planned)).toBe(false);
     }
+  });
+});
+
+describe('more of what real clients send, planned the same', () => {
+  it('the example app: every query document, as written, as its codegen sends it, and as Apollo Client writes it', async () => {
+    const variables: Record<string, Record<string, unknown>> = {
+      HomeScreen: { upcoming: 10 },
+      CoursePage: { id: globalId('Course', courses.full), first: 20 },
+      WeekAgenda: { from: '2026-10-19T00:00:00.000Z', to: '2026-10-26T00:00:00.000Z', first: 50 },
+      Notifications: { first: 20 },
+      // apiInfo is public (no signedIn scope): the generic path answers it.
+      AppDeprecations: { client: 'ios', version: '1.0.0' },
+    };
+    const names = exampleQueries().map((q) => q.name);
+    expect([...names].sort()).toEqual(Object.keys(variables).sort());
+    for (const name of names) {
+      for (const form of ['', 'Sent', 'Apollo']) {
+        const r = await both(`app${name}${form}`, variables[name]!, tokens.ada);
+        expect(r.json.errors).toBeUndefined();
+        expect(answeredByPlan(r.planned)).toBe(name !== 'AppDeprecations');
+      }
+    }
+  });
+
+  it('Relay: fragments, ids everywhere, @include by a variable (one plan per value)', async () => {
+    for (const withCourse of [true, false]) {
+      for (const first of [1, 10]) {
+        const r = await both('relay', { first, withCourse }, tokens.ada);
+        expect(answeredByPlan(r.planned)).toBe(true);
+        const course = r.json.data.me.upcomingAssignments[0]?.course;
+        expect(course === undefined).toBe(!withCourse);
+      }
+    }
+  });
+
+  it('every other field: derived columns and connections of users, courses and tasks', async () => {
+    for (const token of [tokens.ada, tokens.bob, tokens.empty]) {
+      for (const first of [1, 5, 100]) {
+        const r = await both('wide', { first }, token);
+        expect(answeredByPlan(r.planned)).toBe(true);
+      }
+    }
+  });
+
+  it('a GraphiQL session: root __typename, merged selections, deprecated fields with their notices, @skip', async () => {
+    for (const token of [tokens.ada, tokens.empty, tokens.admin]) {
+      const r = await both('graphiql', {}, token);
+      expect(answeredByPlan(r.planned)).toBe(true);
+      expect(r.json.data.__typename).toBe('Query');
+      expect(JSON.parse(r.planned.body)).toHaveProperty('extensions.deprecations');
+      expect(r.planned.headers.map(([k]) => k)).toEqual(expect.arrayContaining(['deprecation', 'sunset']));
+    }
+  });
+});
+
+describe('the parity suite covers the planner', () => {
+  /** Every coordinate with an SQL form that a planned root field can reach (derived or declared). */
+  function plannable(): Set<string> {
+    const schema = getSchema();
+    const forms = formsOf(schema);
+    const out = new Set<string>();
+    const seen = new Set<string>();
+    const visitType = (typename: string) => {
+      if (seen.has(typename)) return;
+      seen.add(typename);
+      const type = schema.getType(typename);
+      if (isAbstractType(type)) return schema.getPossibleTypes(type).forEach((t) => visitType(t.name));
+      if (!isObjectType(type)) return;
+      for (const field of Object.values(type.getFields())) {
+        try {
+          forms.field(typename, field.name);
+        } catch {
+          continue;
+        }
+        out.add(`${typename}.${field.name}`);
+        visitType(nodeOrSelf(getNamedType(field.type).name));
+      }
+    };
+    const nodeOrSelf = (typename: string): string => {
+      const type = schema.getType(typename);
+      const edges = isObjectType(type) ? type.getFields().edges : undefined;
+      const edge = edges ? getNamedType(edges.type) : undefined;
+      return isObjectType(edge) ? getNamedType(edge.getFields().node!.type).name : typename;
+    };
+    for (const field of Object.values(schema.getQueryType()!.getFields())) {
+      try {
+        forms.root(field.name);
+      } catch {
+        continue;
+      }
+      out.add(`Query.${field.name}`);
+      visitType(nodeOrSelf(getNamedType(field.type).name));
+    }
+    return out;
+  }
+
+  /** The coordinates a document selects (a field on an interface counts for each of its types). */
+  function selected(text: string): string[] {
+    const schema = getSchema();
+    const info = new TypeInfo(schema);
+    const out: string[] = [];
+    visit(
+      parse(text),
+      visitWithTypeInfo(info, {
+        Field(node) {
+          const parent = info.getParentType();
+          if (!parent || node.name.value === '__typename') return;
+          const types = isAbstractType(parent) ? schema.getPossibleTypes(parent) : [parent];
+          for (const t of types) out.push(`${t.name}.${node.name.value}`);
+        },
+      }),
+    );
+    return out;
+  }
+
+  it('every SQL form is selected by some document of the suite', () => {
+    const exercised = new Set(Object.values(DOCS).flatMap(selected));
+    expect([...plannable()].filter((c) => !exercised.has(c)).sort()).toEqual([]);
   });
 });

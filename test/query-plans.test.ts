@@ -17,7 +17,12 @@ let courseId: string;
 let token: string;
 
 beforeAll(async () => {
-  app = await createTestApp({ onQuery: (sql, params) => recording?.push({ sql, params }) });
+  // The generic path's statements and plans (the planned path, one statement per root field, has
+  // its own suite: planned-parity.test.ts).
+  app = await createTestApp({
+    onQuery: (sql, params) => recording?.push({ sql, params }),
+    env: { PLANNED_EXECUTION: 'off' },
+  });
   await app.db.$executeRawUnsafe(`
     INSERT INTO "User" (id, email, "passwordHash", "firstName", "lastName", "updatedAt")
     SELECT gen_random_uuid(), 'seed' || i || '@example.com', 'x', 'Seed', 'User', now() FROM generate_series(1, 200) i`);

@@ -21,6 +21,12 @@ import { relations as relationFields } from '../generated/relations.js';
  *   hard delete. `restore` undoes one. The only hard delete is the purge job's raw SQL.
  */
 
+/**
+ * The same rule in SQL, for every hand-written statement that reads a table (the planned path's
+ * among them): the row of alias `alias` is live.
+ */
+export const liveSql = (alias: string): string => `${alias}."deletedAt" IS NULL`;
+
 interface RelationInfo {
   model: string;
   isList: boolean;

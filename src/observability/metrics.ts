@@ -41,6 +41,8 @@ export interface Metrics {
   errors: Counter<'operation' | 'code'>;
   subscriptions: Gauge<'transport'>;
   deprecatedFields: Counter<'coordinate' | 'client'>;
+  /** Query executions by path: `planned` (one statement per root field) or `generic` (resolvers). */
+  executions: Counter<'operation' | 'path'>;
   /** The deprecation tracker's hook: `coordinates` used once by `clientName`. */
   deprecatedFieldUse(coordinates: readonly string[], clientName: string): void;
   dbStatementDuration: Histogram<'statement'>;
@@ -98,6 +100,12 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     name: 'graphql_deprecated_field_requests_total',
     help: 'Requests that used a deprecated schema coordinate, by coordinate and client name.',
     labelNames: ['coordinate', 'client'] as const,
+    registers,
+  });
+  const executions = new Counter({
+    name: 'graphql_query_executions_total',
+    help: 'Query operations executed, by operation and path: planned (one SQL statement per root field) or generic.',
+    labelNames: ['operation', 'path'] as const,
     registers,
   });
   const dbStatementDuration = new Histogram({
@@ -206,6 +214,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     errors,
     subscriptions,
     deprecatedFields,
+    executions,
     deprecatedFieldUse(coordinates, clientName) {
       const client = clients.of(clientName);
       for (const coordinate of coordinates) deprecatedFields.inc({ coordinate, client });

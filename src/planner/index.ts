@@ -1,5 +1,7 @@
 /**
- * Planned execution of trusted documents (docs/planned-execution.md): `plan` a document once,
- * `explain` the plan, `execute` it per request. The generic path stays the reference.
+ * Planned execution (docs/planned-execution.md): `plan` a document once (plan.ts: each root
+ * field compiled by compile.ts from the SQL forms forms.ts reads off the schema's declarations),
+ * `explain` the plan, `execute` it per request (execute.ts). The generic path stays the reference.
  */
-export { execute, explain, isFullyPlanned, plan, type Plan, type PlanContext, type RootPlan } from './planner.js';
+export { execute, type PlanContext } from './execute.js';
+export { conditionVariables, explain, formsOf, isFullyPlanned, plan, type Plan, type RootPlan } from './plan.js';

@@ -2,8 +2,10 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
+import { sqlForm } from '../db/sql.js';
 import {
   agendaCursor,
+  agendaSqlForm,
   getAgenda,
   MAX_AGENDA_DAYS,
   type AgendaItem,
@@ -23,6 +25,7 @@ builder.queryFields((t) => ({
     type: TaskRef,
     description: `The signed-in student's assignments (at their due time), lectures and study sessions (at their start) from \`from\` (inclusive) to \`to\` (exclusive), in time order across all three kinds. The window may span at most ${MAX_AGENDA_DAYS} days. Ties are ordered assignment, lecture, study session.`,
     authScopes: { signedIn: true },
+    extensions: sqlForm(agendaSqlForm),
     args: {
       from: t.arg({ type: 'DateTime', description: 'Start of the window (inclusive).' }),
       to: t.arg({ type: 'DateTime', description: 'End of the window (exclusive).' }),

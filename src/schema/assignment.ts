@@ -1,9 +1,11 @@
-import { assignmentStatus } from '../resolvers/assignments/assignment-status.js';
+import { sqlForm, withSqlForm } from '../db/sql.js';
+import { assignmentStatus, assignmentStatusSql } from '../resolvers/assignments/assignment-status.js';
 import { completeAssignment } from '../resolvers/assignments/complete-assignment.js';
 import { createAssignment } from '../resolvers/assignments/create-assignment.js';
 import { deleteAssignment } from '../resolvers/assignments/delete-assignment.js';
 import { getAssignment } from '../resolvers/assignments/get-assignment.js';
 import {
+  assignmentsSqlForm,
   countAssignments,
   listAssignments,
   listAssignmentsWithCount,
@@ -73,13 +75,16 @@ export const AssignmentType = builder.prismaNode('Assignment', {
     }),
     isCompleted: t.boolean({
       description: 'True once it is marked done (completedAt is set).',
-      ...deprecated({
-        reason: 'A boolean cannot tell an overdue assignment from an upcoming one, nor when it was done.',
-        replacement: 'status or completedAt',
-        deprecatedOn: '2026-11-25',
-        sunset: '2027-06-01',
-        migration: 'Select status (COMPLETED when done) or completedAt (null while open).',
-      }),
+      ...withSqlForm(
+        deprecated({
+          reason: 'A boolean cannot tell an overdue assignment from an upcoming one, nor when it was done.',
+          replacement: 'status or completedAt',
+          deprecatedOn: '2026-11-25',
+          sunset: '2027-06-01',
+          migration: 'Select status (COMPLETED when done) or completedAt (null while open).',
+        }),
+        { kind: 'computed', sql: (r) => `(${r}."completedAt" IS NOT NULL)`, usesNow: false },
+      ),
       select: { completedAt: true },
       resolve: (assignment) => assignment.completedAt !== null,
     }),
@@ -87,6 +92,7 @@ export const AssignmentType = builder.prismaNode('Assignment', {
       type: AssignmentStatus,
       description: 'UPCOMING, OVERDUE or COMPLETED, from completedAt and dueAt at the time of the request.',
       select: { completedAt: true },
+      extensions: sqlForm({ kind: 'computed', sql: assignmentStatusSql, usesNow: true }),
       resolve: (a, _args, ctx) => assignmentStatus(a, ctx.now()),
     }),
     priority: t.expose('priority', { type: Priority, description: 'How important it is.' }),
@@ -177,6 +183,7 @@ builder.queryFields((t) => ({
       cursor: 'id',
       description: 'Your own live assignments, by due date then id.',
       authScopes: { signedIn: true },
+      extensions: sqlForm(assignmentsSqlForm),
       args: {
         filter: t.arg({ type: AssignmentFilter, required: false, description: 'Conditions on the assignments.' }),
         courseId: t.arg.globalID({

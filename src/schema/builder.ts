@@ -8,6 +8,7 @@ import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/page.js';
 
 /** The Pothos builder and its plugins. No types here: each domain file adds its own. */
 export const builder = new SchemaBuilder<{
@@ -40,8 +41,8 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     exposeDescriptions: true,
     filterConnectionTotalCount: true,
-    maxConnectionSize: 100,
-    defaultConnectionSize: 20,
+    maxConnectionSize: MAX_PAGE_SIZE,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
     onUnusedQuery: null,
   },
   relay: {

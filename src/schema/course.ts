@@ -4,6 +4,7 @@ import { getCourse } from '../resolvers/courses/get-course.js';
 import { countCourses, listCourses } from '../resolvers/courses/list-courses.js';
 import { restoreCourse } from '../resolvers/courses/restore-course.js';
 import { updateCourse } from '../resolvers/courses/update-course.js';
+import { sqlForm } from '../db/sql.js';
 import { builder } from './builder.js';
 import { deletionPayload } from './deletion.js';
 import { nodeLookup } from './global-ids.js';
@@ -30,6 +31,7 @@ export const CourseType = builder.prismaNode('Course', {
     archived: t.boolean({
       description: 'True when the course is archived.',
       select: { archivedAt: true },
+      extensions: sqlForm({ kind: 'computed', sql: (r) => `(${r}."archivedAt" IS NOT NULL)`, usesNow: false }),
       resolve: (c) => c.archivedAt !== null,
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the course was created.' }),
@@ -122,6 +124,8 @@ builder.queryFields((t) => ({
     description: "One of your courses (an admin may read anyone's). Another user's or a deleted course is NOT_FOUND.",
     authScopes: { signedIn: true },
     args: { id: t.arg.globalID(courseId) },
+    // getCourse on the planned path: the live row by id; the request path applies mayAccess.
+    extensions: sqlForm({ kind: 'byId' }),
     resolve: (query, _root, { id }, ctx) => getCourse(ctx, { id: id.id }, query),
   }),
   courses: t.prismaConnection(

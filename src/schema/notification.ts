@@ -1,13 +1,20 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../context.js';
+import { sqlForm } from '../db/sql.js';
 import { countUnreadNotifications } from '../resolvers/notifications/count-unread-notifications.js';
 import { deleteNotification } from '../resolvers/notifications/delete-notification.js';
 import { getNotificationPreferences } from '../resolvers/notifications/get-notification-preferences.js';
 import type { NotificationPreferences } from '../resolvers/notifications/get-notification-preferences.js';
 import { getNotification } from '../resolvers/notifications/get-notification.js';
-import { countNotifications, listNotifications } from '../resolvers/notifications/list-notifications.js';
+import {
+  countNotifications,
+  listNotifications,
+  notificationsSqlForm,
+  unreadCountSqlForm,
+} from '../resolvers/notifications/list-notifications.js';
 import {
   loadNotificationSubjects,
+  subjectSqlForm,
   type NotificationSubject,
   type SubjectKey,
 } from '../resolvers/notifications/load-notification-subjects.js';
@@ -80,9 +87,14 @@ export const NotificationType = builder.prismaNode('Notification', {
     channels: t.field({
       type: [NotificationChannel],
       description: 'Every channel it went out (or will go out, after quiet hours) on.',
+      extensions: sqlForm({ kind: 'computed', sql: (r) => `to_json(${r}."channels"::text[])`, usesNow: false }),
       resolve: (n) => n.channels,
     }),
-    read: t.boolean({ description: 'True once it was marked read.', resolve: (n) => n.readAt !== null }),
+    read: t.boolean({
+      description: 'True once it was marked read.',
+      extensions: sqlForm({ kind: 'computed', sql: (r) => `(${r}."readAt" IS NOT NULL)`, usesNow: false }),
+      resolve: (n) => n.readAt !== null,
+    }),
     readAt: t.expose('readAt', { type: 'DateTime', nullable: true, description: 'When it was marked read.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was written.' }),
     subject: t.field({
@@ -90,6 +102,7 @@ export const NotificationType = builder.prismaNode('Notification', {
       nullable: true,
       description:
         'The course or task it is about; null for a digest, or when that row is deleted now. Loaded for a whole page at once.',
+      extensions: sqlForm(subjectSqlForm),
       resolve: (n, _args, ctx) =>
         n.subjectKind && n.subjectId
           ? subjects(ctx).load({ kind: n.subjectKind as SubjectKind, id: n.subjectId })
@@ -107,6 +120,7 @@ builder.prismaObjectField('User', 'notifications', (t) =>
       args: {
         unreadOnly: t.arg.boolean({ required: false, description: 'Only those not read yet.' }),
       },
+      extensions: sqlForm(notificationsSqlForm),
       totalCount: (user, { unreadOnly }, ctx) => countNotifications(ctx, { userId: user.id, unreadOnly }),
       resolve: (query, user, { unreadOnly }, ctx) => listNotifications(ctx, { userId: user.id, unreadOnly }, query),
     },
@@ -118,6 +132,7 @@ builder.prismaObjectField('User', 'notifications', (t) =>
 builder.prismaObjectField('User', 'unreadCount', (t) =>
   t.int({
     description: 'How many of your notifications are unread.',
+    extensions: sqlForm(unreadCountSqlForm),
     resolve: (user, _args, ctx) => countUnreadNotifications(ctx, { userId: user.id }),
   }),
 );

@@ -1,5 +1,6 @@
 import type { Assignment, Lecture, StudySession } from '../generated/prisma/client.js';
 import { getTaskCourse } from '../resolvers/tasks/get-task-course.js';
+import { quote, sqlForm } from '../db/sql.js';
 import { builder } from './builder.js';
 import { deletionPayload } from './deletion.js';
 import { CourseType } from './course.js';
@@ -27,6 +28,25 @@ export function taskKind(task: TaskShape): 'ASSIGNMENT' | 'LECTURE' | 'STUDY_SES
 
 const TYPE_NAMES = { ASSIGNMENT: 'Assignment', LECTURE: 'Lecture', STUDY_SESSION: 'StudySession' } as const;
 
+/** The rules of `kind` and `scheduledAt` in SQL, per task type (the planned path). */
+const kindSql = sqlForm({
+  kind: 'perType',
+  forms: Object.fromEntries(
+    Object.entries(TYPE_NAMES).map(([kind, type]) => [
+      type,
+      { kind: 'computed', sql: () => `${quote(kind)}::text`, usesNow: false },
+    ]),
+  ),
+});
+const scheduledAtSql = sqlForm({
+  kind: 'perType',
+  forms: {
+    Assignment: { kind: 'column', column: 'dueAt', type: 'datetime' },
+    Lecture: { kind: 'column', column: 'startsAt', type: 'datetime' },
+    StudySession: { kind: 'column', column: 'startsAt', type: 'datetime' },
+  },
+});
+
 /** What assignments, lectures and study sessions have in common: a titled item on the agenda. */
 export const TaskRef = builder.interfaceRef<TaskShape>('Task').implement({
   description: 'An assignment, lecture or study session: anything with a time on the agenda.',
@@ -44,11 +64,13 @@ export const TaskRef = builder.interfaceRef<TaskShape>('Task').implement({
     kind: t.field({
       type: TaskKind,
       description: 'Which of the three kinds it is.',
+      extensions: kindSql,
       resolve: (task) => taskKind(task),
     }),
     scheduledAt: t.field({
       type: 'DateTime',
       description: 'When it is on the agenda: the due time of an assignment, the start of a lecture or study session.',
+      extensions: scheduledAtSql,
       resolve: (task) => ('dueAt' in task ? task.dueAt : task.startsAt),
     }),
   }),

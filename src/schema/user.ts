@@ -5,7 +5,8 @@ import { getViewer } from '../resolvers/users/get-viewer.js';
 import { signIn } from '../resolvers/users/sign-in.js';
 import { signUp } from '../resolvers/users/sign-up.js';
 import { updateProfile } from '../resolvers/users/update-profile.js';
-import { fullName, splitFullName } from '../versioning/compat.js';
+import { sqlForm, withSqlForm } from '../db/sql.js';
+import { fullName, fullNameSql, splitFullName } from '../versioning/compat.js';
 import { deprecated } from '../versioning/deprecate.js';
 import { builder } from './builder.js';
 import { nodeLookup } from './global-ids.js';
@@ -41,13 +42,16 @@ export const UserType = builder.prismaNode('User', {
     lastName: t.exposeString('lastName', { description: 'Family name, 1 to 100 characters.' }),
     name: t.string({
       description: 'The full name, "First Last".',
-      ...deprecated({
-        reason: 'One string cannot be sorted or greeted by first name.',
-        replacement: 'firstName and lastName',
-        deprecatedOn: '2026-11-25',
-        sunset: '2027-06-01',
-        migration: 'Select firstName and lastName; join them with a space where one string is shown.',
-      }),
+      ...withSqlForm(
+        deprecated({
+          reason: 'One string cannot be sorted or greeted by first name.',
+          replacement: 'firstName and lastName',
+          deprecatedOn: '2026-11-25',
+          sunset: '2027-06-01',
+          migration: 'Select firstName and lastName; join them with a space where one string is shown.',
+        }),
+        { kind: 'computed', sql: fullNameSql, usesNow: false },
+      ),
       select: { firstName: true, lastName: true },
       resolve: (user) => fullName(user),
     }),
@@ -149,6 +153,7 @@ builder.queryFields((t) => ({
     type: 'User',
     description: 'The signed-in user.',
     authScopes: { signedIn: true },
+    extensions: sqlForm({ kind: 'viewer' }),
     resolve: (query, _root, _args, ctx) => getViewer(ctx, {}, query),
   }),
 }));

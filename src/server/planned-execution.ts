@@ -1,21 +1,33 @@
-import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
+import { createHash } from 'node:crypto';
+import {
+  getOperationAST,
+  getVariableValues,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import type { Context } from '../context.js';
 import type { StoredDocument } from '../versioning/document-store.js';
-import { execute, isFullyPlanned, plan, type Plan } from '../planner/index.js';
+import { conditionVariables, execute, isFullyPlanned, plan, type Plan } from '../planner/index.js';
 
 /**
- * Runs a published document (a request carrying a `documentId`) with its SQL plan when every root
- * field of it is planned (src/planner): one statement per root field, no per-field resolvers.
+ * Runs a query document, published (a request carrying a `documentId`) or sent as text, with its
+ * SQL plan when every root field of it is planned (src/planner): one statement per root field, no
+ * per-field resolvers.
  * Only the execute step is replaced: parsing, validation, limits, client status, deprecation
  * notices, usage counts, error codes and headers are the generic path's own plugins, unchanged.
  * Whatever the plan cannot answer exactly (no viewer, variables that do not coerce, a page size
  * out of range, a row that is missing or not the viewer's) runs the generic executor, which gives
  * the reference answer, errors included.
  *
- * Plans are attached to the store's parsed DocumentNode (one per published document): made when
- * the store loads the document (`prepare`, at start-up for every active one), against the schema
- * this process runs, so a restart with a changed schema plans every document again.
+ * Plans of published documents are attached to the store's parsed DocumentNode: made when the store
+ * loads the document (`prepare`, at start-up for every active one), against the schema this process
+ * runs, so a restart with a changed schema plans every document again. A document sent as text is
+ * planned on first sight and its plans kept in a bounded cache keyed by the text's hash (Config.planner).
+ * A document whose `@include`/`@skip` read variables has one plan per set of their values.
  */
 /**
  * Whether the request ran a published document: Yoga's persisted-operations plugin replaces the
@@ -68,28 +80,85 @@ export function plannedResult(dataJson: string): ExecutionResult {
   return result;
 }
 
-export function createPlannedExecution(schema: GraphQLSchema): PlannedExecution {
-  const plans = new WeakMap<DocumentNode, Plan>();
-  const planOf = (document: DocumentNode, operationName?: string | null) => {
-    let found = plans.get(document);
-    if (!found) {
-      found = plan(schema, document, operationName);
-      plans.set(document, found);
+export interface PlannedExecutionOptions {
+  /** Config.planner: off runs every request on the generic path; `cacheSize` bounds text documents' plans. */
+  enabled: boolean;
+  cacheSize: number;
+  /** Told of each query operation that ran: by its plan, or on the generic path. */
+  onExecuted?: (operationName: string | null, path: 'planned' | 'generic') => void;
+}
+
+/** The plans of one document (and operation): one per set of values of its @include/@skip variables. */
+interface Plans {
+  conditions: string[];
+  byShape: Map<string, Plan>;
+}
+
+export function createPlannedExecution(schema: GraphQLSchema, options: PlannedExecutionOptions): PlannedExecution {
+  // Published documents: kept with the store's DocumentNode. Text: a bounded cache by the text's hash.
+  const published = new WeakMap<DocumentNode, Plans>();
+  const texts = options.cacheSize > 0 ? new LRUCache<string, Plans>({ max: options.cacheSize }) : null;
+  const newPlans = (document: DocumentNode): Plans => ({
+    conditions: conditionVariables(document),
+    byShape: new Map(),
+  });
+  const plansOf = (document: DocumentNode, text: string | null, operationName: string | null | undefined) => {
+    if (text === null) {
+      let found = published.get(document);
+      if (!found) published.set(document, (found = newPlans(document)));
+      return found;
     }
+    if (!texts) return null;
+    const key = createHash('sha256')
+      .update(text)
+      .update(`\0${operationName ?? ''}`)
+      .digest('base64url');
+    let found = texts.get(key);
+    if (!found) texts.set(key, (found = newPlans(document)));
+    return found;
+  };
+  const planFor = (
+    plans: Plans,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    conditions: Record<string, boolean>,
+  ) => {
+    const shape = plans.conditions.map((name) => (conditions[name] ? '1' : '0')).join('');
+    let found = plans.byShape.get(shape);
+    if (!found) plans.byShape.set(shape, (found = plan(schema, document, operationName, conditions)));
     return found;
   };
   let documents = 0;
   let planned = 0;
   const prepare = (stored: StoredDocument) => {
     documents += 1;
-    if (isFullyPlanned(planOf(stored.document, stored.operationName))) planned += 1;
+    const plans = plansOf(stored.document, null, stored.operationName);
+    // A document whose @include/@skip read variables is counted by its plan with all of them true.
+    const all = Object.fromEntries(plans!.conditions.map((name) => [name, true]));
+    if (isFullyPlanned(planFor(plans!, stored.document, stored.operationName, all))) planned += 1;
   };
   const plugin: Plugin<Context> = {
     onExecute({ args, executeFn, setExecuteFn }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'query') return;
+      const name = operation.name?.value ?? null;
+      const generic = () => options.onExecuted?.(name, 'generic');
       const ctx = args.contextValue as Context & { params?: { query?: unknown } };
-      if (!isPublished(ctx.params)) return;
-      const found = planOf(args.document, args.operationName);
-      if (!isFullyPlanned(found)) return;
+      const query = ctx.params?.query;
+      const plans =
+        options.enabled && typeof query === 'string'
+          ? plansOf(args.document, isPublished(ctx.params) ? null : query, args.operationName)
+          : null;
+      if (!plans) return generic();
+      let conditions: Record<string, boolean> = {};
+      if (plans.conditions.length) {
+        const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
+        // Variables that do not coerce: the generic path gives their errors.
+        if (coerced.errors) return generic();
+        conditions = Object.fromEntries(plans.conditions.map((n) => [n, coerced.coerced[n] === true]));
+      }
+      const found = planFor(plans, args.document, args.operationName, conditions);
+      if (!isFullyPlanned(found)) return generic();
       setExecuteFn(async (a: ExecutionArgs) => {
         const answer = await execute(
           found,
@@ -102,6 +171,7 @@ export function createPlannedExecution(schema: GraphQLSchema): PlannedExecution 
           },
           a.variableValues ?? undefined,
         );
+        options.onExecuted?.(name, answer ? 'planned' : 'generic');
         return answer ? plannedResult(answer.dataJson) : executeFn(a);
       });
     },

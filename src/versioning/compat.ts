@@ -10,6 +10,13 @@ export function fullName(user: { firstName: string; lastName: string }): string 
   return `${user.firstName} ${user.lastName}`.trim();
 }
 
+/** What String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator), as a regex class. */
+const JS_WHITESPACE = '[\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]';
+
+/** `fullName` in SQL over a user row `r` (the planned path). */
+export const fullNameSql = (r: string): string =>
+  `regexp_replace(${r}."firstName" || ' ' || ${r}."lastName", '^${JS_WHITESPACE}+|${JS_WHITESPACE}+$', '', 'g')`;
+
 /**
  * `UpdateProfileInput.name`: "First Last" split at its first space into first and last name.
  * Not with firstName or lastName; a name without a space cannot be split.

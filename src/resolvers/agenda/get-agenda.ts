@@ -1,3 +1,4 @@
+import type { RootSqlForm } from '../../db/sql.js';
 import { ValidationError } from '../../errors.js';
 import type { Assignment, Lecture, Prisma, StudySession } from '../../generated/prisma/client.js';
 import { accessibleUserId } from '../access.js';
@@ -33,8 +34,20 @@ export interface AgendaSelection {
 }
 
 export const MAX_AGENDA_DAYS = 366;
-const KINDS = ['ASSIGNMENT', 'LECTURE', 'STUDY_SESSION'] as const;
+/**
+ * The kinds in their tie order, the model of each and the column that places its rows in time
+ * (also the planned path's, docs/planned-execution.md).
+ */
+export const AGENDA_SOURCES = [
+  { kind: 'ASSIGNMENT', model: 'Assignment', at: 'dueAt' },
+  { kind: 'LECTURE', model: 'Lecture', at: 'startsAt' },
+  { kind: 'STUDY_SESSION', model: 'StudySession', at: 'startsAt' },
+] as const;
+const KINDS = AGENDA_SOURCES.map((s) => s.kind);
 type Kind = (typeof KINDS)[number];
+
+/** `agenda` on the planned path (its window checks run before the statement). */
+export const agendaSqlForm: RootSqlForm = { kind: 'agenda' };
 interface Position {
   at: Date;
   kind: number;

@@ -1,5 +1,7 @@
 import { ValidationError } from '../../errors.js';
+import type { FieldSqlForm } from '../../db/sql.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { statusConditionSql } from './assignment-status.js';
 
 export const UPCOMING_MAX = 50;
 
@@ -19,3 +21,20 @@ export function upcomingAssignmentsQuery(now: Date, first: number) {
 export function overdueWhere(now: Date): Prisma.AssignmentWhereInput {
   return { completedAt: null, dueAt: { lt: now } };
 }
+
+/** The same two rules on the planned path (docs/planned-execution.md): a user row's assignments. */
+export const upcomingAssignmentsSqlForm: FieldSqlForm = {
+  kind: 'list',
+  relation: 'assignments',
+  where: (r, now) => statusConditionSql(r, now, 'UPCOMING'),
+  usesNow: true,
+  orderBy: ['dueAt', 'id'],
+  maxFirst: UPCOMING_MAX,
+};
+
+export const overdueCountSqlForm: FieldSqlForm = {
+  kind: 'count',
+  relation: 'assignments',
+  where: (r, now) => statusConditionSql(r, now, 'OVERDUE'),
+  usesNow: true,
+};

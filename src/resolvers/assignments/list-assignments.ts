@@ -4,7 +4,8 @@ import { accessWhere, ownRows } from '../access.js';
 import type { DomainContext } from '../context.js';
 import type { PageQuery } from '../page.js';
 import { checkDate } from '../shared.js';
-import type { AssignmentStatus } from './assignment-status.js';
+import { orderByColumns, type RootSqlForm } from '../../db/sql.js';
+import { statusConditionSql, statusWhere, type AssignmentStatus } from './assignment-status.js';
 
 export interface AssignmentFilter {
   /** Only this course's assignments; it must be the viewer's own live course (else NOT_FOUND). */
@@ -19,6 +20,16 @@ export interface AssignmentFilter {
 
 /** The order `assignments` pages in: by due date, then id (a stable cursor order). */
 const BY_DUE_DATE: Prisma.AssignmentOrderByWithRelationInput[] = [{ dueAt: 'asc' }, { id: 'asc' }];
+
+/**
+ * `assignments` on the planned path: the viewer's own live rows in BY_DUE_DATE order; of the
+ * filter, `status` (assignment-status.ts' rule). Other filter fields run on the generic path.
+ */
+export const assignmentsSqlForm: RootSqlForm = {
+  kind: 'ownConnection',
+  orderBy: orderByColumns(BY_DUE_DATE)!,
+  filters: { status: statusConditionSql },
+};
 
 /** The viewer's own live assignments matching `filter`; checks the filter first. */
 async function assignmentsWhere(ctx: DomainContext, filter: AssignmentFilter): Promise<Prisma.AssignmentWhereInput> {
@@ -40,9 +51,7 @@ async function assignmentsWhere(ctx: DomainContext, filter: AssignmentFilter): P
   const and: Prisma.AssignmentWhereInput[] = [];
   if (dueAfter) and.push({ dueAt: { gte: dueAfter } });
   if (dueBefore) and.push({ dueAt: { lt: dueBefore } });
-  if (status === 'COMPLETED') and.push({ completedAt: { not: null } });
-  if (status === 'UPCOMING') and.push({ completedAt: null, dueAt: { gte: now } });
-  if (status === 'OVERDUE') and.push({ completedAt: null, dueAt: { lt: now } });
+  if (status) and.push(statusWhere(status, now));
   return { ...own, ...(courseId ? { courseId } : {}), ...(and.length ? { AND: and } : {}) };
 }
 

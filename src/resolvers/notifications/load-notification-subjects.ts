@@ -2,6 +2,7 @@ import type { DomainContext } from '../context.js';
 import type { Assignment, Course, Lecture, StudySession } from '../../generated/prisma/client.js';
 import type { SubjectKind } from './issue-notifications.js';
 import { ownRows } from '../access.js';
+import type { FieldSqlForm } from '../../db/sql.js';
 
 export type NotificationSubject = Course | Assignment | Lecture | StudySession;
 
@@ -9,6 +10,22 @@ export interface SubjectKey {
   kind: SubjectKind;
   id: string;
 }
+
+/** The model each subject kind names. */
+const SUBJECT_MODELS: Record<SubjectKind, string> = {
+  COURSE: 'Course',
+  ASSIGNMENT: 'Assignment',
+  LECTURE: 'Lecture',
+  STUDY_SESSION: 'StudySession',
+};
+
+/** `Notification.subject` on the planned path: the viewer's own live row of the kind, else null. */
+export const subjectSqlForm: FieldSqlForm = {
+  kind: 'subject',
+  kindColumn: 'subjectKind',
+  idColumn: 'subjectId',
+  targets: SUBJECT_MODELS,
+};
 
 /**
  * The courses and tasks notifications are about, for a batch of keys (a DataLoader's batch
