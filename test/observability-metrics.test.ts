@@ -58,6 +58,23 @@ describe('/metrics', () => {
     expect(sample(m, 'graphql_request_duration_seconds_bucket', { operation: 'Me', le: '+Inf' })).toBe(1);
   });
 
+  it('counts query executions by path: planned, or generic (no SQL form, or handed back)', async () => {
+    const user = await createUser(app.db);
+    const token = await app.tokens.issue(user.id);
+    const planned = 'query PathPlanned { me { id firstName } }';
+    expect((await app.gql(planned, {}, token)).errors).toBeUndefined();
+    expect((await app.gql(planned, {}, token)).errors).toBeUndefined();
+    // Query.courses has no SQL form; without a viewer the plan hands the request back.
+    expect((await app.gql('query PathGeneric { courses(first: 1) { totalCount } }', {}, token)).errors).toBeUndefined();
+    expect((await app.gql('query PathNoViewer { me { id } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const m = await scrape();
+    expect(sample(m, 'graphql_query_executions_total', { operation: 'PathPlanned', path: 'planned' })).toBe(2);
+    expect(sample(m, 'graphql_query_executions_total', { operation: 'PathGeneric', path: 'generic' })).toBe(1);
+    expect(sample(m, 'graphql_query_executions_total', { operation: 'PathNoViewer', path: 'generic' })).toBe(1);
+    expect(sample(m, 'graphql_query_executions_total', { operation: 'PathPlanned', path: 'generic' })).toBeUndefined();
+  });
+
   it('counts a mutation, its errors by code, its SQL statements, the pool and the process', async () => {
     const email = `metrics-${Date.now()}@example.com`;
     const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token } }`;
