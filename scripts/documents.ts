@@ -2,6 +2,8 @@
 //   npm run documents:publish -- --client ios --version 3.2.0 persisted-documents.json
 //   npm run documents:retire -- --client ios --version 3.1.0
 //   npm run documents:snapshot            (writes schema/trusted-documents.json for schema:check in CI)
+//   npm run documents:snapshot -- --from-manifest FILE --client NAME --version X.Y.Z
+//                                         (puts an app's manifest in that snapshot, no database: the example app's)
 // A running server sees a published or retired version within TRUSTED_DOCUMENTS_CACHE_TTL_MS.
 // Without DATABASE_URL, publish and retire open the embedded database `npm start` uses (stop the
 // server first: one process at a time), as admin:grant does.
@@ -15,17 +17,48 @@ import { createLogger } from '../src/observability/logger.js';
 import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
 import { retireAppVersionAsOperator } from '../src/versioning/documents/retire-app-version.js';
 import { getSchema } from '../src/schema/index.js';
-import { defaultSnapshotFile, loadClientsFromDb, writeClientsSnapshot } from '../tools/versioning/client-documents.js';
+import {
+  defaultSnapshotFile,
+  loadClientsFromDb,
+  readClientsSnapshot,
+  withManifest,
+  writeClientsSnapshot,
+} from '../tools/versioning/client-documents.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { client: { type: 'string' }, version: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    client: { type: 'string' },
+    version: { type: 'string' },
+    out: { type: 'string' },
+    'from-manifest': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
 });
+const usage =
+  'usage: tsx scripts/documents.ts publish|retire|snapshot [--client NAME --version X.Y.Z] [--from-manifest FILE] [--out FILE] [FILE]';
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 const [command, file] = positionals;
 const fail = (message: string): never => {
   console.error(message);
   process.exit(1);
 };
+
+if (command === 'snapshot' && values['from-manifest']) {
+  const out = values.out ?? defaultSnapshotFile;
+  const app = {
+    client: values.client ?? fail('--client NAME is required with --from-manifest'),
+    version: values.version ?? fail('--version X.Y.Z is required with --from-manifest'),
+  };
+  const manifest = JSON.parse(await readFile(values['from-manifest'], 'utf8')) as Record<string, string>;
+  const snapshot = withManifest(await readClientsSnapshot(out), app, manifest);
+  await writeClientsSnapshot(snapshot, out);
+  console.log(`wrote ${out}: ${Object.keys(manifest).length} documents of ${app.client} ${app.version}.`);
+  process.exit(0);
+}
 
 const config = loadConfig(process.env);
 const database = config.databaseUrl
@@ -57,7 +90,7 @@ try {
       `wrote ${values.out ?? 'schema/trusted-documents.json'}: ${snapshot.documents.length} documents, ${snapshot.usage.length} usage records.`,
     );
   } else {
-    fail('usage: tsx scripts/documents.ts publish|retire|snapshot [--client NAME --version X.Y.Z] [FILE]');
+    fail(usage);
   }
 } catch (err) {
   if (err instanceof InvalidDocumentsError) {

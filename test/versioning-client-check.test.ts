@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLogger } from '../src/observability/logger.js';
 import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
 import { retireAppVersionAsOperator } from '../src/versioning/documents/retire-app-version.js';
-import { getSchema } from '../src/schema/index.js';
+import { getSchema, printPublicSchema } from '../src/schema/index.js';
 import {
   loadClientsFromDb,
   readClientsSnapshot,
@@ -280,5 +280,43 @@ describe('where schema:check finds the clients', () => {
     expect(failure?.stdout).toContain(
       'REFUSED (document): ios 9.9.9 Legacy (id ios-9.9.9-Legacy) no longer validates: Cannot query field "nickname" on type "User".',
     );
+  });
+});
+
+describe("the project's own client in CI: the example app", () => {
+  it('schema/trusted-documents.json holds the example app as it is built (npm run example:snapshot)', async () => {
+    const manifest = JSON.parse(
+      await readFile(new URL('../examples/app/src/gql/persisted-documents.json', import.meta.url), 'utf8'),
+    ) as Record<string, string>;
+    const version = (
+      JSON.parse(await readFile(new URL('../examples/app/package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+    const committed = await readClientsSnapshot();
+    const app = committed?.documents.filter((d) => d.client === 'examples-app') ?? [];
+    expect(app.map((d) => [d.version, d.id, d.text]).sort()).toEqual(
+      Object.entries(manifest)
+        .map(([id, text]) => [version, id, text])
+        .sort(),
+    );
+  });
+
+  it('removing a field the example app selects fails, past its sunset too, naming the app version and operation', async () => {
+    const committed = await readClientsSnapshot();
+    const sdl = printPublicSchema();
+    // User.name: deprecated, sunset 2027-06-01; the example app's HomeScreen still greets with it.
+    const removed = sdl.replace(/\n\s*"""The full name, "First Last"\."""\n\s*name: String! @deprecated[^\n]*\n/, '\n');
+    expect(removed).not.toBe(sdl);
+    const report = await checkSchemaChange(sdl, removed, '2027-06-02', {
+      documents: committed?.documents ?? [],
+      usage: [],
+    });
+    expect(report.violations).toEqual([
+      expect.objectContaining({
+        coordinate: 'User.name',
+        message: expect.stringMatching(/still used by active app versions.*examples-app 1\.0\.0 HomeScreen/),
+      }),
+    ]);
   });
 });

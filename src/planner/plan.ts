@@ -17,6 +17,7 @@ import { liveSql } from '../db/soft-delete.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import { MAX_PAGE_SIZE } from '../resolvers/page.js';
 import { Compiler, enumValuesOf, type ParamSource } from './compile.js';
+import { agenda, connection } from './connections.js';
 import { Forms, NotPlanned, refuse } from './forms.js';
 
 /** One root field: planned (its statement, or a constant) or not (and which field blocks it). */
@@ -106,7 +107,7 @@ function planRoot(c: Compiler, node: FieldNode): { sql: string; ownerCheck: bool
     // Each condition is compiled once per alias it is used with (the page and the count).
     const where = (t: string) =>
       [`${t}."userId" = ${viewer}`, liveSql(t), ...conditions.map((k) => k(t))].join(' AND ');
-    return { sql: owner(c.connection(typename, target, where, form.orderBy, first, set)), ownerCheck: false };
+    return { sql: owner(connection(c, typename, target, where, form.orderBy, first, set)), ownerCheck: false };
   }
   if (form.kind === 'agenda') {
     const window: Record<string, string> = {};
@@ -122,7 +123,7 @@ function planRoot(c: Compiler, node: FieldNode): { sql: string; ownerCheck: bool
     const first = c.first(node.arguments ?? [], `Query.${name}`);
     const from = c.param({ from: 'variable', name: fromVar, type: 'datetime' }, 'timestamp(3)');
     const to = c.param({ from: 'variable', name: toVar, type: 'datetime' }, 'timestamp(3)');
-    return { sql: owner(c.agenda(typename, first, from, to, set)), ownerCheck: false, window: [fromVar, toVar] };
+    return { sql: owner(agenda(c, typename, first, from, to, set)), ownerCheck: false, window: [fromVar, toVar] };
   }
   if (form.kind === 'viewer') {
     if (node.arguments?.length) refuse(`Query.${name} with arguments`);

@@ -112,6 +112,25 @@ export async function writeClientsSnapshot(snapshot: ClientsSnapshot, file = def
   await writeFile(file, JSON.stringify(sortSnapshot(snapshot), null, 2) + '\n');
 }
 
+/**
+ * A snapshot with the documents of one app version replaced by those of its manifest (id -> text,
+ * as GraphQL Codegen writes it): the client snapshot of an app whose build is in this repository
+ * (the example app), without a database.
+ */
+export function withManifest(
+  snapshot: ClientsSnapshot | null,
+  app: { client: string; version: string },
+  manifest: Record<string, string>,
+): ClientsSnapshot {
+  const others = (snapshot?.documents ?? []).filter((d) => d.client !== app.client || d.version !== app.version);
+  const documents = Object.entries(manifest).map(([id, text]) => {
+    const operation = parse(text).definitions.find((d) => d.kind === 'OperationDefinition');
+    const operationName = operation?.kind === 'OperationDefinition' ? (operation.name?.value ?? null) : null;
+    return { ...app, id, operationName, text };
+  });
+  return sortSnapshot({ documents: [...others, ...documents], usage: snapshot?.usage ?? [] });
+}
+
 /** `ios 3.2.0 CoursePage (id 5d41402a…)`: how the check names a document. */
 export function describeDocument(doc: ClientDocument): string {
   const id = doc.id.length > 24 ? `${doc.id.slice(0, 12)}…` : doc.id;
