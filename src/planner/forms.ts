@@ -179,6 +179,10 @@ export class Forms {
     if (!(type instanceof GraphQLObjectType)) return refuse(`${typename} is not an object type`);
     const field = type.getFields()[name] ?? refuse(`${typename}.${name} does not exist`);
     const ext = extensionsOf(field);
+    // Auth scopes below the root are checked per field on the generic path: not planned.
+    const typeScopes = (type.extensions as FieldExtensions | undefined)?.pothosOptions?.authScopes;
+    if (ext.pothosOptions?.authScopes !== undefined || typeScopes !== undefined)
+      return refuse(`${typename}.${name} has auth scopes of its own`);
     if (ext.sqlForm) return this.declared(typename, ext.sqlForm, field);
     const model = this.modelOf(typename);
     if (ext.pothosExposedField) return this.exposed(model, ext.pothosExposedField, field);
