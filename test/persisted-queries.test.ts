@@ -5,7 +5,7 @@ import { createPersistedQueryLink } from '@apollo/client/link/persisted-queries'
 import { addTypenameToDocument, print } from '@apollo/client/utilities';
 import { Client as UrqlClient, fetchExchange } from '@urql/core';
 import { persistedExchange } from '@urql/exchange-persisted';
-import type { DocumentNode } from 'graphql';
+import { parse, type DocumentNode } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { createViewerLoader } from '../src/auth/viewer-cache.js';
 import { defaultTrustedDocumentsConfig, defaultVersioningConfig, type Config } from '../src/config.js';
@@ -13,6 +13,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { getSchema } from '../src/schema/index.js';
 import { createServer } from '../src/server.js';
 import { createTrustedDocuments } from '../src/server/trusted-documents.js';
+import { PersistedQueryCache } from '../src/versioning/persisted-queries.js';
 import { wsSubscribe } from '../tools/clients/subscriptions.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createUser } from './helpers/factories.js';
@@ -297,6 +298,25 @@ describe('automatic persisted queries under TRUSTED_DOCUMENTS=allow', () => {
     );
     expect((await send(small, { extensions: apq(sha256(a)) })).data.me.id).toBeTruthy();
     expect((await send(small, { extensions: apq(sha256(c)) })).data.me.lastName).toBe('Student');
+  });
+
+  it('bounds the text kept in all too, and keeps the first entry of a hash', () => {
+    const entry = (text: string) => ({ id: sha256(text), text, document: parse(text) });
+    const cache = new PersistedQueryCache(10, 60);
+    const [a, b, long] = [
+      'query A { me { id } }',
+      'query B { me { firstName } }',
+      `query L { me { ${'id '.repeat(30)}} }`,
+    ];
+    cache.add(entry(long)); // longer than all the text allowed: not kept
+    expect(cache.get(sha256(long))).toBeNull();
+    const first = entry(a);
+    cache.add(first);
+    cache.add(entry(a));
+    expect(cache.get(sha256(a))).toBe(first);
+    cache.add(entry(b));
+    cache.add(entry('query C { me { lastName } }')); // a + b + c is over 60 characters: a (least recent) falls out
+    expect([cache.get(sha256(a)), cache.size]).toEqual([null, 2]);
   });
 
   it('keeps one parsed DocumentNode per hash, which every request by hash runs, for other code (a planner) to find', async () => {

@@ -16,18 +16,29 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** The most query text PersistedQueryCache keeps in all, whatever its count: 32 MiB (of one-byte characters). */
+export const PERSISTED_QUERIES_MAX_TEXT = 32 * 1024 * 1024;
+
 /**
  * Documents clients registered by automatic persisted queries (docs/trusted-documents.md), by
- * hash, in memory: the `max` most recently used. Nobody vetted them (any client may register any
- * document that validates), so they are kept apart from the published documents
+ * hash, in memory: the `max` most recently used, and never more than `maxText` characters of text
+ * in all (a document may be as long as a request body). Nobody vetted them (any client may register
+ * any document that validates), so they are kept apart from the published documents
  * (TrustedDocumentStore) and bounded; a document that fell out is registered again by the next
  * client that sends it.
  */
 export class PersistedQueryCache {
   private readonly entries: LRUCache<string, PersistedQuery>;
 
-  constructor(readonly max: number) {
-    this.entries = new LRUCache<string, PersistedQuery>({ max });
+  constructor(
+    readonly max: number,
+    maxText = PERSISTED_QUERIES_MAX_TEXT,
+  ) {
+    this.entries = new LRUCache<string, PersistedQuery>({
+      max,
+      maxSize: maxText,
+      sizeCalculation: (entry) => Math.max(1, entry.text.length),
+    });
   }
 
   /** The document registered under `id`, or null. */
@@ -35,9 +46,13 @@ export class PersistedQueryCache {
     return this.entries.get(id) ?? null;
   }
 
-  /** Keeps a document; the caller has checked that `id` is `sha256Hex(text)` and that it validates. */
+  /**
+   * Keeps a document; the caller has checked that `id` is `sha256Hex(text)` and that it validates.
+   * A document already held stays as it is (its DocumentNode too); one longer than all the text
+   * allowed is not kept.
+   */
   add(entry: PersistedQuery): void {
-    this.entries.set(entry.id, entry);
+    if (!this.entries.has(entry.id)) this.entries.set(entry.id, entry);
   }
 
   /** How many documents are held. */
