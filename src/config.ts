@@ -82,6 +82,7 @@ export const defaultTrustedDocumentsConfig: Config['trustedDocuments'] = {
   mode: 'allow',
   exempt: ['admin', 'graphiql'],
   cacheTtlMs: 60_000,
+  persistedQueriesMax: 1_000,
 };
 
 /** Planned execution when nothing is configured: on, with plans of up to 1,000 text documents kept. */
@@ -215,6 +216,12 @@ const schema = z
       .default('on')
       .transform((v) => v === 'on'),
     PLAN_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(defaultPlannerConfig.cacheSize),
+    TRUSTED_DOCUMENTS_APQ_CACHE_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(defaultTrustedDocumentsConfig.persistedQueriesMax),
     REVENUECAT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     SUBSCRIPTION_EXPIRY_GRACE_MS: z.coerce
       .number()
@@ -339,12 +346,14 @@ export interface Config {
    * Trusted documents (docs/trusted-documents.md): `off` runs only query text, `allow` also runs
    * published documents by id, `require` runs only published documents of active app versions,
    * except for the `exempt` callers (admin tokens, GraphiQL). Documents looked up in the
-   * database are kept `cacheTtlMs`.
+   * database are kept `cacheTtlMs`. Under `allow`, clients may also register documents by
+   * automatic persisted queries (APQ): the `persistedQueriesMax` most recently used are kept.
    */
   trustedDocuments: {
     mode: 'off' | 'allow' | 'require';
     exempt: ('admin' | 'graphiql')[];
     cacheTtlMs: number;
+    persistedQueriesMax: number;
   };
   /**
    * Planned execution (docs/planned-execution.md): query documents whose root fields all have an
@@ -473,6 +482,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       mode: e.TRUSTED_DOCUMENTS,
       exempt: e.TRUSTED_DOCUMENTS_EXEMPT,
       cacheTtlMs: e.TRUSTED_DOCUMENTS_CACHE_TTL_MS,
+      persistedQueriesMax: e.TRUSTED_DOCUMENTS_APQ_CACHE_SIZE,
     },
     planner: { enabled: e.PLANNED_EXECUTION, cacheSize: e.PLAN_CACHE_SIZE },
     metrics: {

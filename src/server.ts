@@ -38,6 +38,7 @@ import { createPlannedExecution } from './server/planned-execution.js';
 import { createTrustedDocuments, GRAPHIQL_CLIENT_NAME } from './server/trusted-documents.js';
 import { attachGraphqlWs } from './server/ws.js';
 import type { TrustedDocumentStore } from './versioning/document-store.js';
+import type { PersistedQueryCache } from './versioning/persisted-queries.js';
 import { DeprecationRegistry } from './versioning/registry.js';
 import type { DeprecationUsageTracker } from './versioning/usage-tracker.js';
 import { createVersioning } from './versioning/versioning.js';
@@ -92,6 +93,8 @@ export interface AppServer {
   deprecationUsage: Pick<DeprecationUsageTracker, 'flush'>;
   /** Published documents in memory (loaded by `listen`). */
   trustedDocuments: TrustedDocumentStore;
+  /** Documents registered by automatic persisted queries (TRUSTED_DOCUMENTS=allow only, else null). */
+  persistedQueries: PersistedQueryCache | null;
   /** Accounts seen active (analytics), written in batches; `flush()` writes now. */
   activity: Pick<ActivityTracker, 'flush'>;
   /** Listens and resolves with the URL of the GraphQL endpoint. */
@@ -240,6 +243,7 @@ export function createServer(deps: ServerDeps): AppServer {
     http,
     deprecationUsage: versioning.usage,
     trustedDocuments: trusted.store,
+    persistedQueries: trusted.persistedQueries,
     activity,
     async listen(port, host) {
       versioning.usage.start(versioningConfig.usageFlushIntervalMs);

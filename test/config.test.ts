@@ -61,18 +61,27 @@ describe('config', () => {
       mode: 'allow',
       exempt: ['admin', 'graphiql'],
       cacheTtlMs: 60_000,
+      persistedQueriesMax: 1_000,
     });
     expect(
       loadConfig({
         TRUSTED_DOCUMENTS: 'require',
         TRUSTED_DOCUMENTS_EXEMPT: 'admin',
         TRUSTED_DOCUMENTS_CACHE_TTL_MS: '0',
+        TRUSTED_DOCUMENTS_APQ_CACHE_SIZE: '50',
       }).trustedDocuments,
-    ).toEqual({ mode: 'require', exempt: ['admin'], cacheTtlMs: 0 });
+    ).toEqual({ mode: 'require', exempt: ['admin'], cacheTtlMs: 0, persistedQueriesMax: 50 });
     expect(loadConfig({ TRUSTED_DOCUMENTS_EXEMPT: 'none' }).trustedDocuments.exempt).toEqual([]);
-    expect(problems({ TRUSTED_DOCUMENTS: 'strict', TRUSTED_DOCUMENTS_EXEMPT: 'admin,bots' })).toEqual([
+    expect(
+      problems({
+        TRUSTED_DOCUMENTS: 'strict',
+        TRUSTED_DOCUMENTS_EXEMPT: 'admin,bots',
+        TRUSTED_DOCUMENTS_APQ_CACHE_SIZE: '0',
+      }),
+    ).toEqual([
       expect.stringMatching(/^TRUSTED_DOCUMENTS /),
       expect.stringMatching(/^TRUSTED_DOCUMENTS_EXEMPT/),
+      expect.stringMatching(/^TRUSTED_DOCUMENTS_APQ_CACHE_SIZE/),
     ]);
   });
 

@@ -43,7 +43,8 @@ function authorizationParam(params: Readonly<Record<string, unknown>> | undefine
  * graphql-ws on the GraphQL path of `http`: each subscription runs through Yoga's envelop (same
  * plugins, same context factory), authenticated by connection params. The trusted-documents
  * policy applies as over HTTP: a payload may carry `documentId` (or Apollo's persisted-query
- * extension) with an empty `query`. Resolves `close` once every socket is closed.
+ * extension) with an empty `query`, and under `allow` a `query` sent with its APQ hash is checked
+ * and kept as over HTTP. Resolves `close` once every socket is closed.
  *
  * Hardening (docs/hardening.md): messages are capped at the HTTP body limit before parsing; new
  * connections are rate-limited per address; `connection_init` must come within the init timeout
@@ -160,17 +161,30 @@ export function attachGraphqlWs(
         };
         const id = documentIdOf(payload);
         let document: DocumentNode;
+        let persistedQuery: string | null = null;
         if (id !== null && !payload.query) {
           const found = await trusted.documentFor(id);
-          if (!found) return [trustedDocumentError('notFound', trusted.mode)] as GraphQLError[];
+          if (!found) return [trusted.notFoundError(payload)];
           document = found;
         } else {
           if (!(await trusted.maySendText({ id: null, headers })))
             return [trustedDocumentError('required', trusted.mode)];
-          document = parse(payload.query);
+          try {
+            persistedQuery = trusted.persistedQueryHash(payload);
+          } catch (err) {
+            if (err instanceof GraphQLError) return [err];
+            throw err;
+          }
+          // A document kept by APQ under this hash has this very text: reuse its parse.
+          document =
+            (persistedQuery !== null && trusted.persistedQueries?.get(persistedQuery)?.document) ||
+            parse(payload.query);
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
+        // Under `allow`, a document sent with its APQ hash is kept for requests by hash alone.
+        if (persistedQuery !== null)
+          trusted.persistedQueries?.add({ id: persistedQuery, text: payload.query, document });
         return {
           schema,
           operationName: payload.operationName,
