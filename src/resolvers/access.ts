@@ -39,15 +39,20 @@ export function requireViewer(ctx: Pick<DomainContext, 'viewer'>): Viewer {
   return ctx.viewer;
 }
 
+/** Whether an account (a viewer, or a user row) is an operator: the one place the role is read. */
+export function isAdmin(account: { role: string } | null | undefined): boolean {
+  return account?.role === 'ADMIN';
+}
+
 /** The signed-in admin; FORBIDDEN for anyone else (UNAUTHENTICATED when signed out). */
 export function requireAdmin(ctx: Pick<DomainContext, 'viewer'>): Viewer {
   const viewer = requireViewer(ctx);
-  if (viewer.role !== 'ADMIN') throw new ForbiddenError();
+  if (!isAdmin(viewer)) throw new ForbiddenError();
   return viewer;
 }
 
 function mayReadAll(viewer: Viewer | null, access: Access): boolean {
-  return access === 'read' && viewer?.role === 'ADMIN';
+  return access === 'read' && isAdmin(viewer);
 }
 
 /** Whether the viewer may read (or, with `own`, change) a row of `ownerId`. */

@@ -8,6 +8,7 @@ import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
+import { isAdmin } from '../resolvers/access.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/page.js';
 
 /** The Pothos builder and its plugins. No types here: each domain file adds its own. */
@@ -28,7 +29,7 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   scopeAuth: {
-    authScopes: (ctx) => ({ signedIn: ctx.viewer !== null, admin: ctx.viewer?.role === 'ADMIN' }),
+    authScopes: (ctx) => ({ signedIn: ctx.viewer !== null, admin: isAdmin(ctx.viewer) }),
     // Subscriptions are authorized when they start, not on every event.
     authorizeOnSubscribe: true,
     // Not signed in: UNAUTHENTICATED. Signed in without the scope: FORBIDDEN.

@@ -4,6 +4,7 @@ import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { ViewerLoader } from '../auth/viewer-cache.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { isAdmin } from '../resolvers/access.js';
 import { TrustedDocumentStore, type StoredDocument } from '../versioning/document-store.js';
 import { PersistedQueryCache, sha256Hex } from '../versioning/persisted-queries.js';
 
@@ -152,8 +153,7 @@ export function createTrustedDocuments(deps: {
       request.headers.get('graphql-client-name') === GRAPHIQL_CLIENT_NAME
     )
       return true;
-    if (exempt.includes('admin'))
-      return (await deps.viewers.load(request.headers.get('authorization')))?.role === 'ADMIN';
+    if (exempt.includes('admin')) return isAdmin(await deps.viewers.load(request.headers.get('authorization')));
     return false;
   };
   const error = (code: keyof typeof TRUSTED_DOCUMENT_ERRORS) => () => trustedDocumentError(code, mode);

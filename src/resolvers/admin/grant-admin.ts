@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../errors.js';
+import { isAdmin } from '../access.js';
 import type { DomainContext } from '../context.js';
 import { normalizeEmail } from '../users/normalize.js';
 import { recordAudit } from './record-audit.js';
@@ -23,7 +24,7 @@ export async function grantAdmin(
   return ctx.db.$transaction(async (tx) => {
     const user = await tx.user.findFirst({ where: { email }, select: { id: true, role: true } });
     if (!user) throw new NotFoundError('User');
-    if (user.role === 'ADMIN') return { userId: user.id, changed: false };
+    if (isAdmin(user)) return { userId: user.id, changed: false };
     await tx.user.update({ where: { id: user.id }, data: { role: 'ADMIN' }, select: { id: true } });
     await recordAudit(tx, {
       actorId: null,
