@@ -184,3 +184,14 @@ describe('the database connection', () => {
     await expect(app.db.$queryRawUnsafe('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
   });
 });
+
+describe('foreign keys', () => {
+  it('never cascade or null on delete: parents are soft-deleted by the application, and purged last', async () => {
+    const keys = await app.db.$queryRaw<{ name: string; onDelete: string }[]>`
+      SELECT conname::text AS "name", confdeltype::text AS "onDelete"
+      FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace ORDER BY 1`;
+    expect(keys.length).toBeGreaterThan(10);
+    // 'r': RESTRICT.
+    expect(keys.filter((k) => k.onDelete !== 'r')).toEqual([]);
+  });
+});
