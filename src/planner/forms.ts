@@ -203,7 +203,8 @@ export class Forms {
       const columns = orderByColumns(orderBy ?? []);
       if (where !== undefined || Object.keys(rest).some((k) => !['take', 'skip'].includes(k)))
         return refuse(`${typename}.${name}: a connection whose query filters`);
-      if (!columns || columns.at(-1) !== 'id') return refuse(`${typename}.${name}: an order that does not end with id`);
+      if (!columns || columns.at(-1)?.split(' ')[0] !== 'id')
+        return refuse(`${typename}.${name}: an order that does not end with id`);
       if (!cursor || JSON.stringify(cursor) !== JSON.stringify({ id: PROBE_ID }))
         return refuse(`${typename}.${name}: a cursor other than id`);
       return { kind: 'connection', relation, orderBy: columns };
