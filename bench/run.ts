@@ -529,6 +529,13 @@ async function main() {
       for (const server of servers.values())
         measurements.push(await measure(server, fixturesFile, scenario, 'indexed'));
     }
+    // Text against published, loaded in the same seconds: the aim (within 10%) is finer than the
+    // drift between runs a minute apart.
+    const [planned, text] = [servers.get('planned'), servers.get('text')];
+    for (const scenario of planned && text ? reads : []) {
+      const pair = await measureTogether({ planned: planned!, text: text! }, fixturesFile, scenario, opts);
+      measurements.push({ ...pair.planned, variant: 'together' }, { ...pair.text, variant: 'together' });
+    }
     for (const [target, server] of servers) {
       if (target === 'ours') continue;
       servers.delete(target);
