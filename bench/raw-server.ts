@@ -24,44 +24,105 @@ const LIVE = `u.id = $1::uuid AND u."deletedAt" IS NULL AND u."accountStatus" = 
 /** A user's tasks of all three kinds in [from, to), at most `lim`, in (time, kind, id) order. */
 const tasksIn = (from: string, to: string, lim: string) => `
   SELECT * FROM (
-    (SELECT 'Assignment' AS typename, 0 AS k, id, title, "dueAt" AS at, "courseId" FROM "Assignment"
-      WHERE "userId" = u.id AND "deletedAt" IS NULL AND "dueAt" >= ${from} AND "dueAt" < ${to}
+    (SELECT 'Assignment' AS typename, 'ASSIGNMENT' AS kind, 0 AS k, id, title, "dueAt" AS at, "completedAt", "courseId"
+      FROM "Assignment" WHERE "userId" = u.id AND "deletedAt" IS NULL AND "dueAt" >= ${from} AND "dueAt" < ${to}
       ORDER BY "dueAt", id LIMIT ${lim})
     UNION ALL
-    (SELECT 'Lecture', 1, id, title, "startsAt", "courseId" FROM "Lecture"
+    (SELECT 'Lecture', 'LECTURE', 1, id, title, "startsAt", NULL, "courseId" FROM "Lecture"
       WHERE "userId" = u.id AND "deletedAt" IS NULL AND "startsAt" >= ${from} AND "startsAt" < ${to}
       ORDER BY "startsAt", id LIMIT ${lim})
     UNION ALL
-    (SELECT 'StudySession', 2, id, title, "startsAt", "courseId" FROM "StudySession"
+    (SELECT 'StudySession', 'STUDY_SESSION', 2, id, title, "startsAt", NULL, "courseId" FROM "StudySession"
       WHERE "userId" = u.id AND "deletedAt" IS NULL AND "startsAt" >= ${from} AND "startsAt" < ${to}
       ORDER BY "startsAt", id LIMIT ${lim})
   ) t ORDER BY at, k, id LIMIT ${lim}`;
 
-const taskJson = (t: string) =>
-  `json_build_object('__typename', ${t}.typename, 'id', encode(convert_to(${t}.typename || ':' || ${t}.id, 'UTF8'), 'base64'),
-     'title', ${t}.title, 'scheduledAt', ${iso(`${t}.at`)}, 'course', json_build_object('name', c.name))`;
+const status = (completedAt: string, dueAt: string, now: string) =>
+  `CASE WHEN ${completedAt} IS NOT NULL THEN 'COMPLETED' WHEN ${dueAt} < ${now} THEN 'OVERDUE' ELSE 'UPCOMING' END`;
+/** The example app's AssignmentRow fragment, __typename included. */
+const assignmentRow = (a: string, now: string) =>
+  `json_build_object('__typename', 'Assignment', 'completedAt', ${iso(`${a}."completedAt"`)}, 'dueAt', ${iso(`${a}."dueAt"`)},
+     'id', ${gid('Assignment', `${a}.id`)}, 'priority', ${a}.priority,
+     'status', ${status(`${a}."completedAt"`, `${a}."dueAt"`, now)}, 'title', ${a}.title)`;
+/** A task of tasksIn with its course (c); with `now`, an assignment's dueAt and status too (WeekAgenda). */
+const taskJson = (t: string, now?: string) => {
+  const fields = (extra = '') =>
+    `json_build_object('__typename', ${t}.typename,
+       'course', json_build_object('__typename', 'Course', 'id', ${gid('Course', 'c.id')}, 'name', c.name),
+       'id', encode(convert_to(${t}.typename || ':' || ${t}.id, 'UTF8'), 'base64'), 'kind', ${t}.kind,
+       'scheduledAt', ${iso(`${t}.at`)}, 'title', ${t}.title${extra})`;
+  if (!now) return fields();
+  const assignment = `, 'dueAt', ${iso(`${t}.at`)}, 'status', ${status(`${t}."completedAt"`, `${t}.at`, now)}`;
+  return `CASE WHEN ${t}.k = 0 THEN ${fields(assignment)} ELSE ${fields()} END`;
+};
+const count = (table: string, where: string) =>
+  `(SELECT count(*) FROM "${table}" WHERE ${where} AND "deletedAt" IS NULL)`;
+const unread = count('Notification', `"userId" = u.id AND channel = 'IN_APP' AND "readAt" IS NULL`);
+/** A connection without pageInfo: an edge for each row of `from` in `order`, its node `node`. */
+const edges = (connection: string, from: string, node: string, order: string) =>
+  `json_build_object('__typename', '${connection}', 'edges', coalesce((
+     SELECT json_agg(json_build_object('__typename', '${connection}Edge', 'node', ${node}) ORDER BY ${order})
+       FROM ${from}), '[]'))`;
 
-/** $1 user, $2 now (ISO), $3 first. Today is the user's calendar day in their time zone. */
-const DASHBOARD = `
-SELECT json_build_object('me', json_build_object(
-  'upcomingAssignments', coalesce((
-    SELECT json_agg(json_build_object('id', ${gid('Assignment', 'a.id')}, 'title', a.title, 'dueAt', ${iso('a."dueAt"')},
-                                      'course', json_build_object('name', c.name)) ORDER BY a."dueAt", a.id)
-      FROM (SELECT id, title, "dueAt", "courseId" FROM "Assignment"
-             WHERE "userId" = u.id AND "deletedAt" IS NULL AND "completedAt" IS NULL AND "dueAt" >= $2::timestamp
-             ORDER BY "dueAt", id LIMIT $3) a
-      JOIN "Course" c ON c.id = a."courseId"), '[]'),
-  'overdueCount', (SELECT count(*) FROM "Assignment"
-                    WHERE "userId" = u.id AND "deletedAt" IS NULL AND "completedAt" IS NULL AND "dueAt" < $2::timestamp),
+/** HomeScreen. $1 user, $2 now (ISO), $3 upcoming. Today is the user's calendar day in their time zone. */
+const HOME_SCREEN = `
+SELECT json_build_object('__typename', 'Query', 'me', json_build_object(
+  '__typename', 'User', 'id', ${gid('User', 'u.id')}, 'name', btrim(u."firstName" || ' ' || u."lastName"),
+  'overdueCount', ${count('Assignment', `"userId" = u.id AND "completedAt" IS NULL AND "dueAt" < $2::timestamp`)},
   'todayAgenda', coalesce((
     SELECT json_agg(${taskJson('t')} ORDER BY t.at, t.k, t.id)
-      FROM (${tasksIn('d.f', 'd.t', '100')}) t JOIN "Course" c ON c.id = t."courseId"), '[]')
+      FROM (${tasksIn('d.f', 'd.t', '100')}) t JOIN "Course" c ON c.id = t."courseId"), '[]'),
+  'unreadCount', ${unread},
+  'upcomingAssignments', coalesce((
+    SELECT json_agg(${assignmentRow('a', '$2::timestamp')} ORDER BY a."dueAt", a.id)
+      FROM (SELECT * FROM "Assignment"
+             WHERE "userId" = u.id AND "deletedAt" IS NULL AND "completedAt" IS NULL AND "dueAt" >= $2::timestamp
+             ORDER BY "dueAt", id LIMIT $3) a), '[]')
 ))::text AS data
 FROM "User" u,
   LATERAL (SELECT date_trunc('day', ($2::timestamp AT TIME ZONE 'UTC') AT TIME ZONE u.timezone) AS midnight) m,
   LATERAL (SELECT m.midnight AT TIME ZONE u.timezone AT TIME ZONE 'UTC' AS f,
                   (m.midnight + interval '1 day') AT TIME ZONE u.timezone AT TIME ZONE 'UTC' AS t) d
 WHERE ${LIVE}`;
+
+/** CoursePage. $1 user, $2 course id, $3 first, $4 now. */
+const COURSE_PAGE = `
+SELECT json_build_object('__typename', 'Query', 'course', json_build_object('__typename', 'Course',
+  'assignments', ${edges(
+    'CourseAssignmentsConnection',
+    `(SELECT * FROM "Assignment" WHERE "courseId" = c.id AND "deletedAt" IS NULL ORDER BY "dueAt", id LIMIT $3) a`,
+    assignmentRow('a', '$4::timestamp'),
+    'a."dueAt", a.id',
+  )},
+  'code', c.code, 'id', ${gid('Course', 'c.id')}, 'instructor', c.instructor, 'name', c.name, 'term', c.term
+))::text AS data
+FROM "Course" c
+WHERE c.id = $2::uuid AND c."deletedAt" IS NULL AND c."userId" = (SELECT u.id FROM "User" u WHERE ${LIVE})`;
+
+/** WeekAgenda. $1 user, $2 from, $3 first, $4 to, $5 now. */
+const WEEK_AGENDA = `
+SELECT json_build_object('__typename', 'Query', 'agenda', ${edges(
+  'QueryAgendaConnection',
+  `(${tasksIn('$2::timestamp', '$4::timestamp', '$3')}) t JOIN "Course" c ON c.id = t."courseId"`,
+  taskJson('t', '$5::timestamp'),
+  't.at, t.k, t.id',
+)})::text AS data
+FROM "User" u WHERE ${LIVE}`;
+
+/** Notifications. $1 user, $2 first: the in-app ones, newest first. */
+const NOTIFICATIONS = `
+SELECT json_build_object('__typename', 'Query', 'me', json_build_object('__typename', 'User', 'id', ${gid('User', 'u.id')},
+  'notifications', ${edges(
+    'UserNotificationsConnection',
+    `(SELECT * FROM "Notification" WHERE "userId" = u.id AND channel = 'IN_APP' AND "deletedAt" IS NULL
+       ORDER BY "createdAt" DESC, id DESC LIMIT $2) n`,
+    `json_build_object('__typename', 'Notification', 'body', n.body, 'createdAt', ${iso('n."createdAt"')},
+       'id', ${gid('Notification', 'n.id')}, 'kind', n.kind, 'read', n."readAt" IS NOT NULL, 'title', n.title)`,
+    'n."createdAt" DESC, n.id DESC',
+  )},
+  'unreadCount', ${unread}
+))::text AS data
+FROM "User" u WHERE ${LIVE}`;
 
 /** A Pothos prisma connection page: rows p (first + 1 of them, numbered rn), totalCount from `count`. */
 const page = (rows: string, node: string, count: string, join = '') => `(
@@ -72,50 +133,7 @@ const page = (rows: string, node: string, count: string, join = '') => `(
                                   'endCursor', (array_agg(${pcursor('p.id')} ORDER BY p.rn) FILTER (WHERE p.rn <= $3))[least(count(*), $3)::int]))
     FROM (SELECT x.*, row_number() OVER () AS rn FROM (${rows}) x) p ${join})`;
 
-/** $1 user, $2 course id, $3 first, $4 now. */
-const COURSE_PAGE = `
-SELECT json_build_object('course', json_build_object(
-  'id', ${gid('Course', 'c.id')}, 'name', c.name, 'code', c.code, 'term', c.term,
-  'assignments', ${page(
-    `SELECT * FROM "Assignment" WHERE "courseId" = c.id AND "deletedAt" IS NULL ORDER BY "dueAt", id LIMIT $3 + 1`,
-    `json_build_object('id', ${gid('Assignment', 'p.id')}, 'title', p.title, 'dueAt', ${iso('p."dueAt"')},
-       'status', CASE WHEN p."completedAt" IS NOT NULL THEN 'COMPLETED' WHEN p."dueAt" < $4::timestamp THEN 'OVERDUE' ELSE 'UPCOMING' END)`,
-    `SELECT count(*) FROM "Assignment" WHERE "courseId" = c.id AND "deletedAt" IS NULL`,
-  )},
-  'lectures', ${page(
-    `SELECT * FROM "Lecture" WHERE "courseId" = c.id AND "deletedAt" IS NULL ORDER BY "startsAt", id LIMIT $3 + 1`,
-    `json_build_object('id', ${gid('Lecture', 'p.id')}, 'title', p.title, 'startsAt', ${iso('p."startsAt"')},
-       'endsAt', ${iso('p."endsAt"')}, 'location', p.location)`,
-    `SELECT count(*) FROM "Lecture" WHERE "courseId" = c.id AND "deletedAt" IS NULL`,
-  )},
-  'studySessions', ${page(
-    `SELECT * FROM "StudySession" WHERE "courseId" = c.id AND "deletedAt" IS NULL ORDER BY "startsAt", id LIMIT $3 + 1`,
-    `json_build_object('id', ${gid('StudySession', 'p.id')}, 'title', p.title, 'startsAt', ${iso('p."startsAt"')},
-       'actualMinutes', p."actualMinutes", 'assignment', CASE WHEN sa.id IS NULL THEN NULL ELSE json_build_object('title', sa.title) END)`,
-    `SELECT count(*) FROM "StudySession" WHERE "courseId" = c.id AND "deletedAt" IS NULL`,
-    `LEFT JOIN "Assignment" sa ON sa.id = p."assignmentId" AND sa."deletedAt" IS NULL`,
-  )}
-))::text AS data
-FROM "Course" c
-WHERE c.id = $2::uuid AND c."deletedAt" IS NULL AND c."userId" = (SELECT u.id FROM "User" u WHERE ${LIVE})`;
-
-/** $1 user, $2 from, $3 first, $4 to. Cursor: base64url("<epoch ms>:<kind>:<id>"). */
-const AGENDA = `
-SELECT json_build_object('agenda', json_build_object(
-  'edges', coalesce(json_agg(json_build_object('node', ${taskJson('t')}) ORDER BY t.at, t.k, t.id) FILTER (WHERE t.rn <= $3), '[]'),
-  'pageInfo', json_build_object('hasNextPage', count(t.id) > $3,
-    'endCursor', (array_agg(rtrim(translate(encode(convert_to(
-        (extract(epoch FROM t.at) * 1000)::bigint || ':' || t.k || ':' || t.id, 'UTF8'), 'base64'), '+/', '-_'), '=')
-      ORDER BY t.at, t.k, t.id) FILTER (WHERE t.rn <= $3))[least(count(t.id), $3)::int])
-))::text AS data
-FROM "User" u
-  LEFT JOIN LATERAL (SELECT t.*, row_number() OVER (ORDER BY at, k, id) AS rn
-                       FROM (${tasksIn('$2::timestamp', '$4::timestamp', '$3 + 1')}) t) t ON true
-  LEFT JOIN "Course" c ON c.id = t."courseId"
-WHERE ${LIVE}
-GROUP BY u.id`;
-
-/** $1 user, $2 now, $3 first. */
+/** Overdue (hand-written: totalCount and pageInfo). $1 user, $2 now, $3 first. */
 const OVERDUE = `
 SELECT json_build_object('assignments', ${page(
   `SELECT * FROM "Assignment" WHERE "userId" = u.id AND "deletedAt" IS NULL AND "completedAt" IS NULL AND "dueAt" < $2::timestamp
@@ -128,22 +146,19 @@ SELECT json_build_object('assignments', ${page(
 FROM "User" u WHERE ${LIVE}`;
 
 type Vars = Record<string, unknown>;
+const now = () => new Date().toISOString();
 const operations: Record<string, { sql: string; params: (userId: string, v: Vars) => unknown[] }> = {
-  Dashboard: { sql: DASHBOARD, params: (u, v) => [u, new Date().toISOString(), v.first] },
+  HomeScreen: { sql: HOME_SCREEN, params: (u, v) => [u, now(), v.upcoming] },
   CoursePage: {
     sql: COURSE_PAGE,
     params: (u, v) => {
       const [type, id] = Buffer.from(String(v.id), 'base64').toString('utf8').split(':');
-      return [
-        u,
-        type === 'Course' && id ? id : '00000000-0000-0000-0000-000000000000',
-        v.first,
-        new Date().toISOString(),
-      ];
+      return [u, type === 'Course' && id ? id : '00000000-0000-0000-0000-000000000000', v.first, now()];
     },
   },
-  Agenda: { sql: AGENDA, params: (u, v) => [u, v.from, v.first, v.to] },
-  Overdue: { sql: OVERDUE, params: (u, v) => [u, new Date().toISOString(), v.first] },
+  WeekAgenda: { sql: WEEK_AGENDA, params: (u, v) => [u, v.from, v.first, v.to, now()] },
+  Notifications: { sql: NOTIFICATIONS, params: (u, v) => [u, v.first] },
+  Overdue: { sql: OVERDUE, params: (u, v) => [u, now(), v.first] },
 };
 
 const json = (res: ServerResponse, status: number, body: string) =>

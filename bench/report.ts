@@ -8,7 +8,8 @@ import type { SubscriptionResult } from './subscriptions.js';
 
 /** Everything one run measured; written as JSON under bench/results/ and rendered as tables. */
 
-export type Variant = 'indexed' | 'unindexed';
+/** `together`: loaded at the same time as the other server of a pair (planned and text), half the connections each. */
+export type Variant = 'indexed' | 'unindexed' | 'together';
 
 export interface Measurement {
   target: TargetName;
@@ -195,8 +196,9 @@ export function observabilityHeading(x: ObservabilityResult | undefined): string
 }
 
 const LABEL: Record<TargetName, string> = {
-  ours: 'ours (Yoga+Pothos+Prisma)',
+  ours: 'ours, generic (planning off, text)',
   planned: 'ours, planned (documentId)',
+  text: 'ours, planned (text)',
   raw: 'limit (node:http+pg)',
   peer: 'peer (PostGraphile 5)',
 };
@@ -219,7 +221,7 @@ interface Row {
 
 function rows(r: BenchResults, scenario: ScenarioName): Row[] {
   const out: Row[] = [];
-  for (const target of ['ours', 'planned', 'raw', 'peer'] as const) {
+  for (const target of ['ours', 'planned', 'text', 'raw', 'peer'] as const) {
     const m = find(r, target, scenario);
     if (m) out.push({ name: LABEL[target], m, s: stmts(r, target, scenario) });
   }
@@ -228,27 +230,32 @@ function rows(r: BenchResults, scenario: ScenarioName): Row[] {
   return out;
 }
 
+/** Planned and text loaded side by side: their req/s, p50 and p99. */
+function together(r: BenchResults, scenario: ScenarioName): string {
+  const [p, t] = (['planned', 'text'] as const).map((target) => find(r, target, scenario, 'together')?.load);
+  if (!p || !t) return ' (runs back to back)';
+  const fig = (l: LoadResult) => `${fmt(l.rps)} req/s, p50 ${fmt(l.latency.p50, 1)}, p99 ${fmt(l.latency.p99, 1)} ms`;
+  return ` (side by side, ${r.options.connections / 2} connections each: published ${fig(p)}; text ${fig(t)})`;
+}
+
 function errorsOf(l: LoadResult): number {
   return l.errors + l.graphqlErrors;
 }
 
 export function ratios(r: BenchResults, scenario: ScenarioName) {
-  const ours = find(r, 'ours', scenario);
+  const over = (a: TargetName, b: TargetName, va: Variant = 'indexed', vb = va) => {
+    const x = find(r, a, scenario, va);
+    const y = find(r, b, scenario, vb);
+    return x && y ? x.load.rps / y.load.rps : undefined;
+  };
   return {
-    oursOverLimit: ours && find(r, 'raw', scenario) ? ours.load.rps / find(r, 'raw', scenario)!.load.rps : undefined,
-    oursOverPeer: ours && find(r, 'peer', scenario) ? ours.load.rps / find(r, 'peer', scenario)!.load.rps : undefined,
-    plannedOverLimit:
-      find(r, 'planned', scenario) && find(r, 'raw', scenario)
-        ? find(r, 'planned', scenario)!.load.rps / find(r, 'raw', scenario)!.load.rps
-        : undefined,
-    plannedOverPeer:
-      find(r, 'planned', scenario) && find(r, 'peer', scenario)
-        ? find(r, 'planned', scenario)!.load.rps / find(r, 'peer', scenario)!.load.rps
-        : undefined,
-    indexedOverUnindexed:
-      ours && find(r, 'ours', scenario, 'unindexed')
-        ? ours.load.rps / find(r, 'ours', scenario, 'unindexed')!.load.rps
-        : undefined,
+    oursOverLimit: over('ours', 'raw'),
+    oursOverPeer: over('ours', 'peer'),
+    plannedOverLimit: over('planned', 'raw'),
+    plannedOverPeer: over('planned', 'peer'),
+    /** The same documents sent as text against by published id (the aim: within 10%), side by side when measured so. */
+    textOverPlanned: over('text', 'planned', 'together') ?? over('text', 'planned'),
+    indexedOverUnindexed: over('ours', 'ours', 'indexed', 'unindexed'),
   };
 }
 
@@ -280,7 +287,8 @@ export function renderText(r: BenchResults): string {
         `  ratios: ours/limit ${ratio(q.oursOverLimit, 1)}, ours/peer ${ratio(q.oursOverPeer, 1)}, indexed/unindexed ${ratio(q.indexedOverUnindexed, 1)}` +
           (q.plannedOverLimit
             ? `; planned/limit ${ratio(q.plannedOverLimit, 1)}, planned/peer ${ratio(q.plannedOverPeer, 1)}`
-            : ''),
+            : '') +
+          (q.textOverPlanned ? `; text/published ${ratio(q.textOverPlanned, 1)}${together(r, scenario)}` : ''),
       );
   }
   const sub = r.subscriptions;
@@ -376,13 +384,13 @@ export function renderMarkdown(r: BenchResults): string {
   }
   out.push(
     '',
-    '| scenario | ours/limit | ours/peer | planned/limit | planned/peer | indexed/unindexed |',
-    '| -------- | ---------: | --------: | ------------: | -----------: | ----------------: |',
+    '| scenario | ours/limit | ours/peer | planned/limit | planned/peer | text/published | indexed/unindexed |',
+    '| -------- | ---------: | --------: | ------------: | -----------: | -------------: | ----------------: |',
   );
   for (const scenario of READ_SCENARIOS) {
     const q = ratios(r, scenario);
     out.push(
-      `| ${scenario} | ${ratio(q.oursOverLimit, 1)} | ${ratio(q.oursOverPeer, 1)} | ${ratio(q.plannedOverLimit, 1)} | ${ratio(q.plannedOverPeer, 1)} | ${ratio(q.indexedOverUnindexed, 1)} |`,
+      `| ${scenario} | ${ratio(q.oursOverLimit, 1)} | ${ratio(q.oursOverPeer, 1)} | ${ratio(q.plannedOverLimit, 1)} | ${ratio(q.plannedOverPeer, 1)} | ${ratio(q.textOverPlanned, 1)}${q.textOverPlanned ? (find(r, 'text', scenario, 'together') ? ' side by side' : ' back to back') : ''} | ${ratio(q.indexedOverUnindexed, 1)} |`,
     );
   }
   const sub = r.subscriptions;

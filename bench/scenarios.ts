@@ -1,22 +1,28 @@
 import { createHash } from 'node:crypto';
+import { exampleQueries } from '../examples/app/src/queries.js';
 import { dayBounds } from '../src/resolvers/agenda/day-bounds.js';
 import type { Prng } from './prng.js';
 import { CREATED_PREFIX } from './seed.js';
 
 /**
  * The scenarios: real GraphQL operations, as a client app sends them, each with a random signed-in
- * student per request. `ours` and `raw` receive the same request (the raw server dispatches on
- * operationName); `peer` receives the closest PostGraphile 5 operation, reading the same rows.
+ * student per request. The reads are the example app's own query documents as its codegen sends
+ * them, `__typename` everywhere (examples/app/src/queries.ts, the documents the parity suite
+ * checks too), and one hand-written list (overdue). `ours` and `raw` receive the same request
+ * (the raw server dispatches on operationName); `peer` receives the closest PostGraphile 5
+ * operation, reading the same rows.
  */
 
-/** `planned`: ours, sent each read's published document id instead of its text (docs/planned-execution.md). */
-export type TargetName = 'ours' | 'planned' | 'raw' | 'peer';
+/**
+ * `ours`: the generic path (PLANNED_EXECUTION=off), sent the text; `planned`: ours, sent the
+ * published document id; `text`: ours with planning on, sent the same text (planned too, from its
+ * plan cache). docs/planned-execution.md.
+ */
+export type TargetName = 'ours' | 'planned' | 'text' | 'raw' | 'peer';
 /** The targets that are our server. */
-export const isOurs = (target: TargetName) => target === 'ours' || target === 'planned';
-export type ReadScenario = 'dashboard' | 'coursePage' | 'agenda' | 'overdue';
-/** Read scenarios run against ours only (no hand-written or PostGraphile counterpart yet). */
-export type OursReadScenario = 'notifications';
-export type ScenarioName = ReadScenario | OursReadScenario | 'mutations';
+export const isOurs = (target: TargetName) => target === 'ours' || target === 'planned' || target === 'text';
+export type ReadScenario = 'dashboard' | 'coursePage' | 'agenda' | 'notifications' | 'overdue';
+export type ScenarioName = ReadScenario | 'mutations';
 
 export interface FixtureStudent {
   id: string;
@@ -32,131 +38,93 @@ export interface Fixtures {
   week: { from: string; to: string };
 }
 
-export const SCENARIOS: Record<ScenarioName, { title: string; read: boolean; peer: boolean; pageSize: number }> = {
-  dashboard: { title: 'dashboard (next 20 upcoming + overdue count + today)', read: true, peer: true, pageSize: 20 },
-  coursePage: { title: 'course page (course + 3 connections of 20)', read: true, peer: true, pageSize: 20 },
-  agenda: { title: 'agenda: a week, all three kinds (first 50)', read: true, peer: true, pageSize: 50 },
-  overdue: { title: 'overdue assignments (first 20 + totalCount)', read: true, peer: true, pageSize: 20 },
-  notifications: {
-    title: 'notification list (first 20 + totalCount + unreadCount + subjects)',
+export const SCENARIOS: Record<ScenarioName, { title: string; read: boolean; pageSize: number }> = {
+  dashboard: {
+    title: 'HomeScreen: name, unread and overdue counts, today, next 20 upcoming (example app)',
     read: true,
-    peer: false,
     pageSize: 20,
   },
-  mutations: {
-    title: 'mutation mix: create, complete, delete + restore course',
-    read: false,
-    peer: false,
-    pageSize: 0,
-  },
+  coursePage: { title: 'CoursePage: a course and its first 20 assignments (example app)', read: true, pageSize: 20 },
+  agenda: { title: 'WeekAgenda: a week, all three kinds, first 50 (example app)', read: true, pageSize: 50 },
+  notifications: { title: 'Notifications: first 20 + unreadCount (example app)', read: true, pageSize: 20 },
+  overdue: { title: 'overdue assignments, first 20 + totalCount (hand-written)', read: true, pageSize: 20 },
+  mutations: { title: 'mutation mix: create, complete, delete + restore course', read: false, pageSize: 0 },
 };
-export const READ_SCENARIOS: ReadScenario[] = ['dashboard', 'coursePage', 'agenda', 'overdue'];
-export const OURS_READ_SCENARIOS: OursReadScenario[] = ['notifications'];
-
-const NOTIFICATIONS_DOC = `query Notifications($first: Int!) {
-  me {
-    unreadCount
-    notifications(first: $first) {
-      totalCount
-      edges { node { id kind title read createdAt subject { __typename ... on Assignment { title dueAt } ... on Lecture { title startsAt } ... on Course { name } } } }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-}`;
+export const READ_SCENARIOS: ReadScenario[] = ['dashboard', 'coursePage', 'agenda', 'notifications', 'overdue'];
 
 export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
-const DOCS: Record<ReadScenario, string> = {
-  dashboard: `query Dashboard($first: Int!) {
-  me {
-    upcomingAssignments(first: $first) { id title dueAt course { name } }
-    overdueCount
-    todayAgenda { __typename id title scheduledAt course { name } }
-  }
-}`,
-  coursePage: `query CoursePage($id: ID!, $first: Int!) {
-  course(id: $id) {
-    id name code term
-    assignments(first: $first) {
-      totalCount edges { node { id title dueAt status } } pageInfo { hasNextPage endCursor }
-    }
-    lectures(first: $first) {
-      totalCount edges { node { id title startsAt endsAt location } } pageInfo { hasNextPage endCursor }
-    }
-    studySessions(first: $first) {
-      totalCount edges { node { id title startsAt actualMinutes assignment { title } } } pageInfo { hasNextPage endCursor }
-    }
-  }
-}`,
-  agenda: `query Agenda($from: DateTime!, $to: DateTime!, $first: Int!) {
-  agenda(from: $from, to: $to, first: $first) {
-    edges { node { __typename id title scheduledAt course { name } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`,
-  overdue: `query Overdue($first: Int!) {
+/**
+ * The overdue list has no screen in the example app; kept because it is the one read whose root
+ * is a filtered list with its count (`assignments(filter: { status })`), the other read of the
+ * indexes target, and what the observability passes measured. The parity suite checks it too.
+ */
+export const OVERDUE_DOCUMENT = `query Overdue($first: Int!) {
   assignments(first: $first, filter: { status: OVERDUE }) {
     totalCount edges { node { id title dueAt course { name } } } pageInfo { hasNextPage endCursor }
   }
-}`,
-};
+}`;
 
-/** The read documents as an app publishes them (codegen's sha256 manifest), for the `planned` target. */
+/** Each read's document: its text, the id it is published under, and its operation name. */
+const DOCS: Record<ReadScenario, { text: string; id: string; operationName: string }> = (() => {
+  const app = new Map(exampleQueries().map((q) => [q.name, { text: q.sent, id: q.id, operationName: q.name }]));
+  const of = (name: string) => {
+    const doc = app.get(name);
+    if (!doc) throw new Error(`examples/app has no query ${name} (npm run example:codegen writes its manifest)`);
+    return doc;
+  };
+  const overdueId = `sha256:${createHash('sha256').update(OVERDUE_DOCUMENT).digest('hex')}`;
+  return {
+    dashboard: of('HomeScreen'),
+    coursePage: of('CoursePage'),
+    agenda: of('WeekAgenda'),
+    notifications: of('Notifications'),
+    overdue: { text: OVERDUE_DOCUMENT, id: overdueId, operationName: 'Overdue' },
+  };
+})();
+
+/** The read documents as an app publishes them (id → text), for the `planned` target. */
 export const READ_DOCUMENTS_MANIFEST: Record<string, string> = Object.fromEntries(
-  [...Object.values(DOCS), NOTIFICATIONS_DOC].map((doc) => [createHash('sha256').update(doc).digest('hex'), doc]),
+  Object.values(DOCS).map((d) => [d.id, d.text]),
 );
-const documentIdOf = (doc: string) => createHash('sha256').update(doc).digest('hex');
 
 const live = 'deletedAt: null';
+const inbox = `userId: $u, channel: IN_APP, ${live}`;
+/** A user's live rows of one task kind in [from, to), in time order. */
+const during = (table: string, column: string, from: string, to: string, first: string, nodes: string) =>
+  `all${table}(condition: { userId: $u, ${live}, ${column}Gte: ${from}, ${column}Lt: ${to} },
+    orderBy: [${column === 'dueAt' ? 'DUE_AT' : 'STARTS_AT'}_ASC, PRIMARY_KEY_ASC], first: ${first}) { nodes { ${nodes} } }`;
+const taskNodes = (time: string, extra = '') => `rowId title ${time} ${extra} courseByCourseId { rowId name }`;
+const ROW = 'rowId title dueAt completedAt priority';
+/** The peer reads the same rows: the three task kinds as three lists, the user id in the variables. */
 const PEER_DOCS: Record<ReadScenario, string> = {
-  dashboard: `query Dashboard($u: UUID!, $now: String!, $dayFrom: String!, $dayTo: String!, $first: Int!) {
+  dashboard: `query HomeScreen($u: UUID!, $now: String!, $dayFrom: String!, $dayTo: String!, $first: Int!) {
+  userByRowId(rowId: $u) { rowId firstName lastName }
+  unread: allNotifications(condition: { ${inbox}, readAt: null }) { totalCount }
   upcoming: allAssignments(condition: { userId: $u, ${live}, completedAt: null, dueAtGte: $now },
-                           orderBy: [DUE_AT_ASC, PRIMARY_KEY_ASC], first: $first) {
-    nodes { rowId title dueAt courseByCourseId { name } }
-  }
+                           orderBy: [DUE_AT_ASC, PRIMARY_KEY_ASC], first: $first) { nodes { ${ROW} } }
   overdue: allAssignments(condition: { userId: $u, ${live}, completedAt: null, dueAtLt: $now }) { totalCount }
-  todayAssignments: allAssignments(condition: { userId: $u, ${live}, dueAtGte: $dayFrom, dueAtLt: $dayTo },
-                                   orderBy: [DUE_AT_ASC, PRIMARY_KEY_ASC], first: 100) {
-    nodes { rowId title dueAt courseByCourseId { name } }
-  }
-  todayLectures: allLectures(condition: { userId: $u, ${live}, startsAtGte: $dayFrom, startsAtLt: $dayTo },
-                             orderBy: [STARTS_AT_ASC, PRIMARY_KEY_ASC], first: 100) {
-    nodes { rowId title startsAt courseByCourseId { name } }
-  }
-  todaySessions: allStudySessions(condition: { userId: $u, ${live}, startsAtGte: $dayFrom, startsAtLt: $dayTo },
-                                  orderBy: [STARTS_AT_ASC, PRIMARY_KEY_ASC], first: 100) {
-    nodes { rowId title startsAt courseByCourseId { name } }
-  }
+  todayAssignments: ${during('Assignments', 'dueAt', '$dayFrom', '$dayTo', '100', taskNodes('dueAt'))}
+  todayLectures: ${during('Lectures', 'startsAt', '$dayFrom', '$dayTo', '100', taskNodes('startsAt'))}
+  todaySessions: ${during('StudySessions', 'startsAt', '$dayFrom', '$dayTo', '100', taskNodes('startsAt'))}
 }`,
   coursePage: `query CoursePage($u: UUID!, $course: UUID!, $first: Int!) {
   allCourses(condition: { rowId: $course, userId: $u, ${live} }, first: 1) {
     nodes {
-      rowId name code term
-      assignmentsByCourseId(condition: { ${live} }, orderBy: [DUE_AT_ASC, PRIMARY_KEY_ASC], first: $first) {
-        totalCount nodes { rowId title dueAt completedAt } pageInfo { hasNextPage endCursor }
-      }
-      lecturesByCourseId(condition: { ${live} }, orderBy: [STARTS_AT_ASC, PRIMARY_KEY_ASC], first: $first) {
-        totalCount nodes { rowId title startsAt endsAt location } pageInfo { hasNextPage endCursor }
-      }
-      studySessionsByCourseId(condition: { ${live} }, orderBy: [STARTS_AT_ASC, PRIMARY_KEY_ASC], first: $first) {
-        totalCount nodes { rowId title startsAt actualMinutes assignmentByAssignmentId { title } }
-        pageInfo { hasNextPage endCursor }
-      }
+      rowId name code instructor term
+      assignmentsByCourseId(condition: { ${live} }, orderBy: [DUE_AT_ASC, PRIMARY_KEY_ASC], first: $first) { nodes { ${ROW} } }
     }
   }
 }`,
-  agenda: `query Agenda($u: UUID!, $from: String!, $to: String!, $first: Int!) {
-  assignments: allAssignments(condition: { userId: $u, ${live}, dueAtGte: $from, dueAtLt: $to },
-                              orderBy: [DUE_AT_ASC, PRIMARY_KEY_ASC], first: $first) {
-    nodes { rowId title dueAt courseByCourseId { name } } pageInfo { hasNextPage endCursor }
-  }
-  lectures: allLectures(condition: { userId: $u, ${live}, startsAtGte: $from, startsAtLt: $to },
-                        orderBy: [STARTS_AT_ASC, PRIMARY_KEY_ASC], first: $first) {
-    nodes { rowId title startsAt courseByCourseId { name } } pageInfo { hasNextPage endCursor }
-  }
-  sessions: allStudySessions(condition: { userId: $u, ${live}, startsAtGte: $from, startsAtLt: $to },
-                             orderBy: [STARTS_AT_ASC, PRIMARY_KEY_ASC], first: $first) {
-    nodes { rowId title startsAt courseByCourseId { name } } pageInfo { hasNextPage endCursor }
+  agenda: `query WeekAgenda($u: UUID!, $from: String!, $to: String!, $first: Int!) {
+  assignments: ${during('Assignments', 'dueAt', '$from', '$to', '$first', taskNodes('dueAt', 'completedAt'))}
+  lectures: ${during('Lectures', 'startsAt', '$from', '$to', '$first', taskNodes('startsAt'))}
+  sessions: ${during('StudySessions', 'startsAt', '$from', '$to', '$first', taskNodes('startsAt'))}
+}`,
+  notifications: `query Notifications($u: UUID!, $first: Int!) {
+  unread: allNotifications(condition: { ${inbox}, readAt: null }) { totalCount }
+  allNotifications(condition: { ${inbox} }, orderBy: [CREATED_AT_DESC, PRIMARY_KEY_DESC], first: $first) {
+    nodes { rowId kind title body readAt createdAt }
   }
 }`,
   overdue: `query Overdue($u: UUID!, $now: String!, $first: Int!) {
@@ -167,13 +135,6 @@ const PEER_DOCS: Record<ReadScenario, string> = {
 }`,
 };
 
-const OP_NAMES: Record<ReadScenario, string> = {
-  dashboard: 'Dashboard',
-  coursePage: 'CoursePage',
-  agenda: 'Agenda',
-  overdue: 'Overdue',
-};
-
 export interface BuiltRequest {
   body: string;
   token: string;
@@ -181,24 +142,16 @@ export interface BuiltRequest {
 
 /** One read request for a random student (and, for the course page, one of their live courses). */
 export function readRequest(
-  scenario: ReadScenario | OursReadScenario,
+  scenario: ReadScenario,
   target: TargetName,
   fx: Fixtures,
   rng: Prng,
   pageSize = SCENARIOS[scenario].pageSize,
 ): BuiltRequest {
-  if (scenario === 'notifications') {
-    if (!isOurs(target)) throw new Error('the notifications scenario runs against ours only');
-    const student = rng.pick(fx.students);
-    const document =
-      target === 'planned' ? { documentId: documentIdOf(NOTIFICATIONS_DOC) } : { query: NOTIFICATIONS_DOC };
-    const body = { ...document, variables: { first: pageSize }, operationName: 'Notifications' };
-    return { token: student.token, body: JSON.stringify(body) };
-  }
   let student = rng.pick(fx.students);
   if (scenario === 'coursePage') while (student.courses.length === 0) student = rng.pick(fx.students);
   const course = scenario === 'coursePage' ? rng.pick(student.courses) : null;
-  const operationName = OP_NAMES[scenario];
+  const { text, id, operationName } = DOCS[scenario];
   let variables: Record<string, unknown>;
   if (target === 'peer') {
     const now = new Date();
@@ -208,13 +161,16 @@ export function readRequest(
       variables = { ...base, now: now.toISOString(), dayFrom: day.from.toISOString(), dayTo: day.to.toISOString() };
     } else if (scenario === 'coursePage') variables = { ...base, course };
     else if (scenario === 'agenda') variables = { ...base, ...fx.week };
-    else variables = { ...base, now: now.toISOString() };
+    else if (scenario === 'overdue') variables = { ...base, now: now.toISOString() };
+    else variables = base;
     return { token: student.token, body: JSON.stringify({ query: PEER_DOCS[scenario], variables, operationName }) };
   }
-  if (scenario === 'coursePage') variables = { id: globalId('Course', course!), first: pageSize };
+  // What the example app sends: HomeScreen's `upcoming`, CoursePage's `id` and `first`, WeekAgenda's window.
+  if (scenario === 'dashboard') variables = { upcoming: pageSize };
+  else if (scenario === 'coursePage') variables = { id: globalId('Course', course!), first: pageSize };
   else if (scenario === 'agenda') variables = { ...fx.week, first: pageSize };
   else variables = { first: pageSize };
-  const document = target === 'planned' ? { documentId: documentIdOf(DOCS[scenario]) } : { query: DOCS[scenario] };
+  const document = target === 'planned' ? { documentId: id } : { query: text };
   return { token: student.token, body: JSON.stringify({ ...document, variables, operationName }) };
 }
 
@@ -312,22 +268,20 @@ export function summarize(scenario: ReadScenario, target: TargetName, body: Json
   const d = body?.data;
   if (!d) return { error: body?.errors?.[0]?.message ?? 'no data' };
   if (target !== 'peer') {
+    const ids = (list: Json[]) => list.map((x: Json) => fromGlobalId(x.id));
+    const nodes = (conn: Json) => conn.edges.map((e: Json) => e.node);
     if (scenario === 'dashboard')
       return {
-        upcoming: d.me.upcomingAssignments.map((a: Json) => fromGlobalId(a.id)),
+        user: fromGlobalId(d.me.id),
+        unread: d.me.unreadCount,
+        upcoming: ids(d.me.upcomingAssignments),
         overdue: d.me.overdueCount,
-        today: d.me.todayAgenda.map((t: Json) => fromGlobalId(t.id)),
+        today: ids(d.me.todayAgenda),
       };
-    if (scenario === 'coursePage') {
-      const c = d.course;
-      const ids = (conn: Json) => ({
-        total: conn.totalCount,
-        ids: conn.edges.map((e: Json) => fromGlobalId(e.node.id)),
-      });
-      return { assignments: ids(c.assignments), lectures: ids(c.lectures), studySessions: ids(c.studySessions) };
-    }
-    if (scenario === 'agenda') return { ids: d.agenda.edges.map((e: Json) => fromGlobalId(e.node.id)) };
-    return { total: d.assignments.totalCount, ids: d.assignments.edges.map((e: Json) => fromGlobalId(e.node.id)) };
+    if (scenario === 'coursePage') return { course: fromGlobalId(d.course.id), ids: ids(nodes(d.course.assignments)) };
+    if (scenario === 'agenda') return { ids: ids(nodes(d.agenda)) };
+    if (scenario === 'notifications') return { unread: d.me.unreadCount, ids: ids(nodes(d.me.notifications)) };
+    return { total: d.assignments.totalCount, ids: ids(nodes(d.assignments)) };
   }
   const rows = (conn: Json) => conn.nodes.map((n: Json) => n.rowId);
   // PostGraphile returns timestamps without a zone; they are UTC here.
@@ -340,20 +294,18 @@ export function summarize(scenario: ReadScenario, target: TargetName, body: Json
       .map((x) => x.id);
   if (scenario === 'dashboard')
     return {
+      user: d.userByRowId.rowId,
+      unread: d.unread.totalCount,
       upcoming: rows(d.upcoming),
       overdue: d.overdue.totalCount,
       today: merge([d.todayAssignments.nodes, d.todayLectures.nodes, d.todaySessions.nodes], 100),
     };
   if (scenario === 'coursePage') {
     const c = d.allCourses.nodes[0];
-    const ids = (conn: Json) => ({ total: conn.totalCount, ids: rows(conn) });
-    return {
-      assignments: ids(c.assignmentsByCourseId),
-      lectures: ids(c.lecturesByCourseId),
-      studySessions: ids(c.studySessionsByCourseId),
-    };
+    return { course: c.rowId, ids: rows(c.assignmentsByCourseId) };
   }
   if (scenario === 'agenda')
     return { ids: merge([d.assignments.nodes, d.lectures.nodes, d.sessions.nodes], SCENARIOS.agenda.pageSize) };
+  if (scenario === 'notifications') return { unread: d.unread.totalCount, ids: rows(d.allNotifications) };
   return { total: d.allAssignments.totalCount, ids: rows(d.allAssignments) };
 }

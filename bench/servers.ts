@@ -171,7 +171,7 @@ function rssMb(pid: number): number {
   }
 }
 
-const COMMANDS: Record<Exclude<TargetName, 'planned'>, string[]> = {
+const COMMANDS: Record<'ours' | 'raw' | 'peer', string[]> = {
   ours: [path.join(ROOT, 'dist', 'main.js')],
   raw: ['--import', 'tsx', path.join(ROOT, 'bench', 'raw-server.ts')],
   peer: ['--import', 'tsx', path.join(ROOT, 'bench', 'peer-server.ts')],
@@ -201,12 +201,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     RATE_LIMIT_WS_CONNECTIONS_IP: '10000000/1m',
     // For profiling a server under load, e.g. BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof".
     ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+    // `ours` is the generic path: planning is on by default, and plans text documents too.
+    ...(options.target === 'ours' ? { PLANNED_EXECUTION: 'off' } : {}),
     ...options.env,
   };
   const args =
     isOurs(options.target) && options.oursMain
       ? [path.resolve(options.oursMain)]
-      : COMMANDS[options.target === 'planned' ? 'ours' : options.target];
+      : COMMANDS[isOurs(options.target) ? 'ours' : (options.target as 'raw' | 'peer')];
   const child: ChildProcess = spawn(options.node, args, {
     cwd: ROOT,
     env,
