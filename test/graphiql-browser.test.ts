@@ -16,6 +16,9 @@ beforeAll(async () => {
   if (!executablePath)
     throw new Error('no chromium: apt-get install chromium, or set CHROMIUM_PATH (CI=true needs it)');
   app = await createTestApp();
+  // The session's AddAssignment is due 2027-01-15: the server runs a week before that on any date,
+  // so the assignment is upcoming and the token SignUp issues is valid.
+  app.clock.now = new Date('2027-01-08T09:00:00Z');
   url = await app.server.listen(0, '127.0.0.1');
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
   browser = await puppeteer.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
