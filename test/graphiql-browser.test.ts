@@ -16,6 +16,9 @@ beforeAll(async () => {
   if (!executablePath)
     throw new Error('no chromium: apt-get install chromium, or set CHROMIUM_PATH (CI=true needs it)');
   app = await createTestApp();
+  // The session's AddAssignment is due 2027-01-15: the server runs a week before that on any date,
+  // so the assignment is upcoming and the token SignUp issues is valid.
+  app.clock.now = new Date('2027-01-08T09:00:00Z');
   url = await app.server.listen(0, '127.0.0.1');
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
   browser = await puppeteer.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
@@ -76,19 +79,32 @@ async function run(page: Page, operation: string, expected: string): Promise<str
 
 /** Replaces the text of the Variables or Headers editor, as typing would. */
 async function setEditor(page: Page, name: 'variables' | 'headers', text: string): Promise<void> {
+  // The tab's editor once GraphiQL has switched to it (the other one stays in the page, hidden).
+  const editor = `.graphiql-editor-tool[aria-label="${name === 'variables' ? 'Variables' : 'Headers'}"] .graphiql-editor:not(.hidden)`;
   await page.bringToFront();
   await page.click(`.graphiql-editor-tools button[data-name="${name}"]`);
-  await page.click('.graphiql-editor-tool .graphiql-editor:not(.hidden) .view-lines');
+  // The keys go to the editor's own input: on a loaded machine, a click on the editor's middle
+  // sometimes left the focus in another of the page's editors, and the keys went there.
+  await page.waitForSelector(`${editor} textarea`);
+  await page.focus(`${editor} textarea`);
   await page.keyboard.down('Control');
   await page.keyboard.press('KeyA');
   await page.keyboard.up('Control');
   await page.keyboard.press('Backspace');
   await page.keyboard.sendCharacter(text);
-  const shown = await page.$eval(
-    '.graphiql-editor-tool .graphiql-editor:not(.hidden)',
-    (e) => (e as HTMLElement).innerText,
-  );
-  expect(squeeze(shown)).toContain(squeeze(text).slice(0, 40));
+  // The editor draws the text on a later frame.
+  const expected = squeeze(text).slice(0, 40);
+  await page
+    .waitForFunction(
+      (selector, want) =>
+        ((document.querySelector(selector) as HTMLElement | null)?.innerText ?? '').replace(/\s+/g, '').includes(want),
+      { timeout: 10_000 },
+      editor,
+      expected,
+    )
+    .catch(() => undefined);
+  const shown = await page.$eval(editor, (e) => (e as HTMLElement).innerText);
+  expect(squeeze(shown)).toContain(expected);
 }
 
 describe('GraphiQL in a headless browser', () => {

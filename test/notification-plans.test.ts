@@ -9,35 +9,40 @@ import { createTestApp, type TestApp } from './helpers/app.js';
  */
 
 const TASK_TABLES = ['Assignment', 'Lecture', 'StudySession'];
+const TEST_NOW = '2027-01-15T12:00:00Z';
 let recording: { sql: string; params: string }[] | null = null;
 let app: TestApp;
 let token: string;
 
 beforeAll(async () => {
   app = await createTestApp({ onQuery: (sql, params) => recording?.push({ sql, params }) });
+  // The data set is spread around the test clock (not SQL now(), not today's date), and the jobs
+  // and the token run at it.
+  app.clock.now = new Date(TEST_NOW);
+  const NOW = `'${TEST_NOW}'::timestamptz`;
   const sql = (text: string) => app.db.$executeRawUnsafe(text);
   await sql(`
     INSERT INTO "User" (id, email, "passwordHash", "firstName", "lastName", "updatedAt")
-    SELECT gen_random_uuid(), 'plan' || i || '@example.com', 'x', 'Plan', 'User', now() FROM generate_series(1, 150) i`);
+    SELECT gen_random_uuid(), 'plan' || i || '@example.com', 'x', 'Plan', 'User', ${NOW} FROM generate_series(1, 150) i`);
   await sql(`
     INSERT INTO "NotificationPreference" (id, "userId", "reminderLeadMinutes", "updatedAt")
-    SELECT gen_random_uuid(), u.id, (ARRAY[30, 60, 1440])[1 + (row_number() OVER () % 3)], now() FROM "User" u`);
+    SELECT gen_random_uuid(), u.id, (ARRAY[30, 60, 1440])[1 + (row_number() OVER () % 3)], ${NOW} FROM "User" u`);
   await sql(`
     INSERT INTO "Course" (id, "userId", name, "updatedAt")
-    SELECT gen_random_uuid(), u.id, 'Course ' || c, now() FROM "User" u, generate_series(1, 8) c`);
+    SELECT gen_random_uuid(), u.id, 'Course ' || c, ${NOW} FROM "User" u, generate_series(1, 8) c`);
   await sql(`
     INSERT INTO "Assignment" (id, "userId", "courseId", title, "dueAt", "completedAt", "deletedAt", "updatedAt")
-    SELECT gen_random_uuid(), c."userId", c.id, 'A' || n, now() + m * interval '1 minute',
-           CASE WHEN m < 0 AND n % 4 <> 0 THEN now() ELSE NULL END,
-           CASE WHEN n % 10 = 0 THEN now() ELSE NULL END, now()
+    SELECT gen_random_uuid(), c."userId", c.id, 'A' || n, ${NOW} + m * interval '1 minute',
+           CASE WHEN m < 0 AND n % 4 <> 0 THEN ${NOW} ELSE NULL END,
+           CASE WHEN n % 10 = 0 THEN ${NOW} ELSE NULL END, ${NOW}
     FROM "Course" c, generate_series(1, 25) n,
          LATERAL (SELECT abs(hashtext(c.id::text || n)) % 525600 - 262800 AS m) spread`);
   for (const table of ['Lecture', 'StudySession']) {
     await sql(`
       INSERT INTO "${table}" (id, "userId", "courseId", title, "startsAt", "endsAt", "deletedAt", "updatedAt")
       SELECT gen_random_uuid(), c."userId", c.id, '${table} ' || n,
-             now() + m * interval '1 minute', now() + (m + 90) * interval '1 minute',
-             CASE WHEN n % 10 = 0 THEN now() ELSE NULL END, now()
+             ${NOW} + m * interval '1 minute', ${NOW} + (m + 90) * interval '1 minute',
+             CASE WHEN n % 10 = 0 THEN ${NOW} ELSE NULL END, ${NOW}
       FROM "Course" c, generate_series(1, 10) n,
            LATERAL (SELECT abs(hashtext(c.id::text || n || '${table}')) % 525600 - 262800 AS m) spread`);
   }
@@ -47,7 +52,7 @@ beforeAll(async () => {
   await sql(`
     INSERT INTO "Notification" (id, "userId", channel, kind, title, body, "subjectKind", "subjectId", channels, "readAt", "createdAt", "updatedAt")
     SELECT gen_random_uuid(), t."userId", 'IN_APP', 'reminder', 'T', 'B', t.kind, t.id, ARRAY['IN_APP']::"NotificationChannel"[],
-           CASE WHEN t.n % 4 = 0 THEN now() ELSE NULL END, now() - t.n * interval '1 minute', now()
+           CASE WHEN t.n % 4 = 0 THEN ${NOW} ELSE NULL END, ${NOW} - t.n * interval '1 minute', ${NOW}
     FROM (
       SELECT a."userId", 'ASSIGNMENT' AS kind, a.id, 3 * row_number() OVER (PARTITION BY a."userId" ORDER BY a."deletedAt" NULLS FIRST, a.id) AS n FROM "Assignment" a
       UNION ALL
@@ -58,12 +63,12 @@ beforeAll(async () => {
   // And the other channels' rows, already sent (what the indexes must skip).
   await sql(`
     INSERT INTO "Notification" (id, "userId", channel, kind, title, body, channels, "sentAt", "createdAt", "updatedAt")
-    SELECT gen_random_uuid(), n."userId", c.channel::"NotificationChannel", n.kind, n.title, n.body, n.channels, now(), n."createdAt", now()
+    SELECT gen_random_uuid(), n."userId", c.channel::"NotificationChannel", n.kind, n.title, n.body, n.channels, ${NOW}, n."createdAt", ${NOW}
     FROM "Notification" n, (VALUES ('EMAIL'), ('PUSH')) c(channel)`);
   // One subject deleted since: the 11th newest assignment notification of the student below, on
   // the page of 50 and not on the page of 5.
   await sql(`
-    UPDATE "Assignment" SET "deletedAt" = now() WHERE id = (
+    UPDATE "Assignment" SET "deletedAt" = ${NOW} WHERE id = (
       SELECT n."subjectId" FROM "Notification" n JOIN "User" u ON u.id = n."userId"
       WHERE u.email = 'plan7@example.com' AND n.channel = 'IN_APP' AND n."subjectKind" = 'ASSIGNMENT'
       ORDER BY n."createdAt" DESC LIMIT 1 OFFSET 10)`);

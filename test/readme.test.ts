@@ -23,6 +23,9 @@ let url: string;
 let bash: ChildProcessWithoutNullStreams | undefined;
 beforeAll(async () => {
   app = await createTestApp();
+  // The session's dates are fixed (assignments due 2027-01-15 and 2027-01-20): the server runs a
+  // week before them on any date, so the first one is upcoming and the token it issues is valid.
+  app.clock.now = new Date('2027-01-08T09:00:00Z');
   url = await app.server.listen(0, '127.0.0.1');
 });
 afterAll(async () => {

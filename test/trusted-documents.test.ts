@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { defaultTrustedDocumentsConfig, defaultVersioningConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
 import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
@@ -14,16 +14,23 @@ import { wsSubscribe } from '../tools/clients/subscriptions.js';
 import { createTestApp, globalId, type TestApp } from './helpers/app.js';
 import { createCourse, createUser } from './helpers/factories.js';
 
+// Every test runs on the test clock, never on today's date: the tokens below are minted at it and
+// the sunsets (2027-03-01, 2027-06-01) are compared with it. Before both; no test moves it.
+const TEST_NOW = '2027-01-15T12:00:00Z';
 let app: TestApp;
 let adminToken: string;
 let studentToken: string;
 beforeAll(async () => {
   app = await createTestApp({ env: { TRUSTED_DOCUMENTS: 'require' } });
+  app.clock.now = new Date(TEST_NOW);
   adminToken = await app.tokens.issue((await createUser(app.db, { role: 'ADMIN' })).id);
   studentToken = await app.tokens.issue((await createUser(app.db, { firstName: 'Ada' })).id);
 });
 afterAll(async () => {
   await app?.close();
+});
+beforeEach(() => {
+  app.clock.now = new Date(TEST_NOW);
 });
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -67,6 +74,14 @@ async function send(
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const ios = (version: string) => ({ 'graphql-client-name': 'ios', 'graphql-client-version': version });
+
+/** What the documents script publishes with, on the same database and clock. */
+const operatorContext = () => ({
+  db: app.db,
+  now: () => new Date(app.clock.now),
+  events: { notify() {} },
+  logger: createLogger('silent'),
+});
 
 /** Another server on the same database and clock, with its own settings. */
 function serverWith(config: {
@@ -202,7 +217,7 @@ describe('publishing trusted documents', () => {
     await writeFile(file, JSON.stringify(codegenManifest(doc)));
     if (app.database.embedded) {
       // One connection to the in-memory database: publish through the same function the script runs.
-      const ctx = { db: app.db, now: () => new Date(), events: { notify() {} }, logger: createLogger('silent') };
+      const ctx = operatorContext();
       await publishDocumentsAsOperator(ctx, { client: 'cli', version: '1.0.0', manifest: doc, schema: getSchema() })
         .then(() => {
           throw new Error('a document text is not a manifest');
@@ -302,7 +317,7 @@ describe('TRUSTED_DOCUMENTS=require', () => {
     const store = serverWith({ trustedDocuments: { mode: 'require' } }).trustedDocuments;
     const later = 'query PublishedLater { me { email } }';
     expect(await store.get(sha256(later))).toBeNull();
-    const ctx = { db: app.db, now: () => new Date(), events: { notify() {} }, logger: createLogger('silent') };
+    const ctx = operatorContext();
     await publishDocumentsAsOperator(ctx, {
       client: 'ios',
       version: '3.2.0',
