@@ -9,13 +9,11 @@ import { parse, type DocumentNode } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { createViewerLoader } from '../src/auth/viewer-cache.js';
 import { defaultTrustedDocumentsConfig, defaultVersioningConfig, type Config } from '../src/config.js';
-import { createLogger } from '../src/observability/logger.js';
 import { getSchema } from '../src/schema/index.js';
-import { createServer } from '../src/server.js';
 import { createTrustedDocuments } from '../src/server/trusted-documents.js';
 import { PersistedQueryCache } from '../src/versioning/persisted-queries.js';
 import { wsSubscribe } from '../tools/clients/subscriptions.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createTestApp, serverBeside, type TestApp } from './helpers/app.js';
 import { createUser } from './helpers/factories.js';
 import { parseExposition, sample } from './helpers/prometheus.js';
 
@@ -134,18 +132,9 @@ const apq = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash 
 
 /** Another server on the app's database and clock, with its own trusted-documents settings. */
 function serverWith(trustedDocuments: Partial<Config['trustedDocuments']>) {
-  return createServer({
-    config: {
-      graphiql: false,
-      versioning: defaultVersioningConfig,
-      trustedDocuments: { ...defaultTrustedDocumentsConfig, ...trustedDocuments },
-    },
-    db: app.db,
-    logger: createLogger('silent'),
-    tokens: app.tokens,
-    events: app.bus,
-    live: app.live,
-    now: () => new Date(app.clock.now),
+  return serverBeside(app, {
+    versioning: defaultVersioningConfig,
+    trustedDocuments: { ...defaultTrustedDocumentsConfig, ...trustedDocuments },
   });
 }
 

@@ -9,9 +9,8 @@ import { defaultTrustedDocumentsConfig, defaultVersioningConfig, type Config } f
 import { createLogger } from '../src/observability/logger.js';
 import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
 import { getSchema } from '../src/schema/index.js';
-import { createServer } from '../src/server.js';
 import { wsSubscribe } from '../tools/clients/subscriptions.js';
-import { createTestApp, globalId, type TestApp } from './helpers/app.js';
+import { createTestApp, serverBeside, globalId, type TestApp } from './helpers/app.js';
 import { createCourse, createUser } from './helpers/factories.js';
 
 // Every test runs on the test clock, never on today's date: the tokens below are minted at it and
@@ -89,18 +88,10 @@ function serverWith(config: {
   trustedDocuments?: Partial<Config['trustedDocuments']>;
   graphiql?: boolean;
 }) {
-  return createServer({
-    config: {
-      graphiql: config.graphiql ?? false,
-      versioning: { ...defaultVersioningConfig, ...config.versioning },
-      trustedDocuments: { ...defaultTrustedDocumentsConfig, ...config.trustedDocuments },
-    },
-    db: app.db,
-    logger: createLogger('silent'),
-    tokens: app.tokens,
-    events: app.bus,
-    live: app.live,
-    now: () => new Date(app.clock.now),
+  return serverBeside(app, {
+    graphiql: config.graphiql ?? false,
+    versioning: { ...defaultVersioningConfig, ...config.versioning },
+    trustedDocuments: { ...defaultTrustedDocumentsConfig, ...config.trustedDocuments },
   });
 }
 

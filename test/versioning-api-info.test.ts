@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { defaultVersioningConfig, type Config } from '../src/config.js';
-import { createLogger } from '../src/observability/logger.js';
 import { printPublicSchema } from '../src/schema/index.js';
-import { createServer } from '../src/server.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createTestApp, serverBeside, type TestApp } from './helpers/app.js';
 
 let app: TestApp;
 const dirs: string[] = [];
@@ -27,16 +25,11 @@ const API_INFO = `{ apiInfo {
 
 /** A server on the test database with these versioning settings and schema folder. */
 function serverWith(options: { versioning?: Partial<Config['versioning']>; schemaDir?: string } = {}) {
-  const server = createServer({
-    config: { graphiql: false, versioning: { ...defaultVersioningConfig, ...options.versioning } },
-    db: app.db,
-    logger: createLogger('silent'),
-    tokens: app.tokens,
-    events: app.bus,
-    live: app.live,
-    now: () => new Date(app.clock.now),
-    schemaDir: options.schemaDir,
-  });
+  const server = serverBeside(
+    app,
+    { versioning: { ...defaultVersioningConfig, ...options.versioning } },
+    { schemaDir: options.schemaDir },
+  );
   return async (headers: Record<string, string> = {}) => {
     const res = await server.yoga.fetch('http://test/graphql', {
       method: 'POST',

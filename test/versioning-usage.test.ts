@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { defaultVersioningConfig, type Config } from '../src/config.js';
-import { createLogger } from '../src/observability/logger.js';
-import { createServer } from '../src/server.js';
-import { createTestApp, globalId as gid, type TestApp } from './helpers/app.js';
+import { createTestApp, serverBeside, globalId as gid, type TestApp } from './helpers/app.js';
 import { createCourse, createUser } from './helpers/factories.js';
 
 let app: TestApp;
@@ -23,15 +21,7 @@ const client = (name: string, version: string) => ({ 'graphql-client-name': name
 
 /** Another server on the same database and clock, with its own versioning settings. */
 function serverWith(versioning: Partial<Config['versioning']>) {
-  const server = createServer({
-    config: { graphiql: false, versioning: { ...defaultVersioningConfig, ...versioning } },
-    db: app.db,
-    logger: createLogger('silent'),
-    tokens: app.tokens,
-    events: app.bus,
-    live: app.live,
-    now: () => new Date(app.clock.now),
-  });
+  const server = serverBeside(app, { versioning: { ...defaultVersioningConfig, ...versioning } });
   const gql = async (query: string, token?: string) => {
     const res = await server.yoga.fetch('http://test/graphql', {
       method: 'POST',

@@ -10,7 +10,7 @@ import { MemoryMailer } from '../../src/mail/mailer.js';
 import { MemoryPushTransport } from '../../src/mail/push.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import type { Observability } from '../../src/observability/index.js';
-import type { AppServer } from '../../src/server.js';
+import { createServer, type AppServer, type ServerDeps } from '../../src/server.js';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -164,4 +164,26 @@ export function rawId(globalId: string): string {
 /** The Relay global id of a row. */
 export function globalId(type: string, id: string): string {
   return Buffer.from(`${type}:${id}`).toString('base64');
+}
+
+/**
+ * Another server beside `app`: the same database, tokens, event bus, live updates and clock, with
+ * server settings of its own (a replica configured otherwise). Left out: no versioning overrides,
+ * trusted documents `allow`, GraphiQL off.
+ */
+export function serverBeside(
+  app: TestApp,
+  config: Partial<ServerDeps['config']> = {},
+  deps: Pick<ServerDeps, 'schemaDir'> = {},
+): AppServer {
+  return createServer({
+    config: { graphiql: false, ...config },
+    db: app.db,
+    logger: createLogger('silent'),
+    tokens: app.tokens,
+    events: app.bus,
+    live: app.live,
+    now: () => new Date(app.clock.now),
+    ...deps,
+  });
 }
