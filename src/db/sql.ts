@@ -18,12 +18,15 @@ export const ident = (s: string): string => `"${s.replace(/"/g, '""')}"`;
  */
 export type RowSql = (row: string, now: string) => string;
 
+/** How a column's value is printed as JSON (`datetime` as graphql-scalars prints a Date). */
+export type ColumnType = 'text' | 'int' | 'datetime' | 'enum' | 'boolean';
+
 /** Fields whose SQL form is a rule (the rest are derived from the Pothos field and the Prisma model). */
 export type FieldSqlForm =
   /** An expression over the row (and now): JSON-typed SQL (text, int, boolean, json). */
   | { kind: 'computed'; sql: RowSql; usesNow: boolean }
   /** A field that reads another column of the row (DateTime printed as graphql-scalars does). */
-  | { kind: 'column'; column: string; type: 'text' | 'int' | 'datetime' | 'enum' | 'boolean' }
+  | { kind: 'column'; column: string; type: ColumnType }
   /** A list relation with `first`: live rows matching `where`, in `orderBy`, at most `maxFirst`. */
   | {
       kind: 'list';

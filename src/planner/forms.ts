@@ -8,7 +8,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { formatPrismaCursor } from '@pothos/plugin-prisma';
-import { orderByColumns, type FieldSqlForm, type RootSqlForm, type RowSql } from '../db/sql.js';
+import { orderByColumns, type ColumnType, type FieldSqlForm, type RootSqlForm } from '../db/sql.js';
 
 /**
  * The SQL form of a field, read from what declares it (docs/planned-execution.md):
@@ -20,8 +20,6 @@ import { orderByColumns, type FieldSqlForm, type RootSqlForm, type RowSql } from
  *   (read by calling plugin-prisma's own query builder of the field), paged by `id`.
  * Anything else has no SQL form: a root field selecting it runs on the generic path.
  */
-
-export type ColumnType = 'text' | 'int' | 'datetime' | 'enum' | 'boolean';
 
 /** A model as the planner needs it: its table and the Prisma fields by name. */
 export interface Model {
@@ -47,29 +45,20 @@ export interface Relation {
   foreignKey: string;
 }
 
+/** A declared form of `kind`. */
+type Declared<K extends FieldSqlForm['kind']> = Extract<FieldSqlForm, { kind: K }>;
+/** A declared form with its relation (a Prisma field name) resolved against the data model. */
+type Resolved<F> = Omit<F, 'relation'> & { relation: Relation };
+
+/** The form of a field, derived or declared, with relations and models resolved. */
 export type Form =
-  | { kind: 'column'; column: string; type: ColumnType }
+  | Declared<'computed' | 'column' | 'todayAgenda'>
   | { kind: 'globalId' }
-  | { kind: 'computed'; sql: RowSql; usesNow: boolean }
   | { kind: 'toOne'; relation: Relation }
-  | {
-      kind: 'connection';
-      relation: Relation;
-      orderBy: readonly string[];
-      where?: (row: string) => string;
-      booleanArgs?: Readonly<Record<string, (row: string) => string>>;
-    }
-  | {
-      kind: 'list';
-      relation: Relation;
-      where: RowSql;
-      usesNow: boolean;
-      orderBy: readonly string[];
-      first: { default: number; max: number };
-    }
-  | { kind: 'count'; relation: Relation; where: RowSql; usesNow: boolean }
-  | { kind: 'subject'; kindColumn: string; idColumn: string; targets: Readonly<Record<string, Model>> }
-  | { kind: 'todayAgenda'; limit: number };
+  | Resolved<Declared<'connection'>>
+  | Resolved<Declared<'count'>>
+  | (Resolved<Omit<Declared<'list'>, 'maxFirst'>> & { first: { default: number; max: number } })
+  | (Omit<Declared<'subject'>, 'targets'> & { targets: Readonly<Record<string, Model>> });
 
 export class NotPlanned extends Error {}
 export const refuse = (reason: string): never => {

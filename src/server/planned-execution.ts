@@ -102,12 +102,12 @@ export function createPlannedExecution(schema: GraphQLSchema, options: PlannedEx
     conditions: conditionVariables(document),
     byShape: new Map(),
   });
-  const plansOf = (document: DocumentNode, text: string | null, operationName: string | null | undefined) => {
-    if (text === null) {
-      let found = published.get(document);
-      if (!found) published.set(document, (found = newPlans(document)));
-      return found;
-    }
+  const publishedPlans = (document: DocumentNode) => {
+    let found = published.get(document);
+    if (!found) published.set(document, (found = newPlans(document)));
+    return found;
+  };
+  const textPlans = (document: DocumentNode, text: string, operationName: string | null | undefined) => {
     if (!texts) return null;
     const key = createHash('sha256')
       .update(text)
@@ -132,10 +132,10 @@ export function createPlannedExecution(schema: GraphQLSchema, options: PlannedEx
   let planned = 0;
   const prepare = (stored: StoredDocument) => {
     documents += 1;
-    const plans = plansOf(stored.document, null, stored.operationName);
+    const plans = publishedPlans(stored.document);
     // A document whose @include/@skip read variables is counted by its plan with all of them true.
-    const all = Object.fromEntries(plans!.conditions.map((name) => [name, true]));
-    if (isFullyPlanned(planFor(plans!, stored.document, stored.operationName, all))) planned += 1;
+    const all = Object.fromEntries(plans.conditions.map((name) => [name, true]));
+    if (isFullyPlanned(planFor(plans, stored.document, stored.operationName, all))) planned += 1;
   };
   const plugin: Plugin<Context> = {
     onExecute({ args, executeFn, setExecuteFn }) {
@@ -146,9 +146,11 @@ export function createPlannedExecution(schema: GraphQLSchema, options: PlannedEx
       const ctx = args.contextValue as Context & { params?: { query?: unknown } };
       const query = ctx.params?.query;
       const plans =
-        options.enabled && typeof query === 'string'
-          ? plansOf(args.document, isPublished(ctx.params) ? null : query, args.operationName)
-          : null;
+        !options.enabled || typeof query !== 'string'
+          ? null
+          : isPublished(ctx.params)
+            ? publishedPlans(args.document)
+            : textPlans(args.document, query, args.operationName);
       if (!plans) return generic();
       let conditions: Record<string, boolean> = {};
       if (plans.conditions.length) {

@@ -1,7 +1,7 @@
 import { ValidationError } from '../../errors.js';
 import type { FieldSqlForm } from '../../db/sql.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { statusConditionSql } from './assignment-status.js';
+import { statusConditionSql, statusWhere } from './assignment-status.js';
 
 export const UPCOMING_MAX = 50;
 
@@ -11,7 +11,7 @@ export function upcomingAssignmentsQuery(now: Date, first: number) {
     throw new ValidationError(`first must be between 1 and ${UPCOMING_MAX}.`, 'first');
   }
   return {
-    where: { completedAt: null, dueAt: { gte: now } },
+    where: statusWhere('UPCOMING', now),
     orderBy: [{ dueAt: 'asc' as const }, { id: 'asc' as const }],
     take: first,
   };
@@ -19,7 +19,7 @@ export function upcomingAssignmentsQuery(now: Date, first: number) {
 
 /** Open assignments whose due time has passed. */
 export function overdueWhere(now: Date): Prisma.AssignmentWhereInput {
-  return { completedAt: null, dueAt: { lt: now } };
+  return statusWhere('OVERDUE', now);
 }
 
 /** The same two rules on the planned path (docs/planned-execution.md): a user row's assignments. */
