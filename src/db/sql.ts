@@ -70,6 +70,8 @@ export type RootSqlForm =
       orderBy: readonly string[];
       /** A filter field (an enum) and the condition of each of its values. */
       filters: Readonly<Record<string, (row: string, now: string, value: string) => string>>;
+      /** A filter field (a Boolean) and the condition whose truth it asks for (null: no condition). */
+      flags?: Readonly<Record<string, (row: string) => string>>;
     }
   | { kind: 'agenda' };
 

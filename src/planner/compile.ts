@@ -28,7 +28,22 @@ export type ParamSource =
   | { from: 'literal'; value: string | number }
   | { from: 'viewer' }
   | { from: 'now' }
-  | { from: 'globalId'; typename: string; id: { variable: string } | { literal: string } };
+  | { from: 'globalId'; typename: string; id: { variable: string } | { literal: string } }
+  /** The row id in a connection's cursor (plugin-prisma's, by `id`). */
+  | { from: 'cursor'; id: { variable: string } | { literal: string } };
+
+/** The arguments that page a connection (Relay's), read by Compiler.page. */
+export const PAGING_ARGUMENTS: readonly string[] = ['first', 'last', 'after', 'before'];
+
+/** A connection's page as its arguments ask for it. */
+export interface PageArgs {
+  /** The page size (SQL). */
+  size: string;
+  /** The row id of the cursor the page starts after (or ends before, backward), or null: from the start (the end). */
+  cursor: string | null;
+  /** `last` (with or without `before`): the page ends at the cursor, or at the end. */
+  backward: boolean;
+}
 
 /** Stands for a non-null relation whose row is missing: the answer is the generic path's. */
 export const MISSING = '{"__planner_missing__":true}';
@@ -51,10 +66,15 @@ export class Compiler {
   constructor(
     readonly forms: Forms,
     private readonly fragments: Record<string, FragmentDefinitionNode>,
-    /** The values of the variables `@include`/`@skip` read (the plan is made per shape). */
+    /**
+     * The plan's shape (conditionVariables): the values of the variables `@include`/`@skip` read,
+     * and whether each paging variable is given (not null).
+     */
     private readonly conditions: ReadonlyMap<string, boolean>,
     /** Largest page a connection serves (Pothos' maxConnectionSize): larger ones run generic. */
     readonly maxPage: number,
+    /** The page size when neither `first` nor `last` is given (Pothos' defaultConnectionSize). */
+    readonly defaultPage: number,
   ) {}
 
   get schema(): GraphQLSchema {
@@ -149,6 +169,42 @@ export class Compiler {
   }
 
   /** `first:` of a connection: a literal or an Int variable, 1..max (checked at request time). */
+  /**
+   * The page a connection's arguments ask for, as plugin-prisma reads them: `first` [`after`]
+   * forward, `last` [`before`] backward, the default size forward when neither is given. The
+   * combinations plugin-prisma refuses are refused (the generic path answers their error).
+   */
+  page(args: readonly ArgumentNode[], where: string): PageArgs {
+    const given = (name: string): ArgumentNode | null => {
+      const arg = args.find((a) => a.name.value === name);
+      if (!arg || arg.value.kind === Kind.NULL) return null;
+      if (arg.value.kind !== Kind.VARIABLE) return arg;
+      // Not a fact of the shape (a non-null variable): given. Should it come null after all, its
+      // value does not bind, and the generic path answers.
+      return this.conditions.get(arg.value.name.value) === false ? null : arg;
+    };
+    const [first, last, after, before] = PAGING_ARGUMENTS.map(given);
+    if ((first && last) || (after && before) || (first && before) || (last && after))
+      refuse(`${where}: first/last/after/before together as plugin-prisma refuses them`);
+    const sized = first ?? last;
+    const size = sized
+      ? this.intParam(sized.value, where, this.maxPage)
+      : this.param({ from: 'literal', value: this.defaultPage }, 'int');
+    const at = after ?? before;
+    let cursor: string | null = null;
+    if (at) {
+      const value = at.value;
+      const id =
+        value.kind === Kind.VARIABLE
+          ? { variable: value.name.value }
+          : value.kind === Kind.STRING
+            ? { literal: value.value }
+            : refuse(`${where}(${at.name.value}:) is not a String`);
+      cursor = this.param({ from: 'cursor', id }, 'uuid');
+    }
+    return { size, cursor, backward: Boolean(last ?? before) };
+  }
+
   first(args: readonly ArgumentNode[], where: string): string {
     const arg = args.find((a) => a.name.value === 'first') ?? refuse(`${where} without first`);
     return this.intParam(arg.value, where, this.maxPage);
@@ -279,7 +335,7 @@ export class Compiler {
       case 'connection': {
         const conditions: ((t: string) => string)[] = [];
         for (const arg of node.arguments ?? []) {
-          if (arg.name.value === 'first') continue;
+          if (PAGING_ARGUMENTS.includes(arg.name.value)) continue;
           const filter = form.booleanArgs?.[arg.name.value] ?? refuse(`${where}(${arg.name.value}:)`);
           const value =
             arg.value.kind === Kind.VARIABLE
@@ -304,31 +360,11 @@ export class Compiler {
               ...conditions.map((c) => c(t)),
             ].join(' AND '),
           form.orderBy,
-          this.first(node.arguments ?? [], where),
+          this.page(node.arguments ?? [], where),
           set(),
         );
       }
     }
-  }
-
-  /** A filter value of an enum field (a literal, null or a variable) as the rule's condition. */
-  enumCondition(
-    row: string,
-    value: ValueNode,
-    enumValues: readonly string[],
-    rule: (row: string, now: string, value: string) => string,
-  ): string {
-    if (value.kind === Kind.ENUM) {
-      if (!enumValues.includes(value.value)) refuse(`not a value: ${value.value}`);
-      return rule(row, this.now(), value.value);
-    }
-    if (value.kind === Kind.NULL) return 'TRUE';
-    if (value.kind === Kind.VARIABLE) {
-      const s = this.param({ from: 'variable', name: value.name.value, type: 'text' }, 'text');
-      const now = this.now();
-      return `(${s} IS NULL OR ${enumValues.map((v) => `(${s} = ${quote(v)} AND ${rule(row, now, v)})`).join(' OR ')})`;
-    }
-    return refuse('a filter that is not an enum value or a variable');
   }
 }
 

@@ -1,4 +1,5 @@
 import { getVariableValues, type GraphQLSchema } from 'graphql';
+import { formatPrismaCursor, parsePrismaCursor } from '@pothos/plugin-prisma';
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { queryRows, type Db } from '../db/client.js';
 import { mayAccess } from '../resolvers/access.js';
@@ -65,6 +66,20 @@ function decodeGlobalId(value: unknown, typename: string): string | null {
 }
 
 /**
+ * The row id in plugin-prisma's cursor of a connection by `id` (only its canonical text), else
+ * null: the generic path answers the error.
+ */
+function decodeCursor(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const id = parsePrismaCursor(value);
+    return typeof id === 'string' && UUID.test(id) && formatPrismaCursor({ id }, 'id') === value ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Runs a fully planned document: `{ data }`, or null when the request needs the generic path
  * (no viewer, variables that do not coerce, a page size out of range, a row that is not found or
  * not the viewer's...), which then produces the same answer it always does, errors included.
@@ -107,6 +122,15 @@ export async function execute(
         }
         if (value !== null && value !== undefined && typeof value !== 'string') throw new NotPlanned('not a string');
         return value ?? null;
+      }
+      case 'cursor': {
+        const raw = 'variable' in source.id ? variables[source.id.variable] : source.id.literal;
+        return (
+          decodeCursor(raw) ??
+          (() => {
+            throw new NotPlanned('not a cursor of this connection');
+          })()
+        );
       }
       case 'globalId': {
         const raw = 'variable' in source.id ? variables[source.id.variable] : source.id.literal;

@@ -4,4 +4,13 @@
  * `explain` the plan, `execute` it per request (execute.ts). The generic path stays the reference.
  */
 export { execute, type PlanContext } from './execute.js';
-export { conditionVariables, explain, formsOf, isFullyPlanned, plan, type Plan, type RootPlan } from './plan.js';
+export {
+  conditionVariables,
+  explain,
+  shapeFact,
+  formsOf,
+  isFullyPlanned,
+  plan,
+  type Plan,
+  type RootPlan,
+} from './plan.js';

@@ -9,15 +9,17 @@ import {
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type ArgumentNode,
   type ValueNode,
 } from 'graphql';
 import { createHash } from 'node:crypto';
 import { ident } from '../db/sql.js';
 import { liveSql } from '../db/soft-delete.js';
 import { getDatamodel } from '../generated/pothos-types.js';
-import { MAX_PAGE_SIZE } from '../resolvers/page.js';
-import { Compiler, enumValuesOf, type ParamSource } from './compile.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/page.js';
+import { Compiler, enumValuesOf, PAGING_ARGUMENTS, type ParamSource } from './compile.js';
 import { agenda, connection } from './connections.js';
+import { enumCondition, flagCondition } from './filters.js';
 import { Forms, NotPlanned, refuse } from './forms.js';
 
 /** One root field: planned (its statement, or a constant) or not (and which field blocks it). */
@@ -58,17 +60,40 @@ export function formsOf(schema: GraphQLSchema): Forms {
   return forms;
 }
 
-/** The variables a document's `@include`/`@skip` read: a plan is made per set of their values. */
+/**
+ * The variables a plan depends on, beyond binding their values: those `@include`/`@skip` read
+ * (true or not), and those of a connection's paging arguments (given or null). A plan is made per
+ * shape: per set of these facts.
+ */
 export function conditionVariables(document: DocumentNode): string[] {
   const names = new Set<string>();
+  // A non-null paging variable is always given: not a fact of the shape.
+  const required = new Set<string>();
+  const nullable = new Set<string>();
+  for (const d of document.definitions)
+    if (d.kind === Kind.OPERATION_DEFINITION)
+      for (const v of d.variableDefinitions ?? [])
+        (v.type.kind === Kind.NON_NULL_TYPE ? required : nullable).add(v.variable.name.value);
+  const paging = new Set<string>();
+  const add = (args: readonly ArgumentNode[] | undefined) => {
+    for (const arg of args ?? []) if (arg.value.kind === Kind.VARIABLE) names.add(arg.value.name.value);
+  };
   visit(document, {
     Directive(node) {
-      if (node.name.value !== 'include' && node.name.value !== 'skip') return;
-      for (const arg of node.arguments ?? []) if (arg.value.kind === Kind.VARIABLE) names.add(arg.value.name.value);
+      if (node.name.value === 'include' || node.name.value === 'skip') add(node.arguments);
+    },
+    Field(node) {
+      for (const arg of node.arguments ?? [])
+        if (PAGING_ARGUMENTS.includes(arg.name.value) && arg.value.kind === Kind.VARIABLE)
+          paging.add(arg.value.name.value);
     },
   });
+  for (const name of paging) if (nullable.has(name) || !required.has(name)) names.add(name);
   return [...names].sort();
 }
+
+/** A shape's fact of a variable's value: true (a condition), or given (a paging argument). */
+export const shapeFact = (value: unknown): boolean => value !== null && value !== undefined && value !== false;
 
 function planRoot(c: Compiler, node: FieldNode): { sql: string; ownerCheck: boolean; window?: [string, string] } {
   const name = node.name.value;
@@ -86,28 +111,34 @@ function planRoot(c: Compiler, node: FieldNode): { sql: string; ownerCheck: bool
     const filterArg = field.args.find((a) => a.name === 'filter');
     const conditions: ((t: string) => string)[] = [];
     for (const arg of node.arguments ?? []) {
-      if (arg.name.value === 'first') continue;
+      if (PAGING_ARGUMENTS.includes(arg.name.value)) continue;
       if (arg.name.value !== 'filter' || !filterArg) refuse(`Query.${name}(${arg.name.value}:) has no SQL form`);
+      if (arg.value.kind === Kind.NULL) continue;
       if (arg.value.kind !== Kind.OBJECT) refuse(`Query.${name}(filter:) is not an object literal`);
       const filterType = getNamedType(filterArg!.type);
       if (!isInputObjectType(filterType)) return refuse(`Query.${name}(filter:) is not an input object`);
       for (const f of arg.value.kind === Kind.OBJECT ? arg.value.fields : []) {
+        const value: ValueNode = f.value;
+        const flag = form.flags?.[f.name.value];
+        if (flag) {
+          conditions.push((t) => flagCondition(c, t, value, flag));
+          continue;
+        }
         const rule = form.filters[f.name.value] ?? refuse(`Query.${name}(filter: { ${f.name.value} }) has no SQL form`);
         const enumName = getNamedType(
           filterType.getFields()[f.name.value]?.type ?? refuse(`filter: { ${f.name.value} }`),
         ).name;
-        const value: ValueNode = f.value;
         const values = enumValuesOf(schema, enumName);
-        conditions.push((t) => c.enumCondition(t, value, values, rule));
+        conditions.push((t) => enumCondition(c, t, value, values, rule));
       }
     }
-    const first = c.first(node.arguments ?? [], `Query.${name}`);
+    const page = c.page(node.arguments ?? [], `Query.${name}`);
     const viewer = c.param({ from: 'viewer' }, 'uuid');
     const target = c.forms.modelOf(nodeTypeOf(c, typename));
     // Each condition is compiled once per alias it is used with (the page and the count).
     const where = (t: string) =>
       [`${t}."userId" = ${viewer}`, liveSql(t), ...conditions.map((k) => k(t))].join(' AND ');
-    return { sql: owner(connection(c, typename, target, where, form.orderBy, first, set)), ownerCheck: false };
+    return { sql: owner(connection(c, typename, target, where, form.orderBy, page, set)), ownerCheck: false };
   }
   if (form.kind === 'agenda') {
     const window: Record<string, string> = {};
@@ -185,7 +216,7 @@ export function plan(
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const forms = formsOf(schema);
   const values = new Map(Object.entries(conditions));
-  const compiler = () => new Compiler(forms, fragments, values, MAX_PAGE_SIZE);
+  const compiler = () => new Compiler(forms, fragments, values, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
   let top: ReturnType<Compiler['fields']>;
   try {
     top = compiler().fields(operation.selectionSet, 'Query');

@@ -175,6 +175,8 @@ builder.queryFields((t) => ({
     description: "One of your assignments (an admin may read anyone's). Another user's or a deleted one is NOT_FOUND.",
     authScopes: { signedIn: true },
     args: { id: t.arg.globalID(assignmentId) },
+    // getAssignment on the planned path: the live row by id; the request path applies mayAccess.
+    extensions: sqlForm({ kind: 'byId' }),
     resolve: (query, _root, { id }, ctx) => getAssignment(ctx, { id: id.id }, query),
   }),
   assignments: t.prismaConnection(

@@ -1,7 +1,8 @@
 import { createCourse } from '../resolvers/courses/create-course.js';
 import { deleteCourse } from '../resolvers/courses/delete-course.js';
 import { getCourse } from '../resolvers/courses/get-course.js';
-import { countCourses, listCourses } from '../resolvers/courses/list-courses.js';
+import { isArchived, isArchivedSql } from '../resolvers/courses/course-fields.js';
+import { countCourses, coursesSqlForm, listCourses } from '../resolvers/courses/list-courses.js';
 import { restoreCourse } from '../resolvers/courses/restore-course.js';
 import { updateCourse } from '../resolvers/courses/update-course.js';
 import { sqlForm } from '../db/sql.js';
@@ -31,8 +32,8 @@ export const CourseType = builder.prismaNode('Course', {
     archived: t.boolean({
       description: 'True when the course is archived.',
       select: { archivedAt: true },
-      extensions: sqlForm({ kind: 'computed', sql: (r) => `(${r}."archivedAt" IS NOT NULL)`, usesNow: false }),
-      resolve: (c) => c.archivedAt !== null,
+      extensions: sqlForm({ kind: 'computed', sql: isArchivedSql, usesNow: false }),
+      resolve: isArchived,
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the course was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the course last changed.' }),
@@ -135,6 +136,7 @@ builder.queryFields((t) => ({
       description: 'Your own live courses, by name then id.',
       authScopes: { signedIn: true },
       args: { filter: t.arg({ type: CourseFilter, required: false, description: 'Conditions on the courses.' }) },
+      extensions: sqlForm(coursesSqlForm),
       totalCount: (_root, { filter }, ctx) => countCourses(ctx, filter ?? {}),
       resolve: (query, _root, { filter }, ctx) => listCourses(ctx, filter ?? {}, query),
     },

@@ -1,3 +1,5 @@
+import { sqlForm } from '../db/sql.js';
+import { timedTasksSqlForm } from '../resolvers/timed-tasks/list-timed-tasks.js';
 import { createLecture } from '../resolvers/lectures/create-lecture.js';
 import { deleteLecture } from '../resolvers/lectures/delete-lecture.js';
 import { getLecture } from '../resolvers/lectures/get-lecture.js';
@@ -75,6 +77,8 @@ builder.queryFields((t) => ({
     description: "One of your lectures (an admin may read anyone's). NOT_FOUND if missing, deleted or not yours.",
     authScopes: { signedIn: true },
     args: { id: t.arg.globalID({ for: LectureType, description: 'Global id of the lecture.' }) },
+    // getLecture on the planned path: the live row by id; the request path applies mayAccess.
+    extensions: sqlForm({ kind: 'byId' }),
     resolve: (query, _root, { id }, ctx) => getLecture(ctx, { id: id.id }, query),
   }),
   lectures: t.prismaConnection(
@@ -84,6 +88,7 @@ builder.queryFields((t) => ({
       description: 'Your lectures by start time, then id.',
       authScopes: { signedIn: true },
       args: { filter: t.arg({ type: LectureFilter, required: false, description: 'Course and time window.' }) },
+      extensions: sqlForm(timedTasksSqlForm),
       totalCount: (_parent, { filter }, ctx) => countLectures(ctx, lectureFilter(filter)),
       resolve: (query, _root, { filter }, ctx) => listLectures(ctx, lectureFilter(filter), query),
     },

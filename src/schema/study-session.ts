@@ -1,3 +1,5 @@
+import { sqlForm } from '../db/sql.js';
+import { timedTasksSqlForm } from '../resolvers/timed-tasks/list-timed-tasks.js';
 import { createStudySession } from '../resolvers/study-sessions/create-study-session.js';
 import { deleteStudySession } from '../resolvers/study-sessions/delete-study-session.js';
 import { getStudySession } from '../resolvers/study-sessions/get-study-session.js';
@@ -57,6 +59,8 @@ builder.queryFields((t) => ({
     description: "One of your study sessions (an admin may read anyone's). NOT_FOUND if missing, deleted or not yours.",
     authScopes: signedIn,
     args: { id: t.arg.globalID({ for: StudySessionType, description: 'Global id of the study session.' }) },
+    // getStudySession on the planned path: the live row by id; the request path applies mayAccess.
+    extensions: sqlForm({ kind: 'byId' }),
     resolve: (query, _root, { id }, ctx) => getStudySession(ctx, { id: id.id }, query),
   }),
   studySessions: t.prismaConnection(
@@ -68,6 +72,7 @@ builder.queryFields((t) => ({
       args: {
         filter: t.arg({ type: StudySessionFilter, required: false, description: 'Course, assignment, window.' }),
       },
+      extensions: sqlForm(timedTasksSqlForm),
       totalCount: (_parent, { filter }, ctx) => countStudySessions(ctx, withRawIds(filter ?? {})),
       resolve: (query, _root, { filter }, ctx) => listStudySessions(ctx, withRawIds(filter ?? {}), query),
     },

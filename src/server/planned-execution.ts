@@ -11,7 +11,7 @@ import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Context } from '../context.js';
 import type { StoredDocument } from '../versioning/document-store.js';
-import { conditionVariables, execute, isFullyPlanned, plan, type Plan } from '../planner/index.js';
+import { conditionVariables, execute, isFullyPlanned, plan, shapeFact, type Plan } from '../planner/index.js';
 
 /**
  * Runs a query document, published (a request carrying a `documentId`) or sent as text, with its
@@ -133,9 +133,11 @@ export function createPlannedExecution(schema: GraphQLSchema, options: PlannedEx
   const prepare = (stored: StoredDocument) => {
     documents += 1;
     const plans = publishedPlans(stored.document);
-    // A document whose @include/@skip read variables is counted by its plan with all of them true.
-    const all = Object.fromEntries(plans.conditions.map((name) => [name, true]));
-    if (isFullyPlanned(planFor(plans, stored.document, stored.operationName, all))) planned += 1;
+    // A document whose plan depends on variables (conditionVariables) is counted as planned when
+    // its plan with all of them true, or else with all of them false, is.
+    const shape = (value: boolean) => Object.fromEntries(plans.conditions.map((name) => [name, value]));
+    if ([true, false].some((v) => isFullyPlanned(planFor(plans, stored.document, stored.operationName, shape(v)))))
+      planned += 1;
   };
   const plugin: Plugin<Context> = {
     onExecute({ args, executeFn, setExecuteFn }) {
@@ -157,7 +159,7 @@ export function createPlannedExecution(schema: GraphQLSchema, options: PlannedEx
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
         // Variables that do not coerce: the generic path gives their errors.
         if (coerced.errors) return generic();
-        conditions = Object.fromEntries(plans.conditions.map((n) => [n, coerced.coerced[n] === true]));
+        conditions = Object.fromEntries(plans.conditions.map((n) => [n, shapeFact(coerced.coerced[n])]));
       }
       const found = planFor(plans, args.document, args.operationName, conditions);
       if (!isFullyPlanned(found)) return generic();

@@ -7,6 +7,11 @@ export const INSTRUCTOR_MAX = 120;
 export const TERM_MAX = 60;
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 
+/** The rule of an archived course (`Course.archived`, the `archived` filter): an archive time. */
+export const isArchived = (course: { archivedAt: Date | null }): boolean => course.archivedAt !== null;
+/** isArchived as SQL, of a course row `r`. */
+export const isArchivedSql = (r: string): string => `(${r}."archivedAt" IS NOT NULL)`;
+
 /** The optional text fields of a course; null (or blank text) clears one. */
 export interface CourseDetails {
   code?: string | null;

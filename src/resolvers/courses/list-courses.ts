@@ -2,6 +2,11 @@ import type { Course, Prisma } from '../../generated/prisma/client.js';
 import { ownRows } from '../access.js';
 import type { DomainContext } from '../context.js';
 import type { PageQuery } from '../page.js';
+import { orderByColumns, type RootSqlForm } from '../../db/sql.js';
+import { isArchivedSql } from './course-fields.js';
+
+/** Courses by name, then id. */
+const BY_NAME: Prisma.CourseOrderByWithRelationInput[] = [{ name: 'asc' }, { id: 'asc' }];
 
 export interface CourseFilter {
   /** true: only archived courses; false: only active ones; left out: both. */
@@ -9,6 +14,14 @@ export interface CourseFilter {
   /** Exact term label (surrounding spaces ignored). */
   term?: string | null;
 }
+
+/** `courses` on the planned path (src/planner): the same order; `archived` by isArchivedSql. */
+export const coursesSqlForm: RootSqlForm = {
+  kind: 'ownConnection',
+  orderBy: orderByColumns(BY_NAME)!,
+  filters: {},
+  flags: { archived: isArchivedSql },
+};
 
 /** The viewer's own live courses matching `filter`. */
 function coursesWhere(ctx: DomainContext, filter: CourseFilter): Prisma.CourseWhereInput {
@@ -29,7 +42,7 @@ export function listCourses(
   return ctx.db.course.findMany({
     ...query,
     where: coursesWhere(ctx, filter),
-    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    orderBy: BY_NAME,
   });
 }
 

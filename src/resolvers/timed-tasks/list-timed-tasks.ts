@@ -1,3 +1,4 @@
+import { orderByColumns, type RootSqlForm } from '../../db/sql.js';
 import type { DomainContext } from '../context.js';
 import { TIMED_ORDER, timedTable, type TimedEntity, type TimedListQuery, type TimedRow } from './timed-table.js';
 import { timedTasksWhere, type OwnedFilterRow, type TimedTaskFilter } from './timed-tasks-where.js';
@@ -8,6 +9,16 @@ export interface ListTimedTasksInput<E extends TimedEntity> {
   /** Rows besides the course the filter names (see `timedTasksWhere`). */
   also?: OwnedFilterRow[];
 }
+
+/**
+ * `lectures` and `studySessions` on the planned path (src/planner): the same order; a filter
+ * (its course and rows must be found first, see timedTasksWhere) runs on the generic path.
+ */
+export const timedTasksSqlForm: RootSqlForm = {
+  kind: 'ownConnection',
+  orderBy: orderByColumns(TIMED_ORDER)!,
+  filters: {},
+};
 
 /**
  * A page of the viewer's lectures or study sessions in `filter`, by start, then id (see
