@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { Cron } from 'croner';
+import { DEFAULT_DB_TIMEOUTS } from './db/timeouts.js';
 import { compareVersions, parseVersion, SEMVER, type ClientVersionTable } from './versioning/client-status.js';
 
 /** Checks a cron expression as the job scheduler reads it (croner); the problem, or null when valid. */
@@ -124,12 +125,7 @@ export interface Rate {
 
 /** The defaults of the hardening settings (docs/hardening.md), used where a test builds parts alone. */
 export const defaultHardening = {
-  database: {
-    connectTimeoutMs: 5_000,
-    statementTimeoutMs: 10_000,
-    transactionWaitMs: 2_000,
-    transactionTimeoutMs: 5_000,
-  },
+  database: DEFAULT_DB_TIMEOUTS,
   rateLimits: {
     signInAccount: { points: 5, durationSeconds: 900 },
     signInIp: { points: 50, durationSeconds: 900 },

@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { ESLint } from 'eslint';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
 
 // The import rules of docs/architecture.md are lint rules (eslint.config.js): these cases show
 // that a forbidden import fails `npm run lint` and an allowed one passes.
@@ -50,5 +53,66 @@ describe('layer boundaries in lint', () => {
     const code = "import { requireViewer } from '../resolvers/access.js';\nexport const x = requireViewer;\n";
     expect(await problems('src/schema/probe.ts', code)).toEqual([]);
     expect(await problems('src/planner/probe.ts', code)).toEqual([]);
+  });
+});
+
+describe('no import circle in src', () => {
+  /** The relative imports (type-only ones too) of every file under src/, as src-relative paths. */
+  function importGraph(): Map<string, string[]> {
+    const files = readdirSync('src', { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.startsWith('generated'))
+      .map((f) => path.join('src', f));
+    const graph = new Map<string, string[]>();
+    for (const file of files) {
+      const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+      graph.set(
+        file,
+        importedFiles
+          .map((i) => i.fileName)
+          .filter((name) => name.startsWith('.'))
+          .map((name) => path.join(path.dirname(file), name.replace(/\.js$/, '.ts')))
+          .filter((target) => files.includes(target)),
+      );
+    }
+    return graph;
+  }
+
+  /** One circle of the graph as a path of files, or null. */
+  function circle(graph: Map<string, string[]>): string[] | null {
+    const state = new Map<string, 'open' | 'done'>();
+    const stack: string[] = [];
+    const visit = (file: string): string[] | null => {
+      if (state.get(file) === 'done') return null;
+      if (state.get(file) === 'open') return [...stack.slice(stack.indexOf(file)), file];
+      state.set(file, 'open');
+      stack.push(file);
+      for (const next of graph.get(file) ?? []) {
+        const found = visit(next);
+        if (found) return found;
+      }
+      stack.pop();
+      state.set(file, 'done');
+      return null;
+    };
+    for (const file of graph.keys()) {
+      const found = visit(file);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  it('finds none (type-only imports count: a circle of types is a circle of design)', () => {
+    const graph = importGraph();
+    expect(graph.size).toBeGreaterThan(100);
+    expect(circle(graph)).toBeNull();
+  });
+
+  it('would name one', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+    ]);
+    expect(circle(graph)).toEqual(['a.ts', 'b.ts', 'c.ts', 'a.ts']);
   });
 });

@@ -3,7 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlQuery, SqlQueryable } from '@prisma/driver-adapter-utils';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { defaultHardening } from '../config.js';
+import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './timeouts.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { softDelete } from './soft-delete.js';
 
@@ -17,24 +17,13 @@ export interface DbOptions {
    * connection on one session, where two connections would prepare the same name.
    */
   preparedStatements?: boolean;
-  /** Timeouts (docs/hardening.md); left out: the defaults of src/config.ts. */
+  /** Timeouts (docs/hardening.md); left out: DEFAULT_DB_TIMEOUTS. */
   timeouts?: DbTimeouts;
   /**
    * Called with each SQL statement and its JSON-encoded parameters (tests count and EXPLAIN them),
    * from Prisma's query events, which cost a serialization per statement: tests only.
    */
   onQuery?: (sql: string, params: string) => void;
-}
-
-export interface DbTimeouts {
-  /** Opening a connection. */
-  connectTimeoutMs: number;
-  /** One statement (PostgreSQL's statement_timeout; the client gives up 1 s later if the server is silent). */
-  statementTimeoutMs: number;
-  /** Waiting for a connection to start a transaction on. */
-  transactionWaitMs: number;
-  /** A whole interactive transaction. */
-  transactionTimeoutMs: number;
 }
 
 /** One executed statement, timed around the driver adapter's call, reported after it ran. */
@@ -56,7 +45,7 @@ interface Instruments {
 const instruments = new WeakMap<object, Instruments>();
 
 export function createPrisma(options: DbOptions) {
-  const t = options.timeouts ?? defaultHardening.database;
+  const t = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
   // Our pool, not the adapter's: its counts are metrics (dbPoolStats).
   const pool = new pg.Pool({
     connectionString: options.url,

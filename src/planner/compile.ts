@@ -19,44 +19,20 @@ import {
 import { ident, quote } from '../db/sql.js';
 import { liveSql } from '../db/soft-delete.js';
 import { agendaRows, connection } from './connections.js';
+import {
+  MISSING,
+  orderSql,
+  PAGING_ARGUMENTS,
+  type PageArgs,
+  type ParamSource,
+  type Selected,
+  type Statement,
+} from './statement.js';
 import { refuse, type Forms, type Form, type Model } from './forms.js';
 import { globalIdJson, isoDateTime, jsonArrayAgg, jsonConst, jsonObject, jsonScalar } from './json-sql.js';
 
-/** Where a bind parameter's value comes from at request time. */
-export type ParamSource =
-  | { from: 'variable'; name: string; type: 'int' | 'text' | 'datetime' | 'boolean'; max?: number }
-  | { from: 'literal'; value: string | number }
-  | { from: 'viewer' }
-  | { from: 'now' }
-  | { from: 'globalId'; typename: string; id: { variable: string } | { literal: string } }
-  /** The row id in a connection's cursor (plugin-prisma's, by `id`). */
-  | { from: 'cursor'; id: { variable: string } | { literal: string } };
-
-/** The arguments that page a connection (Relay's), read by Compiler.page. */
-export const PAGING_ARGUMENTS: readonly string[] = ['first', 'last', 'after', 'before'];
-
-/** A connection's page as its arguments ask for it. */
-export interface PageArgs {
-  /** The page size (SQL). */
-  size: string;
-  /** The row id of the cursor the page starts after (or ends before, backward), or null: from the start (the end). */
-  cursor: string | null;
-  /** `last` (with or without `before`): the page ends at the cursor, or at the end. */
-  backward: boolean;
-}
-
-/** Stands for a non-null relation whose row is missing: the answer is the generic path's. */
-export const MISSING = '{"__planner_missing__":true}';
-
-/** One selected field: its response key, its name and its node (merged with same-key selections). */
-export interface Selected {
-  key: string;
-  name: string;
-  node: FieldNode;
-}
-
 /** Compiles the statement of one root field: its SQL, bind parameters and the days it computes. */
-export class Compiler {
+export class Compiler implements Statement {
   readonly params: ParamSource[] = [];
   /** Days the statement computed in a time zone (JSON objects), checked against dayBounds. */
   readonly days: string[] = [];
@@ -366,16 +342,6 @@ export class Compiler {
       }
     }
   }
-}
-
-/** `column` / `column DESC` entries as an ORDER BY list over alias `a`. */
-export function orderSql(a: string, orderBy: readonly string[]): string {
-  return orderBy
-    .map((c) => {
-      const [column = '', direction = ''] = c.split(' ');
-      return `${a}.${ident(column)}${direction ? ` ${direction}` : ''}`;
-    })
-    .join(', ');
 }
 
 /** The arguments of a field node as text, to tell whether two selections of one key merge. */

@@ -2,7 +2,7 @@ import { getNamedType, GraphQLObjectType, type SelectionSetNode } from 'graphql'
 import { ident } from '../db/sql.js';
 import { liveSql } from '../db/soft-delete.js';
 import { AGENDA_SOURCES } from '../resolvers/agenda/get-agenda.js';
-import { orderSql, type Compiler, type PageArgs } from './compile.js';
+import { orderSql, type PageArgs, type Statement } from './statement.js';
 import { refuse, type Model } from './forms.js';
 import { cursorSql, jsonArrayAgg, jsonConst, jsonObject, jsonScalar } from './json-sql.js';
 
@@ -12,7 +12,7 @@ import { cursorSql, jsonArrayAgg, jsonConst, jsonObject, jsonScalar } from './js
  */
 
 /** The edge type and the fields of a connection type. */
-export function edgeTypeOf(c: Compiler, connectionType: string): string {
+export function edgeTypeOf(c: Statement, connectionType: string): string {
   const type = c.schema.getType(connectionType);
   const edges = type instanceof GraphQLObjectType ? type.getFields().edges : undefined;
   return getNamedType(edges?.type ?? refuse(`${connectionType} has no edges`)).name;
@@ -33,7 +33,7 @@ interface PageRows extends Omit<PageArgs, 'cursor'> {
  * `pageInfo` of a page, as plugin-prisma's wrapConnectionResult answers it: the side the page
  * grows towards has more when `size` + 1 rows came; the other side has more when a cursor was given.
  */
-function pageInfo(c: Compiler, set: SelectionSetNode | undefined, page: PageRows, inPage: string): string {
+function pageInfo(c: Statement, set: SelectionSetNode | undefined, page: PageRows, inPage: string): string {
   const { size, edgeCursor, rows, emptyCursor, backward, hasCursor } = page;
   const endCursor = (last: boolean) => {
     const sql = `(array_agg(${edgeCursor} ORDER BY ${rows}."__n"${last === backward ? '' : ' DESC'}) FILTER (WHERE ${inPage}))[1]`;
@@ -57,7 +57,7 @@ function pageInfo(c: Compiler, set: SelectionSetNode | undefined, page: PageRows
  * and `totalCount`, each as JSON text over the page's rows.
  */
 function connectionPairs(
-  c: Compiler,
+  c: Statement,
   connectionType: string,
   set: SelectionSetNode,
   page: PageRows,
@@ -116,7 +116,7 @@ const reversed = (orderBy: readonly string[]) =>
  * side (skipping the cursor's own row, as `skip: 1` does), numbered from that side.
  */
 export function connection(
-  c: Compiler,
+  c: Statement,
   connectionType: string,
   target: Model,
   where: (alias: string) => string,
@@ -158,7 +158,7 @@ export function connection(
  * resolveCursorConnection pages it (cursors `base64url("<ms>:<kind>:<id>")`, '' when empty).
  */
 export function agenda(
-  c: Compiler,
+  c: Statement,
   connectionType: string,
   first: string,
   from: string,
@@ -182,7 +182,7 @@ export function agenda(
 
 /** getAgenda's range reads of a user's live rows in [from, to), `limit` of each kind, with their node JSON. */
 export function agendaRows(
-  c: Compiler,
+  c: Statement,
   userId: string,
   from: string,
   to: string,

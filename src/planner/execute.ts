@@ -8,8 +8,7 @@ import { MAX_AGENDA_DAYS } from '../resolvers/agenda/get-agenda.js';
 import type { Viewer } from '../resolvers/context.js';
 import { MAX_PAGE_SIZE } from '../resolvers/page.js';
 import { checkDate } from '../resolvers/shared.js';
-import type { ParamSource } from './compile.js';
-import { MISSING } from './compile.js';
+import { MISSING, type ParamSource } from './statement.js';
 import { NotPlanned } from './forms.js';
 import { isFullyPlanned, type Plan } from './plan.js';
 

@@ -1,12 +1,12 @@
 import { Kind, type ValueNode } from 'graphql';
 import { quote } from '../db/sql.js';
-import type { Compiler } from './compile.js';
+import type { Statement } from './statement.js';
 import { refuse } from './forms.js';
 
 /* The conditions of a root connection's `filter:` fields (RootSqlForm's filters and flags). */
 
 /** A filter value of a Boolean field (a literal, null or a variable): the rows whose `condition` is that value. */
-export function flagCondition(c: Compiler, row: string, value: ValueNode, condition: (row: string) => string): string {
+export function flagCondition(c: Statement, row: string, value: ValueNode, condition: (row: string) => string): string {
   if (value.kind === Kind.BOOLEAN) return `(${condition(row)}) = ${String(value.value)}`;
   if (value.kind === Kind.NULL) return 'TRUE';
   if (value.kind === Kind.VARIABLE) {
@@ -18,7 +18,7 @@ export function flagCondition(c: Compiler, row: string, value: ValueNode, condit
 
 /** A filter value of an enum field (a literal, null or a variable) as the rule's condition. */
 export function enumCondition(
-  c: Compiler,
+  c: Statement,
   row: string,
   value: ValueNode,
   enumValues: readonly string[],

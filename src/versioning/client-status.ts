@@ -1,4 +1,8 @@
-import type { ClientIdentity } from './usage-tracker.js';
+/** Who sent a request, from the `graphql-client-name` / `graphql-client-version` headers. */
+export interface ClientIdentity {
+  name: string | null;
+  version: string | null;
+}
 
 /** Where a client version stands against the minimum-version table. */
 export type ClientStatus = 'CURRENT' | 'DEPRECATED' | 'UNSUPPORTED' | 'UNKNOWN';

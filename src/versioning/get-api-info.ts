@@ -3,7 +3,7 @@ import type { ChangelogEntry } from './changelog.js';
 import { clientStanding, type ClientStanding } from './client-status.js';
 import { isPastSunset } from './dates.js';
 import { DeprecationRegistry, type DeprecationEntry } from './registry.js';
-import type { ClientIdentity } from './usage-tracker.js';
+import type { ClientIdentity } from './client-status.js';
 import type { Versioning } from './versioning.js';
 
 export interface ApiInfoContext {

@@ -3,12 +3,7 @@ import { WriteBatch } from '../db/write-batch.js';
 import type { Logger } from '../observability/logger.js';
 import { dayOf } from './dates.js';
 import type { DeprecatedUsageRow } from './list-deprecated-usage.js';
-
-/** Who sent a request, from the `graphql-client-name` / `graphql-client-version` headers. */
-export interface ClientIdentity {
-  name: string | null;
-  version: string | null;
-}
+import type { ClientIdentity } from './client-status.js';
 
 /** Stored for a request without the header. */
 export const UNKNOWN_CLIENT = 'unknown';
