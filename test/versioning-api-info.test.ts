@@ -145,6 +145,12 @@ describe('apiInfo', () => {
       expect(await statusOf(ios('1.9.0'))).toMatchObject({ status: 'UNSUPPORTED', minimumVersion: '2.0.0' });
     });
 
+    it("reads Apollo Client's apollographql-client-name/-version too; graphql-client-* wins when both are sent", async () => {
+      const apollo = { 'apollographql-client-name': 'ios', 'apollographql-client-version': '1.9.0' };
+      expect(await statusOf(apollo)).toMatchObject({ name: 'ios', version: '1.9.0', status: 'UNSUPPORTED' });
+      expect(await statusOf({ ...apollo, ...ios('2.3.0') })).toMatchObject({ version: '2.3.0', status: 'CURRENT' });
+    });
+
     it('is UNKNOWN without headers, for a client not in the table, or a version that is not MAJOR.MINOR.PATCH', async () => {
       expect(await statusOf({})).toMatchObject({ name: null, version: null, status: 'UNKNOWN' });
       expect(await statusOf({ 'graphql-client-name': 'web', 'graphql-client-version': '1.0.0' })).toMatchObject({

@@ -1,7 +1,7 @@
 import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
-import { clientStanding, type ClientStanding } from '../versioning/client-status.js';
+import { clientIdentityOf, clientStanding, type ClientStanding } from '../versioning/client-status.js';
 import type { Versioning } from '../versioning/versioning.js';
 
 /** Response headers that tell a DEPRECATED or UNSUPPORTED client where it stands. */
@@ -9,10 +9,10 @@ export const CLIENT_STATUS_HEADER = 'Client-Version-Status';
 export const CLIENT_MINIMUM_HEADER = 'Client-Minimum-Version';
 
 const standingOf = (versioning: Versioning, headers: { get(name: string): string | null }): ClientStanding =>
-  clientStanding(versioning.clientVersions, {
-    name: headers.get('graphql-client-name'),
-    version: headers.get('graphql-client-version'),
-  });
+  clientStanding(
+    versioning.clientVersions,
+    clientIdentityOf((name) => headers.get(name)),
+  );
 
 /** Operations an outdated client may still run to learn its status: only `apiInfo` and `__typename`. */
 function onlyAsksForStatus(document: DocumentNode, operationName?: string | null): boolean {

@@ -6,6 +6,7 @@ import type { ViewerLoader } from '../auth/viewer-cache.js';
 import type { Context } from '../context.js';
 import type { DomainContext } from '../resolvers/context.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/unavailable.js';
+import { clientIdentityOf } from '../versioning/client-status.js';
 import type { Versioning } from '../versioning/versioning.js';
 
 /** What the context factory is given: an HTTP request, or a graphql-ws subscription's context. */
@@ -61,10 +62,7 @@ export function createContextFactory(deps: {
       });
     }
     const operationName = initial.params?.operationName ?? null;
-    const client = {
-      name: header('graphql-client-name') ?? stringParam(params, 'graphql-client-name'),
-      version: header('graphql-client-version') ?? stringParam(params, 'graphql-client-version'),
-    };
+    const client = clientIdentityOf((name) => header(name) ?? stringParam(params, name));
     return {
       ...deps.domain,
       viewer,

@@ -4,6 +4,17 @@ export interface ClientIdentity {
   version: string | null;
 }
 
+/**
+ * The client identity a request carries: `graphql-client-name`/`-version`, else the names Apollo
+ * Client's `name`/`version` options send (`apollographql-client-name`/`-version`). `read` gives a
+ * header (or a graphql-ws connection parameter) by its lower-case name.
+ */
+export function clientIdentityOf(read: (name: string) => string | null | undefined): ClientIdentity {
+  const either = (what: 'name' | 'version') =>
+    read(`graphql-client-${what}`) ?? read(`apollographql-client-${what}`) ?? null;
+  return { name: either('name'), version: either('version') };
+}
+
 /** Where a client version stands against the minimum-version table. */
 export type ClientStatus = 'CURRENT' | 'DEPRECATED' | 'UNSUPPORTED' | 'UNKNOWN';
 
