@@ -14,6 +14,7 @@ afterAll(async () => {
 const at = (iso: string) => new Date(iso);
 const AGENDA = `query ($from: DateTime!, $to: DateTime!, $first: Int, $after: String) {
   agenda(from: $from, to: $to, first: $first, after: $after) {
+    totalCount
     pageInfo { hasNextPage endCursor }
     edges { node { __typename title kind scheduledAt course { name } } }
   }
@@ -58,7 +59,7 @@ describe('agenda', () => {
     });
   });
 
-  it('pages through the window with cursors, and each item appears once', async () => {
+  it('pages through the window with cursors, each item once, and counts the window in totalCount', async () => {
     const { token } = await seedWeek();
     const seen: string[] = [];
     let after: string | null = null;
@@ -70,6 +71,8 @@ describe('agenda', () => {
       );
       expect(res.errors).toBeUndefined();
       seen.push(...res.data.agenda.edges.map((e: any) => e.node.title));
+      // Every page counts the whole window: live rows of the three kinds, no one else's.
+      expect(res.data.agenda.totalCount).toBe(5);
       if (!res.data.agenda.pageInfo.hasNextPage) break;
       after = res.data.agenda.pageInfo.endCursor;
     }

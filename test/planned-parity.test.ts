@@ -83,6 +83,7 @@ fragment Row on Assignment { __typename key: id title status priority estimatedM
   agendaShapes: `query AgendaShapes($from: DateTime!, $to: DateTime!, $first: Int!) {
   week: agenda(from: $from, to: $to, first: $first) {
     __typename
+    totalCount
     edges { __typename cursor node { ... on Task { id scheduledAt } ...Kinds } }
     pageInfo { hasPreviousPage hasNextPage startCursor endCursor }
   }

@@ -170,10 +170,23 @@ export function agenda(
   const cursor = `translate(encode(convert_to(floor(extract(epoch from ${m}."at") * 1000)::bigint::text || ':' || ${m}."kind"::text || ':' || ${m}."id"::text, 'UTF8'), 'base64'), E'+/=\n', '-_')`;
   const nodeSets: SelectionSetNode[] = [];
   const page = { size: first, edgeCursor: cursor, backward: false, rows: m, hasCursor: false, emptyCursor: "''" };
-  const pairs = connectionPairs(c, connectionType, set, page, (s) => {
-    nodeSets.push(s);
-    return `${m}."node${nodeSets.length}"`;
-  });
+  const pairs = connectionPairs(
+    c,
+    connectionType,
+    set,
+    page,
+    (s) => {
+      nodeSets.push(s);
+      return `${m}."node${nodeSets.length}"`;
+    },
+    // countAgenda: the live rows of each kind in the window.
+    () =>
+      `(${AGENDA_SOURCES.map(({ model, at }) => {
+        const t = c.alias();
+        const time = `${t}.${ident(at)}`;
+        return `(SELECT count(*) FROM ${ident(c.forms.model(model).table)} ${t} WHERE ${t}."userId" = ${viewer} AND ${liveSql(t)} AND ${time} >= ${from} AND ${time} < ${to})`;
+      }).join(' + ')})::text`,
+  );
   const u = c.alias();
   const union = agendaRows(c, viewer, from, to, `${first} + 1`, nodeSets);
   const merged = `SELECT ${u}.*, row_number() OVER (ORDER BY ${u}."at", ${u}."kind", ${u}."id") AS "__n" FROM (${union}) ${u} ORDER BY ${u}."at", ${u}."kind", ${u}."id" LIMIT ${first} + 1`;

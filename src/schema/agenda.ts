@@ -6,6 +6,7 @@ import { sqlForm } from '../db/sql.js';
 import {
   agendaCursor,
   agendaSqlForm,
+  countAgenda,
   getAgenda,
   MAX_AGENDA_DAYS,
   type AgendaItem,
@@ -21,24 +22,36 @@ function taskQueries(ctx: Context, info: GraphQLResolveInfo, path: string[]): Ag
 }
 
 builder.queryFields((t) => ({
-  agenda: t.connection({
-    type: TaskRef,
-    description: `The signed-in student's assignments (at their due time), lectures and study sessions (at their start) from \`from\` (inclusive) to \`to\` (exclusive), in time order across all three kinds. The window may span at most ${MAX_AGENDA_DAYS} days. Ties are ordered assignment, lecture, study session.`,
-    authScopes: { signedIn: true },
-    extensions: sqlForm(agendaSqlForm),
-    args: {
-      from: t.arg({ type: 'DateTime', description: 'Start of the window (inclusive).' }),
-      to: t.arg({ type: 'DateTime', description: 'End of the window (exclusive).' }),
+  agenda: t.connection(
+    {
+      type: TaskRef,
+      description: `The signed-in student's assignments (at their due time), lectures and study sessions (at their start) from \`from\` (inclusive) to \`to\` (exclusive), in time order across all three kinds. The window may span at most ${MAX_AGENDA_DAYS} days. Ties are ordered assignment, lecture, study session.`,
+      authScopes: { signedIn: true },
+      extensions: sqlForm(agendaSqlForm),
+      args: {
+        from: t.arg({ type: 'DateTime', description: 'Start of the window (inclusive).' }),
+        to: t.arg({ type: 'DateTime', description: 'End of the window (exclusive).' }),
+      },
+      resolve: async (_root, args, ctx, info) => {
+        const page = await resolveCursorConnection<Promise<AgendaItem[]>>(
+          { args, toCursor: agendaCursor, defaultSize: 50, maxSize: 200 },
+          ({ after, before, limit, inverted }) =>
+            getAgenda(
+              ctx,
+              { from: args.from, to: args.to, after, before, limit, inverted },
+              taskQueries(ctx, info, ['edges', 'node']),
+            ),
+        );
+        return { ...page, totalCount: () => countAgenda(ctx, { from: args.from, to: args.to }) };
+      },
     },
-    resolve: (_root, args, ctx, info) =>
-      resolveCursorConnection<Promise<AgendaItem[]>>(
-        { args, toCursor: agendaCursor, defaultSize: 50, maxSize: 200 },
-        ({ after, before, limit, inverted }) =>
-          getAgenda(
-            ctx,
-            { from: args.from, to: args.to, after, before, limit, inverted },
-            taskQueries(ctx, info, ['edges', 'node']),
-          ),
-      ),
-  }),
+    {
+      fields: (t) => ({
+        totalCount: t.int({
+          description: 'How many items the window holds, over all pages.',
+          resolve: (connection) => connection.totalCount(),
+        }),
+      }),
+    },
+  ),
 }));

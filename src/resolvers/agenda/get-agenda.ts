@@ -76,6 +76,32 @@ function beyond(timeField: 'dueAt' | 'startsAt', kind: number, cursor: Position 
   return { [timeField]: { [kind > cursor.kind !== inverted ? gte : gt]: cursor.at } };
 }
 
+/** A window getAgenda and countAgenda accept: valid dates, `to` after `from`, at most MAX_AGENDA_DAYS. */
+function checkWindow(input: { from: Date; to: Date }): void {
+  checkDate(input.from, 'from');
+  checkDate(input.to, 'to');
+  if (input.to <= input.from) throw new ValidationError('to must be after from.', 'to');
+  if (input.to.getTime() - input.from.getTime() > MAX_AGENDA_DAYS * 86_400_000) {
+    throw new ValidationError(`The window may span at most ${MAX_AGENDA_DAYS} days.`, 'to');
+  }
+}
+
+/** How many items getAgenda pages through in [from, to): the live rows of each kind in the window. */
+export async function countAgenda(
+  ctx: DomainContext,
+  input: Pick<AgendaInput, 'userId' | 'from' | 'to'>,
+): Promise<number> {
+  const userId = accessibleUserId(ctx, input.userId);
+  checkWindow(input);
+  const window = { gte: input.from, lt: input.to };
+  const counts = await Promise.all([
+    ctx.db.assignment.count({ where: { userId, dueAt: window } }),
+    ctx.db.lecture.count({ where: { userId, startsAt: window } }),
+    ctx.db.studySession.count({ where: { userId, startsAt: window } }),
+  ]);
+  return counts.reduce((a, b) => a + b, 0);
+}
+
 /**
  * The viewer's assignments (by due time), lectures and study sessions (by start) in [from, to),
  * in one time order across the three kinds, one page at a time. Three indexed range queries
@@ -87,12 +113,7 @@ export async function getAgenda(
   queries: AgendaSelection = {},
 ): Promise<AgendaItem[]> {
   const userId = accessibleUserId(ctx, input.userId);
-  checkDate(input.from, 'from');
-  checkDate(input.to, 'to');
-  if (input.to <= input.from) throw new ValidationError('to must be after from.', 'to');
-  if (input.to.getTime() - input.from.getTime() > MAX_AGENDA_DAYS * 86_400_000) {
-    throw new ValidationError(`The window may span at most ${MAX_AGENDA_DAYS} days.`, 'to');
-  }
+  checkWindow(input);
   const inverted = input.inverted ?? false;
   const rawCursor = inverted ? input.before : input.after;
   const cursor = rawCursor ? parseCursor(rawCursor) : null;
