@@ -76,7 +76,7 @@ describe('suspend and reactivate', () => {
 
     // Readable by admins, through the auditLog connection.
     const log = await app.gql(
-      `query($t: ID!) { auditLog(targetId: $t, first: 10) { totalCount edges { node { action actorId targetId before after createdAt } } } }`,
+      `query($t: ID!) { auditLog(targetId: $t, first: 10) { totalCount edges { node { action actorId targetId changedFrom changedTo before after createdAt } } } }`,
       { t: student.gid },
       admin.token,
     );
@@ -86,7 +86,11 @@ describe('suspend and reactivate', () => {
       action: 'user.reactivate',
       actorId: admin.gid,
       targetId: student.gid,
+      changedFrom: { accountStatus: 'SUSPENDED' },
+      changedTo: { accountStatus: 'ACTIVE' },
+      // The deprecated text fields: the same values as JSON text.
       before: '{"accountStatus":"SUSPENDED"}',
+      after: '{"accountStatus":"ACTIVE"}',
     });
   });
 

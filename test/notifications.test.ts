@@ -427,11 +427,14 @@ describe('jobs', () => {
     const ran = await ok(`mutation { runJob(name: "reminders") { id job rowsTouched error result } }`, {}, admin.token);
     expect(ran.runJob).toMatchObject({ job: 'reminders', error: null });
     const runs = await ok(
-      `{ jobRuns(job: "reminders", first: 5) { totalCount edges { node { id job } } } }`,
+      `{ jobRuns(job: "reminders", first: 5) { totalCount edges { node { id job report result } } } }`,
       {},
       admin.token,
     );
-    expect(runs.jobRuns.edges.map((e: any) => e.node.id)).toContain(ran.runJob.id);
+    const run = runs.jobRuns.edges.find((e: any) => e.node.id === ran.runJob.id)?.node;
+    // The report as a JSON object; the deprecated result, the same as text.
+    expect(run.report).toEqual(expect.objectContaining({ reminders: expect.any(Number) }));
+    expect(JSON.parse(run.result)).toEqual(run.report);
     const unknown = await app.gql(`mutation { runJob(name: "nope") { id } }`, {}, admin.token);
     expect(unknown.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     for (const query of [`mutation { runJob(name: "reminders") { id } }`, `{ jobRuns(first: 1) { totalCount } }`]) {

@@ -92,6 +92,9 @@ describe('apiInfo', () => {
     expect(info.deprecations.map((d: { coordinate: string }) => d.coordinate)).toEqual([
       'Assignment.dueDate',
       'Assignment.isCompleted',
+      'AuditLog.after',
+      'AuditLog.before',
+      'JobRun.result',
       'Query.assignments(courseId:)',
       'UpdateProfileInput.name',
       'User.name',

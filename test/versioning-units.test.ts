@@ -90,6 +90,9 @@ describe('deprecated() and the registry', () => {
     expect(inSchema).toEqual([
       'Assignment.dueDate',
       'Assignment.isCompleted',
+      'AuditLog.after',
+      'AuditLog.before',
+      'JobRun.result',
       'Query.assignments(courseId:)',
       'UpdateProfileInput.name',
       'User.name',

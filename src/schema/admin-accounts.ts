@@ -5,12 +5,20 @@ import { reactivateUser } from '../resolvers/admin/reactivate-user.js';
 import { restoreAnyCourse } from '../resolvers/admin/restore-any-course.js';
 import { restoreUser } from '../resolvers/admin/restore-user.js';
 import { suspendUser } from '../resolvers/admin/suspend-user.js';
+import { deprecated } from '../versioning/deprecate.js';
 import { builder } from './builder.js';
 import { CourseType } from './course.js';
 import { Role, UserType } from './user.js';
 
 const userId = { for: UserType, description: "The account's global id." } as const;
 const json = (value: unknown) => (value == null ? null : JSON.stringify(value));
+/** The deprecation of the fields that gave JSON as text before the JSON scalar. */
+export const asJsonText = {
+  reason: 'JSON as text has to be parsed again by every client.',
+  deprecatedOn: '2026-12-05',
+  sunset: '2027-06-05',
+  migration: 'Select the JSON field instead: it is the same value as a JSON object.',
+} as const;
 
 builder.prismaObject('AuditLog', {
   description: 'One operator action: who did what to which row, when, and the row before and after.',
@@ -30,14 +38,28 @@ builder.prismaObject('AuditLog', {
       description: 'The global id of the account or course acted on.',
       resolve: (e) => ({ type: e.targetType, id: e.targetId }),
     }),
+    changedFrom: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The changed fields before, as a JSON object.',
+      resolve: (e) => e.before,
+    }),
+    changedTo: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The changed fields after (and e.g. the reason or what a restore brought back), as a JSON object.',
+      resolve: (e) => e.after,
+    }),
     before: t.string({
       nullable: true,
       description: 'The changed fields before, as JSON text.',
+      ...deprecated({ ...asJsonText, replacement: 'changedFrom' }),
       resolve: (e) => json(e.before),
     }),
     after: t.string({
       nullable: true,
-      description: 'The changed fields after (and e.g. the reason or what a restore brought back), as JSON text.',
+      description: 'The changed fields after, as JSON text.',
+      ...deprecated({ ...asJsonText, replacement: 'changedTo' }),
       resolve: (e) => json(e.after),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was done.' }),

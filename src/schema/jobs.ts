@@ -1,5 +1,7 @@
 import { countJobRuns, listJobRuns } from '../resolvers/jobs/list-job-runs.js';
 import { runJob } from '../resolvers/jobs/run-job.js';
+import { deprecated } from '../versioning/deprecate.js';
+import { asJsonText } from './admin-accounts.js';
 import { builder } from './builder.js';
 
 builder.prismaObject('JobRun', {
@@ -10,9 +12,16 @@ builder.prismaObject('JobRun', {
     startedAt: t.expose('startedAt', { type: 'DateTime', description: 'When it began.' }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', description: 'When it committed or failed.' }),
     rowsTouched: t.exposeInt('rowsTouched', { description: 'Rows it wrote or deleted (0 for a failed run).' }),
+    report: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'What it reported, as a JSON object (e.g. {"reminders":3,"notifications":9}).',
+      resolve: (r) => r.result,
+    }),
     result: t.string({
       nullable: true,
-      description: 'What it reported, as JSON text (e.g. {"reminders":3,"notifications":9}).',
+      description: 'What it reported, as JSON text.',
+      ...deprecated({ ...asJsonText, replacement: 'report' }),
       resolve: (r) => (r.result === null ? null : JSON.stringify(r.result)),
     }),
     error: t.exposeString('error', {
