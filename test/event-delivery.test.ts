@@ -98,31 +98,39 @@ describe('dead letters', () => {
 
     const admin = await createUser(app.db, { role: 'ADMIN' });
     const student = await createUser(app.db);
-    const LIST = `{ deadLetters(first: 10, handler: "dead-letter-demo") { totalCount edges { node { id handler attempts lastError event { type } } } } }`;
+    const LIST = `{ deadLetters(first: 10, handler: "dead-letter-demo") { totalCount edges { node { id handler attempts lastError event { type data } } } } }`;
     const denied = await app.gql(LIST, {}, await app.tokens.issue(student.id));
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const listed = await app.gql(LIST, {}, await app.tokens.issue(admin.id));
     expect(listed.data!.deadLetters.edges).toContainEqual({
       node: {
-        id: dead.id,
+        id: globalId('EventDelivery', dead.id),
         handler: 'dead-letter-demo',
         attempts: 3,
         lastError: 'smtp down',
-        event: { type: 'user.updated' },
+        event: { type: 'user.updated', data: expect.objectContaining({ userId: expect.any(String) }) },
       },
     });
+    // node(id) finds it for an admin only.
+    const NODE = `query ($id: ID!) { node(id: $id) { ... on EventDelivery { handler } } }`;
+    const gid = globalId('EventDelivery', dead.id);
+    expect((await app.gql(NODE, { id: gid }, await app.tokens.issue(admin.id))).data!.node).toEqual({
+      handler: 'dead-letter-demo',
+    });
+    expect((await app.gql(NODE, { id: gid }, await app.tokens.issue(student.id))).data!.node).toBeNull();
 
     fail = false;
     const adminToken = await app.tokens.issue(admin.id);
     const retried = await app.gql(
       `mutation ($id: ID!) { retryDeadLetter(id: $id) { status attempts } }`,
-      { id: dead.id },
+      { id: gid },
       adminToken,
     );
     expect(retried.data!.retryDeadLetter).toEqual({ status: 'PENDING', attempts: 0 });
     await b.runOnce();
     expect((await app.db.eventDelivery.findUniqueOrThrow({ where: { id: dead.id } })).status).toBe('SUCCEEDED');
 
+    // The raw uuid deadLetters gave before its ids were global is still accepted.
     const again = await app.gql(
       `mutation ($id: ID!) { retryDeadLetter(id: $id) { status } }`,
       { id: dead.id },

@@ -95,6 +95,7 @@ describe('apiInfo', () => {
       'AuditLog.after',
       'AuditLog.before',
       'JobRun.result',
+      'OutboxEvent.payload',
       'Query.assignments(courseId:)',
       'UpdateProfileInput.name',
       'User.name',

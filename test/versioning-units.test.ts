@@ -93,6 +93,7 @@ describe('deprecated() and the registry', () => {
       'AuditLog.after',
       'AuditLog.before',
       'JobRun.result',
+      'OutboxEvent.payload',
       'Query.assignments(courseId:)',
       'UpdateProfileInput.name',
       'User.name',

@@ -104,6 +104,11 @@ export function nodeWhere(
   return mayReadAll(viewer, 'read') ? { id } : { id, userId: viewer.id };
 }
 
+/** The where clause of `node(id)` for an operator's row (a dead letter): an admin's only, else nothing. */
+export function adminNodeWhere(ctx: Pick<DomainContext, 'viewer'>, id: string): { id: string } {
+  return { id: isUuid(id) && isAdmin(ctx.viewer) ? id : NO_ROW };
+}
+
 export interface LockOptions {
   /**
    * `UPDATE` (default): the row is about to change. `SHARE`: a new row is about to point at it, so

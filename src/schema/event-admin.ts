@@ -1,6 +1,10 @@
 import { countDeadLetters, listDeadLetters } from '../resolvers/admin/list-dead-letters.js';
 import { retryDeadLetter } from '../resolvers/admin/retry-dead-letter.js';
+import { adminNodeWhere } from '../resolvers/access.js';
+import { deprecated } from '../versioning/deprecate.js';
+import { asJsonText } from './admin-accounts.js';
 import { builder } from './builder.js';
+import { rawIdOf } from './global-ids.js';
 
 const DeliveryStatus = builder.enumType('DeliveryStatus', {
   description: "State of one handler's delivery of one event.",
@@ -17,7 +21,12 @@ builder.prismaObject('OutboxEvent', {
     id: t.exposeID('id', { description: 'The event id (a uuid).' }),
     type: t.exposeString('type', { description: 'e.g. "user.created".' }),
     version: t.exposeInt('version', { description: 'Payload version of this type.' }),
-    payload: t.string({ description: 'The payload as JSON text.', resolve: (e) => JSON.stringify(e.payload) }),
+    data: t.field({ type: 'JSON', description: 'The payload, as a JSON object.', resolve: (e) => e.payload }),
+    payload: t.string({
+      description: 'The payload as JSON text.',
+      ...deprecated({ ...asJsonText, replacement: 'data' }),
+      resolve: (e) => JSON.stringify(e.payload),
+    }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When the mutation that wrote it ran.' }),
     processedAt: t.expose('processedAt', {
       type: 'DateTime',
@@ -27,10 +36,12 @@ builder.prismaObject('OutboxEvent', {
   }),
 });
 
-const EventDeliveryType = builder.prismaObject('EventDelivery', {
-  description: "One handler's delivery of one event.",
+const EventDeliveryType = builder.prismaNode('EventDelivery', {
+  description: "One handler's delivery of one event. `node(id)` finds it for an admin only.",
+  id: { field: 'id', description: 'Its global id, for retryDeadLetter.' },
+  findUnique: (id, ctx) => adminNodeWhere(ctx, id),
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The delivery id (a uuid), for retryDeadLetter.' }),
     handler: t.exposeString('handler', { description: 'The handler, by its stable name.' }),
     status: t.expose('status', { type: DeliveryStatus, description: 'Where the delivery stands.' }),
     attempts: t.exposeInt('attempts', { description: 'Tries so far.' }),
@@ -58,7 +69,12 @@ builder.mutationFields((t) => ({
     type: EventDeliveryType,
     description: 'Admin only: runs a dead-lettered delivery again, with a fresh set of tries.',
     authScopes: { admin: true },
-    args: { id: t.arg.id({ description: 'The delivery id (from deadLetters).' }) },
-    resolve: (_root, args, ctx) => retryDeadLetter(ctx, { id: String(args.id) }),
+    args: {
+      id: t.arg.id({
+        description:
+          'The delivery, by the global id deadLetters gives. Its raw uuid (what deadLetters gave before 2026-12-05) is still accepted until 2027-06-05.',
+      }),
+    },
+    resolve: (_root, args, ctx) => retryDeadLetter(ctx, { id: rawIdOf(String(args.id), 'EventDelivery') }),
   }),
 }));
