@@ -1,63 +1,64 @@
-// npm run bench:analytics — the admin analytics and databaseHealth queries over the bench data set.
+// npm run bench:analytics: the admin analytics and databaseHealth queries over the bench data set.
 // Seeds (or reuses) its own database with bench/seed.ts, adds activity days and first purchases,
 // then times each query through the app (Yoga in process, no HTTP) and counts its SQL statements.
-// Options: --scale <n, default 0.1; 1 is the full bench data set>, --runs <default 20>.
 // Prints a table; no assertions (figures, not tests).
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createPrisma } from '../src/db/client.js';
 import { rollupAnalyticsJob } from '../src/jobs/rollup-analytics.js';
 import { runJob } from '../src/jobs/runner.js';
 import { createLogger } from '../src/observability/logger.js';
-import { ensureDatabase, seedDatabase } from './seed.js';
+import { commandLine, databaseUrl, markdownTable, percentile, withClient } from './common.js';
+import { seedDatabase } from './seed.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const SCALE = arg('scale', 0.1);
-const RUNS = arg('runs', 20);
-const server = new URL(process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres');
+const cli = commandLine(`
+npm run bench:analytics [-- options]: the admin analytics and databaseHealth queries, timed over
+the bench data set in its own database (sp_bench_analytics_<scale>, kept for the next run)
+
+  --scale <n>   data set size (default 0.1; 1 is the full bench data set)
+  --runs <n>    timed runs per query (default 20)
+  --help        this text`);
+const SCALE = cli.number('scale', 0.1);
+const RUNS = cli.number('runs', 20);
 // Its own database (it adds activity, purchases and an admin): never the shared sp_bench.
-server.pathname = `/sp_bench_analytics_${String(SCALE).replace('.', '_')}`;
-const url = server.toString();
+const url = databaseUrl(`sp_bench_analytics_${String(SCALE).replace('.', '_')}`);
 const log = (m: string) => console.log(m);
 
-await ensureDatabase(url, log);
 const info = await seedDatabase({ url, scale: SCALE, seed: 1, log });
 const anchor = new Date(info.anchor);
 const DAY = 86_400_000;
 
 // Activity on ~40% of the last 90 days per student, and a first purchase for one in ten: plain
 // SQL, deterministic (hashes, not random()), idempotent (ON CONFLICT / NOT EXISTS).
-const client = new pg.Client({ connectionString: url });
-await client.connect();
-await client.query(
-  `INSERT INTO "UserActivityDay" ("day", "userId")
+const { admin, counts } = await withClient(url, async (client) => {
+  await client.query(
+    `INSERT INTO "UserActivityDay" ("day", "userId")
    SELECT d::date, u."id" FROM "User" u, generate_series($1::timestamp - interval '90 days', $1::timestamp, interval '1 day') d
    WHERE abs(hashtext(u."id"::text || d::text)) % 10 < 4
    ON CONFLICT DO NOTHING`,
-  [anchor],
-);
-await client.query(
-  `INSERT INTO "WebhookEvent" ("id", "provider", "externalId", "type", "payload", "userId", "eventAt", "outcome", "processedAt", "updatedAt")
+    [anchor],
+  );
+  await client.query(
+    `INSERT INTO "WebhookEvent" ("id", "provider", "externalId", "type", "payload", "userId", "eventAt", "outcome", "processedAt", "updatedAt")
    SELECT gen_random_uuid(), 'revenuecat', 'bench-' || u."id", 'INITIAL_PURCHASE', '{}'::jsonb, u."id",
      $1::timestamp - (abs(hashtext(u."id"::text)) % 90) * interval '1 day', 'APPLIED', now(), now()
    FROM "User" u WHERE abs(hashtext(u."id"::text || 'buy')) % 10 = 0
    ON CONFLICT DO NOTHING`,
-  [anchor],
-);
-await client.query('DELETE FROM "AnalyticsDay"');
-await client.query('ANALYZE "UserActivityDay"; ANALYZE "WebhookEvent"');
-const admin = await client.query<{ id: string }>(`SELECT "id" FROM "User" ORDER BY "id" LIMIT 1`);
-await client.query(`UPDATE "User" SET "role" = 'ADMIN' WHERE "id" = $1`, [admin.rows[0]!.id]);
-const counts = await client.query<{ t: string; n: string }>(
-  `SELECT 'activity days' AS t, count(*)::text AS n FROM "UserActivityDay"
+    [anchor],
+  );
+  await client.query('DELETE FROM "AnalyticsDay"');
+  await client.query('ANALYZE "UserActivityDay"; ANALYZE "WebhookEvent"');
+  const admin = await client.query<{ id: string }>(`SELECT "id" FROM "User" ORDER BY "id" LIMIT 1`);
+  await client.query(`UPDATE "User" SET "role" = 'ADMIN' WHERE "id" = $1`, [admin.rows[0]!.id]);
+  return {
+    admin,
+    counts: await client.query<{ t: string; n: string }>(
+      `SELECT 'activity days' AS t, count(*)::text AS n FROM "UserActivityDay"
    UNION ALL SELECT 'first purchases', count(*)::text FROM "WebhookEvent"`,
-);
-await client.end();
+    ),
+  };
+});
 
 let statements = 0;
 const db = createPrisma({ url, poolSize: 4, preparedStatements: true, onQuery: () => statements++ });
@@ -95,8 +96,6 @@ const scenarios = [
   { name: 'databaseHealth', query: HEALTH, vars: {} },
 ];
 
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 const rows: string[][] = [];
 const measure = async (variant: string, only?: string) => {
   for (const s of scenarios) {
@@ -111,7 +110,13 @@ const measure = async (variant: string, only?: string) => {
       await gql(s.query, s.vars);
       times.push(performance.now() - t0);
     }
-    rows.push([s.name, variant, String(perRequest), pct(times, 0.5).toFixed(1), pct(times, 0.95).toFixed(1)]);
+    rows.push([
+      s.name,
+      variant,
+      String(perRequest),
+      percentile(times, 50).toFixed(1),
+      percentile(times, 95).toFixed(1),
+    ]);
   }
 };
 await measure('base tables (no rollup)');
@@ -134,9 +139,4 @@ console.log(
     `${info.studySessions} study sessions; ${counts.rows.map((r) => `${r.n} ${r.t}`).join(', ')}; ${RUNS} runs each; ` +
     `rollup catch-up: ${runs} job runs, ${rollupMs.toFixed(0)} ms\n`,
 );
-const header = ['scenario', 'reads', 'SQL statements', 'median ms', 'p95 ms'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(line(header));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const r of rows) console.log(line(r));
+console.log(markdownTable(['scenario', 'reads', 'SQL statements', 'median ms', 'p95 ms'], rows));

@@ -1,48 +1,38 @@
-// npm run bench:events — the event path's cost and speed, on the local PostgreSQL.
-//   1. mutation latency (createAssignment over HTTP), with no handlers vs all handlers registered;
-//   2. events dispatched per second by one bus (a no-op handler);
-//   3. time from a mutation's commit to a graphql-ws subscriber receiving the update.
-// Options: --n <mutations per measurement, default 300>, --events <default 5000>.
+/**
+ * npm run bench:events: the event path's cost and speed, on its own database (sp_bench_events on
+ * the server of DATABASE_URL, else the local PostgreSQL; dropped after).
+ */
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createPrisma, type Db } from '../src/db/client.js';
-import { applyMigrations } from '../src/db/migrate.js';
 import { EventBus, type EventHandler } from '../src/events/bus.js';
 import { handlers, type HandlerDeps } from '../src/events/handlers/index.js';
 import { MemoryMailer } from '../src/mail/mailer.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createLiveUpdates } from '../src/server/live-updates.js';
 import { wsSubscribe } from '../tools/clients/subscriptions.js';
+import { commandLine, markdownTable, percentile, scratchDatabase } from './common.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const N = arg('n', 300);
-const EVENTS = arg('events', 5000);
-const SERVER = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const DB_NAME = 'sp_bench_events';
+const cli = commandLine(`
+npm run bench:events [-- options]: the event path on its own database (sp_bench_events)
+  1. mutation latency (createAssignment over HTTP), with no handlers and with all handlers;
+  2. events dispatched per second by one bus (a no-op handler);
+  3. time from a mutation's commit to a graphql-ws subscriber receiving the update.
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
+  --n <count>       mutations per measurement (default 300)
+  --events <count>  events for the dispatch measurement (default 5000)
+  --help            this text`);
+const N = cli.number('n', 300);
+const EVENTS = cli.number('events', 5000);
 const ms = (x: number) => `${x.toFixed(2)} ms`;
+const p50p99 = (xs: number[]) => `${ms(percentile(xs, 50))} / ${ms(percentile(xs, 99))}`;
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: SERVER });
-  await c.connect();
-  await c.query(sql);
-  await c.end();
-}
-
-async function setup(db: Db, handlerList: EventHandler<HandlerDeps>[]) {
+async function setup(db: Db, databaseUrl: string, handlerList: EventHandler<HandlerDeps>[]) {
   const logger = createLogger('silent');
   const config = loadConfig({
     NODE_ENV: 'production',
-    DATABASE_URL: SERVER,
+    DATABASE_URL: databaseUrl,
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret-00',
     JWT_EXPIRES_IN: '1h',
     MAIL_TRANSPORT: 'log',
@@ -101,29 +91,23 @@ async function latency(mutate: (i: number) => Promise<void>): Promise<number[]> 
 }
 
 async function main() {
-  console.log(
-    `bench:events on ${SERVER.replace(/\/[^/]*$/, '/')}${DB_NAME}: ${N} mutations per measurement, ${EVENTS} events`,
-  );
-  await admin(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
-  await admin(`CREATE DATABASE "${DB_NAME}"`);
-  const url = new URL(SERVER);
-  url.pathname = `/${DB_NAME}`;
-  await applyMigrations(url.toString());
-  const db = createPrisma({ url: url.toString(), poolSize: 10 });
-  const rows: [string, string][] = [];
+  console.log(`bench:events on sp_bench_events: ${N} mutations per measurement, ${EVENTS} events`);
+  const database = await scratchDatabase('sp_bench_events');
+  const db = createPrisma({ url: database.url, poolSize: 10 });
+  const rows: string[][] = [];
   try {
     // 1. Mutation latency without and with handlers (the bus runs after each commit).
-    const bare = await setup(db, []);
+    const bare = await setup(db, database.url, []);
     const without = await latency(bare.mutate);
     await bare.close();
-    const full = await setup(db, handlers);
+    const full = await setup(db, database.url, handlers);
     const withHandlers = await latency(async (i) => {
       await full.mutate(i);
     });
     await full.bus.idle();
     await full.close();
-    rows.push(['mutation p50 / p99, no handlers', `${ms(pct(without, 50))} / ${ms(pct(without, 99))}`]);
-    rows.push(['mutation p50 / p99, all handlers', `${ms(pct(withHandlers, 50))} / ${ms(pct(withHandlers, 99))}`]);
+    rows.push(['mutation p50 / p99, no handlers', p50p99(without)]);
+    rows.push(['mutation p50 / p99, all handlers', p50p99(withHandlers)]);
 
     // 2. Dispatch throughput: EVENTS pending events, one no-op handler, one bus.
     const noop: EventHandler<HandlerDeps> = {
@@ -162,7 +146,7 @@ async function main() {
     ]);
 
     // 3. Commit → subscriber (graphql-ws), measured against the event's occurredAt (in the transaction).
-    const live = await setup(db, handlers);
+    const live = await setup(db, database.url, handlers);
     const sub = await wsSubscribe(live.url, live.token, 'subscription { taskUpdates { eventId } }');
     const lags: number[] = [];
     for (let i = 0; i < Math.min(N, 200); i++) {
@@ -175,14 +159,12 @@ async function main() {
     }
     await sub.close();
     await live.close();
-    rows.push(['commit → subscriber p50 / p99', `${ms(pct(lags, 50))} / ${ms(pct(lags, 99))}`]);
+    rows.push(['commit → subscriber p50 / p99', p50p99(lags)]);
   } finally {
     await db.$disconnect();
-    await admin(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
+    await database.drop();
   }
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`\n| ${'measure'.padEnd(width)} | value |\n|${'-'.repeat(width + 2)}|-------|`);
-  for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+  console.log(`\n${markdownTable(['measure', 'value'], rows)}`);
 }
 
 await main();

@@ -1,36 +1,42 @@
-// npm run bench:faults — what a bad day does to the server, on the local PostgreSQL and Redis.
-// Each run drives a write load (sign-up, a course, five assignments, again) from a few workers,
-// injects one fault through a TCP proxy (or kills the process), then lets the event bus drain and
-// reports, per fault: requests served and failed (by code), acknowledged writes missing their row
-// or their outbox event (must be 0), duplicated welcome emails (must be 0), the time from the end
-// of the fault to the first request served again, and the p99 time from a task's commit to its
-// live-update delivery.
-// Options: --faults cut,stall,redis,smtp,kill  --cut <s, 3>  --stall <s, 45>  --redis <s, 30>
-//          --smtp <s, 30>  --workers <4>  --warmup <s, 2>  --after <s, 5>
+// npm run bench:faults: what a bad day does to the server, on the local PostgreSQL and Redis.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { buildApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createPrisma, type Db } from '../src/db/client.js';
-import { applyMigrations } from '../src/db/migrate.js';
 import { createSmtpMailer, MemoryMailer, type Mailer } from '../src/mail/mailer.js';
 import { createLogger } from '../src/observability/logger.js';
 import { hostPort, startProxy } from '../tools/faults/proxy.js';
 import { freePort, ROOT } from './servers.js';
-import { optionValue } from './args.js';
+import { commandLine, markdownTable, scratchDatabase, sleep } from './common.js';
 
-const argv = process.argv.slice(2);
-const value = (name: string) => optionValue(name, argv);
-const seconds = (name: string, fallback: number) => Number(value(name) ?? fallback) * 1000;
-const FAULTS = (value('faults') ?? 'cut,stall,redis,smtp,kill').split(',');
-const WORKERS = Number(value('workers') ?? 4);
+const cli = commandLine(`
+npm run bench:faults [-- options]: what a bad day does to the server, on the local PostgreSQL and
+Redis (docs/hardening.md). Each run drives a write load (sign-up, a course, five assignments,
+again) from a few workers, injects one fault through a TCP proxy (or kills the process), then lets
+the event bus drain and reports, per fault: requests served and failed (by code), acknowledged
+writes missing their row or their outbox event (must be 0), duplicated welcome emails (must be 0),
+the time from the end of the fault to the first request served again, and the p99 time from a
+task's commit to its live-update delivery.
+
+  --faults <list>   cut,stall,redis,smtp,kill (default all)
+  --cut <s>         database connections cut for this long (default 3)
+  --stall <s>       database stalled for this long (default 45)
+  --redis <s>       Redis cut for this long (default 30)
+  --smtp <s>        the SMTP server hangs for this long (default 30)
+  --run <s>         the kill run's length, killed half-way (default 10)
+  --workers <n>     concurrent writers (default 4)
+  --warmup <s>      load before the fault (default 2)
+  --after <s>       load after the fault (default 5)
+  --help            this text`);
+const seconds = (name: string, fallback: number) => cli.number(name, fallback) * 1000;
+const FAULTS = (cli.value('faults') ?? 'cut,stall,redis,smtp,kill').split(',');
+const WORKERS = cli.number('workers', 4);
 const WARMUP_MS = seconds('warmup', 2);
 const AFTER_MS = seconds('after', 5);
-const SERVER = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JWT_SECRET = 'faults-bench-secret-faults-bench-secret-0';
 const PASSWORD = 'correct horse battery';
@@ -42,27 +48,8 @@ const HIGH_LIMITS = {
   RATE_LIMIT_SIGN_IN_IP: '10000000/1m',
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: SERVER });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `sp_bench_faults_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE "${name}"`);
-  const u = new URL(SERVER);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  await applyMigrations(url);
-  return { url, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
+/** A database of its own per run, dropped after. */
+const scratch = () => scratchDatabase(`sp_bench_faults_${randomBytes(4).toString('hex')}`);
 
 /** How a worker reaches the server: in process (Yoga's fetch) or over HTTP. */
 type Send = (
@@ -266,7 +253,7 @@ async function fakeSmtp(): Promise<{ url: string; recipients: string[]; hang: bo
 
 /** One in-process run: the app's database (or Redis) behind a proxy, one fault, then drain. */
 async function inProcess(fault: 'cut' | 'stall' | 'redis' | 'smtp', durationMs: number): Promise<Row> {
-  const database = await scratchDatabase();
+  const database = await scratch();
   const dbProxy = await startProxy(hostPort(database.url));
   const redisProxy = fault === 'redis' ? await startProxy(hostPort(REDIS_URL)) : null;
   const smtp = fault === 'smtp' ? await fakeSmtp() : null;
@@ -336,7 +323,7 @@ async function inProcess(fault: 'cut' | 'stall' | 'redis' | 'smtp', durationMs: 
 
 /** `kill -9` mid-burst: the server in a child process, killed, started again on the same database. */
 async function killMidBurst(runMs: number): Promise<Row> {
-  const database = await scratchDatabase();
+  const database = await scratch();
   const port = await freePort();
   const recipients: string[] = [];
   const startChild = async (): Promise<ChildProcess> => {
@@ -442,19 +429,18 @@ const header = [
   'unsettled events',
 ];
 console.log(`\nFault runs (${WORKERS} workers; sign-up, a course, 5 assignments, repeated)\n`);
-console.log(`| ${header.join(' | ')} |`);
-console.log(`| ${header.map(() => '---').join(' | ')} |`);
-for (const r of rows) {
-  console.log(
-    `| ${[
+console.log(
+  markdownTable(
+    header,
+    rows.map((r) => [
       r.fault,
-      r.ok,
+      String(r.ok),
       r.failed,
-      r.missing,
-      r.duplicates,
+      String(r.missing),
+      String(r.duplicates),
       r.recoverMs === null ? 'never' : `${r.recoverMs} ms`,
       r.p99DeliveryMs === null ? '—' : `${r.p99DeliveryMs} ms`,
-      r.unsettled,
-    ].join(' | ')} |`,
-  );
-}
+      String(r.unsettled),
+    ]),
+  ),
+);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { withClient } from './common.js';
 import { applyMigrations, readMigrations } from '../src/db/migrate.js';
 import { dropSecondaryIndexes, restoreIndexes } from './indexes.js';
 import { Prng } from './prng.js';
@@ -342,17 +343,13 @@ function adminUrl(url: string): { admin: string; name: string } {
 export async function ensureDatabase(url: string, log: (m: string) => void): Promise<void> {
   const { admin, name } = adminUrl(url);
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unexpected bench database name: ${name}`);
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
+  return withClient(admin, async (client) => {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (exists.rowCount === 0) {
       await client.query(`CREATE DATABASE ${name}`);
       log(`created database ${name}`);
     }
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function readMeta(client: pg.ClientBase, key: string): Promise<Record<string, unknown> | null> {
@@ -394,9 +391,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedInfo> {
     migrations: (await readMigrations()).map((m) => m.name),
   };
 
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  const reused = await withClient(url, async (client): Promise<SeedInfo | null> => {
     const meta = await readMeta(client, 'seed');
     // jsonb does not keep key order: compare with sorted keys.
     const sorted = (o: unknown) => JSON.stringify(o, Object.keys((o ?? {}) as object).sort());
@@ -412,9 +407,9 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedInfo> {
       `TRUNCATE "StudySession", "Lecture", "Assignment", "Course", "NotificationPreference", "Notification",
                 "EventDelivery", "OutboxEvent", "User" CASCADE`,
     );
-  } finally {
-    await client.end();
-  }
+    return null;
+  });
+  if (reused) return reused;
 
   const started = Date.now();
   log(`seeding ${students} students (scale ${scale}, seed ${seed}, anchored at ${iso(anchor).slice(0, 10)})`);
@@ -467,9 +462,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedInfo> {
   log('building the secondary indexes');
   await restoreIndexes(url, log);
   log('VACUUM ANALYZE');
-  const vac = new pg.Client({ connectionString: url });
-  await vac.connect();
-  try {
+  return withClient(url, async (vac) => {
     await vac.query(`VACUUM (ANALYZE) "User", "Course", "Assignment", "Lecture", "StudySession"`);
     const info: SeedInfo = {
       ...totals,
@@ -482,16 +475,12 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedInfo> {
       `seeded in ${info.seconds} s: ${info.students} students, ${info.courses} courses, ${info.assignments} assignments, ${info.lectures} lectures, ${info.studySessions} study sessions`,
     );
     return info;
-  } finally {
-    await vac.end();
-  }
+  });
 }
 
 /** The students, their time zones and live courses: what load generators draw from. */
 export async function loadStudents(url: string): Promise<Student[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const { rows } = await client.query<Student>(
       `SELECT u.id, u.timezone,
               coalesce(array_agg(c.id::text ORDER BY c.name, c.id) FILTER (WHERE c.id IS NOT NULL), '{}') AS courses
@@ -501,21 +490,15 @@ export async function loadStudents(url: string): Promise<Student[]> {
       [`%@${EMAIL_DOMAIN}`],
     );
     return rows;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Marks the data as being changed by the mutation scenario (so a crash is cleaned up next run). */
 export async function markMutating(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     // Keep the earliest mark: everything since then is undone together.
     if (!(await readMeta(client, 'mutating'))) await writeMeta(client, 'mutating', { since: new Date().toISOString() });
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 const RESTORE_COURSES = (table: string) =>
@@ -537,14 +520,10 @@ async function restoreCoursesDeletedSince(client: pg.ClientBase, since: string):
  * deleteCourse and restoreCourse left deleted, so the next run's students find all their courses.
  */
 export async function restoreBenchDeletions(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const meta = await readMeta(client, 'mutating');
     return meta ? await restoreCoursesDeletedSince(client, String(meta.since)) : 0;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
@@ -552,9 +531,7 @@ export async function restoreBenchDeletions(url: string): Promise<number> {
  * (with exactly their cascade), and empties the outbox and notifications it filled.
  */
 export async function cleanupMutations(url: string, log: (m: string) => void): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const meta = await readMeta(client, 'mutating');
     if (!meta) return;
     const since = String(meta.since);
@@ -577,9 +554,7 @@ export async function cleanupMutations(url: string, log: (m: string) => void): P
     log(
       `cleaned up the mutation scenario: ${created.rowCount} created assignments removed, ${restored} courses restored`,
     );
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
@@ -613,9 +588,7 @@ export const NOTIFICATIONS_PER_STUDENT = 60;
  * days. Idempotent: skipped when the seeded inbox is there.
  */
 export async function seedNotifications(url: string, log: (m: string) => void): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const { rows } = await client.query<{ n: string }>(
       `SELECT count(*) AS n FROM "Notification" WHERE "sourceEventId" IS NULL AND kind = 'reminder'`,
     );
@@ -637,7 +610,5 @@ export async function seedNotifications(url: string, log: (m: string) => void): 
     );
     await client.query(`VACUUM (ANALYZE) "Notification"`);
     log(`seeded ${inserted.rowCount} notifications for the notification-list scenario`);
-  } finally {
-    await client.end();
-  }
+  });
 }
