@@ -1,7 +1,6 @@
 import pg from 'pg';
-import { applyMigrations } from '../src/db/migrate.js';
 
-/** What every bench script shares: its command line, the bench databases, percentiles and tables. */
+/** What the bench's files share: the command line, the database, percentiles. */
 
 export interface CommandLine {
   /** `--<name>` was given. */
@@ -61,28 +60,11 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
   }
 }
 
-/** A fresh, migrated database `name` (dropped first if it exists); `drop()` removes it. */
-export async function scratchDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = (sql: string) => withClient(databaseUrl('postgres'), (c) => c.query(sql));
-  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = databaseUrl(name);
-  await applyMigrations(url);
-  return { url, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => undefined) };
-}
-
 /** The p-th percentile (0–100) of `xs`, nearest rank below; NaN when empty. */
 export function percentile(xs: readonly number[], p: number): number {
   if (xs.length === 0) return NaN;
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** A Markdown table, columns padded to their widest cell. */
-export function markdownTable(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -70,7 +70,6 @@ export interface BenchResults {
   statements: StatementCount[];
   parity: Parity[];
   subscriptions: SubscriptionResult[] | { skipped: string };
-  notes: string[];
 }
 
 const LABEL: Record<TargetName, string> = {
@@ -108,14 +107,6 @@ function rows(r: BenchResults, scenario: ScenarioName): Row[] {
   return out;
 }
 
-/** Planned and text loaded side by side: their req/s, p50 and p99. */
-function together(r: BenchResults, scenario: ScenarioName): string {
-  const [p, t] = (['planned', 'text'] as const).map((target) => find(r, target, scenario, 'together')?.load);
-  if (!p || !t) return ' (runs back to back)';
-  const fig = (l: LoadResult) => `${fmt(l.rps)} req/s, p50 ${fmt(l.latency.p50, 1)}, p99 ${fmt(l.latency.p99, 1)} ms`;
-  return ` (side by side, ${r.options.connections / 2} connections each: published ${fig(p)}; text ${fig(t)})`;
-}
-
 function errorsOf(l: LoadResult): number {
   return l.errors + l.graphqlErrors;
 }
@@ -137,50 +128,14 @@ export function ratios(r: BenchResults, scenario: ScenarioName) {
   };
 }
 
-/** Console tables, one per scenario, then the targets. */
+/** On stdout: the tables of bench/README.md, then whether the baselines' answers matched ours. */
 export function renderText(r: BenchResults): string {
-  const lines: string[] = [];
-  const o = r.options;
-  lines.push(
-    `\nscale ${o.scale} (${r.data.students} students, ${(r.data.assignments + r.data.lectures + r.data.studySessions).toLocaleString('en-US')} task rows), ` +
-      `${o.connections} connections, ${o.durationSec} s per run after ${o.warmupSec} s warm-up, pool ${o.poolSize}`,
-  );
-  for (const scenario of Object.keys(SCENARIOS) as ScenarioName[]) {
-    const rs = rows(r, scenario);
-    if (rs.length === 0) continue;
-    lines.push(`\n${scenario}: ${SCENARIOS[scenario].title}`);
-    lines.push(
-      `  ${'server'.padEnd(34)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'stmts/req'.padStart(11)}${'DB KiB/req'.padStart(12)}${'RSS MB'.padStart(8)}${'CPU ms/req node+pg'.padStart(20)}${'errors'.padStart(8)}`,
-    );
-    for (const { name, m, s } of rs) {
-      lines.push(
-        `  ${name.padEnd(34)}${fmt(m.load.rps).padStart(9)}${fmt(m.load.latency.p50, 1).padStart(9)}${fmt(m.load.latency.p99, 1).padStart(9)}` +
-          `${fmt(s?.perRequest, 2).padStart(11)}${fmt(s ? s.dbBytesPerRequest / 1024 : undefined, 1).padStart(12)}${fmt(m.rssMb).padStart(8)}` +
-          `${`${fmt(m.serverCpuMsPerRequest, 2)} + ${fmt(m.dbCpuMsPerRequest, 2)}`.padStart(20)}${String(errorsOf(m.load)).padStart(8)}`,
-      );
-    }
-    const q = ratios(r, scenario);
-    if (SCENARIOS[scenario].read)
-      lines.push(
-        `  ratios: ours/limit ${ratio(q.oursOverLimit, 1)}, ours/peer ${ratio(q.oursOverPeer, 1)}, indexed/unindexed ${ratio(q.indexedOverUnindexed, 1)}` +
-          (q.plannedOverLimit
-            ? `; planned/limit ${ratio(q.plannedOverLimit, 1)}, planned/peer ${ratio(q.plannedOverPeer, 1)}`
-            : '') +
-          (q.textOverPlanned ? `; text/published ${ratio(q.textOverPlanned, 1)}${together(r, scenario)}` : ''),
-      );
-  }
-  const sub = r.subscriptions;
-  lines.push('\nsubscriptions: taskUpdates fan-out');
-  if ('skipped' in sub) lines.push(`  skipped: ${sub.skipped}`);
-  else for (const s of sub) lines.push(`  ${subscriptionLine(s)}`);
-  lines.push('\ntargets (reported, not asserted):');
-  for (const t of targets(r)) lines.push(`  ${t.met === null ? '?' : t.met ? '✓' : '✗'} ${t.text}`);
+  const lines = [renderMarkdown(r)];
   const bad = r.parity.filter((p) => !p.ok);
   lines.push(
     `\nsame answers: ${r.parity.length - bad.length}/${r.parity.length} sample responses of the baselines match ours` +
       bad.map((p) => `\n  ✗ ${p.target} ${p.scenario}: ${p.detail}`).join(''),
   );
-  for (const n of r.notes) lines.push(`note: ${n}`);
   return lines.join('\n');
 }
 
@@ -191,56 +146,6 @@ function subscriptionLine(s: SubscriptionResult): string {
     `(all ${s.subscribers} reached: p50 ${fmt(s.lastDelivery.p50, 1)} ms); mutation response p50 ${fmt(s.mutationLatency.p50, 1)} ms`
   );
 }
-
-export interface TargetCheck {
-  text: string;
-  met: boolean | null;
-}
-
-export function targets(r: BenchResults): TargetCheck[] {
-  const out: TargetCheck[] = [];
-  const reads = READ_SCENARIOS.filter((s) => find(r, 'ours', s));
-  const each = (f: (s: (typeof reads)[number]) => string | null) => reads.map(f).filter((x): x is string => x !== null);
-  const q = Object.fromEntries(reads.map((s) => [s, ratios(r, s)]));
-  const limitMiss = each((s) => (q[s]!.oursOverLimit !== undefined && q[s]!.oursOverLimit < 0.7 ? s : null));
-  out.push({
-    text: `reads ≥ 70% of the raw-SQL limit: ${reads.map((s) => `${s} ${pct(q[s]!.oursOverLimit)}`).join(', ')}`,
-    met: reads.some((s) => q[s]!.oursOverLimit !== undefined) ? limitMiss.length === 0 : null,
-  });
-  const p99 = reads.map((s) => [s, find(r, 'ours', s)!.load.latency.p99] as const);
-  out.push({
-    text: `p99 < 50 ms at ${r.options.connections} connections${r.options.scale === 1 ? '' : ` (scale ${r.options.scale}, not the default)`}: ${p99.map(([s, v]) => `${s} ${fmt(v, 1)} ms`).join(', ')}`,
-    met: p99.every(([, v]) => v < 50),
-  });
-  const peerMiss = each((s) => (q[s]!.oursOverPeer !== undefined && q[s]!.oursOverPeer < 1 ? s : null));
-  out.push({
-    text: `at least the peer's throughput: ${reads.map((s) => `${s} ${ratio(q[s]!.oursOverPeer, 1)}`).join(', ')}`,
-    met: reads.some((s) => q[s]!.oursOverPeer !== undefined) ? peerMiss.length === 0 : null,
-  });
-  const idx = (['dashboard', 'overdue'] as const).filter((s) => q[s]?.indexedOverUnindexed !== undefined);
-  out.push({
-    text: `indexed/unindexed ≥ 10× on dashboard and overdue${r.options.scale === 1 ? '' : ` (scale ${r.options.scale}: small tables make the gap smaller)`}: ${idx.map((s) => `${s} ${ratio(q[s]!.indexedOverUnindexed, 1)}`).join(', ')}`,
-    met: idx.length ? idx.every((s) => q[s]!.indexedOverUnindexed! >= 10) : null,
-  });
-  const sizes = reads.map((s) => {
-    const counts = r.statements
-      .filter((c) => c.target === 'ours' && c.scenario === s)
-      .sort((a, b) => a.pageSize - b.pageSize);
-    return { s, counts };
-  });
-  const constant = sizes.every(
-    ({ counts }) => counts.length < 2 || counts.every((c) => Math.abs(c.perRequest - counts[0]!.perRequest) < 0.01),
-  );
-  out.push({
-    text: `statements per request constant in page size: ${sizes
-      .map(({ s, counts }) => `${s} ${counts.map((c) => `${fmt(c.perRequest, 2)}@${c.pageSize}`).join(' / ')}`)
-      .join(', ')}`,
-    met: sizes.some(({ counts }) => counts.length >= 2) ? constant : null,
-  });
-  return out;
-}
-
-const pct = (x?: number) => (x === undefined ? '–' : `${Math.round(x * 100)}%`);
 
 /** The bench/README.md table: one row per scenario and server. */
 export function renderMarkdown(r: BenchResults): string {

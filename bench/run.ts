@@ -18,7 +18,7 @@ import { createPrisma } from '../src/db/client.js';
 import { createLogger } from '../src/observability/logger.js';
 import { getSchema } from '../src/schema/index.js';
 import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
-import { commandLine, sleep, withClient } from './common.js';
+import { commandLine, databaseUrl, sleep, withClient } from './common.js';
 import { dropSecondaryIndexes, restoreIndexes } from './indexes.js';
 import { runLoad, runLoads, stopLoadWorker, type LoadSpec } from './load.js';
 import { Prng } from './prng.js';
@@ -105,11 +105,8 @@ const opts = {
 /** Its own database, sp_bench(_quick), on the server of DATABASE_URL (or BENCH_DATABASE_URL / --db). */
 function benchDatabaseUrl(): string {
   const explicit = cli.value('db') ?? process.env.BENCH_DATABASE_URL;
-  if (explicit) return explicit;
-  const url = new URL(process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres');
   // Quick mode seeds a small data set: its own database, so the full one is kept for reuse.
-  url.pathname = quick ? '/sp_bench_quick' : '/sp_bench';
-  return url.toString();
+  return explicit ?? databaseUrl(quick ? 'sp_bench_quick' : 'sp_bench');
 }
 const dbUrl = benchDatabaseUrl();
 const only = cli.value('only')?.split(',') as ScenarioName[] | undefined;
@@ -601,7 +598,6 @@ async function main() {
     statements: run.statements,
     parity: run.parity,
     subscriptions,
-    notes: [],
   };
   console.log(renderText(results));
   log(`results: ${path.relative(ROOT, writeResults(results))}`);

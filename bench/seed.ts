@@ -59,47 +59,13 @@ export interface Student {
   courses: string[];
 }
 
-const FIRST = [
-  'Ada',
-  'Alan',
-  'Grace',
-  'Edsger',
-  'Barbara',
-  'Donald',
-  'Katherine',
-  'Linus',
-  'Margaret',
-  'Ken',
-  'Radia',
-  'Tim',
-];
-const LAST = [
-  'Lovelace',
-  'Turing',
-  'Hopper',
-  'Dijkstra',
-  'Liskov',
-  'Knuth',
-  'Johnson',
-  'Torvalds',
-  'Hamilton',
-  'Thompson',
-];
+const FIRST = 'Ada Alan Grace Edsger Barbara Donald Katherine Linus Margaret Ken Radia Tim'.split(' ');
+const LAST = 'Lovelace Turing Hopper Dijkstra Liskov Knuth Johnson Torvalds Hamilton Thompson'.split(' ');
 const TIMEZONES = ['UTC', 'Europe/Berlin', 'Europe/London', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo'];
-const SUBJECTS = [
-  ['Linear Algebra', 'MATH'],
-  ['Calculus', 'MATH'],
-  ['Algorithms', 'CS'],
-  ['Databases', 'CS'],
-  ['Operating Systems', 'CS'],
-  ['Organic Chemistry', 'CHEM'],
-  ['Microeconomics', 'ECON'],
-  ['World History', 'HIST'],
-  ['Statistics', 'STAT'],
-  ['Physics', 'PHYS'],
-  ['Philosophy of Mind', 'PHIL'],
-  ['Academic Writing', 'ENG'],
-] as const;
+const SUBJECTS =
+  'Linear Algebra: MATH, Calculus: MATH, Algorithms: CS, Databases: CS, Operating Systems: CS, Organic Chemistry: CHEM, Microeconomics: ECON, World History: HIST, Statistics: STAT, Physics: PHYS, Philosophy of Mind: PHIL, Academic Writing: ENG'
+    .split(', ')
+    .map((pair) => pair.split(': ') as [subject: string, dept: string]);
 const COLORS = ['#E57373', '#64B5F6', '#81C784', '#FFD54F', '#BA68C8', '#4DB6AC', '#FF8A65', '#A1887F'];
 const WORK = ['Problem set', 'Essay', 'Lab report', 'Reading response', 'Quiz', 'Project milestone', 'Presentation'];
 const PRIORITIES = ['LOW', 'MEDIUM', 'MEDIUM', 'MEDIUM', 'HIGH', 'HIGH', 'URGENT'] as const;
@@ -109,11 +75,15 @@ type Cell = string | number | boolean | null;
 /** Column arrays for one table's `INSERT … SELECT * FROM unnest(…)`. */
 class Columns {
   readonly data: Cell[][];
+  readonly columns: [name: string, type: string][];
   constructor(
     readonly table: string,
-    readonly columns: [name: string, type: string][],
+    spec: string,
   ) {
-    this.data = columns.map(() => []);
+    this.columns = spec
+      .split(' ')
+      .map((c) => c.split(':').map((t) => (t === 'ts' ? 'timestamp(3)' : t)) as [string, string]);
+    this.data = this.columns.map(() => []);
   }
   push(...row: Cell[]) {
     for (let i = 0; i < row.length; i++) this.data[i]!.push(row[i]!);
@@ -128,78 +98,29 @@ class Columns {
   }
 }
 
-const ts = 'timestamp(3)';
+/** The tables' columns, `name:type` (ts: timestamp(3)). */
 function tables() {
   return {
-    users: new Columns('User', [
-      ['id', 'uuid'],
-      ['email', 'text'],
-      ['passwordHash', 'text'],
-      ['firstName', 'text'],
-      ['lastName', 'text'],
-      ['subscriptionTier', '"SubscriptionTier"'],
-      ['onboardingCompleted', 'boolean'],
-      ['timezone', 'text'],
-      ['createdAt', ts],
-      ['updatedAt', ts],
-    ]),
-    courses: new Columns('Course', [
-      ['id', 'uuid'],
-      ['userId', 'uuid'],
-      ['name', 'text'],
-      ['code', 'text'],
-      ['color', 'text'],
-      ['instructor', 'text'],
-      ['term', 'text'],
-      ['archivedAt', ts],
-      ['createdAt', ts],
-      ['updatedAt', ts],
-      ['deletedAt', ts],
-      ['deletionId', 'uuid'],
-    ]),
-    assignments: new Columns('Assignment', [
-      ['id', 'uuid'],
-      ['userId', 'uuid'],
-      ['courseId', 'uuid'],
-      ['title', 'text'],
-      ['description', 'text'],
-      ['dueAt', ts],
-      ['completedAt', ts],
-      ['priority', '"Priority"'],
-      ['estimatedMinutes', 'int'],
-      ['createdAt', ts],
-      ['updatedAt', ts],
-      ['deletedAt', ts],
-      ['deletionId', 'uuid'],
-    ]),
-    lectures: new Columns('Lecture', [
-      ['id', 'uuid'],
-      ['userId', 'uuid'],
-      ['courseId', 'uuid'],
-      ['title', 'text'],
-      ['startsAt', ts],
-      ['endsAt', ts],
-      ['location', 'text'],
-      ['createdAt', ts],
-      ['updatedAt', ts],
-      ['deletedAt', ts],
-      ['deletionId', 'uuid'],
-    ]),
-    sessions: new Columns('StudySession', [
-      ['id', 'uuid'],
-      ['userId', 'uuid'],
-      ['courseId', 'uuid'],
-      ['assignmentId', 'uuid'],
-      ['title', 'text'],
-      ['startsAt', ts],
-      ['endsAt', ts],
-      ['actualMinutes', 'int'],
-      ['notes', 'text'],
-      ['createdAt', ts],
-      ['updatedAt', ts],
-      ['deletedAt', ts],
-      ['deletionId', 'uuid'],
-    ]),
+    users: new Columns(
+      'User',
+      'id:uuid email:text passwordHash:text firstName:text lastName:text subscriptionTier:"SubscriptionTier" onboardingCompleted:boolean timezone:text createdAt:ts updatedAt:ts',
+    ),
+    courses: new Columns(
+      'Course',
+      'id:uuid userId:uuid name:text code:text color:text instructor:text term:text archivedAt:ts createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
+    ),
+    assignments: new Columns(
+      'Assignment',
+      'id:uuid userId:uuid courseId:uuid title:text description:text dueAt:ts completedAt:ts priority:"Priority" estimatedMinutes:int createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
+    ),
+    lectures: new Columns(
+      'Lecture',
+      'id:uuid userId:uuid courseId:uuid title:text startsAt:ts endsAt:ts location:text createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
+    ),
+    sessions: new Columns(
+      'StudySession',
+      'id:uuid userId:uuid courseId:uuid assignmentId:uuid title:text startsAt:ts endsAt:ts actualMinutes:int notes:text createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
+    ),
   };
 }
 type Tables = ReturnType<typeof tables>;

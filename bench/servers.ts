@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { withClient } from './common.js';
 import { isOurs, type TargetName } from './scenarios.js';
@@ -56,7 +56,7 @@ export function systemNode(): string {
   return process.execPath;
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const srv = net.createServer();
   await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
   const { port } = srv.address() as net.AddressInfo;
