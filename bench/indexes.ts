@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { withClient } from './common.js';
 
 /**
  * The project's secondary indexes on the domain tables (everything except primary keys and
@@ -41,9 +42,7 @@ export async function secondaryIndexes(client: pg.ClientBase): Promise<IndexDef[
 
 /** Drops the secondary indexes (saving their definitions first); returns what it dropped. */
 export async function dropSecondaryIndexes(url: string, log: (m: string) => void): Promise<IndexDef[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     await ensureStore(client);
     const indexes = await secondaryIndexes(client);
     for (const ix of indexes) {
@@ -57,9 +56,7 @@ export async function dropSecondaryIndexes(url: string, log: (m: string) => void
     }
     log(`dropped ${indexes.length} secondary indexes (${indexes.map((i) => i.name).join(', ')})`);
     return indexes;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 let restoring: Promise<number> | null = null;
@@ -74,9 +71,7 @@ export function restoreIndexes(url: string, log: (m: string) => void): Promise<n
 }
 
 async function restore(url: string, log: (m: string) => void): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     await ensureStore(client);
     const { rows } = await client.query<{ name: string; tbl: string; def: string }>(
       `SELECT name, tbl, def FROM bench.dropped_indexes ORDER BY tbl, name`,
@@ -92,7 +87,5 @@ async function restore(url: string, log: (m: string) => void): Promise<number> {
     }
     log(`restored ${rows.length} secondary indexes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return rows.length;
-  } finally {
-    await client.end();
-  }
+  });
 }

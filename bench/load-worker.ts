@@ -52,7 +52,6 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     connections: spec.connections,
     ...(spec.amount ? { amount: spec.amount } : { duration: spec.duration }),
     timeout: spec.timeoutSec,
-    ...(spec.rate ? { overallRate: spec.rate } : {}),
     requests,
   });
   const completed = result.requests.total;

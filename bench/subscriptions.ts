@@ -7,8 +7,8 @@
  */
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import { sseSubscribe, wsSubscribe } from '../tools/clients/subscriptions.js';
+import { percentile } from './common.js';
 import { CREATED_PREFIX } from './seed.js';
 
 export interface SubscriptionSpec {
@@ -38,80 +38,31 @@ export interface SubscriptionResult {
 const SUBSCRIPTION = `subscription { taskUpdates { eventId change kind taskId task { title scheduledAt } } }`;
 const CREATE = `mutation Create($input: CreateAssignmentInput!) { createAssignment(input: $input) { id } }`;
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 type OnMessage = (taskId: string) => void;
 
-async function openWs(spec: SubscriptionSpec, onMessage: OnMessage): Promise<() => Promise<void>> {
-  let connected!: () => void;
-  const ready = new Promise<void>((resolve) => (connected = resolve));
-  const client = createClient({
-    url: spec.url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${spec.token}` },
-    lazy: false,
-    retryAttempts: 0,
-    on: { connected: () => connected() },
-  });
-  await ready;
-  const dispose = client.subscribe<{ taskUpdates: { taskId: string } }>(
-    { query: SUBSCRIPTION },
-    {
-      next: (m) => m.data && onMessage(m.data.taskUpdates.taskId),
-      error: (e) => console.error('subscription error', e),
-      complete: () => {},
-    },
-  );
-  return async () => {
-    dispose();
-    await client.dispose();
-  };
-}
-
-async function openSse(spec: SubscriptionSpec, onMessage: OnMessage): Promise<() => Promise<void>> {
-  const controller = new AbortController();
-  const res = await fetch(spec.url, {
-    method: 'POST',
-    headers: {
-      accept: 'text/event-stream',
-      'content-type': 'application/json',
-      authorization: `Bearer ${spec.token}`,
-    },
-    body: JSON.stringify({ query: SUBSCRIPTION }),
-    signal: controller.signal,
-  });
-  if (!res.ok || !res.body) throw new Error(`SSE subscribe failed: ${res.status}`);
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
+/** One subscriber (the project's test clients, tools/clients): `onMessage` hears each update's task id. */
+async function open(spec: SubscriptionSpec, onMessage: OnMessage): Promise<() => Promise<void>> {
+  const sub =
+    spec.transport === 'ws'
+      ? await wsSubscribe(spec.url, spec.token, SUBSCRIPTION)
+      : await sseSubscribe((p, init) => fetch(new URL(p, spec.url), init), spec.token, SUBSCRIPTION);
+  if ('status' in sub && sub.status !== 200) throw new Error(`SSE subscribe failed: ${sub.status}`);
+  let listening = true;
   void (async () => {
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = event
-            .split('\n')
-            .filter((l) => l.startsWith('data:'))
-            .map((l) => l.slice(5).trim())
-            .join('');
-          if (!data) continue;
-          const taskId = /"taskId":"([^"]+)"/.exec(data)?.[1];
-          if (taskId) onMessage(taskId);
-        }
-      }
-    } catch {
-      // aborted
+    while (listening) {
+      const message = (await sub.next().catch(() => null)) as {
+        data?: { taskUpdates: { taskId: string } };
+        errors?: unknown;
+      } | null;
+      if (!message) return;
+      if (message.data) onMessage(message.data.taskUpdates.taskId);
+      else if (listening) console.error('subscription error', message.errors);
     }
   })();
-  return async () => controller.abort();
+  return async () => {
+    listening = false;
+    await sub.close();
+  };
 }
 
 async function child(spec: SubscriptionSpec): Promise<SubscriptionResult> {
@@ -124,7 +75,6 @@ async function child(spec: SubscriptionSpec): Promise<SubscriptionResult> {
     received.set(taskId, list);
     if (waiting && waiting.taskId === taskId && list.length >= spec.subscribers) waiting.resolve();
   };
-  const open = spec.transport === 'ws' ? openWs : openSse;
   const closers: (() => Promise<void>)[] = [];
   for (let i = 0; i < spec.subscribers; i += 10) {
     const batch = Math.min(10, spec.subscribers - i);

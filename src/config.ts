@@ -114,6 +114,20 @@ const rate = z
       durationSeconds: Number(amount) * { s: 1, m: 60, h: 3600 }[unit as 's' | 'm' | 'h'],
     };
   });
+/** OpenTelemetry's sampler names, as OTEL_TRACES_SAMPLER takes them. */
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export interface TracesSamplerSetting {
+  name: (typeof TRACES_SAMPLERS)[number];
+  /** Share of new traces recorded by the ratio samplers (OTEL_TRACES_SAMPLER_ARG). */
+  ratio: number;
+}
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const ms = (max: number, fallback: number) => z.coerce.number().int().min(0).max(max).default(fallback);
 
@@ -242,11 +256,8 @@ const schema = z
       .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
       .optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default('study-planner-api'),
-    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
-    TRACING_RECORD_ONLY: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((v) => v === 'true'),
+    OTEL_TRACES_SAMPLER: z.enum(TRACES_SAMPLERS).default('parentbased_traceidratio'),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.1),
     ERROR_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     READY_OUTBOX_LAG_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     READY_DEAD_LETTERS: z.coerce.number().int().min(1).max(1_000_000).default(1),
@@ -367,10 +378,12 @@ export interface Config {
   tracing: {
     otlpEndpoint: string | null;
     serviceName: string;
-    /** Record spans and drop them, without an endpoint: for measuring the cost of tracing (bench). */
-    recordOnly: boolean;
-    /** Share of new traces recorded (0..1); a request continuing a caller's trace follows its decision. */
-    sampleRatio: number;
+    /**
+     * Which traces are recorded (OTEL_TRACES_SAMPLER, OpenTelemetry's names; default
+     * `parentbased_traceidratio`: a caller's decision is followed, a new trace is recorded with
+     * probability `ratio`, OTEL_TRACES_SAMPLER_ARG, default 0.1; `ratio` is used by the ratio samplers only).
+     */
+    sampler: TracesSamplerSetting;
   };
   /** Unexpected errors, one row per fingerprint, kept `retentionDays` after they were last seen. */
   errorLog: { retentionDays: number };
@@ -489,8 +502,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tracing: {
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
       serviceName: e.OTEL_SERVICE_NAME,
-      recordOnly: e.TRACING_RECORD_ONLY,
-      sampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
+      sampler: { name: e.OTEL_TRACES_SAMPLER, ratio: e.OTEL_TRACES_SAMPLER_ARG },
     },
     errorLog: { retentionDays: e.ERROR_LOG_RETENTION_DAYS },
     readiness: { outboxLagSeconds: e.READY_OUTBOX_LAG_SECONDS, deadLetters: e.READY_DEAD_LETTERS },

@@ -145,13 +145,19 @@ describe('config', () => {
     expect(problems({ METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN must be at least 16 characters']);
   });
 
-  it('traces only with an OTLP endpoint (or record-only for the bench)', () => {
+  it('traces only with an OTLP endpoint, by default parent-based with one new trace in ten', () => {
     expect(loadConfig({}).tracing).toEqual({
       otlpEndpoint: null,
       serviceName: 'study-planner-api',
-      recordOnly: false,
-      sampleRatio: 1,
+      sampler: { name: 'parentbased_traceidratio', ratio: 0.1 },
     });
+    expect(loadConfig({ OTEL_TRACES_SAMPLER: 'always_on' }).tracing.sampler).toEqual({ name: 'always_on', ratio: 0.1 });
+    expect(loadConfig({ OTEL_TRACES_SAMPLER_ARG: '0.25' }).tracing.sampler).toEqual({
+      name: 'parentbased_traceidratio',
+      ratio: 0.25,
+    });
+    expect(problems({ OTEL_TRACES_SAMPLER: 'sometimes' })[0]).toMatch(/^OTEL_TRACES_SAMPLER /);
+    expect(problems({ OTEL_TRACES_SAMPLER_ARG: '2' })[0]).toMatch(/^OTEL_TRACES_SAMPLER_ARG /);
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.otlpEndpoint).toBe(
       'http://collector:4318',
     );

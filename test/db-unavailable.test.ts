@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { isDatabaseUnavailable } from '../src/db/unavailable.js';
 
-// The shapes seen through the proxy (test/hardening-database.test.ts, bench/faults.ts).
+// The shapes seen through the proxy (test/hardening-database.test.ts).
 const adapterError = (cause: Record<string, unknown>) =>
   Object.assign(new Error('Invalid `prisma.$queryRaw()` invocation'), {
     code: 'P2010',

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SpanStatusCode } from '@opentelemetry/api';
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { randomBytes } from 'node:crypto';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { InMemorySpanExporter, SamplingDecision, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { loadConfig } from '../src/config.js';
+import { createSampler } from '../src/observability/tracing.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { PASSWORD } from './helpers/factories.js';
 
@@ -118,6 +121,62 @@ describe('tracing', () => {
     const requests = exporter.getFinishedSpans().filter((s) => s.name === 'graphql.request');
     expect(requests).toHaveLength(1);
     expect(parentOf(requests[0]!)).toBeUndefined();
+  });
+});
+
+describe('sampling', () => {
+  /** Whether `sampler` records a span of trace `traceId`, new or continuing a caller's span with `flags`. */
+  const records = (sampler: Sampler, traceId: string, flags?: TraceFlags) => {
+    const parent =
+      flags === undefined
+        ? ROOT_CONTEXT
+        : trace.setSpanContext(ROOT_CONTEXT, {
+            traceId,
+            spanId: 'b7ad6b7169203331',
+            traceFlags: flags,
+            isRemote: true,
+          });
+    const { decision } = sampler.shouldSample(parent, traceId, 'graphql.request', SpanKind.SERVER, {}, []);
+    return decision === SamplingDecision.RECORD_AND_SAMPLED;
+  };
+  // The ratio sampler keeps a trace whose id (its 32-bit words xor-ed) falls below ratio × 2³².
+  const low = '0000000000000000000000000000000a';
+  const high = 'ffffffff000000000000000000000000';
+
+  it('by default follows the caller and records one new trace in ten', () => {
+    const sampler = createSampler(loadConfig({}).tracing.sampler);
+    expect([records(sampler, low), records(sampler, high)]).toEqual([true, false]);
+    expect(records(sampler, high, TraceFlags.SAMPLED)).toBe(true);
+    expect(records(sampler, low, TraceFlags.NONE)).toBe(false);
+    const recorded = Array.from({ length: 10_000 }, () => records(sampler, randomBytes(16).toString('hex')));
+    expect(recorded.filter(Boolean).length).toBeGreaterThan(800);
+    expect(recorded.filter(Boolean).length).toBeLessThan(1200);
+  });
+
+  it('takes OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG', () => {
+    const sampler = (env: Record<string, string>) => createSampler(loadConfig(env).tracing.sampler);
+    expect(records(sampler({ OTEL_TRACES_SAMPLER_ARG: '1' }), high)).toBe(true);
+    expect(records(sampler({ OTEL_TRACES_SAMPLER: 'parentbased_always_on' }), high)).toBe(true);
+    expect(records(sampler({ OTEL_TRACES_SAMPLER: 'parentbased_always_on' }), high, TraceFlags.NONE)).toBe(false);
+    expect(records(sampler({ OTEL_TRACES_SAMPLER: 'always_on' }), high, TraceFlags.NONE)).toBe(true);
+    expect(records(sampler({ OTEL_TRACES_SAMPLER: 'always_off' }), low, TraceFlags.SAMPLED)).toBe(false);
+    expect(records(sampler({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' }), low)).toBe(false);
+  });
+
+  it('continues a caller’s sampled trace in the app whatever its id', async () => {
+    const spans = new InMemorySpanExporter();
+    const sampled = await createTestApp({
+      database: app.database,
+      spanExporter: spans,
+      env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' },
+    });
+    try {
+      await sampled.gql('query Ping { __typename }', {}, '', { traceparent: `00-${high}-b7ad6b7169203331-01` });
+      const [request] = spans.getFinishedSpans().filter((s) => s.name === 'graphql.request');
+      expect(request?.spanContext().traceId).toBe(high);
+    } finally {
+      await sampled.close();
+    }
   });
 });
 

@@ -15,11 +15,15 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
+  AlwaysOffSampler,
+  AlwaysOnSampler,
   ParentBasedSampler,
   SimpleSpanProcessor,
   TraceIdRatioBasedSampler,
+  type Sampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
+import type { TracesSamplerSetting } from '../config.js';
 import { onDbQuery, type Db, type QueryListener } from '../db/client.js';
 import { statementFacts } from './statements.js';
 
@@ -38,19 +42,27 @@ export interface Tracing {
 export interface TracingOptions {
   serviceName: string;
   otlpEndpoint: string | null;
-  /** No endpoint: record spans anyway and drop them (to measure what tracing costs). */
-  recordOnly?: boolean;
-  /** Share of new traces recorded; default 1 (all). */
-  sampleRatio?: number;
+  /** Which traces are recorded; default: parent-based, one new trace in ten (DEFAULT_SAMPLER). */
+  sampler?: TracesSamplerSetting;
   /** Tests: spans go here, one by one, instead of over OTLP. */
   exporter?: SpanExporter;
 }
 
-/** Accepts and forgets every span (TRACING_RECORD_ONLY). */
-const dropSpans: SpanExporter = {
-  export: (_spans, done) => done({ code: 0 }),
-  shutdown: () => Promise.resolve(),
-};
+/**
+ * A caller's decision is followed and one new trace in ten is recorded: recording every span cost
+ * about 10% of CPU per request at full load (docs/observability.md#overhead).
+ */
+export const DEFAULT_SAMPLER: TracesSamplerSetting = { name: 'parentbased_traceidratio', ratio: 0.1 };
+
+/** OpenTelemetry's sampler of that name (the values of OTEL_TRACES_SAMPLER). */
+export function createSampler(setting: TracesSamplerSetting): Sampler {
+  const root = setting.name.endsWith('always_on')
+    ? new AlwaysOnSampler()
+    : setting.name.endsWith('always_off')
+      ? new AlwaysOffSampler()
+      : new TraceIdRatioBasedSampler(setting.ratio);
+  return setting.name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
+}
 
 let globalsSet = false;
 
@@ -67,14 +79,12 @@ export function createTracing(options: TracingOptions): Tracing | null {
     options.exporter ??
     (options.otlpEndpoint
       ? new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })
-      : options.recordOnly
-        ? dropSpans
-        : null);
+      : null);
   if (!exporter) return null;
   setGlobals();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
+    sampler: createSampler(options.sampler ?? DEFAULT_SAMPLER),
     spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
   });
   return { tracer: provider.getTracer('study-planner-api'), shutdown: () => provider.shutdown() };

@@ -85,6 +85,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     REDIS_URL: options.redisUrl,
     VIEWER_CACHE_TTL_MS: options.viewerCacheTtlMs?.toString(),
     GRAPHIQL: 'true',
+    // A test that records spans sees every trace (production samples one new trace in ten).
+    ...(options.spanExporter ? { OTEL_TRACES_SAMPLER: 'parentbased_always_on' } : {}),
     ...options.env,
   });
   const mailer = new MemoryMailer();
