@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createTestApp, globalId, type TestApp } from './helpers/app.js';
 import { createCourse, createUser, PASSWORD } from './helpers/factories.js';
 
 const SIGN_UP = `mutation ($input: SignUpInput!) {
@@ -248,7 +248,7 @@ describe('profile', () => {
     expect(await app.db.user.count({ where: { id: user.id } })).toBe(1);
 
     const res = await app.gql(
-      `mutation { deleteAccount(input: { password: "${PASSWORD}" }) { deletedAt } }`,
+      `mutation { deleteAccount(input: { password: "${PASSWORD}" }) { deletedId deletionId deletedAt } }`,
       {},
       token,
     );
@@ -258,6 +258,12 @@ describe('profile', () => {
     const raw = await app.db.course.findFirstOrThrow({ where: { id: course.id, deletedAt: { not: null } } });
     const rawUser = await app.db.user.findFirstOrThrow({ where: { id: user.id, deletedAt: { not: null } } });
     expect(raw.deletionId).toBe(rawUser.deletionId);
+    // The shape every delete answers: the row's global id and the deletion that took it.
+    expect(res.data!.deleteAccount).toEqual({
+      deletedId: globalId('User', user.id),
+      deletionId: rawUser.deletionId,
+      deletedAt: rawUser.deletedAt!.toISOString(),
+    });
     const me = await app.gql(ME, {}, token);
     expect(me.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });

@@ -27,7 +27,7 @@ import {
   updateNotificationPreferences,
 } from '../resolvers/notifications/update-notification-preferences.js';
 import { nodeWhere } from '../resolvers/access.js';
-import type { Deletion } from '../resolvers/deletion.js';
+import { deletionPayload } from './deletion.js';
 import type { SubjectKind } from '../resolvers/notifications/issue-notifications.js';
 import { formatClock } from '../resolvers/notifications/notification-time.js';
 import { AssignmentType } from './assignment.js';
@@ -214,15 +214,10 @@ const MarkAllNotificationsReadPayload = builder
     }),
   });
 
-const DeleteNotificationPayload = builder.objectRef<Deletion>('DeleteNotificationPayload').implement({
-  description: 'What deleting the notification did.',
-  fields: (t) => ({
-    deletedId: t.globalID({
-      description: 'The global id of the deleted notification.',
-      resolve: (d) => ({ type: 'Notification', id: d.deletedId }),
-    }),
-    deletionId: t.exposeString('deletionId', { description: 'The deletion that took it.' }),
-  }),
+const DeleteNotificationPayload = deletionPayload('Notification', {
+  type: 'What deleting the notification did.',
+  deletedId: 'The global id of the deleted notification.',
+  deletionId: 'The deletion that took it.',
 });
 
 const notificationId = { for: NotificationType, description: "The notification's global id." } as const;

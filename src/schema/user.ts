@@ -8,7 +8,9 @@ import { updateProfile } from '../resolvers/users/update-profile.js';
 import { sqlForm, withSqlForm } from '../db/sql.js';
 import { fullName, fullNameSql, splitFullName } from '../versioning/compat.js';
 import { deprecated } from '../versioning/deprecate.js';
+import type { Deletion } from '../resolvers/deletion.js';
 import { builder } from './builder.js';
+import { deletionPayload } from './deletion.js';
 import { nodeLookup } from './global-ids.js';
 
 export const SubscriptionTier = builder.enumType('SubscriptionTier', {
@@ -141,12 +143,18 @@ const DeleteAccountInput = builder.inputType('DeleteAccountInput', {
   fields: (t) => ({ password: t.string({ description: 'The current password, as confirmation.' }) }),
 });
 
-const DeleteAccountPayload = builder.objectRef<{ deletedAt: Date }>('DeleteAccountPayload').implement({
-  description: 'The result of deleteAccount.',
-  fields: (t) => ({
-    deletedAt: t.expose('deletedAt', { type: 'DateTime', description: 'When the account was deleted.' }),
-  }),
-});
+const DeleteAccountPayload = deletionPayload<Deletion & { deletedAt: Date }>(
+  'User',
+  {
+    type: 'The result of deleteAccount: the shape every delete answers, and when.',
+    deletedId: 'The global id of the deleted account.',
+    deletionId: 'The deletion that took the account and everything it owned (an operator restores by it).',
+  },
+  'DeleteAccountPayload',
+);
+builder.objectField(DeleteAccountPayload, 'deletedAt', (t) =>
+  t.expose('deletedAt', { type: 'DateTime', description: 'When the account was deleted.' }),
+);
 
 builder.queryFields((t) => ({
   me: t.prismaField({

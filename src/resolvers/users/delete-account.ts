@@ -4,6 +4,7 @@ import { UnauthenticatedError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
 import { requireViewer } from '../access.js';
 import type { DomainContext } from '../context.js';
+import type { Deletion } from '../deletion.js';
 import { inTransaction } from '../shared.js';
 
 export interface DeleteAccountInput {
@@ -15,7 +16,10 @@ export interface DeleteAccountInput {
  * Soft-deletes the viewer's account and everything it owns, in one transaction and under one
  * deletionId (so an operator can restore it whole). The email becomes free for a new sign-up.
  */
-export async function deleteAccount(ctx: DomainContext, input: DeleteAccountInput): Promise<{ deletedAt: Date }> {
+export async function deleteAccount(
+  ctx: DomainContext,
+  input: DeleteAccountInput,
+): Promise<Deletion & { deletedAt: Date }> {
   const viewer = requireViewer(ctx);
   const user = await ctx.db.user.findUnique({ where: { id: viewer.id }, select: { passwordHash: true } });
   if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
@@ -43,5 +47,5 @@ export async function deleteAccount(ctx: DomainContext, input: DeleteAccountInpu
   // Its token must stop working now, not when the cached lookup expires.
   ctx.viewers.forget(viewer.id);
   ctx.logger.info({ userId: viewer.id, deletionId }, 'account deleted');
-  return { deletedAt: now };
+  return { deletedId: viewer.id, deletionId, deletedAt: now };
 }
