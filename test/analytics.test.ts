@@ -15,7 +15,7 @@ const at = (iso: string) => new Date(iso);
 
 const ANALYTICS = `query($from: DateTime!, $to: DateTime!, $g: AnalyticsGranularity!) {
   analytics(from: $from, to: $to, granularity: $g) {
-    from to granularity activeUsers
+    from to granularity activeUsers totalEvents eventsByType { type count }
     buckets { start signUps activeUsers assignmentsCreated lecturesCreated studySessionsCreated assignmentsCompleted premiumConversions }
   }
 }`;
@@ -132,6 +132,16 @@ describe('analytics', () => {
       to: '2026-03-05T00:00:00.000Z',
       granularity: 'DAY',
       activeUsers: 3,
+      // The buckets' sums: 5 sign-ups, 3 assignments, 1 lecture, 1 session, 2 completed, 2 conversions.
+      totalEvents: 14,
+      eventsByType: [
+        { type: 'SIGN_UP', count: 5 },
+        { type: 'ASSIGNMENT_CREATED', count: 3 },
+        { type: 'LECTURE_CREATED', count: 1 },
+        { type: 'STUDY_SESSION_CREATED', count: 1 },
+        { type: 'ASSIGNMENT_COMPLETED', count: 2 },
+        { type: 'PREMIUM_CONVERSION', count: 2 },
+      ],
       buckets: [
         // signUps, DAU, assignments, lectures, sessions created, assignments completed, conversions
         bucket('2026-03-02T00:00:00.000Z', [2, 2, 2, 0, 1, 0, 0]),

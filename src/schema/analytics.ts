@@ -1,4 +1,9 @@
-import { getAnalytics, type Analytics, type AnalyticsBucket } from '../resolvers/analytics/get-analytics.js';
+import {
+  getAnalytics,
+  type Analytics,
+  type AnalyticsBucket,
+  type AnalyticsEventType,
+} from '../resolvers/analytics/get-analytics.js';
 import {
   getDatabaseHealth,
   type DatabaseHealth,
@@ -36,6 +41,26 @@ const Bucket = builder.objectRef<AnalyticsBucket>('AnalyticsBucket').implement({
   }),
 });
 
+const AnalyticsEventTypeEnum = builder.enumType('AnalyticsEventType', {
+  description: 'A kind of business event the analytics count.',
+  values: {
+    SIGN_UP: { description: 'An account created (signUps).' },
+    ASSIGNMENT_CREATED: { description: 'An assignment created (assignmentsCreated).' },
+    LECTURE_CREATED: { description: 'A lecture created (lecturesCreated).' },
+    STUDY_SESSION_CREATED: { description: 'A study session created (studySessionsCreated).' },
+    ASSIGNMENT_COMPLETED: { description: 'An assignment completed (assignmentsCompleted).' },
+    PREMIUM_CONVERSION: { description: 'A first purchase applied (premiumConversions).' },
+  } satisfies Record<AnalyticsEventType, { description: string }>,
+});
+
+const EventCount = builder.objectRef<Analytics['eventsByType'][number]>('AnalyticsEventCount').implement({
+  description: 'How many events of one type the range holds.',
+  fields: (t) => ({
+    type: t.expose('type', { type: AnalyticsEventTypeEnum, description: 'The event type.' }),
+    count: t.exposeInt('count', { description: 'Its events over the whole range.' }),
+  }),
+});
+
 const AnalyticsType = builder.objectRef<Analytics>('Analytics').implement({
   description: 'Business figures over a range, per bucket.',
   fields: (t) => ({
@@ -44,6 +69,15 @@ const AnalyticsType = builder.objectRef<Analytics>('Analytics').implement({
     granularity: t.expose('granularity', { type: Granularity, description: 'The bucket size.' }),
     activeUsers: t.exposeInt('activeUsers', { description: 'Distinct active accounts over the whole range.' }),
     buckets: t.field({ type: [Bucket], description: 'One per day or week, oldest first.', resolve: (a) => a.buckets }),
+    totalEvents: t.exposeInt('totalEvents', {
+      description: 'Business events over the whole range: the sum of eventsByType.',
+    }),
+    eventsByType: t.field({
+      type: [EventCount],
+      description:
+        'Business events over the whole range per type (every type, zeros included), the sums of the buckets.',
+      resolve: (a) => a.eventsByType,
+    }),
   }),
 });
 

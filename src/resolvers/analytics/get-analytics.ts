@@ -29,6 +29,17 @@ export interface AnalyticsBucket {
   premiumConversions: number;
 }
 
+/** The business events the buckets count, by type, and the bucket field that counts each. */
+export const ANALYTICS_EVENTS = {
+  SIGN_UP: 'signUps',
+  ASSIGNMENT_CREATED: 'assignmentsCreated',
+  LECTURE_CREATED: 'lecturesCreated',
+  STUDY_SESSION_CREATED: 'studySessionsCreated',
+  ASSIGNMENT_COMPLETED: 'assignmentsCompleted',
+  PREMIUM_CONVERSION: 'premiumConversions',
+} as const satisfies Record<string, keyof AnalyticsBucket>;
+export type AnalyticsEventType = keyof typeof ANALYTICS_EVENTS;
+
 export interface Analytics {
   from: Date;
   to: Date;
@@ -36,6 +47,10 @@ export interface Analytics {
   buckets: AnalyticsBucket[];
   /** Distinct accounts active at any time in [from, to). */
   activeUsers: number;
+  /** The business events of the range, every type together. */
+  totalEvents: number;
+  /** The business events of the range per type, in ANALYTICS_EVENTS' order. */
+  eventsByType: { type: AnalyticsEventType; count: number }[];
 }
 
 const DAY_MS = 86_400_000;
@@ -117,7 +132,7 @@ export async function getAnalytics(ctx: DomainContext, input: GetAnalyticsInput)
     FROM generate_series(${f}, ${t} - interval '1 second', ${interval}::interval) AS b(start)
       LEFT JOIN agg ON agg.start = b.start LEFT JOIN wau ON wau.start = b.start
     ORDER BY b.start`;
-  return {
+  const result = {
     from,
     to,
     granularity,
@@ -133,4 +148,9 @@ export async function getAnalytics(ctx: DomainContext, input: GetAnalyticsInput)
       premiumConversions: r.conversions,
     })),
   };
+  const eventsByType = (Object.keys(ANALYTICS_EVENTS) as AnalyticsEventType[]).map((type) => ({
+    type,
+    count: result.buckets.reduce((sum, b) => sum + b[ANALYTICS_EVENTS[type]], 0),
+  }));
+  return { ...result, eventsByType, totalEvents: eventsByType.reduce((sum, e) => sum + e.count, 0) };
 }
