@@ -1,6 +1,5 @@
-import type { Db } from '../../db/client.js';
+import { cascadedTasks } from '../../resolvers/tasks/cascaded-tasks.js';
 import { defineHandler, type HandlerContext } from '../bus.js';
-import type { TaskKind } from '../types.js';
 import type { PublishDeps } from './publish-task-update.js';
 
 const TYPES = {
@@ -29,15 +28,16 @@ export const publishCascadeUpdates = defineHandler({
   async handle(event, { db, live }: HandlerContext & PublishDeps) {
     const { deletionId, userId, courseId } = event.payload;
     const change = event.type.endsWith('.deleted') ? 'deleted' : 'restored';
-    let tasks: CascadedTask[];
-    if (change === 'deleted') {
-      if (!deletionId) return 'skipped';
-      tasks = await deletedTogether(db, userId, deletionId);
-    } else if (event.type === 'course.restored') {
-      tasks = await liveTasksOfCourse(db, userId, courseId);
-    } else {
-      tasks = await liveSessionsOf(db, userId, event.aggregateId ?? '');
-    }
+    if (change === 'deleted' && !deletionId) return 'skipped';
+    const tasks = await cascadedTasks(
+      db,
+      userId,
+      change === 'deleted'
+        ? { deletionId: deletionId! }
+        : event.type === 'course.restored'
+          ? { courseId }
+          : { assignmentId: event.aggregateId ?? '' },
+    );
     const except = event.type.startsWith('assignment.') ? event.aggregateId : null;
     for (const task of tasks) {
       if (task.id === except) continue;
@@ -54,36 +54,3 @@ export const publishCascadeUpdates = defineHandler({
     return 'done';
   },
 });
-
-interface CascadedTask {
-  id: string;
-  courseId: string;
-  kind: TaskKind;
-}
-
-/** Every task of `userId` one deletion took. */
-function deletedTogether(db: Db, userId: string, deletionId: string): Promise<CascadedTask[]> {
-  return db.$queryRaw`
-    SELECT "id", "courseId", 'ASSIGNMENT' AS "kind" FROM "Assignment" WHERE "deletionId" = ${deletionId}::uuid AND "userId" = ${userId}::uuid
-    UNION ALL
-    SELECT "id", "courseId", 'LECTURE' FROM "Lecture" WHERE "deletionId" = ${deletionId}::uuid AND "userId" = ${userId}::uuid
-    UNION ALL
-    SELECT "id", "courseId", 'STUDY_SESSION' FROM "StudySession" WHERE "deletionId" = ${deletionId}::uuid AND "userId" = ${userId}::uuid`;
-}
-
-/** Every live task of a course (the course page indexes). */
-function liveTasksOfCourse(db: Db, userId: string, courseId: string): Promise<CascadedTask[]> {
-  return db.$queryRaw`
-    SELECT "id", "courseId", 'ASSIGNMENT' AS "kind" FROM "Assignment" WHERE "courseId" = ${courseId}::uuid AND "userId" = ${userId}::uuid AND "deletedAt" IS NULL
-    UNION ALL
-    SELECT "id", "courseId", 'LECTURE' FROM "Lecture" WHERE "courseId" = ${courseId}::uuid AND "userId" = ${userId}::uuid AND "deletedAt" IS NULL
-    UNION ALL
-    SELECT "id", "courseId", 'STUDY_SESSION' FROM "StudySession" WHERE "courseId" = ${courseId}::uuid AND "userId" = ${userId}::uuid AND "deletedAt" IS NULL`;
-}
-
-/** The live study sessions planned for an assignment. */
-function liveSessionsOf(db: Db, userId: string, assignmentId: string): Promise<CascadedTask[]> {
-  return db.$queryRaw`
-    SELECT "id", "courseId", 'STUDY_SESSION' AS "kind" FROM "StudySession"
-    WHERE "assignmentId" = ${assignmentId}::uuid AND "userId" = ${userId}::uuid AND "deletedAt" IS NULL`;
-}
