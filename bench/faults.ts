@@ -9,7 +9,6 @@
 //          --smtp <s, 30>  --workers <4>  --warmup <s, 2>  --after <s, 5>
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -17,8 +16,9 @@ import { buildApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createPrisma, type Db } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
-import { createSmtpMailer, MemoryMailer, type Mailer } from '../src/mail/mailer.js';
+import { createSmtpMailer, MemoryMailer, smtpTimeoutsFor, type Mailer } from '../src/mail/mailer.js';
 import { createLogger } from '../src/observability/logger.js';
+import { startFakeSmtp } from '../tools/faults/smtp.js';
 import { hostPort, startProxy } from '../tools/faults/proxy.js';
 import { freePort, ROOT } from './servers.js';
 import { optionValue } from './args.js';
@@ -201,79 +201,16 @@ function duplicates(recipients: string[]): number {
 const formatFailed = (failed: Map<string, number>) =>
   [...failed.entries()].map(([code, n]) => `${code} ${n}`).join(', ') || '—';
 
-/** A minimal SMTP server that counts messages per recipient; `hang` makes it accept and never greet. */
-async function fakeSmtp(): Promise<{ url: string; recipients: string[]; hang: boolean; close(): Promise<void> }> {
-  const state = { recipients: [] as string[], hang: false };
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    if (state.hang) return; // greets never: the client's greeting timeout fires
-    let buffer = '';
-    let inData = false;
-    let to: string[] = [];
-    socket.write('220 fake ESMTP\r\n');
-    socket.on('data', (chunk) => {
-      buffer += String(chunk);
-      let i: number;
-      while ((i = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        if (inData) {
-          if (line === '.') {
-            inData = false;
-            state.recipients.push(...to);
-            to = [];
-            socket.write('250 OK\r\n');
-          }
-          continue;
-        }
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === 'EHLO' || verb === 'HELO') socket.write('250 fake\r\n');
-        else if (verb === 'RCPT') {
-          to.push(/<([^>]+)>/.exec(line)?.[1] ?? line);
-          socket.write('250 OK\r\n');
-        } else if (verb === 'DATA') {
-          inData = true;
-          socket.write('354 go\r\n');
-        } else if (verb === 'QUIT') {
-          socket.end('221 bye\r\n');
-        } else socket.write('250 OK\r\n');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    get recipients() {
-      return state.recipients;
-    },
-    get hang() {
-      return state.hang;
-    },
-    set hang(v: boolean) {
-      state.hang = v;
-      if (v) for (const s of sockets) s.destroy();
-    },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 /** One in-process run: the app's database (or Redis) behind a proxy, one fault, then drain. */
 async function inProcess(fault: 'cut' | 'stall' | 'redis' | 'smtp', durationMs: number): Promise<Row> {
   const database = await scratchDatabase();
   const dbProxy = await startProxy(hostPort(database.url));
   const redisProxy = fault === 'redis' ? await startProxy(hostPort(REDIS_URL)) : null;
-  const smtp = fault === 'smtp' ? await fakeSmtp() : null;
+  const smtp = fault === 'smtp' ? await startFakeSmtp() : null;
   const db = createPrisma({ url: dbProxy.url(database.url), poolSize: 10 });
   const direct = createPrisma({ url: database.url, poolSize: 2 });
   const memory = new MemoryMailer();
-  const mailer: Mailer = smtp ? createSmtpMailer(smtp.url, 'bench@example.com') : memory;
+  const mailer: Mailer = smtp ? createSmtpMailer(smtp.url, 'bench@example.com', smtpTimeoutsFor(30_000)) : memory;
   const config = loadConfig({
     NODE_ENV: 'development',
     JWT_SECRET,
@@ -302,11 +239,11 @@ async function inProcess(fault: 'cut' | 'stall' | 'redis' | 'smtp', durationMs: 
     const load = runLoad(send);
     await sleep(WARMUP_MS);
     const proxy = fault === 'redis' ? redisProxy! : dbProxy;
-    if (fault === 'smtp') smtp!.hang = true;
+    if (fault === 'smtp') smtp!.mode = 'hang';
     else if (fault === 'stall') proxy.stall();
     else proxy.cut();
     await sleep(durationMs);
-    if (fault === 'smtp') smtp!.hang = false;
+    if (fault === 'smtp') smtp!.mode = 'ok';
     else proxy.restore();
     const restoredAt = performance.now();
     await sleep(AFTER_MS);
