@@ -141,7 +141,10 @@ export function createServer(deps: ServerDeps): AppServer {
       : undefined,
   });
   const trusted = createTrustedDocuments({
-    onLoad: planned.prepare,
+    onLoad: (stored) => {
+      planned.prepare(stored);
+      obs?.metrics?.publishedOperation(stored.operationName);
+    },
     config: deps.config.trustedDocuments ?? defaultTrustedDocumentsConfig,
     graphiql: deps.config.graphiql,
     db: deps.db,
