@@ -164,10 +164,12 @@ export function useRateLimits(limits: RateLimits): Plugin<Context> {
         for (const s of signIns) if (s.email !== null) await limits.checkSignIn(s.email, ctx.clientIp);
         for (const f of fields) if (f.name.value === 'signUp') await limits.signUp(ctx.clientIp);
         if (ctx.viewer) {
-          await limits.mutations(ctx.viewer.id, fields.length);
+          // In flight first: a mutation refused there never ran and uses none of the per-minute budget.
           leave = limits.enterMutation(ctx.viewer.id);
+          await limits.mutations(ctx.viewer.id, fields.length);
         }
       } catch (err) {
+        leave();
         if (!(err instanceof RateLimitedError)) throw err;
         setResultAndStopExecution(rejected(err));
         return;
