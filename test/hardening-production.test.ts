@@ -134,6 +134,19 @@ describe('production profile', () => {
     }
   });
 
+  it('answers repeated unknown directives with one error (graphql-cop: directive overloading)', async () => {
+    const res = await prod.gql('query cop { __typename @aa@aa@aa@aa@aa@aa@aa@aa@aa@aa }');
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]).toMatchObject({
+      message: 'Unknown directive "@aa".',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    expect((res.errors![0] as { locations?: unknown[] }).locations).toHaveLength(10);
+    // Different mistakes are still told apart.
+    const two = await prod.gql('{ __typename @aa @bb }');
+    expect(two.errors?.map((e) => e.message)).toEqual(['Unknown directive "@aa".', 'Unknown directive "@bb".']);
+  });
+
   it('/ready shows its problems only to the operator token', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
     await cp(defaultMigrationsDir, dir, { recursive: true });
