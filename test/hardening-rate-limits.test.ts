@@ -48,8 +48,8 @@ function expectLimited(res: Awaited<ReturnType<typeof post>>, retryAfter?: numbe
 }
 
 describe('sign-in', () => {
-  it('locks an account out after repeated failures, even for the right password, for longer each time', async () => {
-    const url = await start({ RATE_LIMIT_SIGN_IN_ACCOUNT: '3/15m', SIGN_IN_LOCKOUT_SECONDS: '1' });
+  it('locks an account out from an address after repeated failures there, even for the right password, for longer each time', async () => {
+    const url = await start({ RATE_LIMIT_SIGN_IN_ACCOUNT_IP: '3/15m', SIGN_IN_LOCKOUT_SECONDS: '1' });
     const user = await createUser(app!.db);
     const attempt = (password: string) => post(url, SIGN_IN, { email: user.email, password });
     for (let i = 0; i < 3; i++) expect(code(await attempt('wrong'))).toBe('UNAUTHENTICATED');
@@ -64,13 +64,35 @@ describe('sign-in', () => {
   });
 
   it('a success clears the count of failures', async () => {
-    const url = await start({ RATE_LIMIT_SIGN_IN_ACCOUNT: '3/15m' });
+    const url = await start({ RATE_LIMIT_SIGN_IN_ACCOUNT_IP: '3/15m' });
     const user = await createUser(app!.db);
     const attempt = (password: string) => post(url, SIGN_IN, { email: user.email, password });
     for (let i = 0; i < 2; i++) expect(code(await attempt('wrong'))).toBe('UNAUTHENTICATED');
     expect((await attempt(PASSWORD)).errors).toBeUndefined();
     for (let i = 0; i < 2; i++) expect(code(await attempt('wrong'))).toBe('UNAUTHENTICATED');
     expect((await attempt(PASSWORD)).errors).toBeUndefined();
+  });
+
+  it('a stranger’s failures lock out the stranger, not the owner signing in from another address', async () => {
+    const url = await start({ TRUST_PROXY: 'true', RATE_LIMIT_SIGN_IN_ACCOUNT_IP: '3/15m' });
+    const user = await createUser(app!.db);
+    const from = (ip: string, password: string) =>
+      post(url, SIGN_IN, { email: user.email, password }, undefined, { 'x-forwarded-for': ip });
+    for (let i = 0; i < 3; i++) expect(code(await from('203.0.113.9', 'wrong'))).toBe('UNAUTHENTICATED');
+    // The stranger is locked out, even with the right password…
+    expectLimited(await from('203.0.113.9', PASSWORD));
+    // …the owner on their own device is not, and can still mistype.
+    expect(code(await from('198.51.100.7', 'typo'))).toBe('UNAUTHENTICATED');
+    expect((await from('198.51.100.7', PASSWORD)).errors).toBeUndefined();
+  });
+
+  it('a high per-account ceiling stops guessing spread over many addresses', async () => {
+    const url = await start({ TRUST_PROXY: 'true', RATE_LIMIT_SIGN_IN_ACCOUNT: '4/1h' });
+    const user = await createUser(app!.db);
+    const from = (ip: string, password: string) =>
+      post(url, SIGN_IN, { email: user.email, password }, undefined, { 'x-forwarded-for': ip });
+    for (let i = 0; i < 4; i++) expect(code(await from(`203.0.113.${i}`, 'wrong'))).toBe('UNAUTHENTICATED');
+    expectLimited(await from('198.51.100.7', PASSWORD));
   });
 
   it('limits failures per address across accounts', async () => {
