@@ -21,7 +21,7 @@ import { remindersJob } from './jobs/reminders.js';
 import { rollupAnalyticsJob } from './jobs/rollup-analytics.js';
 import { JobScheduler } from './jobs/runner.js';
 import { grantAdmin } from './resolvers/admin/grant-admin.js';
-import { createSmtpMailer, MemoryMailer, type Mailer } from './mail/mailer.js';
+import { createSmtpMailer, MemoryMailer, smtpTimeoutsFor, type Mailer } from './mail/mailer.js';
 import { MemoryPushTransport, type PushTransport } from './mail/push.js';
 import { createObservability, type Observability } from './observability/index.js';
 import type { Logger } from './observability/logger.js';
@@ -79,7 +79,9 @@ export function buildApp(deps: AppDeps): App {
   const now = deps.now ?? (() => new Date());
   const mailer =
     deps.mailer ??
-    (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : new MemoryMailer(logger));
+    (config.mail.smtpUrl
+      ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, smtpTimeoutsFor(config.eventHandlerTimeoutMs))
+      : new MemoryMailer(logger));
   const tokens = createTokenService({ ...config.jwt, now });
   // Redis is optional at run time: a dead or lost Redis degrades (local fan-out, in-memory limits), never crashes.
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;

@@ -141,7 +141,8 @@ export interface Rate {
 export const defaultHardening = {
   database: DEFAULT_DB_TIMEOUTS,
   rateLimits: {
-    signInAccount: { points: 5, durationSeconds: 900 },
+    signInAccountIp: { points: 5, durationSeconds: 900 },
+    signInAccount: { points: 100, durationSeconds: 3600 },
     signInIp: { points: 50, durationSeconds: 900 },
     signInLockoutSeconds: 60,
     signUpIp: { points: 10, durationSeconds: 3600 },
@@ -267,6 +268,7 @@ const schema = z
     DATABASE_TRANSACTION_TIMEOUT_MS: ms(3_600_000, defaultHardening.database.transactionTimeoutMs),
     EVENT_HANDLER_TIMEOUT_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
     RATE_LIMITS: flag.default(true),
+    RATE_LIMIT_SIGN_IN_ACCOUNT_IP: rate.optional(),
     RATE_LIMIT_SIGN_IN_ACCOUNT: rate.optional(),
     RATE_LIMIT_SIGN_IN_IP: rate.optional(),
     SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -400,9 +402,12 @@ export interface Config {
   eventHandlerTimeoutMs: number;
   /** null: rate limiting off (RATE_LIMITS=false). */
   rateLimits: {
+    /** Failed sign-ins to one account from one address: past it that pair is locked out (doubling). */
+    signInAccountIp: Rate;
+    /** Failed sign-ins to one account from every address: a high ceiling against distributed guessing. */
     signInAccount: Rate;
     signInIp: Rate;
-    /** First lockout after too many failed sign-ins to one account; doubles with each further one. */
+    /** First lockout of an (account, address) after too many failed sign-ins; doubles with each further one. */
     signInLockoutSeconds: number;
     signUpIp: Rate;
     mutationsUser: Rate;
@@ -515,6 +520,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     eventHandlerTimeoutMs: e.EVENT_HANDLER_TIMEOUT_MS,
     rateLimits: e.RATE_LIMITS
       ? {
+          signInAccountIp: e.RATE_LIMIT_SIGN_IN_ACCOUNT_IP ?? defaultHardening.rateLimits.signInAccountIp,
           signInAccount: e.RATE_LIMIT_SIGN_IN_ACCOUNT ?? defaultHardening.rateLimits.signInAccount,
           signInIp: e.RATE_LIMIT_SIGN_IN_IP ?? defaultHardening.rateLimits.signInIp,
           signInLockoutSeconds: e.SIGN_IN_LOCKOUT_SECONDS,

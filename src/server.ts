@@ -30,7 +30,7 @@ import { createActivityTracker, type ActivityTracker } from './server/activity.j
 import { createContextFactory, type ServerContextInput } from './server/context.js';
 import type { JobControl } from './resolvers/context.js';
 import { useInputHygiene } from './server/input-hygiene.js';
-import { useQueryLimits } from './server/limits.js';
+import { useOneErrorPerMessage, useQueryLimits } from './server/limits.js';
 import { corsOptions, productionPlugins } from './server/production.js';
 import { createRateLimits, useRateLimits } from './server/rate-limits.js';
 import type { RedisConnections } from './server/redis.js';
@@ -141,7 +141,10 @@ export function createServer(deps: ServerDeps): AppServer {
       : undefined,
   });
   const trusted = createTrustedDocuments({
-    onLoad: planned.prepare,
+    onLoad: (stored) => {
+      planned.prepare(stored);
+      obs?.metrics?.publishedOperation(stored.operationName);
+    },
     config: deps.config.trustedDocuments ?? defaultTrustedDocumentsConfig,
     graphiql: deps.config.graphiql,
     db: deps.db,
@@ -206,6 +209,7 @@ export function createServer(deps: ServerDeps): AppServer {
       // TRUSTED_DOCUMENTS: documents by id, and whether text is accepted.
       trusted.plugin,
       useQueryLimits({ suggestions: config.introspection ?? true }),
+      useOneErrorPerMessage(),
       // CLIENT_VERSIONS: outdated clients told (headers, extension), unsupported ones refused under reject.
       useClientStatus({ versioning }),
       useInputHygiene(),

@@ -117,6 +117,31 @@ describe('RevenueCat webhook: authentication and body checks store nothing', () 
   });
 });
 
+describe('RevenueCat webhook: bodies PostgreSQL or the reader could not take are refused with 400, never 5xx', () => {
+  /** A body's JSON text with `"__HOLE__"` replaced by raw JSON text (which JSON.stringify could not write). */
+  const withRaw = (body: unknown, raw: string) => JSON.stringify(body).replace('"__HOLE__"', raw);
+  const cases: [string, Record<string, unknown>, string | null][] = [
+    ['a NUL character in a string', { product_id: 'a\u0000b' }, null],
+    ['a NUL character in a key', { subscriber_attributes: { 'a\u0000b': 1 } }, null],
+    ['a lone surrogate', { subscriber_attributes: { name: '\ud800x' } }, null],
+    ['nesting of 5,000 levels', { extra: '__HOLE__' }, '['.repeat(5000) + ']'.repeat(5000)],
+    ['an expiry in year 10000', { expiration_at_ms: Date.UTC(10000, 0, 1) }, null],
+  ];
+  it.each(cases)('%s → 400, nothing stored, and the same event sent clean applies', async (_name, fields, raw) => {
+    const user = await createUser(app.db);
+    const clean = rcEvent({ type: 'RENEWAL', app_user_id: user.id });
+    const spoiled = { ...clean, event: { ...clean.event, ...fields } };
+    for (let i = 0; i < 2; i++) {
+      const res = await post(null, { raw: raw ? withRaw(spoiled, raw) : JSON.stringify(spoiled) });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'BAD_USER_INPUT' });
+    }
+    expect(await storedEvents(clean.event.id)).toBe(0);
+    expect((await account(user.id)).subscriptionTier).toBe('FREE');
+    expect(await send(clean)).toMatchObject({ outcome: 'APPLIED' });
+  });
+});
+
 describe('RevenueCat webhook: event types', () => {
   it('INITIAL_PURCHASE → PREMIUM with the expiry, me reflects it at once, one subscription.changed, a notification', async () => {
     const user = await createUser(app.db);

@@ -8,6 +8,7 @@ import { hostPort, startProxy, type FaultProxy } from '../tools/faults/proxy.js'
 const ME = '{ me { id email } }';
 const SIGN_IN = 'mutation ($email: String!) { signIn(input: { email: $email, password: "x" }) { token } }';
 
+const WEBHOOK_SECRET = 'rc-webhook-secret-0123456789';
 let database: TestDatabase;
 let proxy: FaultProxy;
 let app: TestApp;
@@ -30,6 +31,7 @@ beforeAll(async () => {
   app = await createTestApp({
     database: { ...database, db, drop: () => db.$disconnect() },
     viewerCacheTtlMs: 0,
+    env: { REVENUECAT_WEBHOOK_SECRET: WEBHOOK_SECRET },
   });
   const user = await createUser(database.db);
   email = user.email;
@@ -65,6 +67,33 @@ describe('database away', () => {
       proxy.restore();
     }
     expect((await app.gql(ME, {}, token)).data).toEqual({ me: expect.objectContaining({ email }) });
+  });
+});
+
+describe('RevenueCat webhook while the database is away', () => {
+  it('answers 503 with Retry-After (RevenueCat retries), then applies the same event', async () => {
+    const user = await createUser(database.db);
+    const body = JSON.stringify({
+      api_version: '1.0',
+      event: { id: `rc-${user.id}`, type: 'TEST', app_user_id: user.id },
+    });
+    const post = () =>
+      app.fetch('/webhooks/revenuecat', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: WEBHOOK_SECRET },
+        body,
+      });
+    proxy.cut();
+    try {
+      const res = await post();
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('2');
+    } finally {
+      proxy.restore();
+    }
+    const res = await post();
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ outcome: 'IGNORED' });
   });
 });
 

@@ -3,11 +3,12 @@ import { createPrisma, type Db } from '../src/db/client.js';
 import { EventBus, type EventHandler } from '../src/events/bus.js';
 import { sendWelcomeEmail } from '../src/events/handlers/send-welcome-email.js';
 import { recordEvent } from '../src/events/outbox.js';
-import type { MailMessage } from '../src/mail/mailer.js';
+import { createSmtpMailer, smtpTimeoutsFor, type MailMessage } from '../src/mail/mailer.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { createUser } from './helpers/factories.js';
 import { hostPort, startProxy, type FaultProxy } from '../tools/faults/proxy.js';
+import { startFakeSmtp } from '../tools/faults/smtp.js';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 let database: TestDatabase;
@@ -25,9 +26,18 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function userCreated(): Promise<string> {
+async function newUserEvent(): Promise<{ eventId: string; email: string }> {
   const user = await createUser(database.db);
-  return recordEvent(database.db, { type: 'user.created', payload: { userId: user.id }, userId: user.id });
+  const eventId = await recordEvent(database.db, {
+    type: 'user.created',
+    payload: { userId: user.id },
+    userId: user.id,
+  });
+  return { eventId, email: user.email };
+}
+
+async function userCreated(): Promise<string> {
+  return (await newUserEvent()).eventId;
 }
 
 describe('effects once', () => {
@@ -139,6 +149,75 @@ describe('effects once', () => {
   });
 });
 
+describe('SMTP failures', () => {
+  /** Short SMTP timeouts, well inside the bus's 5 s handler timeout (the greeting's shorter than silence's, as in smtpTimeoutsFor). */
+  const quick = { connectionTimeoutMs: 1_000, greetingTimeoutMs: 300, socketTimeoutMs: 600 };
+  function welcomeBus(mailer: { send(m: MailMessage): Promise<void> }) {
+    return new EventBus({
+      db: database.db,
+      logger,
+      handlers: [sendWelcomeEmail],
+      deps: { mailer },
+      maxAttempts: 5,
+      pollIntervalMs: 60_000,
+      backoffMs: () => 0,
+      handlerTimeoutMs: 5_000,
+    });
+  }
+
+  it('the SMTP timeouts derived from the handler timeout are shorter than it', () => {
+    for (const handlerMs of [100, 5_000, 30_000, 120_000]) {
+      const t = smtpTimeoutsFor(handlerMs);
+      expect(Math.max(t.connectionTimeoutMs + t.greetingTimeoutMs, t.socketTimeoutMs)).toBeLessThan(handlerMs);
+    }
+  });
+
+  it('a mail server that never greets fails the send within the transport’s greeting timeout, and the mail is retried and sent once', async () => {
+    const smtp = await startFakeSmtp();
+    try {
+      smtp.mode = 'hang';
+      const bus = welcomeBus(createSmtpMailer(smtp.url, 'planner@example.com', quick));
+      const { eventId, email } = await newUserEvent();
+      await bus.runOnce();
+      const failed = await database.db.eventDelivery.findFirstOrThrow({
+        where: { eventId, handler: 'send-welcome-email' },
+      });
+      // Not the handler timeout: the transport's own, so nothing was sent and a retry is safe.
+      expect(failed).toMatchObject({ status: 'PENDING', lastError: 'Greeting never received' });
+      smtp.mode = 'ok';
+      await bus.runOnce();
+      expect(smtp.recipients.filter((to) => to === email)).toHaveLength(1);
+      const sent = await database.db.eventDelivery.findFirstOrThrow({
+        where: { eventId, handler: 'send-welcome-email' },
+      });
+      expect(sent.status).toBe('SUCCEEDED');
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('a mail whose DATA went unanswered is dead-lettered with that reason and never sent again', async () => {
+    const smtp = await startFakeSmtp();
+    try {
+      smtp.mode = 'silent-after-data';
+      const bus = welcomeBus(createSmtpMailer(smtp.url, 'planner@example.com', quick));
+      const { eventId, email } = await newUserEvent();
+      await bus.runOnce();
+      expect(smtp.unanswered).toContain(email);
+      const dead = await database.db.eventDelivery.findFirstOrThrow({
+        where: { eventId, handler: 'send-welcome-email' },
+      });
+      expect(dead.status).toBe('DEAD');
+      expect(dead.lastError).toMatch(/may have been accepted.*not retried \(at most once\)/);
+      smtp.mode = 'ok';
+      await bus.runOnce();
+      expect(smtp.recipients).not.toContain(email);
+    } finally {
+      await smtp.close();
+    }
+  });
+});
+
 describe('handler timeout', () => {
   it('a hanging handler fails after its timeout and does not hold the other deliveries', async () => {
     const ran: string[] = [];
@@ -173,6 +252,54 @@ describe('handler timeout', () => {
     expect(stuck).toMatchObject({ status: 'PENDING', lastError: 'handler timed out after 200 ms' });
     const done = await database.db.eventDelivery.findFirstOrThrow({ where: { eventId: id, handler: 'quick' } });
     expect(done.status).toBe('SUCCEEDED');
+  });
+
+  it('one hanging send does not hold back the next deliveries of the same handler', async () => {
+    const sent: string[] = [];
+    let onSent: () => void = () => {};
+    let hangStarted: () => void = () => {};
+    const hanging = new Promise<void>((resolve) => (hangStarted = resolve));
+    let release: () => void = () => {};
+    let first = true;
+    const mailer = {
+      send(message: MailMessage): Promise<void> {
+        if (first) {
+          first = false;
+          hangStarted();
+          // Longer than the test may run: only `release` ends it.
+          return new Promise<void>((resolve) => (release = resolve));
+        }
+        sent.push(message.to);
+        onSent();
+        return Promise.resolve();
+      },
+    };
+    const bus = new EventBus({
+      db: database.db,
+      logger,
+      handlers: [sendWelcomeEmail],
+      deps: { mailer },
+      maxAttempts: 5,
+      pollIntervalMs: 60_000,
+      backoffMs: () => 60_000,
+      handlerTimeoutMs: 120_000,
+    });
+    await userCreated();
+    bus.start();
+    try {
+      await hanging;
+      const { email } = await newUserEvent();
+      const delivered = new Promise<void>((resolve) => {
+        onSent = () => sent.includes(email) && resolve();
+        onSent();
+      });
+      bus.notify();
+      await delivered;
+      expect(sent).toContain(email);
+    } finally {
+      release();
+      await bus.stop();
+    }
   });
 
   it('while a handler hangs, the running bus goes on delivering the other handlers’ events', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
-import { createTestApp, TEST_JWT_SECRET, type TestApp } from './helpers/app.js';
+import { createTestApp, globalId, TEST_JWT_SECRET, type TestApp } from './helpers/app.js';
 import { createCourse, createUser } from './helpers/factories.js';
 
 let app: TestApp;
@@ -112,5 +112,48 @@ describe('mutation results', () => {
     const onboarded = await app.gql('mutation { completeOnboarding { onboardingCompleted overdueCount } }', {}, token);
     expect(onboarded.errors).toBeUndefined();
     expect(onboarded.data).toEqual({ completeOnboarding: { onboardingCompleted: true, overdueCount: 0 } });
+  });
+});
+
+describe('far-future dates', () => {
+  const FAR = '9999-12-31T23:59:59.999Z';
+  it('a stored date past year 9999 does not break a read: me and the admin users list answer it as 9999-12-31', async () => {
+    const user = await createUser(app.db);
+    await app.db
+      .$executeRaw`UPDATE "User" SET "subscriptionTier" = 'PREMIUM', "subscriptionExpiresAt" = '10000-01-01T00:00:00Z' WHERE "id" = ${user.id}::uuid`;
+    const token = await app.tokens.issue(user.id);
+    // Planned (one SQL statement) and generic execution alike.
+    for (const query of [
+      '{ me { subscriptionExpiresAt } }',
+      '{ me { subscriptionExpiresAt firstName overdueCount } }',
+    ]) {
+      const me = await app.gql(query, {}, token);
+      expect(me.errors).toBeUndefined();
+      expect(me.data!.me.subscriptionExpiresAt).toBe(FAR);
+    }
+    const admin = await createUser(app.db, { role: 'ADMIN' });
+    const users = await app.gql(
+      '{ users(first: 100) { edges { node { id subscriptionExpiresAt } } } }',
+      {},
+      await app.tokens.issue(admin.id),
+    );
+    expect(users.errors).toBeUndefined();
+    const expiries = users.data!.users.edges.map(
+      (e: { node: { subscriptionExpiresAt: string | null } }) => e.node.subscriptionExpiresAt,
+    );
+    expect(expiries).toContain(FAR);
+  });
+
+  it('a DateTime input past year 9999 is BAD_USER_INPUT, and one the domain does not take is refused by field', async () => {
+    const user = await createUser(app.db);
+    const token = await app.tokens.issue(user.id);
+    const course = await createCourse(app.db, user.id);
+    const create = 'mutation ($in: CreateAssignmentInput!) { createAssignment(input: $in) { id } }';
+    const input = (dueAt: string) => ({ in: { courseId: globalId('Course', course.id), title: 'far', dueAt } });
+    const tooFar = await app.gql(create, input('10000-01-01T00:00:00Z'), token);
+    expect(code(tooFar)).toBe('BAD_USER_INPUT');
+    const outOfRange = await app.gql(create, input('9999-12-31T00:00:00Z'), token);
+    expect(outOfRange.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'dueAt' });
+    expect(await app.db.assignment.count({ where: { userId: user.id } })).toBe(0);
   });
 });

@@ -100,6 +100,53 @@ describe('production profile', () => {
     }
   });
 
+  it('with credentials on, Origin: null and unlisted origins get no CORS headers; a listed one is echoed with Vary', async () => {
+    const listed = await createTestApp({
+      database,
+      env: production({ CORS_ORIGINS: 'https://app.example,https://admin.example', CORS_CREDENTIALS: 'true' }),
+    });
+    const cors = (res: { headers: Headers }) => ({
+      origin: res.headers.get('access-control-allow-origin'),
+      credentials: res.headers.get('access-control-allow-credentials'),
+    });
+    try {
+      for (const origin of ['null', 'https://evil.example']) {
+        const preflight = await listed.fetch('/graphql', {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'content-type',
+          },
+        });
+        expect(cors(preflight)).toEqual({ origin: null, credentials: null });
+        const post = await listed.gql('{ __typename }', {}, undefined, { origin });
+        expect(cors(post)).toEqual({ origin: null, credentials: null });
+      }
+      const ok = await listed.fetch('/graphql', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://admin.example', 'access-control-request-method': 'POST' },
+      });
+      expect(cors(ok)).toEqual({ origin: 'https://admin.example', credentials: 'true' });
+      expect(ok.headers.get('vary')).toMatch(/Origin/);
+    } finally {
+      await listed.close();
+    }
+  });
+
+  it('answers repeated unknown directives with one error (graphql-cop: directive overloading)', async () => {
+    const res = await prod.gql('query cop { __typename @aa@aa@aa@aa@aa@aa@aa@aa@aa@aa }');
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]).toMatchObject({
+      message: 'Unknown directive "@aa".',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    expect((res.errors![0] as { locations?: unknown[] }).locations).toHaveLength(10);
+    // Different mistakes are still told apart.
+    const two = await prod.gql('{ __typename @aa @bb }');
+    expect(two.errors?.map((e) => e.message)).toEqual(['Unknown directive "@aa".', 'Unknown directive "@bb".']);
+  });
+
   it('/ready shows its problems only to the operator token', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
     await cp(defaultMigrationsDir, dir, { recursive: true });

@@ -31,6 +31,12 @@ async function start(env: Record<string, string>): Promise<string> {
   return app.server.listen(0, '127.0.0.1');
 }
 const code = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0]?.extensions?.code;
+/** Backends of the test database waiting for a lock. */
+const blockedOnLocks = async () =>
+  (
+    await database.db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`
+  )[0]!.n;
 
 function expectLimited(res: Awaited<ReturnType<typeof post>>, retryAfter?: number) {
   expect(code(res)).toBe('RATE_LIMITED');
@@ -42,8 +48,8 @@ function expectLimited(res: Awaited<ReturnType<typeof post>>, retryAfter?: numbe
 }
 
 describe('sign-in', () => {
-  it('locks an account out after repeated failures, even for the right password, for longer each time', async () => {
-    const url = await start({ RATE_LIMIT_SIGN_IN_ACCOUNT: '3/15m', SIGN_IN_LOCKOUT_SECONDS: '1' });
+  it('locks an account out from an address after repeated failures there, even for the right password, for longer each time', async () => {
+    const url = await start({ RATE_LIMIT_SIGN_IN_ACCOUNT_IP: '3/15m', SIGN_IN_LOCKOUT_SECONDS: '1' });
     const user = await createUser(app!.db);
     const attempt = (password: string) => post(url, SIGN_IN, { email: user.email, password });
     for (let i = 0; i < 3; i++) expect(code(await attempt('wrong'))).toBe('UNAUTHENTICATED');
@@ -58,13 +64,35 @@ describe('sign-in', () => {
   });
 
   it('a success clears the count of failures', async () => {
-    const url = await start({ RATE_LIMIT_SIGN_IN_ACCOUNT: '3/15m' });
+    const url = await start({ RATE_LIMIT_SIGN_IN_ACCOUNT_IP: '3/15m' });
     const user = await createUser(app!.db);
     const attempt = (password: string) => post(url, SIGN_IN, { email: user.email, password });
     for (let i = 0; i < 2; i++) expect(code(await attempt('wrong'))).toBe('UNAUTHENTICATED');
     expect((await attempt(PASSWORD)).errors).toBeUndefined();
     for (let i = 0; i < 2; i++) expect(code(await attempt('wrong'))).toBe('UNAUTHENTICATED');
     expect((await attempt(PASSWORD)).errors).toBeUndefined();
+  });
+
+  it('a stranger’s failures lock out the stranger, not the owner signing in from another address', async () => {
+    const url = await start({ TRUST_PROXY: 'true', RATE_LIMIT_SIGN_IN_ACCOUNT_IP: '3/15m' });
+    const user = await createUser(app!.db);
+    const from = (ip: string, password: string) =>
+      post(url, SIGN_IN, { email: user.email, password }, undefined, { 'x-forwarded-for': ip });
+    for (let i = 0; i < 3; i++) expect(code(await from('203.0.113.9', 'wrong'))).toBe('UNAUTHENTICATED');
+    // The stranger is locked out, even with the right password…
+    expectLimited(await from('203.0.113.9', PASSWORD));
+    // …the owner on their own device is not, and can still mistype.
+    expect(code(await from('198.51.100.7', 'typo'))).toBe('UNAUTHENTICATED');
+    expect((await from('198.51.100.7', PASSWORD)).errors).toBeUndefined();
+  });
+
+  it('a high per-account ceiling stops guessing spread over many addresses', async () => {
+    const url = await start({ TRUST_PROXY: 'true', RATE_LIMIT_SIGN_IN_ACCOUNT: '4/1h' });
+    const user = await createUser(app!.db);
+    const from = (ip: string, password: string) =>
+      post(url, SIGN_IN, { email: user.email, password }, undefined, { 'x-forwarded-for': ip });
+    for (let i = 0; i < 4; i++) expect(code(await from(`203.0.113.${i}`, 'wrong'))).toBe('UNAUTHENTICATED');
+    expectLimited(await from('198.51.100.7', PASSWORD));
   });
 
   it('limits failures per address across accounts', async () => {
@@ -124,6 +152,45 @@ describe('sign-up, mutations, websockets', () => {
     expect(await app!.db.assignment.count({ where: { courseId: course.id } })).toBe(ok);
     // Once the burst is over the user is served again.
     expect((await post(url, create, { input: input(99) }, token)).errors).toBeUndefined();
+  });
+
+  it('mutations refused for being too many at once do not use up the per-minute budget', async () => {
+    const url = await start({ MUTATIONS_IN_FLIGHT_PER_USER: '1', RATE_LIMIT_MUTATIONS_USER: '3/1m' });
+    const user = await createUser(app!.db);
+    const token = await app!.tokens.issue(user.id);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // The test holds the account's row: the first update waits for it, in flight.
+    const holder = database.db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${user.id}::uuid FOR UPDATE`;
+        locked();
+        await released;
+      },
+      { timeout: 20_000 },
+    );
+    await isLocked;
+    const first = post(url, UPDATE, { n: 'first' }, token);
+    try {
+      // Wait until the first update is blocked on the row (so it is in flight).
+      while ((await blockedOnLocks()) === 0) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 5; i++) {
+        const refused = await post(url, UPDATE, { n: `refused ${i}` }, token);
+        expectLimited(refused);
+        expect(refused.errors![0]!.message).toMatch(/^Too many changes at once\./);
+      }
+    } finally {
+      release();
+      await holder;
+    }
+    expect((await first).errors).toBeUndefined();
+    // 3 a minute: the first used one, the five refused none.
+    for (let i = 0; i < 2; i++) expect((await post(url, UPDATE, { n: `then ${i}` }, token)).errors).toBeUndefined();
+    const spent = await post(url, UPDATE, { n: 'spent' }, token);
+    expectLimited(spent);
+    expect(spent.errors![0]!.message).toMatch(/^Too many changes\. /);
   });
 
   it('limits new websocket connections per address (HTTP 429 on upgrade)', async () => {

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventHandler } from '../src/events/bus.js';
 import { handlers, type HandlerDeps } from '../src/events/handlers/index.js';
 import { pruneErrorLogJob } from '../src/jobs/prune-error-log.js';
 import { runJob } from '../src/jobs/runner.js';
+import { getSchema } from '../src/schema/index.js';
+import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
 import { createLogger } from '../src/observability/logger.js';
 import { sseSubscribe, wsSubscribe } from '../tools/clients/subscriptions.js';
 import { createTestApp, globalId, type TestApp } from './helpers/app.js';
@@ -220,6 +223,34 @@ describe('/metrics', () => {
     const m = await scrape();
     expect(sample(m, 'graphql_operation_duration_seconds_count', { operation: long })).toBeUndefined();
     expect(sample(m, 'graphql_operation_duration_seconds_count', { operation: 'other' })).toBeGreaterThan(0);
+  });
+});
+
+describe('operation-name labels under made-up names', () => {
+  it('a published document keeps its own label after 200 anonymous requests with made-up names', async () => {
+    const doc = 'query RealAppScreen { __typename }';
+    const hash = createHash('sha256').update(doc).digest('hex');
+    await publishDocumentsAsOperator(
+      { db: app.db, now: () => new Date(app.clock.now), events: { notify() {} }, logger: createLogger('silent') },
+      { client: 'metrics-app', version: '1.0.0', manifest: { [hash]: doc }, schema: getSchema() },
+    );
+    // A server started after publishing (it loads the published documents at start), as in production.
+    const fresh = await createTestApp({ database: app.database });
+    try {
+      for (let i = 0; i < 200; i++) expect((await fresh.gql(`query MadeUp${i} { __typename }`)).errors).toBeUndefined();
+      const res = await fresh.fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ documentId: hash }),
+      });
+      expect(res.status).toBe(200);
+      const m = await scrape(fresh);
+      expect(sample(m, 'graphql_operation_duration_seconds_count', { operation: 'RealAppScreen' })).toBe(1);
+      // The made-up names had the first-come slots (100), then `other`.
+      expect(sample(m, 'graphql_operation_duration_seconds_count', { operation: 'other' })).toBe(100);
+    } finally {
+      await fresh.close();
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import { getSchema } from '../src/schema/index.js';
 import { wsSubscribe } from '../tools/clients/subscriptions.js';
 import { createTestApp, serverBeside, globalId, type TestApp } from './helpers/app.js';
 import { createCourse, createUser } from './helpers/factories.js';
+import { rawWs } from './helpers/ws.js';
 
 // Every test runs on the test clock, never on today's date: the tokens below are minted at it and
 // the sunsets (2027-03-01, 2027-06-01) are compared with it. Before both; no test moves it.
@@ -31,6 +32,10 @@ afterAll(async () => {
 beforeEach(() => {
   app.clock.now = new Date(TEST_NOW);
 });
+
+/** The app's URL, listening from the first test that needs a socket on (listen once per server). */
+let listeningUrl: Promise<string> | null = null;
+const listening = () => (listeningUrl ??= app.server.listen(0, '127.0.0.1'));
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
@@ -343,7 +348,7 @@ describe('TRUSTED_DOCUMENTS=require', () => {
     const user = await createUser(app.db);
     const course = await createCourse(app.db, user.id);
     const token = await app.tokens.issue(user.id);
-    const url = await app.server.listen(0, '127.0.0.1');
+    const url = await listening();
     const text = await wsSubscribe(url, token, UPDATES);
     const byId = await wsSubscribe(url, token, '', {}, { documentId: sha256(UPDATES) });
     try {
@@ -368,6 +373,27 @@ describe('TRUSTED_DOCUMENTS=require', () => {
       await text.close();
       await byId.close();
     }
+  });
+
+  it('over graphql-ws, the admin exemption reads the credential the operation runs as, not the upgrade header', async () => {
+    const url = await listening();
+    const text = async (params: Record<string, string>, upgrade: Record<string, string>) => {
+      const ws = await rawWs(url, upgrade);
+      try {
+        ws.send({ type: 'connection_init', payload: params });
+        expect((await ws.next()).type).toBe('connection_ack');
+        ws.send({ id: '1', type: 'subscribe', payload: { query: '{ me { role } }' } });
+        return await ws.next();
+      } finally {
+        ws.socket.close();
+      }
+    };
+    // A student's connection, with an admin's token on the upgrade request: not exempt.
+    const student = await text({ Authorization: `Bearer ${studentToken}` }, { authorization: `Bearer ${adminToken}` });
+    expect(student).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED' } }] });
+    // An admin's connection (either spelling) is.
+    const admin = await text({ Authorization: `Bearer ${adminToken}` }, {});
+    expect(admin).toMatchObject({ type: 'next', payload: { data: { me: { role: 'ADMIN' } } } });
   });
 
   it('counts deprecated usage of a document sent by id and returns the deprecation signals', async () => {

@@ -40,7 +40,8 @@ export interface EventHandler<D = unknown, T extends EventType = EventType> {
    * The effect can be neither undone nor recognised as a repeat downstream (an email): the
    * delivery is recorded SUCCEEDED before the handler runs and put back for a retry only when the
    * handler fails. A crash while it runs loses the effect instead of repeating it (at most once);
-   * so does a timeout, which dead-letters the delivery for an operator to retry.
+   * so does a timeout or an error with `outcomeUnknown: true`, which dead-letter the delivery for
+   * an operator to retry. Any other error says the effect did not happen: it is retried.
    */
   atMostOnce?: boolean;
 }
@@ -69,6 +70,13 @@ export interface BusOptions<D> {
    */
   handlerTimeoutMs?: number;
   batchSize?: number;
+  /**
+   * How many of one handler's deliveries may still be running in the background (past their
+   * cycle's SLOW_DELIVERY_MS) while it takes new ones (default 16). At the cap the handler takes
+   * none until one ends, so a dead mail server ties up a bounded number of sends, while one slow
+   * send does not hold back the next.
+   */
+  maxSlowPerHandler?: number;
   /** Observability (metrics, spans): wraps each delivery and hears its outcome. */
   instrument?: DeliveryInstrument;
 }
@@ -132,6 +140,19 @@ export class HandlerTimeoutError extends Error {
   }
 }
 
+/**
+ * Whether a failure leaves the effect's outcome unknown: a timeout, or an error that says so
+ * (`outcomeUnknown: true`, e.g. an SMTP session dropped after the message went out). Any other
+ * error of an at-most-once handler means the effect did not happen, and it is retried.
+ */
+function mayHaveHappened(err: unknown): boolean {
+  if (err instanceof HandlerTimeoutError) return true;
+  return err instanceof Error && 'outcomeUnknown' in err && err.outcomeUnknown === true;
+}
+
+/** Deliveries of one handler left running in the background before it takes no new ones. */
+export const DEFAULT_MAX_SLOW_PER_HANDLER = 16;
+
 export const defaultBackoff = (attempt: number) => Math.min(1000 * 2 ** (attempt - 1), 600_000);
 
 export class EventBus<D = unknown> {
@@ -141,6 +162,7 @@ export class EventBus<D = unknown> {
   private readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly handlerTimeoutMs: number;
+  private readonly maxSlowPerHandler: number;
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
@@ -157,6 +179,7 @@ export class EventBus<D = unknown> {
     this.backoffMs = options.backoffMs ?? defaultBackoff;
     this.batchSize = options.batchSize ?? 50;
     this.handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
+    this.maxSlowPerHandler = options.maxSlowPerHandler ?? DEFAULT_MAX_SLOW_PER_HANDLER;
     // A delivery must end (or time out) while its lease still holds.
     this.leaseMs = options.leaseMs ?? Math.max(60_000, 2 * this.handlerTimeoutMs);
   }
@@ -211,8 +234,9 @@ export class EventBus<D = unknown> {
   /**
    * One dispatch cycle. Returns how many deliveries it ran. With `waitForSlow: false` (the
    * background cycles) a batch is waited for at most SLOW_DELIVERY_MS: deliveries still running
-   * then (a hung mail server) finish on their own, under their lease and timeout, and their
-   * handler takes no new deliveries until they have; the other handlers' deliveries go on.
+   * then (a hung mail server) finish on their own, under their lease and timeout; their handler
+   * goes on taking new deliveries until `maxSlowPerHandler` of them are still running, and the
+   * other handlers' deliveries go on.
    */
   async runOnce(options: { waitForSlow?: boolean } = {}): Promise<number> {
     const waitForSlow = options.waitForSlow ?? true;
@@ -235,7 +259,7 @@ export class EventBus<D = unknown> {
 
     let ran = 0;
     for (;;) {
-      const free = names.filter((name) => !this.slowPerHandler.has(name));
+      const free = names.filter((name) => (this.slowPerHandler.get(name) ?? 0) < this.maxSlowPerHandler);
       const claimed = await this.claim(free, now);
       if (claimed.length === 0) break;
       ran += claimed.length;
@@ -264,7 +288,7 @@ export class EventBus<D = unknown> {
     return ran;
   }
 
-  /** A delivery goes on after its cycle: its handler waits for it before taking new ones. */
+  /** A delivery goes on after its cycle (counted against its handler's `maxSlowPerHandler`). */
   private leaveRunning(handler: string, run: Promise<void>): void {
     this.slowPerHandler.set(handler, (this.slowPerHandler.get(handler) ?? 0) + 1);
     const tracked = run.finally(() => {
@@ -371,7 +395,7 @@ export class EventBus<D = unknown> {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       // An at-most-once handler that timed out may still have its effect: never run it again on its own.
-      const unknownOutcome = started && !!handler?.atMostOnce && err instanceof HandlerTimeoutError;
+      const unknownOutcome = started && !!handler?.atMostOnce && mayHaveHappened(err);
       const dead = unknownOutcome || delivery.attempts >= this.options.maxAttempts;
       const failedAt = this.now();
       await db.eventDelivery

@@ -9,19 +9,36 @@ import { statementFacts } from './statements.js';
  * client cannot create series at will.
  */
 
-/** Keeps the first `max` distinct values of a label; later ones become `other`. */
+/**
+ * Keeps the first `max` distinct values of a label; later ones become `other`. Values `reserve`d
+ * (up to `maxReserved`) always keep their own label and take none of the `max` first-come slots.
+ */
 export class BoundedLabel {
   private readonly seen = new Set<string>();
+  private readonly reserved = new Set<string>();
   constructor(
     private readonly max: number,
     private readonly maxLength = 64,
+    private readonly maxReserved = 0,
   ) {}
 
+  private sane(value: string): boolean {
+    return value.length <= this.maxLength && /^[\w.:@/-]+$/.test(value);
+  }
+
   of(value: string): string {
-    if (this.seen.has(value)) return value;
-    if (this.seen.size >= this.max || value.length > this.maxLength || !/^[\w.:@/-]+$/.test(value)) return 'other';
+    if (this.reserved.has(value) || this.seen.has(value)) return value;
+    if (this.seen.size >= this.max || !this.sane(value)) return 'other';
     this.seen.add(value);
     return value;
+  }
+
+  /** Gives `value` a label of its own for good (false: not a sane value, or the reserve is full). */
+  reserve(value: string): boolean {
+    if (this.reserved.has(value)) return true;
+    if (this.reserved.size >= this.maxReserved || !this.sane(value)) return false;
+    this.reserved.add(value);
+    return true;
   }
 }
 
@@ -35,6 +52,11 @@ export interface Metrics {
   registry: Registry;
   /** Folded operation label: `anonymous`, `unknown` (not parsed), `other` (past the cap), else the name. */
   operationLabel(name: string | null | undefined): string;
+  /**
+   * The operation name of a published document (called as the trusted-document store loads one):
+   * it keeps a label of its own whatever clients send, outside the first-come slots.
+   */
+  publishedOperation(name: string | null): void;
   clientLabel(name: string | null | undefined): string;
   requestDuration: Histogram<'operation' | 'type' | 'status'>;
   operationDuration: Histogram<'operation' | 'type'>;
@@ -66,7 +88,9 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const operations = new BoundedLabel(200);
+  // Published documents' names (the operator's list) are reserved; names sent in query text by
+  // anyone get the first 100 other slots, so made-up names cannot push a published one to `other`.
+  const operations = new BoundedLabel(100, 64, 1000);
   const clients = new BoundedLabel(50);
 
   const requestDuration = new Histogram({
@@ -208,6 +232,9 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   return {
     registry,
     operationLabel: (name) => (name === undefined ? 'unknown' : name === null ? 'anonymous' : operations.of(name)),
+    publishedOperation: (name) => {
+      if (name) operations.reserve(name);
+    },
     clientLabel: (name) => (name ? clients.of(name) : 'unknown'),
     requestDuration,
     operationDuration,

@@ -30,8 +30,12 @@ export const jsonArrayAgg = (item: string, order: string, filter?: string): stri
 export const base64 = (sqlText: string): string =>
   `translate(encode(convert_to(${sqlText}, 'UTF8'), 'base64'), E'\\n', '')`;
 
-/** A `timestamp(3)` printed as graphql-scalars prints a Date: ISO 8601, milliseconds, `Z`. */
-export const isoDateTime = (sqlExpr: string): string => `to_char(${sqlExpr}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/**
+ * A `timestamp(3)` printed as graphql-scalars prints a Date: ISO 8601, milliseconds, `Z`; one past
+ * year 9999 as 9999-12-31T23:59:59.999Z, as the DateTime scalar answers it (src/schema/scalars.ts).
+ */
+export const isoDateTime = (sqlExpr: string): string =>
+  `to_char(CASE WHEN ${sqlExpr} > TIMESTAMP '9999-12-31 23:59:59.999' THEN TIMESTAMP '9999-12-31 23:59:59.999' ELSE ${sqlExpr} END, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * The text an encoder puts before and after an id, read from the encoder itself with a probe id,

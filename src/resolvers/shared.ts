@@ -50,3 +50,34 @@ export function checkDate(value: Date, field: string): Date {
 export function checkInterval(startsAt: Date, endsAt: Date, endField = 'endsAt'): void {
   if (endsAt <= startsAt) throw new ValidationError(`${endField} must be after startsAt.`, endField);
 }
+
+/** A lone UTF-16 surrogate (a well-formed pair is one code point, not matched). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Why a parsed JSON value cannot be stored in a `jsonb` column as it is, or null when it can:
+ * PostgreSQL refuses a NUL character and a lone UTF-16 surrogate in any string or key, and a
+ * value nested deeper than `maxDepth` would overflow the stack of whatever walks it (Prisma's
+ * serializer among them). Walked without recursion, so any depth is examined safely.
+ */
+export function unstorableJson(value: unknown, maxDepth: number): string | null {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  const badString = (s: string) =>
+    s.includes('\0') ? 'a NUL character' : LONE_SURROGATE.test(s) ? 'a lone UTF-16 surrogate' : null;
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value: v, depth } = item;
+    if (typeof v === 'string') {
+      const bad = badString(v);
+      if (bad) return `holds ${bad}`;
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= maxDepth) return `is nested deeper than ${maxDepth} levels`;
+    for (const [key, inner] of Object.entries(v)) {
+      const bad = Array.isArray(v) ? null : badString(key);
+      if (bad) return `holds ${bad} in a key`;
+      stack.push({ value: inner, depth: depth + 1 });
+    }
+  }
+  return null;
+}

@@ -21,9 +21,16 @@ import type { RedisConnections } from './redis.js';
  * Each method throws RateLimitedError (with `retryAfter`) when the caller must wait.
  */
 export interface RateLimits {
-  /** Before a sign-in: refused while the account or the address is locked out. */
+  /**
+   * Before a sign-in: refused while this (account, address) is locked out, the account has reached
+   * its global ceiling, or the address its own limit.
+   */
   checkSignIn(email: string, ip: string | null): Promise<void>;
-  /** After a sign-in: a failure counts against the account and the address; a success clears the account's count. */
+  /**
+   * After a sign-in: a failure counts against the (account, address), the account and the address;
+   * a success clears the (account, address) count. Only the pair is locked out (doubling): a
+   * stranger's failures lock out the stranger, not the owner signing in from elsewhere.
+   */
   recordSignIn(email: string, ip: string | null, ok: boolean): Promise<void>;
   signUp(ip: string | null): Promise<void>;
   /** `fields` root mutation fields by a signed-in user. */
@@ -44,10 +51,11 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
     const memory = new RateLimiterMemory(options);
     return redis ? new RateLimiterRedis({ ...options, storeClient: redis.command, insuranceLimiter: memory }) : memory;
   };
-  const signInAccount = limiter('signin-account', limits.signInAccount);
+  const signInPair = limiter('signin-account-ip', limits.signInAccountIp);
+  const signInAccount = limiter('signin-account-all', limits.signInAccount);
   const signInIp = limiter('signin-ip', limits.signInIp);
-  // Lockouts of an account in the last day: each one doubles the next.
-  const lockouts = limiter('signin-lockouts', { points: 1_000_000, durationSeconds: 86_400 });
+  // Lockouts of an (account, address) in the last day: each one doubles the next.
+  const lockouts = limiter('signin-pair-lockouts', { points: 1_000_000, durationSeconds: 86_400 });
   const signUpIp = limiter('signup-ip', limits.signUpIp);
   const mutationsUser = limiter('mutations-user', limits.mutationsUser);
   const wsIp = limiter('ws-ip', limits.wsConnectionsIp);
@@ -68,25 +76,29 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
     if (res && res.consumedPoints >= l.points) throw new RateLimitedError(seconds(res.msBeforeNext), message);
   };
   const account = (email: string) => email.trim().toLowerCase();
+  // Requests without an address (in-process) share one pair per account.
+  const pair = (email: string, ip: string | null) => `${account(email)} ${ip ?? '-'}`;
   const SIGN_IN = 'Too many failed sign-ins.';
 
   return {
     async checkSignIn(email, ip) {
+      await refuseIfSpent(signInPair, pair(email, ip), SIGN_IN);
       await refuseIfSpent(signInAccount, account(email), SIGN_IN);
       if (ip) await refuseIfSpent(signInIp, ip, SIGN_IN);
     },
     async recordSignIn(email, ip, ok) {
-      const key = account(email);
+      const key = pair(email, ip);
       if (ok) {
-        await signInAccount.delete(key);
+        await signInPair.delete(key);
         return;
       }
       if (ip) await signInIp.penalty(ip, 1);
-      const res = await signInAccount.penalty(key, 1);
-      if (res.consumedPoints >= limits.signInAccount.points) {
+      await signInAccount.penalty(account(email), 1);
+      const res = await signInPair.penalty(key, 1);
+      if (res.consumedPoints >= limits.signInAccountIp.points) {
         // Locked out: the first lockout lasts signInLockoutSeconds, each further one that day twice the last.
         const n = (await lockouts.penalty(key, 1)).consumedPoints;
-        await signInAccount.block(key, limits.signInLockoutSeconds * 2 ** Math.min(n - 1, 10));
+        await signInPair.block(key, limits.signInLockoutSeconds * 2 ** Math.min(n - 1, 10));
       }
     },
     signUp: (ip) => (ip ? consume(signUpIp, ip, 'Too many sign-ups from this address.') : Promise.resolve()),
@@ -144,8 +156,8 @@ const codeOf = (e: GraphQLError) =>
   e.originalError instanceof AppError ? e.originalError.code : (e.extensions?.code as string | undefined);
 
 /**
- * Applies the limits to each mutation before it runs: sign-in (lockout per account and per
- * address, counted from the outcome), sign-up per address, and every mutation field of a
+ * Applies the limits to each mutation before it runs: sign-in (lockout per account and address,
+ * a ceiling per account and a limit per address, counted from the outcome), sign-up per address, and every mutation field of a
  * signed-in user. Refusals answer RATE_LIMITED with `retryAfter`, HTTP 429 and Retry-After.
  */
 export function useRateLimits(limits: RateLimits): Plugin<Context> {
@@ -164,10 +176,12 @@ export function useRateLimits(limits: RateLimits): Plugin<Context> {
         for (const s of signIns) if (s.email !== null) await limits.checkSignIn(s.email, ctx.clientIp);
         for (const f of fields) if (f.name.value === 'signUp') await limits.signUp(ctx.clientIp);
         if (ctx.viewer) {
-          await limits.mutations(ctx.viewer.id, fields.length);
+          // In flight first: a mutation refused there never ran and uses none of the per-minute budget.
           leave = limits.enterMutation(ctx.viewer.id);
+          await limits.mutations(ctx.viewer.id, fields.length);
         }
       } catch (err) {
+        leave();
         if (!(err instanceof RateLimitedError)) throw err;
         setResultAndStopExecution(rejected(err));
         return;

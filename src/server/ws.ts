@@ -151,8 +151,11 @@ export function attachGraphqlWs(
           connectionParams: ctx.connectionParams,
         });
         // Connection params first (where browsers put the token), then the upgrade request's headers.
+        // The credential is the one the connection was authenticated with and the operation runs
+        // as (connection params only, either case): never the upgrade request's header.
         const headers = {
           get: (name: string): string | null => {
+            if (name.toLowerCase() === 'authorization') return authorizationParam(ctx.connectionParams);
             const param = ctx.connectionParams?.[name];
             if (typeof param === 'string') return param;
             const header = ctx.extra.request.headers[name];

@@ -10,8 +10,9 @@ export interface RawWs {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-export async function rawWs(url: string): Promise<RawWs> {
-  const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+/** `headers`: extra headers of the upgrade request. */
+export async function rawWs(url: string, headers: Record<string, string> = {}): Promise<RawWs> {
+  const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers });
   const items: Record<string, any>[] = [];
   const waiters: ((m: Record<string, any>) => void)[] = [];
   socket.on('message', (data) => {

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../../db/unavailable.js';
 import { AppError } from '../../errors.js';
 import { receiveRevenueCatEvent, type WebhookContext } from '../../resolvers/billing/receive-revenuecat-event.js';
 import { REQUEST_BODY_LIMIT_BYTES } from '../body-limit.js';
@@ -51,8 +52,10 @@ async function readLimited(request: Request, limit: number): Promise<string | nu
  * POST /webhooks/revenuecat: RevenueCat's subscription events (docs/billing-and-admin.md).
  * Checks, before anything is stored: the shared secret (401), a JSON content type (400), the
  * body size (413) and JSON syntax (400); then the domain function applies the event and the
- * answer is 200 with what it did (APPLIED, STALE, UNMATCHED, IGNORED or DUPLICATE). An
- * unexpected failure answers 500, so RevenueCat retries; a retry is idempotent by event id.
+ * answer is 200 with what it did (APPLIED, STALE, UNMATCHED, IGNORED or DUPLICATE). A body the
+ * domain refuses (not an event, a date out of range, a NUL or lone surrogate, nesting past 32
+ * levels) answers 400 and is logged; a database outage 503 with Retry-After, so RevenueCat
+ * retries (idempotent by event id); anything else 500.
  */
 export function useRevenueCatWebhook(options: RevenueCatWebhookOptions): Plugin {
   const limit = options.limit ?? REQUEST_BODY_LIMIT_BYTES;
@@ -88,7 +91,18 @@ export function useRevenueCatWebhook(options: RevenueCatWebhookOptions): Plugin 
         const result = await receiveRevenueCatEvent(options.context, { body });
         return reply(200, { ...result });
       } catch (err) {
-        if (err instanceof AppError) return reply(400, { error: err.message, code: err.code });
+        if (err instanceof AppError) {
+          options.context.logger.warn({ err: err.message, code: err.code }, 'revenuecat webhook refused');
+          return reply(400, { error: err.message, code: err.code });
+        }
+        if (isDatabaseUnavailable(err)) {
+          options.context.logger.warn({ err }, 'revenuecat webhook: database unavailable, RevenueCat will retry');
+          return reply(
+            503,
+            { error: 'The service is unavailable; the event will be retried.' },
+            { 'retry-after': String(RETRY_AFTER_SECONDS) },
+          );
+        }
         options.context.logger.error({ err }, 'revenuecat webhook failed');
         return reply(500, { error: 'The event could not be processed; it will be retried.' });
       }

@@ -4,6 +4,7 @@ import { ValidationError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
 import { type Prisma } from '../../generated/prisma/client.js';
 import { isUuid } from '../access.js';
+import { unstorableJson } from '../shared.js';
 import type { DomainContext } from '../context.js';
 
 /**
@@ -39,7 +40,15 @@ const ACTIVATING = new Set([
 /** Every type that changes something; others are stored as IGNORED. */
 const HANDLED = new Set([...ACTIVATING, 'CANCELLATION', 'EXPIRATION', 'BILLING_ISSUE']);
 
-const millis = z.number().int().min(0).max(8_640_000_000_000_000).nullish();
+/** RevenueCat bodies nest four levels or so; far deeper is refused before it is walked. */
+const MAX_BODY_DEPTH = 32;
+
+/**
+ * Epoch milliseconds up to 9999-12-31T23:59:59.999Z: a later instant has no RFC 3339 form, so
+ * once stored it could not be read back through the DateTime scalar.
+ */
+export const MAX_EPOCH_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const millis = z.number().int().min(0).max(MAX_EPOCH_MS).nullish();
 const userId = z.string().max(500).nullish();
 const schema = z.object({
   api_version: z.string().max(20).nullish(),
@@ -86,6 +95,9 @@ export async function receiveRevenueCatEvent(
   ctx: WebhookContext,
   input: ReceiveRevenueCatEventInput,
 ): Promise<{ outcome: WebhookOutcome; webhookEventId: string | null }> {
+  // Checked before anything else walks the body: it is stored as received, or not at all.
+  const unstorable = unstorableJson(input.body, MAX_BODY_DEPTH);
+  if (unstorable) throw new ValidationError(`Not a storable webhook body: it ${unstorable}.`);
   const parsed = schema.safeParse(input.body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
