@@ -1,6 +1,7 @@
 import { withDeleted } from '../src/db/soft-delete.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EventBus, type EventHandler } from '../src/events/bus.js';
+import { EventBus } from '../src/events/bus.js';
+import { type EventHandler } from '../src/events/handler.js';
 import { recordEvent } from '../src/events/outbox.js';
 import { pruneOutboxJob } from '../src/jobs/prune-outbox.js';
 import { runJob } from '../src/jobs/runner.js';

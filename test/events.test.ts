@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { EventHandler } from '../src/events/bus.js';
+import type { EventHandler } from '../src/events/handler.js';
 import { handlers, type HandlerDeps } from '../src/events/handlers/index.js';
 import { createTestApp, rawId, type TestApp } from './helpers/app.js';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrisma, type Db } from '../src/db/client.js';
-import { EventBus, type EventHandler } from '../src/events/bus.js';
+import { EventBus } from '../src/events/bus.js';
+import { type EventHandler } from '../src/events/handler.js';
 import { sendWelcomeEmail } from '../src/events/handlers/send-welcome-email.js';
 import { recordEvent } from '../src/events/outbox.js';
 import { createSmtpMailer, smtpTimeoutsFor, type MailMessage } from '../src/mail/mailer.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EventHandler } from '../src/events/bus.js';
+import type { EventHandler } from '../src/events/handler.js';
 import { handlers, type HandlerDeps } from '../src/events/handlers/index.js';
 import { pruneErrorLogJob } from '../src/jobs/prune-error-log.js';
 import { runJob } from '../src/jobs/runner.js';

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../observability/logger.js';
-import type { DomainEvent, EventType } from './types.js';
+import type { DeliveryInfo, DeliveryInstrument, EventHandler } from './handler.js';
+import type { DomainEvent } from './types.js';
 
 /**
  * The in-process event bus over the transactional outbox.
@@ -18,38 +19,6 @@ import type { DomainEvent, EventType } from './types.js';
  * cycles, which picks up retries and events left pending by a crash between commit and dispatch.
  * A succeeded delivery is never run again: that is the idempotency record.
  */
-
-export interface HandlerContext {
-  db: Db;
-  logger: Logger;
-  now: () => Date;
-}
-
-export type HandlerOutcome = 'done' | 'skipped';
-
-/**
- * A handler of the events named in `eventTypes`; `handle` receives exactly those events, each with
- * its own payload type. Write one with `defineHandler` so the types follow from `eventTypes`.
- */
-export interface EventHandler<D = unknown, T extends EventType = EventType> {
-  /** Stable name, stored with each delivery: renaming a handler re-runs old events for it. */
-  name: string;
-  eventTypes: readonly T[];
-  handle(event: DomainEvent<T>, ctx: HandlerContext & D): Promise<HandlerOutcome | void>;
-  /**
-   * The effect can be neither undone nor recognised as a repeat downstream (an email): the
-   * delivery is recorded SUCCEEDED before the handler runs and put back for a retry only when the
-   * handler fails. A crash while it runs loses the effect instead of repeating it (at most once);
-   * so does a timeout or an error with `outcomeUnknown: true`, which dead-letter the delivery for
-   * an operator to retry. Any other error says the effect did not happen: it is retried.
-   */
-  atMostOnce?: boolean;
-}
-
-/** Declares a handler: `event` in `handle` is typed by the names in `eventTypes`, without casts. */
-export function defineHandler<const T extends EventType, D = unknown>(handler: EventHandler<D, T>): EventHandler<D> {
-  return handler as EventHandler<D>;
-}
 
 export interface BusOptions<D> {
   db: Db;
@@ -79,23 +48,6 @@ export interface BusOptions<D> {
   maxSlowPerHandler?: number;
   /** Observability (metrics, spans): wraps each delivery and hears its outcome. */
   instrument?: DeliveryInstrument;
-}
-
-/** What the bus tells observability about one delivery. */
-export interface DeliveryInfo {
-  handler: string;
-  eventId: string;
-  eventType: string | null;
-  attempt: number;
-  /** W3C traceparent of the request that wrote the event, when it was traced. */
-  traceparent: string | null;
-}
-
-export interface DeliveryInstrument {
-  /** Runs the handler (e.g. inside a span). */
-  run<T>(delivery: DeliveryInfo, handle: () => Promise<T>): Promise<T>;
-  /** After each try: succeeded, retry (failed, will run again) or dead (dead-lettered). */
-  done(handler: string, outcome: 'succeeded' | 'retry' | 'dead', durationMs: number): void;
 }
 
 interface ClaimedDelivery {

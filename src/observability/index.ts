@@ -3,7 +3,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import type { DeliveryInstrument } from '../events/bus.js';
+import type { DeliveryInstrument } from '../events/handler.js';
 import type { JobRunListener } from '../jobs/runner.js';
 import { ErrorLog, type ErrorOccurrence } from './error-log.js';
 import { useGraphqlMetrics } from './graphql-metrics.js';

@@ -1,4 +1,4 @@
-import { defineHandler } from '../bus.js';
+import { defineHandler } from '../handler.js';
 
 /** user.created → the user's notification preferences, with the defaults. Idempotent (upsert). */
 export const createNotificationPreferences = defineHandler({

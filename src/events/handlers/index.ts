@@ -1,4 +1,4 @@
-import type { EventHandler } from '../bus.js';
+import type { EventHandler } from '../handler.js';
 import { createNotificationPreferences } from './create-notification-preferences.js';
 import { promoteConfiguredAdmin, type AdminDeps } from './promote-configured-admin.js';
 import { notifySubscription } from './notify-subscription.js';

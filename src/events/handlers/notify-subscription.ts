@@ -1,4 +1,4 @@
-import { defineHandler } from '../bus.js';
+import { defineHandler } from '../handler.js';
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : null);
 

@@ -5,7 +5,7 @@ import {
   loadRecipients,
   type NewNotification,
 } from '../../resolvers/notifications/issue-notifications.js';
-import { defineHandler, type HandlerContext } from '../bus.js';
+import { defineHandler, type HandlerContext } from '../handler.js';
 import { TASK_EVENT_TYPES, type TaskChangedV1 } from '../types.js';
 
 export interface NotifyDeps {

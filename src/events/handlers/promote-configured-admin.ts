@@ -1,5 +1,5 @@
 import { grantAdmin } from '../../resolvers/admin/grant-admin.js';
-import { defineHandler, type HandlerContext } from '../bus.js';
+import { defineHandler, type HandlerContext } from '../handler.js';
 
 export interface AdminDeps {
   /** ADMIN_EMAILS, normalized (none when left out). */

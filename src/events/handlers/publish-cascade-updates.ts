@@ -1,5 +1,5 @@
 import { cascadedTasks } from '../../resolvers/tasks/cascaded-tasks.js';
-import { defineHandler, type HandlerContext } from '../bus.js';
+import { defineHandler, type HandlerContext } from '../handler.js';
 import type { PublishDeps } from './publish-task-update.js';
 
 const TYPES = {

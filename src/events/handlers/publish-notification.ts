@@ -1,4 +1,4 @@
-import { defineHandler, type HandlerContext } from '../bus.js';
+import { defineHandler, type HandlerContext } from '../handler.js';
 import type { PublishDeps } from './publish-task-update.js';
 
 /**

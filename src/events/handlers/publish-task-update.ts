@@ -1,5 +1,5 @@
 import type { LiveUpdates } from '../live.js';
-import { defineHandler, type HandlerContext } from '../bus.js';
+import { defineHandler, type HandlerContext } from '../handler.js';
 import { TASK_EVENT_TYPES } from '../types.js';
 
 export interface PublishDeps {

@@ -1,5 +1,5 @@
 import type { Mailer } from '../../mail/mailer.js';
-import { defineHandler, type HandlerContext } from '../bus.js';
+import { defineHandler, type HandlerContext } from '../handler.js';
 
 export interface MailDeps {
   mailer: Mailer;
