@@ -1,4 +1,4 @@
-import type { DomainContext } from './resolvers/context.js';
+import type { DomainContext } from './resolvers/domain-context.js';
 import type { TrustedDocumentStore } from './versioning/document-store.js';
 import type { Versioning } from './versioning/versioning.js';
 

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Viewer } from '../resolvers/context.js';
+import type { Viewer } from '../resolvers/domain-context.js';
 import type { Db } from '../db/client.js';
 import type { TokenService } from './tokens.js';
 

@@ -5,7 +5,7 @@ import { queryRows, type Db } from '../db/client.js';
 import { mayAccess } from '../resolvers/access.js';
 import { dayBounds } from '../resolvers/agenda/day-bounds.js';
 import { MAX_AGENDA_DAYS } from '../resolvers/agenda/get-agenda.js';
-import type { Viewer } from '../resolvers/context.js';
+import type { Viewer } from '../resolvers/domain-context.js';
 import { MAX_PAGE_SIZE } from '../resolvers/page.js';
 import { checkDate } from '../resolvers/shared.js';
 import { MISSING, type ParamSource } from './statement.js';

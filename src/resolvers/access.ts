@@ -1,7 +1,7 @@
 import type { Tx } from '../db/client.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { Prisma } from '../generated/prisma/client.js';
-import type { DomainContext, Viewer } from './context.js';
+import type { DomainContext, Viewer } from './domain-context.js';
 
 /**
  * The access policy: the one place that decides who may read or change which row.

@@ -1,4 +1,4 @@
-import type { DomainContext } from './context.js';
+import type { DomainContext } from './domain-context.js';
 import type { Tx } from '../db/client.js';
 import { ValidationError } from '../errors.js';
 

@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { recordActivity } from '../resolvers/analytics/record-activity.js';
-import type { DomainContext } from '../resolvers/context.js';
+import type { DomainContext } from '../resolvers/domain-context.js';
 
 /** How often the accounts seen active are written (one statement per flush). */
 export const ACTIVITY_FLUSH_INTERVAL_MS = 10_000;

@@ -11,7 +11,7 @@ import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { RateLimitedError } from '../errors.js';
 import { REQUEST_BODY_LIMIT_BYTES } from '../http/body-limit.js';
 import type { Logger } from '../observability/logger.js';
-import { clientIp, type ServerContextInput } from './context.js';
+import { clientIp, type ServerContextInput } from './request-context.js';
 import type { RateLimits } from './rate-limits.js';
 import { documentIdOf, trustedDocumentError, type TrustedDocuments } from './trusted-documents.js';
 

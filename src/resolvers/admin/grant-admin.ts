@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../errors.js';
 import { isAdmin } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { normalizeEmail } from '../users/normalize.js';
 import { recordAudit } from './record-audit.js';
 

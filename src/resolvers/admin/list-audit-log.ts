@@ -1,6 +1,6 @@
 import type { AuditLog, Prisma } from '../../generated/prisma/client.js';
 import { isUuid, requireAdmin } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 
 export interface AuditLogFilter {
   /** Only entries about this account or course (its uuid). */

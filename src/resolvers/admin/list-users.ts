@@ -1,6 +1,6 @@
 import type { Prisma, User } from '../../generated/prisma/client.js';
 import { requireAdmin } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { PageQuery } from '../page.js';
 
 export interface ListUsersInput {

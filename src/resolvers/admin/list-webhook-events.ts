@@ -1,6 +1,6 @@
 import type { Prisma, WebhookEvent } from '../../generated/prisma/client.js';
 import { requireAdmin } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 
 export interface WebhookEventFilter {
   /** Only deliveries with this outcome, e.g. UNMATCHED (events no account was found for). */

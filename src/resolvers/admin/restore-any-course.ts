@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
 import type { Course, Prisma } from '../../generated/prisma/client.js';
 import { isUuid, requireAdmin } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
 import { inTransaction } from '../shared.js';
 import { recordAudit } from './record-audit.js';

@@ -1,7 +1,7 @@
 import { ConflictError } from '../../errors.js';
 import type { Prisma, User } from '../../generated/prisma/client.js';
 import { requireAdmin } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
 import { inTransaction } from '../shared.js';
 import { lockAccount } from './lock-account.js';

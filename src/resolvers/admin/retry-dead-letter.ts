@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { EventDelivery } from '../../generated/prisma/client.js';
 import { isUuid, requireAdmin } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { inTransaction } from '../shared.js';
 
 /**

@@ -2,7 +2,7 @@ import type { RootSqlForm } from '../../db/sql.js';
 import { ValidationError } from '../../errors.js';
 import type { Assignment, Lecture, Prisma, StudySession } from '../../generated/prisma/client.js';
 import { accessibleUserId } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
 import { checkDate } from '../shared.js';
 

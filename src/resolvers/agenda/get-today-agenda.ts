@@ -1,5 +1,5 @@
 import type { FieldSqlForm } from '../../db/sql.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { dayBounds } from './day-bounds.js';
 import { getAgenda, type AgendaItem, type AgendaSelection } from './get-agenda.js';
 

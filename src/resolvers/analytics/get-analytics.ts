@@ -1,7 +1,7 @@
 import { ValidationError } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { requireAdmin } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { checkDate } from '../shared.js';
 import { DAILY_COLUMNS, dailyFiguresSql } from './daily-figures.js';
 

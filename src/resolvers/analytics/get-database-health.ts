@@ -1,5 +1,5 @@
 import { requireAdmin } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 
 export interface IndexHealth {
   table: string;

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 
 export interface RecordActivityInput {
   /** Pairs of (UTC day YYYY-MM-DD, account id): the account was active on that day. */

@@ -1,5 +1,5 @@
 import type { Assignment, Prisma } from '../../generated/prisma/client.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
 import { setCompletion } from './set-completion.js';
 

@@ -2,7 +2,7 @@ import { ValidationError } from '../../errors.js';
 import { recordTaskEvent } from '../../events/outbox.js';
 import type { Assignment, Prisma } from '../../generated/prisma/client.js';
 import { lockOwned, requireViewer } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
 import { inTransaction } from '../shared.js';
 import { checkAssignmentFields, type AssignmentFields } from './assignment-fields.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { recordTaskEvent } from '../../events/outbox.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Deletion } from '../deletion.js';
 import { inTransaction } from '../shared.js';
 import { lockAssignment } from './lock-assignment.js';

@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { Assignment, Prisma } from '../../generated/prisma/client.js';
 import { accessWhere, ownRows } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { PageQuery } from '../page.js';
 import { checkDate } from '../shared.js';
 import { orderByColumns, type RootSqlForm } from '../../db/sql.js';

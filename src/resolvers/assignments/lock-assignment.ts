@@ -2,7 +2,7 @@ import type { Tx } from '../../db/client.js';
 import { withDeleted } from '../../db/soft-delete.js';
 import type { Assignment } from '../../generated/prisma/client.js';
 import { lockOwned, type LockOptions } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 
 /**
  * The viewer's assignment `id`, locked for a change until `tx` ends (see `lockOwned`); with

@@ -2,7 +2,7 @@ import { ConflictError } from '../../errors.js';
 import { recordTaskEvent } from '../../events/outbox.js';
 import type { Assignment, Prisma } from '../../generated/prisma/client.js';
 import { isLiveOwned } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
 import { inTransaction } from '../shared.js';
 import { lockAssignment } from './lock-assignment.js';

@@ -5,7 +5,7 @@ import { recordEvent } from '../../events/outbox.js';
 import { type Prisma } from '../../generated/prisma/client.js';
 import { isUuid } from '../access.js';
 import { unstorableJson } from '../shared.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 
 /**
  * What the webhook needs of the domain context: no viewer (RevenueCat is not a user; the route

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { recordEvent } from '../../events/outbox.js';
 import { lockOwned, requireViewer } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Deletion } from '../deletion.js';
 import { inTransaction } from '../shared.js';
 

@@ -1,6 +1,6 @@
 import type { Course, Prisma } from '../../generated/prisma/client.js';
 import { ownRows } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { PageQuery } from '../page.js';
 import { orderByColumns, type RootSqlForm } from '../../db/sql.js';
 import { isArchivedSql } from './course-fields.js';

@@ -3,7 +3,7 @@ import { withDeleted } from '../../db/soft-delete.js';
 import { recordEvent } from '../../events/outbox.js';
 import type { Course, Prisma } from '../../generated/prisma/client.js';
 import { lockOwned } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
 import { inTransaction } from '../shared.js';
 

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { JobRun, Prisma } from '../../generated/prisma/client.js';
 import { requireAdmin } from '../access.js';

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { countTimedTasks } from '../timed-tasks/count-timed-tasks.js';
 import type { ListLecturesInput } from './list-lectures.js';
 

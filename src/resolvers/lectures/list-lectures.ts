@@ -1,5 +1,5 @@
 import type { Lecture } from '../../generated/prisma/client.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { listTimedTasks } from '../timed-tasks/list-timed-tasks.js';
 import type { TimedListQuery } from '../timed-tasks/timed-table.js';
 import type { TimedTaskFilter } from '../timed-tasks/timed-tasks-where.js';

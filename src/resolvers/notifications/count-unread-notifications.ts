@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { notificationsWhere } from './list-notifications.js';
 
 /** How many of the viewer's notifications are unread (an index-only count of Notification_user_unread_idx). */

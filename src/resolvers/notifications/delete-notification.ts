@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Deletion } from '../deletion.js';
 import { lockOwned } from '../access.js';
 import { inTransaction } from '../shared.js';

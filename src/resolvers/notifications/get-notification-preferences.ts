@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { DbOrTx } from '../../db/client.js';
 import { NotFoundError } from '../../errors.js';
 import { DEFAULT_LEAD_MINUTES } from './issue-notifications.js';

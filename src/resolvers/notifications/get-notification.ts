@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Notification, Prisma } from '../../generated/prisma/client.js';
 import { isUuid, requireViewer } from '../access.js';
 import type { Selection } from '../selection.js';

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { orderByColumns, type FieldSqlForm } from '../../db/sql.js';
 import type { Notification, Prisma } from '../../generated/prisma/client.js';
 import { accessibleUserId } from '../access.js';

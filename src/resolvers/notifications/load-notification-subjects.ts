@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Assignment, Course, Lecture, StudySession } from '../../generated/prisma/client.js';
 import type { SubjectKind } from './issue-notifications.js';
 import { ownRows } from '../access.js';

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { ownRows } from '../access.js';
 
 /** Marks every unread notification of the viewer as read; returns how many it marked. */

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { NotificationMessage } from '../../events/live.js';
 import { requireViewer } from '../access.js';
 

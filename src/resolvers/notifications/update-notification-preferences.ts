@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { ValidationError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
 import { MAX_LEAD_MINUTES } from './issue-notifications.js';

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { OwnedFilterRow } from '../timed-tasks/timed-tasks-where.js';
 
 /** The assignment a list of study sessions is narrowed to: one of the viewer's live assignments. */

@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { countTimedTasks } from '../timed-tasks/count-timed-tasks.js';
 import { assignmentFilter } from './assignment-filter.js';
 import type { ListStudySessionsInput } from './list-study-sessions.js';

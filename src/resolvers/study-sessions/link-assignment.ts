@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/client.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { lockOwned } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 
 export interface LinkAssignmentInput {
   assignmentId: string;

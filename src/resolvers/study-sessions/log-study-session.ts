@@ -1,7 +1,7 @@
 import { ValidationError } from '../../errors.js';
 import { recordTaskEvent } from '../../events/outbox.js';
 import type { Prisma, StudySession } from '../../generated/prisma/client.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
 import { inTransaction } from '../shared.js';
 import { lockTimedTask } from '../timed-tasks/lock-timed-task.js';

@@ -1,5 +1,5 @@
 import type { Prisma, StudySession } from '../../generated/prisma/client.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
 import { restoreTimedTask } from '../timed-tasks/restore-timed-task.js';
 

@@ -1,6 +1,6 @@
 import type { Course, Prisma } from '../../generated/prisma/client.js';
 import { accessWhere } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
 import { NotFoundError } from '../../errors.js';
 

@@ -1,7 +1,7 @@
 import type { TaskKind } from '../../events/types.js';
 import type { Assignment, Lecture, StudySession } from '../../generated/prisma/client.js';
 import { isUuid, mayAccess } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 
 export interface LoadTaskInput {
   kind: TaskKind;

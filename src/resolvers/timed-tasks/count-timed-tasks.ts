@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { timedTable } from './timed-table.js';
 import { timedTasksWhere } from './timed-tasks-where.js';
 import type { ListTimedTasksInput } from './list-timed-tasks.js';

@@ -1,5 +1,5 @@
 import { recordTaskEvent } from '../../events/outbox.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Deletion } from '../deletion.js';
 import { inTransaction } from '../shared.js';
 import { lockTimedTask } from './lock-timed-task.js';

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../errors.js';
 import { accessWhere } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { timedTable, type TimedEntity, type TimedRow, type TimedSelection } from './timed-table.js';
 
 export interface GetTimedTaskInput<E extends TimedEntity> {

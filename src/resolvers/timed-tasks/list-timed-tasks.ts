@@ -1,5 +1,5 @@
 import { orderByColumns, type RootSqlForm } from '../../db/sql.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { TIMED_ORDER, timedTable, type TimedEntity, type TimedListQuery, type TimedRow } from './timed-table.js';
 import { timedTasksWhere, type OwnedFilterRow, type TimedTaskFilter } from './timed-tasks-where.js';
 

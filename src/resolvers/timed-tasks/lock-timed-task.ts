@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/client.js';
 import { withDeleted } from '../../db/soft-delete.js';
 import { lockOwned, type LockOptions } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { timedTable, type TimedEntity, type TimedRow } from './timed-table.js';
 
 export interface LockTimedTaskInput<E extends TimedEntity> {

@@ -2,7 +2,7 @@ import type { Tx } from '../../db/client.js';
 import { ConflictError } from '../../errors.js';
 import { recordTaskEvent } from '../../events/outbox.js';
 import { isLiveOwned } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { inTransaction } from '../shared.js';
 import { lockTimedTask } from './lock-timed-task.js';
 import {

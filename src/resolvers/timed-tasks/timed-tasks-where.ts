@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { accessWhere, isUuid, ownRows, type OwnedEntity } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { TimedWhere } from './timed-table.js';
 
 /** What a list of lectures or study sessions may be narrowed to. */

@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/client.js';
 import { recordTaskEvent } from '../../events/outbox.js';
 import { lockOwned } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { inTransaction, requiredText } from '../shared.js';
 import { lockTimedTask } from './lock-timed-task.js';
 import { TITLE_MAX, notNull, updatedSpan } from './rules.js';

@@ -3,7 +3,7 @@ import { verifyPassword } from '../../auth/passwords.js';
 import { UnauthenticatedError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
 import { requireViewer } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Deletion } from '../deletion.js';
 import { inTransaction } from '../shared.js';
 

@@ -1,5 +1,5 @@
 import { dummyPasswordHash, verifyPassword } from '../../auth/passwords.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { ForbiddenError, UnauthenticatedError } from '../../errors.js';
 import type { User } from '../../generated/prisma/client.js';
 import { normalizeEmail } from './normalize.js';

@@ -1,5 +1,5 @@
 import { hashPassword } from '../../auth/passwords.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import { ConflictError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
 import type { User } from '../../generated/prisma/client.js';

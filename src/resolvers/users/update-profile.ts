@@ -2,7 +2,7 @@ import { ValidationError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
 import type { Prisma, User } from '../../generated/prisma/client.js';
 import { requireViewer } from '../access.js';
-import type { DomainContext } from '../context.js';
+import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
 import { inTransaction, requiredText } from '../shared.js';
 import { NAME_MAX, checkTimezone } from './normalize.js';

@@ -2,7 +2,7 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { deprecatedCoordinatesOf } from '../collect-usage.js';
 import { isPastSunset } from '../dates.js';
 import { DeprecationRegistry, type DeprecationEntry } from '../registry.js';
-import type { DomainContext } from '../../resolvers/context.js';
+import type { DomainContext } from '../../resolvers/domain-context.js';
 
 /** One deprecated coordinate a client still touches, and how. */
 export interface ClientDeprecation extends DeprecationEntry {

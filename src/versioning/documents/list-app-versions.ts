@@ -1,4 +1,4 @@
-import type { DomainContext } from '../../resolvers/context.js';
+import type { DomainContext } from '../../resolvers/domain-context.js';
 import { requireAdmin } from '../../resolvers/access.js';
 
 export interface AppVersionView {

@@ -9,7 +9,7 @@ import {
   type CheckedDocument,
   type DocumentProblem,
 } from '../trusted-documents.js';
-import type { DomainContext } from '../../resolvers/context.js';
+import type { DomainContext } from '../../resolvers/domain-context.js';
 import { requireAdmin } from '../../resolvers/access.js';
 import type { OperatorContext } from './admin.js';
 import { appVersionKey } from './app-version-input.js';

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
-import type { DomainContext } from '../../resolvers/context.js';
+import type { DomainContext } from '../../resolvers/domain-context.js';
 import { requireAdmin } from '../../resolvers/access.js';
 import type { OperatorContext } from './admin.js';
 import { appVersionKey } from './app-version-input.js';

@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { requestInfo } from '../observability/request-info.js';
 import type { ViewerLoader } from '../auth/viewer-cache.js';
 import type { Context } from '../context.js';
-import type { DomainContext } from '../resolvers/context.js';
+import type { DomainContext } from '../resolvers/domain-context.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/unavailable.js';
 import { clientIdentityOf } from '../versioning/client-status.js';
 import type { Versioning } from '../versioning/versioning.js';
