@@ -141,9 +141,9 @@ export function renderText(r: BenchResults): string {
 
 function subscriptionLine(s: SubscriptionResult): string {
   return (
-    `${s.transport === 'ws' ? 'graphql-ws' : 'SSE'}: ${s.subscribers} subscribers × ${s.events} mutations, ${s.delivered}/${s.expected} delivered; ` +
+    `${s.transport === 'ws' ? 'graphql-ws' : 'SSE'}: ${s.subscribers} subscribers (${s.perStudent} per student), ${s.events} mutations, ${s.delivered}/${s.expected} delivered; ` +
     `mutation sent → delivery p50 ${fmt(s.latency.p50, 1)} ms, p99 ${fmt(s.latency.p99, 1)} ms ` +
-    `(all ${s.subscribers} reached: p50 ${fmt(s.lastDelivery.p50, 1)} ms); mutation response p50 ${fmt(s.mutationLatency.p50, 1)} ms`
+    `(all of its student's reached: p50 ${fmt(s.lastDelivery.p50, 1)} ms); mutation response p50 ${fmt(s.mutationLatency.p50, 1)} ms`
   );
 }
 
@@ -181,7 +181,7 @@ export function renderMarkdown(r: BenchResults): string {
   else
     out.push(
       '',
-      'Subscriptions (`taskUpdates`, one student, N subscribers, one createAssignment at a time):',
+      "Subscriptions (`taskUpdates`, subscribers spread over students, one createAssignment at a time by the students in turn, each reaching its student's subscribers while all stay connected):",
       '',
       ...sub.map((s) => `- ${subscriptionLine(s)}`),
     );

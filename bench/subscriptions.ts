@@ -1,9 +1,12 @@
 /**
- * Scenario 5, subscription fan-out: N subscribers of one student's `taskUpdates` (graphql-ws on
- * /graphql with the token in connection params, or SSE with the Authorization header), then M
- * createAssignment mutations one after another; for each delivery, the time from sending the
- * mutation to the subscriber receiving its update. Subscribers and the mutating client run in a
- * process of their own (this file, forked with `child`), apart from the server and the runner.
+ * Scenario 5, subscription fan-out: `perStudent` subscribers of each of many students'
+ * `taskUpdates` (graphql-ws on /graphql with the token in connection params, or SSE with the
+ * Authorization header), as real traffic spreads them (one student's devices, within the
+ * per-account connection cap); then M createAssignment mutations one after another, by the
+ * students in turn; for each delivery, the time from sending the mutation to the subscriber
+ * receiving its update. Subscribers and the mutating client run in a process of their own (this
+ * file, forked with `child`), apart from the server and the runner. A subscriber the server
+ * refuses, or a warm-up update that does not reach every subscriber, ends the phase with an error.
  */
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -13,10 +16,10 @@ import { CREATED_PREFIX } from './seed.js';
 
 export interface SubscriptionSpec {
   url: string;
-  token: string;
-  /** Global id of a live course of that student (the mutations create assignments in it). */
-  courseId: string;
-  subscribers: number;
+  /** Each student's token and the global id of a live course of theirs (mutations create assignments in it). */
+  students: { token: string; courseId: string }[];
+  /** Subscribers per student. */
+  perStudent: number;
   events: number;
   transport: 'ws' | 'sse';
 }
@@ -24,6 +27,8 @@ export interface SubscriptionSpec {
 export interface SubscriptionResult {
   transport: 'ws' | 'sse';
   subscribers: number;
+  /** Subscribers per student: each mutation reaches that many. */
+  perStudent: number;
   events: number;
   expected: number;
   delivered: number;
@@ -31,7 +36,7 @@ export interface SubscriptionResult {
   latency: { p50: number; p99: number; max: number; mean: number };
   /** Milliseconds from sending the mutation to its HTTP response. */
   mutationLatency: { p50: number; p99: number };
-  /** Milliseconds from sending the mutation to the last of its N deliveries (fan-out complete). */
+  /** Milliseconds from sending the mutation to the last of its deliveries (its student's subscribers all reached). */
   lastDelivery: { p50: number; p99: number };
 }
 
@@ -41,11 +46,11 @@ const CREATE = `mutation Create($input: CreateAssignmentInput!) { createAssignme
 type OnMessage = (taskId: string) => void;
 
 /** One subscriber (the project's test clients, tools/clients): `onMessage` hears each update's task id. */
-async function open(spec: SubscriptionSpec, onMessage: OnMessage): Promise<() => Promise<void>> {
+async function open(spec: SubscriptionSpec, token: string, onMessage: OnMessage): Promise<() => Promise<void>> {
   const sub =
     spec.transport === 'ws'
-      ? await wsSubscribe(spec.url, spec.token, SUBSCRIPTION)
-      : await sseSubscribe((p, init) => fetch(new URL(p, spec.url), init), spec.token, SUBSCRIPTION);
+      ? await wsSubscribe(spec.url, token, SUBSCRIPTION)
+      : await sseSubscribe((p, init) => fetch(new URL(p, spec.url), init), token, SUBSCRIPTION);
   if ('status' in sub && sub.status !== 200) throw new Error(`SSE subscribe failed: ${sub.status}`);
   let listening = true;
   void (async () => {
@@ -66,6 +71,7 @@ async function open(spec: SubscriptionSpec, onMessage: OnMessage): Promise<() =>
 }
 
 async function child(spec: SubscriptionSpec): Promise<SubscriptionResult> {
+  const subscribers = spec.students.length * spec.perStudent;
   const received = new Map<string, number[]>(); // taskId → delivery times
   let waiting: { taskId: string | null; resolve: () => void } | null = null;
   const onMessage = (taskId: string) => {
@@ -73,24 +79,24 @@ async function child(spec: SubscriptionSpec): Promise<SubscriptionResult> {
     const list = received.get(taskId) ?? [];
     list.push(t);
     received.set(taskId, list);
-    if (waiting && waiting.taskId === taskId && list.length >= spec.subscribers) waiting.resolve();
+    if (waiting && waiting.taskId === taskId && list.length >= spec.perStudent) waiting.resolve();
   };
   const closers: (() => Promise<void>)[] = [];
-  for (let i = 0; i < spec.subscribers; i += 10) {
-    const batch = Math.min(10, spec.subscribers - i);
-    closers.push(...(await Promise.all(Array.from({ length: batch }, () => open(spec, onMessage)))));
+  for (const student of spec.students) {
+    const opened = Array.from({ length: spec.perStudent }, () => open(spec, student.token, onMessage));
+    closers.push(...(await Promise.all(opened)));
   }
 
   let n = 0;
-  const mutate = async () => {
+  const mutate = async (student: SubscriptionSpec['students'][number]) => {
     const res = await fetch(spec.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${spec.token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${student.token}` },
       body: JSON.stringify({
         query: CREATE,
         variables: {
           input: {
-            courseId: spec.courseId,
+            courseId: student.courseId,
             title: `${CREATED_PREFIX}sub ${++n}`,
             dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
           },
@@ -101,26 +107,31 @@ async function child(spec: SubscriptionSpec): Promise<SubscriptionResult> {
     if (!body.data) throw new Error(`createAssignment failed: ${JSON.stringify(body.errors)}`);
     return body.data.createAssignment.id;
   };
-  /** One mutation, then wait (at most 5 s) until every subscriber has its update. */
-  const round = async () => {
+  /** One mutation by `student`, then wait (at most 5 s) until each of their subscribers has its update. */
+  const round = async (student: SubscriptionSpec['students'][number]) => {
     const sent = performance.now();
     let resolveAll!: () => void;
     const all = new Promise<void>((resolve) => (resolveAll = resolve));
     waiting = { taskId: null, resolve: resolveAll };
-    const taskId = await mutate();
+    const taskId = await mutate(student);
     const answered = performance.now();
     waiting.taskId = taskId;
-    if ((received.get(taskId)?.length ?? 0) >= spec.subscribers) resolveAll();
+    if ((received.get(taskId)?.length ?? 0) >= spec.perStudent) resolveAll();
     await Promise.race([all, new Promise((r) => setTimeout(r, 5000))]);
     waiting = null;
     return { taskId, sent, answered };
   };
 
-  // Warm-up rounds also prove every subscription is registered before timing starts.
-  for (let i = 0; i < 3; i++) await round();
+  // Warm-up: one update per student proves every subscription is registered before timing starts.
+  for (const student of spec.students) {
+    const { taskId } = await round(student);
+    const got = received.get(taskId)?.length ?? 0;
+    if (got < spec.perStudent)
+      throw new Error(`warm-up: ${got} of a student's ${spec.perStudent} ${spec.transport} subscribers had the update`);
+  }
   const rounds: { taskId: string; sent: number; answered: number }[] = [];
   for (let i = 0; i < spec.events; i++) {
-    rounds.push(await round());
+    rounds.push(await round(spec.students[i % spec.students.length]!));
     await new Promise((r) => setTimeout(r, 20));
   }
   await Promise.all(closers.map((c) => c()));
@@ -137,9 +148,10 @@ async function child(spec: SubscriptionSpec): Promise<SubscriptionResult> {
   const responses = rounds.map((r) => r.answered - r.sent).sort((a, b) => a - b);
   return {
     transport: spec.transport,
-    subscribers: spec.subscribers,
+    subscribers,
+    perStudent: spec.perStudent,
     events: spec.events,
-    expected: spec.subscribers * spec.events,
+    expected: spec.perStudent * spec.events,
     delivered: deliveries.length,
     latency: {
       p50: percentile(deliveries, 50),

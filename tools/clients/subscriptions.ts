@@ -23,7 +23,10 @@ function queue<T>() {
   };
 }
 
-/** Subscribes over WebSocket (graphql-ws); resolves once the server acknowledged the connection. */
+/**
+ * Subscribes over WebSocket (graphql-ws); resolves once the server acknowledged the connection,
+ * rejects when it closes the socket before that (e.g. 4429, too many connections).
+ */
 export async function wsSubscribe(
   url: string,
   token: string | null,
@@ -34,14 +37,24 @@ export async function wsSubscribe(
 ): Promise<Subscription> {
   const messages = queue<any>();
   let acknowledged!: () => void;
-  const ready = new Promise<void>((resolve) => (acknowledged = resolve));
+  let refused!: (err: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    acknowledged = resolve;
+    refused = reject;
+  });
   const client: Client = createClient({
     url: url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     lazy: false,
     retryAttempts: 0,
-    on: { connected: () => acknowledged() },
+    on: {
+      connected: () => acknowledged(),
+      closed: (event) => {
+        const { code, reason } = event as { code?: number; reason?: string };
+        refused(new Error(`the server closed the socket before acknowledging it: ${code} ${reason ?? ''}`.trim()));
+      },
+    },
   });
   await ready;
   const dispose = client.subscribe(
