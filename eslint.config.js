@@ -95,6 +95,7 @@ export default tseslint.config(
           pattern: [
             'src/errors.*',
             'src/config.*',
+            'src/config/**',
             'src/observability/logger.*',
             'src/observability/tracing.*',
             'src/observability/request-info.*',

@@ -1,0 +1,153 @@
+import type { ClientVersionTable } from '../versioning/client-status.js';
+
+/* The configuration as the server reads it (src/config.ts parses it from the environment). */
+
+/** OpenTelemetry's sampler names, as OTEL_TRACES_SAMPLER takes them. */
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export interface TracesSamplerSetting {
+  name: (typeof TRACES_SAMPLERS)[number];
+  /** Share of new traces recorded by the ratio samplers (OTEL_TRACES_SAMPLER_ARG). */
+  ratio: number;
+}
+
+/** A limit of `points` per `durationSeconds`. */
+export interface Rate {
+  points: number;
+  durationSeconds: number;
+}
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  /** null: start the embedded PostgreSQL under `embeddedDbDir`. */
+  databaseUrl: string | null;
+  databasePoolSize: number;
+  /** Prepare statements once per connection (off behind a transaction-mode pooler that cannot). */
+  databasePreparedStatements: boolean;
+  /** How long the account behind a token is reused before it is looked up again (0: never). */
+  viewerCacheTtlMs: number;
+  /** How long start-up retries an unreachable DATABASE_URL (with backoff) before giving up. */
+  databaseConnectTimeoutMs: number;
+  /** Local state of development: the embedded database (by default) and the generated JWT secret. */
+  dataDir: string;
+  embeddedDbDir: string;
+  /**
+   * `generated`: JWT_SECRET is unset, `secret` is random for this process; in development
+   * start-up replaces it with the one kept in `<dataDir>/jwt-secret` (src/auth/dev-secret.ts).
+   */
+  jwt: { secret: string; expiresIn: string; generated: boolean };
+  /** `transport: 'log'`: mails are logged, not sent (smtpUrl is then null). */
+  mail: { smtpUrl: string | null; from: string; transport: 'smtp' | 'log' };
+  redisUrl: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number };
+  /** Soft-deleted rows are purged (hard-deleted) after `retentionDays`. */
+  purge: { retentionDays: number };
+  /** Scheduled jobs: cron expressions by job name, replacing each job's default (src/jobs). */
+  jobs: { schedules: Record<string, string> };
+  graphiql: boolean;
+  shutdownTimeoutMs: number;
+  /**
+   * RevenueCat: the Authorization value its webhooks carry (null: the webhook answers 503), and
+   * the job that downgrades PREMIUM accounts whose expiry passed `expiryGraceMs` ago unrenewed.
+   */
+  billing: { revenueCatWebhookSecret: string | null; expiryGraceMs: number };
+  /** How often finished days' analytics figures are rolled up (AnalyticsDay). */
+  /** Accounts with these (normalized) emails become admins at sign-up and at start. */
+  adminEmails: string[];
+  /** Schema evolution: what happens past a sunset, minimum client versions, usage batching. */
+  versioning: {
+    sunsetPolicy: 'warn' | 'reject';
+    clientVersions: ClientVersionTable;
+    usageFlushIntervalMs: number;
+  };
+  /**
+   * Trusted documents (docs/trusted-documents.md): `off` runs only query text, `allow` also runs
+   * published documents by id, `require` runs only published documents of active app versions,
+   * except for the `exempt` callers (admin tokens, GraphiQL). Documents looked up in the
+   * database are kept `cacheTtlMs`. Under `allow`, clients may also register documents by
+   * automatic persisted queries (APQ): the `persistedQueriesMax` most recently used are kept.
+   */
+  trustedDocuments: {
+    mode: 'off' | 'allow' | 'require';
+    exempt: ('admin' | 'graphiql')[];
+    cacheTtlMs: number;
+    persistedQueriesMax: number;
+  };
+  /**
+   * Planned execution (docs/planned-execution.md): query documents whose root fields all have an
+   * SQL form run as one statement per root field. `cacheSize` bounds the plans kept for documents
+   * sent as text (published documents keep theirs with the store). `enabled: false` runs every
+   * request on the generic path (the reference the parity suite compares against).
+   */
+  planner: { enabled: boolean; cacheSize: number };
+  /**
+   * /metrics: on a port of its own (`port`), or on the API port behind `token` (bearer). In
+   * production with neither, metrics are off: they are never open to the world by default.
+   */
+  metrics: { enabled: boolean; token: string | null; port: number | null };
+  /** OpenTelemetry: spans are recorded and exported over OTLP/HTTP only when `otlpEndpoint` is set. */
+  tracing: {
+    otlpEndpoint: string | null;
+    serviceName: string;
+    /**
+     * Which traces are recorded (OTEL_TRACES_SAMPLER, OpenTelemetry's names; default
+     * `parentbased_traceidratio`: a caller's decision is followed, a new trace is recorded with
+     * probability `ratio`, OTEL_TRACES_SAMPLER_ARG, default 0.1; `ratio` is used by the ratio samplers only).
+     */
+    sampler: TracesSamplerSetting;
+  };
+  /** Unexpected errors, one row per fingerprint, kept `retentionDays` after they were last seen. */
+  errorLog: { retentionDays: number };
+  /** /ready says `degraded` (still 200) past these: the oldest pending event's age, dead letters. */
+  readiness: { outboxLagSeconds: number; deadLetters: number };
+  /** Timeouts of the database pool (docs/hardening.md). */
+  database: {
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    transactionWaitMs: number;
+    transactionTimeoutMs: number;
+  };
+  /** Longest run of one event handler; past it the delivery fails and is retried. */
+  eventHandlerTimeoutMs: number;
+  /** null: rate limiting off (RATE_LIMITS=false). */
+  rateLimits: {
+    /** Failed sign-ins to one account from one address: past it that pair is locked out (doubling). */
+    signInAccountIp: Rate;
+    /** Failed sign-ins to one account from every address: a high ceiling against distributed guessing. */
+    signInAccount: Rate;
+    signInIp: Rate;
+    /** First lockout of an (account, address) after too many failed sign-ins; doubles with each further one. */
+    signInLockoutSeconds: number;
+    signUpIp: Rate;
+    mutationsUser: Rate;
+    /** Mutations of one user running at once on a replica: more wait their turn elsewhere (RATE_LIMITED, retry in 1 s). */
+    mutationsInFlightUser: number;
+    wsConnectionsIp: Rate;
+  } | null;
+  /** Take the client address from X-Forwarded-For (behind a trusted proxy). */
+  trustProxy: boolean;
+  ws: {
+    initTimeoutMs: number;
+    maxSubscriptionsPerConnection: number;
+    maxConnectionsPerUser: number;
+    authRecheckMs: number;
+  };
+  http: { requestTimeoutMs: number; headersTimeoutMs: number };
+  /** Introspection and field suggestions (default: off in production). */
+  introspection: boolean;
+  /** Origins allowed by CORS; null: any origin in development, none in production. */
+  cors: { origins: string[] | null; credentials: boolean };
+  /** The bearer token that sees /ready's details; null: nobody outside development. */
+  operatorToken: string | null;
+  /** Production profile: CSRF prevention, no suggestions, /ready details only for the operator. */
+  production: boolean;
+}
