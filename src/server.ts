@@ -34,6 +34,7 @@ import { useOneErrorPerMessage, useQueryLimits } from './server/limits.js';
 import { corsOptions, productionPlugins } from './server/production.js';
 import { createRateLimits, useRateLimits } from './server/rate-limits.js';
 import type { RedisConnections } from './server/redis.js';
+import { useSessionBoundStreams } from './server/session-streams.js';
 import { createPlannedExecution } from './server/planned-execution.js';
 import { createTrustedDocuments, GRAPHIQL_CLIENT_NAME } from './server/trusted-documents.js';
 import { attachGraphqlWs } from './server/ws.js';
@@ -218,6 +219,13 @@ export function createServer(deps: ServerDeps): AppServer {
       useDeprecations({ registry, versioning }),
       useErrorCodes({ onUnexpected: obs?.onUnexpectedError }),
       activity.plugin,
+      // Subscriptions over SSE end with their session (token expiry, suspension, deletion), as WebSocket ones do.
+      useSessionBoundStreams({
+        viewers,
+        tokens: deps.tokens,
+        recheckMs: config.ws.authRecheckMs,
+        logger: deps.logger,
+      }),
       // Query documents whose root fields all have an SQL plan run as one statement each (src/planner).
       planned.plugin,
       // Request id header, request log, metrics, /metrics, spans (after useErrorCodes: they see its codes).

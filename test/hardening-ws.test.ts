@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { sseSubscribe } from '../tools/clients/subscriptions.js';
+import { createTestApp, globalId, type TestApp } from './helpers/app.js';
 import { createUser } from './helpers/factories.js';
 import { initWs, rawWs } from './helpers/ws.js';
 
@@ -105,5 +106,66 @@ describe('open streams end', () => {
     const { ws, user } = await subscribed();
     await app.db.user.update({ where: { id: user.id }, data: { deletedAt: new Date() } });
     expect((await ws.closed).code).toBe(4401);
+  });
+});
+
+describe('an SSE stream ends with its session, as a WebSocket does', () => {
+  const ENDED = {
+    errors: [
+      expect.objectContaining({
+        message: 'Unauthorized: token expired or account no longer active',
+        extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+      }),
+    ],
+  };
+  async function streaming() {
+    const s = await signedIn();
+    const sub = await sseSubscribe((path, init) => fetch(new URL(path, url), init), s.token, UPDATES);
+    expect(sub.status).toBe(200);
+    return { ...s, sub };
+  }
+  /** The stream's last message, then its end. */
+  async function lastWords(sub: Awaited<ReturnType<typeof streaming>>['sub']) {
+    const last = await sub.next();
+    await expect(sub.next()).rejects.toThrow('stream ended');
+    return last;
+  }
+
+  it('when the token expires', async () => {
+    const { sub } = await streaming();
+    app.clock.now = new Date(app.clock.now.getTime() + 2 * 3600_000);
+    try {
+      expect(await lastWords(sub)).toEqual(ENDED);
+    } finally {
+      app.clock.now = new Date();
+    }
+  });
+
+  it('when the account is suspended', async () => {
+    const { sub, user } = await streaming();
+    await app.db.user.update({ where: { id: user.id }, data: { accountStatus: 'SUSPENDED' } });
+    expect(await lastWords(sub)).toEqual(ENDED);
+  });
+
+  it('when the account is deleted', async () => {
+    const { sub, user } = await streaming();
+    await app.db.user.update({ where: { id: user.id }, data: { deletedAt: new Date() } });
+    expect(await lastWords(sub)).toEqual(ENDED);
+  });
+
+  it('not while the session holds: updates keep coming', async () => {
+    const { sub, user } = await streaming();
+    const course = await app.db.course.create({ data: { userId: user.id, name: 'Live' } });
+    const token = await app.tokens.issue(user.id);
+    const next = sub.next();
+    const res = await app.gql(
+      `mutation ($input: CreateAssignmentInput!) { createAssignment(input: $input) { id } }`,
+      { input: { courseId: globalId('Course', course.id), title: 'still here', dueAt: '2027-06-01T10:00:00Z' } },
+      token,
+    );
+    expect(res.errors).toBeUndefined();
+    await app.bus.idle();
+    expect(await next).toEqual({ data: { taskUpdates: { change: 'CREATED' } } });
+    await sub.close();
   });
 });

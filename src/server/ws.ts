@@ -1,3 +1,4 @@
+import { SESSION_ENDED } from './session-streams.js';
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type DocumentNode, type execute, type subscribe } from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
@@ -114,8 +115,7 @@ export function attachGraphqlWs(
         const timer = setInterval(() => {
           void Promise.all([tokens.verify(token), viewers.load(authorization)]).then(
             ([userId, current]) => {
-              if (!userId || !current)
-                socket.close(WS_CLOSE.unauthorized, 'Unauthorized: token expired or account no longer active');
+              if (!userId || !current) socket.close(WS_CLOSE.unauthorized, SESSION_ENDED);
             },
             (err: unknown) => logger.warn({ err }, 'websocket re-authentication failed; will retry'),
           );
