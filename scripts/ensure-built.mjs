@@ -7,7 +7,21 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { transformFile } from '@swc/core';
+import { parseArgs } from 'node:util';
+
+const usage = `Usage: node scripts/ensure-built.mjs
+Brings dist/ up to date with src/ (prisma generate when the Prisma schema changed, swc for changed
+files), as npm start does before it serves. No type check: npm run typecheck.`;
+try {
+  if (parseArgs({ options: { help: { type: 'boolean', short: 'h' } } }).values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+} catch (err) {
+  console.error(`${err.message}\n${usage}`);
+  process.exit(2);
+}
+const { transformFile } = await import('@swc/core');
 
 const root = path.join(import.meta.dirname, '..');
 const src = path.join(root, 'src');
@@ -17,7 +31,20 @@ const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 const generatedStamp = path.join(src, 'generated', 'prisma', 'client.ts');
 if (mtime(path.join(root, 'prisma', 'schema.prisma')) > mtime(generatedStamp)) {
   console.log('generating the Prisma client (prisma generate)…');
-  execFileSync(path.join(root, 'node_modules', '.bin', 'prisma'), ['generate'], { cwd: root, stdio: 'ignore' });
+  const bin = path.join(root, 'node_modules', '.bin');
+  try {
+    // The schema's generators are commands in node_modules/.bin: on PATH also when run without npm.
+    execFileSync(path.join(bin, 'prisma'), ['generate'], {
+      cwd: root,
+      stdio: 'pipe',
+      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
+    });
+  } catch (err) {
+    process.stderr.write(err.stdout ?? '');
+    process.stderr.write(err.stderr ?? '');
+    console.error('prisma generate failed (its output is above): dist/ was not built');
+    process.exit(1);
+  }
 }
 
 function walk(dir, out = []) {
