@@ -53,11 +53,11 @@ export default tseslint.config(
   {
     // The layers of docs/architecture.md and who may import whom. A file importing across a line
     // that is not allowed here fails `npm run lint` (and CI).
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'scripts/**/*.ts', 'tools/**/*.ts'],
     plugins: { boundaries },
     settings: {
       'import/resolver': { typescript: { project: './tsconfig.json' } },
-      'boundaries/include': ['src/**/*.ts'],
+      'boundaries/include': ['src/**/*.ts', 'scripts/**/*.ts', 'tools/**/*.ts'],
       // The layers mix folders and single files at src/, so elements match whole file paths
       // (`mode: 'file'`); v7 still supports it and would otherwise warn on every run.
       'boundaries/legacy-warnings': false,
@@ -73,7 +73,6 @@ export default tseslint.config(
             'src/server/**',
             'src/http/**',
             'src/plugins/**',
-            'src/cli/**',
           ],
           mode: 'file',
         },
@@ -106,6 +105,10 @@ export default tseslint.config(
         },
         // The rest of observability (metrics, Yoga plugins, error log writer) is wired by the entry layer.
         { type: 'entry', pattern: 'src/observability/**', mode: 'file' },
+        // Outside src/ (not in dist/): the commands of `npm run …`, one place for every one of them,
+        // and the developer libraries they share with the tests and the bench.
+        { type: 'commands', pattern: 'scripts/**', mode: 'file' },
+        { type: 'tools', pattern: 'tools/**', mode: 'file' },
       ],
     },
     rules: {
@@ -131,6 +134,57 @@ export default tseslint.config(
                         'versioning',
                         'planner',
                         'jobs',
+                        'auth',
+                        'db',
+                        'kernel',
+                      ],
+                    },
+                  },
+                },
+              },
+            },
+            {
+              // A command may use anything in src/ and tools/; nothing imports a command.
+              from: { element: { type: 'commands' } },
+              allow: {
+                to: {
+                  element: {
+                    types: {
+                      anyOf: [
+                        'commands',
+                        'tools',
+                        'entry',
+                        'schema',
+                        'resolvers',
+                        'handlers',
+                        'events',
+                        'versioning',
+                        'planner',
+                        'jobs',
+                        'auth',
+                        'db',
+                        'kernel',
+                      ],
+                    },
+                  },
+                },
+              },
+            },
+            {
+              // Developer libraries build on the server's code, never on a command; src/ never
+              // imports them (dist/ holds only what the server runs).
+              from: { element: { type: 'tools' } },
+              allow: {
+                to: {
+                  element: {
+                    types: {
+                      anyOf: [
+                        'tools',
+                        'schema',
+                        'resolvers',
+                        'events',
+                        'versioning',
+                        'planner',
                         'auth',
                         'db',
                         'kernel',
@@ -184,6 +238,22 @@ export default tseslint.config(
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    // Command-line handling (arguments, exit status) belongs to the commands in scripts/ and to
+    // the server's own entry, src/main.ts: the code they call returns or throws.
+    files: ['src/**/*.ts', 'tools/**/*.ts'],
+    ignores: ['src/main.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['argv', 'exit', 'exitCode'].map((property) => ({
+          object: 'process',
+          property,
+          message: 'Command-line handling belongs to scripts/ (docs/architecture.md#commands).',
+        })),
       ],
     },
   },

@@ -4,8 +4,11 @@
 // Prints each broken link as file:line and exits 1; `node scripts/check-links.mjs [root]`.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
-const root = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..'));
+const usage = `Usage: npm run docs:check        (node scripts/check-links.mjs [ROOT])
+Checks that every relative link in README.md, docs/*.md and bench/README.md resolves (the file
+exists, a #fragment names a heading); prints each broken one as file:line, exit status 1.`;
 
 export function markdownFiles(dir) {
   const docs = path.join(dir, 'docs');
@@ -70,6 +73,26 @@ export function brokenLinks(dir) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  } catch (err) {
+    console.error(`${err.message}\n${usage}`);
+    process.exit(2);
+  }
+  if (parsed.values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  if (parsed.positionals.length > 1) {
+    console.error(`One folder at most.\n${usage}`);
+    process.exit(2);
+  }
+  const root = path.resolve(parsed.positionals[0] ?? path.join(import.meta.dirname, '..'));
+  if (!existsSync(root)) {
+    console.error(`${root} does not exist.`);
+    process.exit(1);
+  }
   const broken = brokenLinks(root);
   for (const b of broken) console.error(b);
   const files = markdownFiles(root).length;

@@ -7,50 +7,55 @@
 // planned per set of their values (explained here with each of them true).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { Kind, parse } from 'graphql';
-import { loadConfig } from '../src/config.js';
-import { createPrisma } from '../src/db/client.js';
-import { conditionVariables, explain, isFullyPlanned, plan } from '../src/planner/index.js';
-import { getSchema } from '../src/schema/index.js';
+import { fail, readArguments, usageError } from './lib/command.js';
 
-const { values } = parseArgs({
+const usage = `Usage: npm run plan:explain -- --document FILE|ID [--sql]
+Which root fields of a document run as one planned SQL statement (docs/planned-execution.md).
+FILE holds the document text; an ID is looked up among the published documents of DATABASE_URL.
+Exit status: 0 when every operation is planned, 2 when one is not, 1 when the document is missing.`;
+const { values } = readArguments(usage, {
   options: {
     document: { type: 'string' },
     sql: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
   },
 });
-if (values.help) {
-  console.log(
-    'Usage: npm run plan:explain -- --document FILE|ID [--sql]\nExit status: 0 when every operation is planned, 2 when one is not.',
-  );
-  process.exit(0);
-}
-const fail = (message: string): never => {
-  console.error(message);
-  process.exit(1);
-};
-const given = values.document ?? fail('Give --document FILE or --document ID (a published document id).');
+const given = values.document ?? usageError(usage, 'Give --document FILE or --document ID (a published document id).');
+
+const { Kind, parse } = await import('graphql');
+const { loadConfig } = await import('../src/config.js');
+const { createPrisma } = await import('../src/db/client.js');
+const { describeDatabase } = await import('../src/db/wait-for-database.js');
+const { conditionVariables, explain, isFullyPlanned, plan } = await import('../src/planner/index.js');
+const { getSchema } = await import('../src/schema/index.js');
 
 async function documentText(ref: string): Promise<{ text: string; operationName: string | null }> {
   if (existsSync(ref)) return { text: await readFile(ref, 'utf8'), operationName: null };
   const url =
-    loadConfig(process.env).databaseUrl ?? fail(`${ref} is not a file; set DATABASE_URL to look it up by id.`);
+    loadConfig(process.env).databaseUrl ??
+    fail(`${ref} is not a file; set DATABASE_URL to look it up as a published document id.`);
   const db = createPrisma({ url, poolSize: 1 });
   try {
-    const row = await db.trustedDocument.findUnique({
-      where: { hash: ref },
-      select: { text: true, operationName: true },
-    });
-    return row ?? fail(`No document is published under ${ref}.`);
+    const row = await db.trustedDocument
+      .findUnique({ where: { hash: ref }, select: { text: true, operationName: true } })
+      .catch((err: unknown) => {
+        const reason = (err as { code?: string }).code ?? (err as Error).message.split('\n')[0];
+        return fail(
+          `${ref} is not a file, and the database of DATABASE_URL (${describeDatabase(url)}) cannot be read: ${reason}`,
+        );
+      });
+    return row ?? fail(`${ref} is not a file, and no document is published under that id.`);
   } finally {
     await db.$disconnect();
   }
 }
 
 const { text, operationName } = await documentText(given);
-const document = parse(text);
+let document: ReturnType<typeof parse>;
+try {
+  document = parse(text);
+} catch (err) {
+  fail(`${given}: ${(err as Error).message}`);
+}
 const names = operationName
   ? [operationName]
   : document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value ?? null] : []));

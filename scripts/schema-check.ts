@@ -1,22 +1,22 @@
 // Compares the schema the code prints with the latest release in schema/releases (and, with
 // `--against <git ref>`, with that ref's schema.graphql) and applies the deprecation policy
-// (tools/versioning/schema-check.ts) and what the clients use: the documents of every active app
+// (tools/versioning/check-schema-change.ts) and what the clients use: the documents of every active app
 // version and the recorded usage of deprecated coordinates, from the database when DATABASE_URL is
 // set, else from schema/trusted-documents.json (`--documents FILE` for another snapshot).
 // Exit 1 on a violation. `--today YYYY-MM-DD` sets the day; `--usage-days N` (30) and
 // `--usage-threshold N` (0) the usage rule; `--strict` fails on dangerous changes clients see.
 import { execFileSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
-import { createPrisma } from '../src/db/client.js';
-import { printPublicSchema } from '../src/schema/index.js';
 import type { ChangeLine } from '../src/versioning/changelog.js';
-import { dayOf } from '../src/versioning/dates.js';
-import { readReleases } from '../src/versioning/releases.js';
-import { loadClientsFromDb, readClientsSnapshot, type ClientsSnapshot } from '../tools/versioning/client-documents.js';
-import { checkSchemaChange, type ClientsOptions } from '../tools/versioning/schema-check.js';
+import type { ClientsSnapshot } from '../tools/versioning/client-documents.js';
+import type { ClientsOptions } from '../tools/versioning/check-schema-change.js';
+import { fail, readArguments, usageError } from './lib/command.js';
 
-const { values } = parseArgs({
+const usage = `Usage: npm run schema:check [-- --against REF] [--today YYYY-MM-DD] [--documents FILE]
+                                  [--usage-days N] [--usage-threshold N] [--strict]
+Compares the code's schema with the latest release (and REF's schema.graphql) under the
+deprecation policy and what clients use (DATABASE_URL, else schema/trusted-documents.json).
+Exit status 1 on a violation (docs/versioning.md).`;
+const { values } = readArguments(usage, {
   options: {
     against: { type: 'string' },
     today: { type: 'string' },
@@ -26,15 +26,26 @@ const { values } = parseArgs({
     strict: { type: 'boolean', default: false },
   },
 });
-const today = values.today ?? dayOf(new Date());
-const code = printPublicSchema();
 const count = (name: 'usage-days' | 'usage-threshold', fallback: number) => {
   const text = values[name];
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got ${text}`);
+  if (!Number.isInteger(n) || n < 0) usageError(usage, `--${name} must be a whole number, got ${text}`);
   return n;
 };
+const usageDays = count('usage-days', 30);
+const usageThreshold = count('usage-threshold', 0);
+
+const { loadConfig } = await import('../src/config.js');
+const { createPrisma } = await import('../src/db/client.js');
+const { printPublicSchema } = await import('../src/schema/index.js');
+const { dayOf } = await import('../src/versioning/dates.js');
+const { readReleases } = await import('../src/versioning/releases.js');
+const { loadClientsFromDb, readClientsSnapshot } = await import('../tools/versioning/client-documents.js');
+const { checkSchemaChange } = await import('../tools/versioning/check-schema-change.js');
+
+const today = values.today ?? dayOf(new Date());
+const code = printPublicSchema();
 
 // What the clients use: the database when configured, else the committed snapshot.
 const databaseUrl = values.documents ? null : loadConfig(process.env).databaseUrl;
@@ -62,8 +73,8 @@ if (source === null) {
 const clients: ClientsOptions | undefined = snapshot
   ? {
       ...snapshot,
-      usageDays: count('usage-days', 30),
-      usageThreshold: count('usage-threshold', 0),
+      usageDays,
+      usageThreshold,
       strict: values.strict,
     }
   : undefined;
@@ -82,7 +93,12 @@ const latest = (await readReleases()).at(-1);
 if (latest) baselines.push({ label: `release ${latest.date}`, sdl: latest.sdl });
 else console.log('No release in schema/releases yet: checking deprecations only.');
 if (values.against) {
-  const sdl = execFileSync('git', ['show', `${values.against}:schema.graphql`], { encoding: 'utf8' });
+  let sdl: string;
+  try {
+    sdl = execFileSync('git', ['show', `${values.against}:schema.graphql`], { encoding: 'utf8', stdio: 'pipe' });
+  } catch {
+    fail(`--against ${values.against}: git has no schema.graphql at that ref.`);
+  }
   baselines.push({ label: `${values.against}:schema.graphql`, sdl });
 }
 if (baselines.length === 0) baselines.push({ label: 'itself', sdl: code });

@@ -2,13 +2,18 @@
 // since the previous release to schema/CHANGELOG.md. `--date YYYY-MM-DD` (default: today, UTC; not later).
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { printPublicSchema } from '../src/schema/index.js';
-import { dayOf } from '../src/versioning/dates.js';
-import { planRelease } from '../tools/versioning/plan-release.js';
-import { defaultSchemaDir, readReleases } from '../src/versioning/releases.js';
+import { fail, readArguments } from './lib/command.js';
 
-const { values } = parseArgs({ options: { date: { type: 'string' } } });
+const usage = `Usage: npm run schema:release [-- --date YYYY-MM-DD]
+Writes schema/releases/<date>.graphql (the code's schema) and its changes in schema/CHANGELOG.md.
+The date defaults to today (UTC) and may not be later; refused when the policy is not met.`;
+const { values } = readArguments(usage, { options: { date: { type: 'string' } } });
+
+const { printPublicSchema } = await import('../src/schema/index.js');
+const { dayOf } = await import('../src/versioning/dates.js');
+const { planRelease } = await import('../tools/versioning/plan-release.js');
+const { defaultSchemaDir, readReleases } = await import('../src/versioning/releases.js');
+
 const today = dayOf(new Date());
 const date = values.date ?? today;
 const changelogFile = path.join(defaultSchemaDir, 'CHANGELOG.md');
@@ -30,6 +35,5 @@ try {
       : 'first release (schema/CHANGELOG.md)',
   );
 } catch (err) {
-  console.error(`schema:release refused: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+  fail(`schema:release refused: ${err instanceof Error ? err.message : String(err)}`);
 }

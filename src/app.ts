@@ -188,6 +188,9 @@ export async function startApp(config: Config, logger: Logger, options: { mailer
   // Cheap checks first: a taken port or an unwritable data directory fails in one line, before
   // the database starts.
   await assertPortFree(config.port, config.host);
+  if (config.metrics.port !== null && config.metrics.port !== config.port) {
+    await assertPortFree(config.metrics.port, config.host, 'METRICS_PORT');
+  }
   const devSecret = config.jwt.generated && config.env === 'development';
   if (!config.databaseUrl || devSecret) await assertWritableDir(config.dataDir, 'data directory');
 

@@ -1,20 +1,42 @@
-import { startApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { createLogger } from './observability/logger.js';
+import { parseArgs } from 'node:util';
+import type { Config } from './config.js';
 import { StartupError } from './errors.js';
+import { createLogger, prettyLogs } from './observability/logger.js';
+
+const USAGE = `Usage: npm start   (node dist/main.js; npm run dev serves from source)
+Serves the GraphQL API. Takes no arguments: environment variables configure it (docs/configuration.md).`;
+let help = false;
+try {
+  help = parseArgs({ options: { help: { type: 'boolean', short: 'h' } } }).values.help === true;
+} catch (err) {
+  console.error(`${(err as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+// Loaded after the arguments are read, so that --help answers at once.
+const { startApp } = await import('./app.js');
+const { ConfigError, loadConfig } = await import('./config.js');
+
+// Readable lines for a person at a terminal; JSON lines wherever stdout goes elsewhere.
+const pretty = (env: string | undefined) => prettyLogs(env, process.stdout.isTTY === true);
 
 let config: Config;
 try {
   config = loadConfig(process.env);
 } catch (err) {
   if (err instanceof ConfigError) {
-    for (const problem of err.problems) console.error(`config error: ${problem}`);
+    // One line per bad variable, each naming it.
+    const logger = createLogger('info', {}, { pretty: pretty(process.env.NODE_ENV) });
+    for (const problem of err.problems) logger.fatal(`start-up failed: configuration: ${problem}`);
     process.exit(1);
   }
   throw err;
 }
 
-const logger = createLogger(config.logLevel, {}, { pretty: config.env === 'development' });
+const logger = createLogger(config.logLevel, {}, { pretty: pretty(config.env) });
 const app = await startApp(config, logger).catch((err: unknown) => {
   // What the operator can act on is one line; anything else keeps its stack.
   if (err instanceof StartupError) logger.fatal(`start-up failed: ${err.message}`);

@@ -7,17 +7,21 @@ import { StartupError } from './errors.js';
  * Fails at once when the HTTP port is taken, before the (slower) database start-up. A probe:
  * another process may still take the port in between, then listen() reports it.
  */
-export async function assertPortFree(port: number, host: string): Promise<void> {
+export async function assertPortFree(port: number, host: string, variable = 'PORT'): Promise<void> {
   if (port === 0) return;
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
     probe.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') {
-        reject(new StartupError(`port ${port} is already in use on ${host}: stop the other process or set PORT`));
+        reject(
+          new StartupError(`port ${port} is already in use on ${host}: stop the other process or set ${variable}`),
+        );
       } else if (err.code === 'EACCES') {
-        reject(new StartupError(`port ${port} on ${host} needs privileges this process lacks: set PORT above 1023`));
+        reject(
+          new StartupError(`port ${port} on ${host} needs privileges this process lacks: set ${variable} above 1023`),
+        );
       } else {
-        reject(new StartupError(`cannot listen on ${host}:${port}: ${err.message}`));
+        reject(new StartupError(`cannot listen on ${host}:${port} (${variable}): ${err.message}`));
       }
     });
     probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));

@@ -257,13 +257,13 @@ describe('bootstrap', () => {
     if (app.database.embedded) return; // one process per embedded database: covered by grantAdmin above
     const user = await createUser(app.db, { email: 'cli-admin@example.com' });
     const run = promisify(execFile);
-    const { stdout } = await run('npx', ['tsx', 'src/cli/admin-grant.ts', 'cli-admin@example.com'], {
+    const { stdout } = await run('npx', ['tsx', 'scripts/admin-grant.ts', 'cli-admin@example.com'], {
       env: { ...process.env, DATABASE_URL: app.database.url, LOG_LEVEL: 'silent' },
     });
     expect(stdout).toContain('is now an admin');
     expect((await app.db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe('ADMIN');
     await expect(
-      run('npx', ['tsx', 'src/cli/admin-grant.ts', 'nobody@example.com'], {
+      run('npx', ['tsx', 'scripts/admin-grant.ts', 'nobody@example.com'], {
         env: { ...process.env, DATABASE_URL: app.database.url },
       }),
     ).rejects.toMatchObject({ code: 1 });

@@ -24,7 +24,7 @@ it('admin:grant promotes an account in the embedded database (EMBEDDED_DB_DIR)',
     await database.close();
 
     const { DATABASE_URL: _ignored, ...rest } = process.env;
-    const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/cli/admin-grant.ts', 'laptop-admin@example.com'], {
+    const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/admin-grant.ts', 'laptop-admin@example.com'], {
       env: { ...rest, ...env },
     });
     expect(stdout).toContain('is now an admin');

@@ -8,7 +8,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { getSchema, printPublicSchema } from '../src/schema/index.js';
 import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
 import { loadClientsFromDb, readClientsSnapshot, writeClientsSnapshot } from '../tools/versioning/client-documents.js';
-import { checkSchemaChange } from '../tools/versioning/schema-check.js';
+import { checkSchemaChange } from '../tools/versioning/check-schema-change.js';
 import { createTestApp, rawId, type TestApp } from './helpers/app.js';
 
 // The example app (examples/app, docs/example-app.md) against the real server: its codegen

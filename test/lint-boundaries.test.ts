@@ -29,6 +29,11 @@ describe('layer boundaries in lint', () => {
     // The planner derives SQL from declarations and the access policy, never from the Pothos schema.
     ['src/planner/probe.ts', "import { builder } from '../schema/builder.js';\nexport const x = builder;\n"],
     ['src/resolvers/courses/probe.ts', "import { plan } from '../../planner/index.js';\nexport const x = plan;\n"],
+    // dist/ holds only what the server runs: src/ uses neither the commands nor the developer tools.
+    ['src/http/probe.ts', "import { fail } from '../../scripts/lib/command.js';\nexport const x = fail;\n"],
+    ['src/server/probe.ts', "export const x = await import('../../tools/versioning/check-schema-change.js');\n"],
+    // A developer library never builds on a command.
+    ['tools/versioning/probe.ts', "import { fail } from '../../scripts/lib/command.js';\nexport const x = fail;\n"],
   ])('refuses a forbidden import in %s', async (file, code) => {
     expect(await problems(file, code)).toEqual([
       expect.stringMatching(/^boundaries\/dependencies: There is no policy/),
@@ -47,6 +52,20 @@ describe('layer boundaries in lint', () => {
     expect(await problems('src/stray.ts', 'export const x = 1;\n')).toEqual([
       expect.stringMatching(/^boundaries\/no-unknown-files/),
     ]);
+  });
+
+  it('keeps command-line handling in scripts/ (and the server entry, src/main.ts)', async () => {
+    const message = /^no-restricted-properties: 'process\.(argv|exit)' is restricted/;
+    expect(await problems('src/db/probe.ts', 'export const x = process.argv[2];\n')).toEqual([
+      expect.stringMatching(message),
+    ]);
+    expect(await problems('tools/versioning/probe.ts', 'process.exit(1);\n')).toEqual([expect.stringMatching(message)]);
+    expect(await problems('src/main.ts', 'process.exit(1);\n')).toEqual([]);
+    const command =
+      "import { checkSchemaChange } from '../tools/versioning/check-schema-change.js';\n" +
+      "import { grantAdmin } from '../src/resolvers/admin/grant-admin.js';\n" +
+      'export const x = [checkSchemaChange, grantAdmin, process.argv];\n';
+    expect(await problems('scripts/probe.ts', command)).toEqual([]);
   });
 
   it('allows imports down the request path', async () => {

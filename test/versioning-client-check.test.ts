@@ -15,7 +15,7 @@ import {
   type ClientDocument,
   type UsageRecord,
 } from '../tools/versioning/client-documents.js';
-import { checkSchemaChange, type ClientsOptions } from '../tools/versioning/schema-check.js';
+import { checkSchemaChange, type ClientsOptions } from '../tools/versioning/check-schema-change.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 
 const OLD = `

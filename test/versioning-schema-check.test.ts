@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { printPublicSchema } from '../src/schema/index.js';
 import { parseChangelog } from '../src/versioning/changelog.js';
 import { planRelease } from '../tools/versioning/plan-release.js';
-import { checkSchemaChange } from '../tools/versioning/schema-check.js';
+import { checkSchemaChange } from '../tools/versioning/check-schema-change.js';
 
 const TODAY = '2026-12-01';
 const fixtures = path.join(import.meta.dirname, 'fixtures', 'schemas');

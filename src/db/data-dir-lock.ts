@@ -1,14 +1,15 @@
 import { open, readFile, unlink } from 'node:fs/promises';
+import { StartupError } from '../errors.js';
 
 /** Another server (this process or another) already runs on the embedded database's directory. */
-export class DataDirLockedError extends Error {
+export class DataDirLockedError extends StartupError {
   constructor(dir: string, pid: number) {
     super(
       `the embedded database in ${dir} is in use by another server (pid ${pid}): stop it first, ` +
         'or give this one its own EMBEDDED_DB_DIR',
     );
-    this.name = 'DataDirLockedError';
   }
+  override name = 'DataDirLockedError';
 }
 
 /** Directories this process holds. */
@@ -42,7 +43,13 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
         await unlink(file).catch(() => {});
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' || attempt > 0) {
+        throw new StartupError(
+          `cannot take the lock ${file} of the embedded database (${code ?? (err as Error).message}): ` +
+            'fix the permissions of its folder, or set EMBEDDED_DB_DIR',
+        );
+      }
       const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
       const owned = pid === process.pid ? held.has(file) : pid > 0 && alive(pid);
       if (owned) throw new DataDirLockedError(dir, pid);

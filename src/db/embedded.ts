@@ -1,6 +1,8 @@
-import { mkdir } from 'node:fs/promises';
+import { access, constants, mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { StartupError } from '../errors.js';
 import { lockDataDir } from './data-dir-lock.js';
 
 /**
@@ -25,6 +27,14 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     db = await PGlite.create({ dataDir });
   } catch (err) {
     await release();
+    // PGlite reports a file it may not write as a bare wasm abort: name the file instead.
+    const locked = inMemory ? null : await firstUnwritable(dataDir);
+    if (locked) {
+      throw new StartupError(
+        `the embedded database in ${dataDir} cannot be opened: ${locked} is not writable by this user ` +
+          `(uid ${process.getuid?.() ?? '?'}): give the directory back to this user (chown -R), or set EMBEDDED_DB_DIR`,
+      );
+    }
     throw err;
   }
   // The app's pool holds one connection, but after a failed query node-pg discards that
@@ -41,4 +51,17 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
       await release();
     },
   };
+}
+
+/** The first file or folder under `dir` this process may not read and write, if any. */
+async function firstUnwritable(dir: string): Promise<string | null> {
+  const entries = [dir, ...(await readdir(dir, { recursive: true }).catch(() => [])).map((e) => path.join(dir, e))];
+  for (const entry of entries) {
+    try {
+      await access(entry, constants.R_OK | constants.W_OK);
+    } catch {
+      return entry;
+    }
+  }
+  return null;
 }

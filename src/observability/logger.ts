@@ -10,7 +10,16 @@ export interface LoggerOptions {
 }
 
 /**
- * Structured logs: JSON lines on stdout in production, pino-pretty lines in development; one
+ * Whether the server writes readable lines (pino-pretty, coloured) rather than JSON: in
+ * development, and only when stdout is a terminal. Piped or redirected output is JSON lines
+ * (`npm start | npx pino-pretty` makes them readable), so no ANSI codes end up in a file.
+ */
+export function prettyLogs(env: string | undefined, stdoutIsTTY: boolean): boolean {
+  return stdoutIsTTY && (env ?? 'development') === 'development';
+}
+
+/**
+ * Structured logs: JSON lines on stdout, pino-pretty lines in development at a terminal; one
  * logger per process, children per request (requestId, operationName, client, viewerId) and job.
  */
 export function createLogger(level: string, base: Record<string, unknown> = {}, options: LoggerOptions = {}): Logger {

@@ -2,7 +2,7 @@ import { CHANGELOG_HEADER, renderChangelogEntry } from '../../src/versioning/cha
 import { parseDay } from '../../src/versioning/dates.js';
 import type { Release } from '../../src/versioning/releases.js';
 import { canonicalSdl } from '../../src/versioning/releases.js';
-import { checkSchemaChange, type SchemaChangeReport } from './schema-check.js';
+import { checkSchemaChange, type SchemaChangeReport } from './check-schema-change.js';
 
 export interface ReleasePlan {
   /** The new CHANGELOG.md, with this release's section appended. */

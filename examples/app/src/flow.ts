@@ -297,7 +297,7 @@ export function formatDeprecations(report: Pick<FlowReport, 'deprecations' | 'ap
   lines.push(`The server's count for this app version (apiInfo, status ${info.client?.status ?? 'unknown'}):`);
   for (const d of info.clientDeprecations) {
     lines.push(
-      `  ${d.deprecation.coordinate}: ${d.usageCount} requests counted so far; published operations using it: ${d.operations.join(', ') || '(none)'}`,
+      `  ${d.deprecation.coordinate}: ${d.usageCount} ${d.usageCount === 1 ? 'request' : 'requests'} counted so far; published operations using it: ${d.operations.join(', ') || '(none)'}`,
     );
   }
   return lines;

@@ -2,7 +2,21 @@
 // http://localhost:4000/graphql) that has this app version's documents published
 // (npm run example:publish). See docs/example-app.md.
 import { readFileSync } from 'node:fs';
-import { CLIENT_NAME, formatDeprecations, runFlow } from './flow.js';
+import { parseArgs } from 'node:util';
+
+const usage = `Usage: npm run example
+Runs the example app's flow against STUDY_PLANNER_URL (default http://localhost:4000/graphql),
+a server with this app version's documents published (npm run example:publish).`;
+try {
+  if (parseArgs({ options: { help: { type: 'boolean', short: 'h' } } }).values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+} catch (err) {
+  console.error(`${(err as Error).message}\n${usage}`);
+  process.exit(2);
+}
+const { CLIENT_NAME, formatDeprecations, runFlow } = await import('./flow.js');
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
