@@ -83,15 +83,20 @@ export async function ensureBuilt() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** A command of no options: `--help` prints `text` and exits 0; anything else given, the problem and `text`, exit 2. */
+export function answerHelp(text) {
   try {
     if (parseArgs({ options: { help: { type: 'boolean', short: 'h' } } }).values.help) {
-      console.log(usage);
+      console.log(text);
       process.exit(0);
     }
   } catch (err) {
-    console.error(`${err.message}\n${usage}`);
+    console.error(`${err.message}\n${text}`);
     process.exit(2);
   }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  answerHelp(usage);
   await ensureBuilt();
 }
