@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { indexesUsed, TASK_TABLES } from './helpers/explain.js';
 
 /**
  * The notification list and the reminders job on a realistic data set (150 students, 30k
@@ -8,7 +9,6 @@ import { createTestApp, type TestApp } from './helpers/app.js';
  * parameters (no sequential scan on a task table, the named indexes used).
  */
 
-const TASK_TABLES = ['Assignment', 'Lecture', 'StudySession'];
 const TEST_NOW = '2027-01-15T12:00:00Z';
 let recording: { sql: string; params: string }[] | null = null;
 let app: TestApp;
@@ -81,19 +81,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function walk(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
-  out.push(node);
-  for (const child of node.Plans ?? []) walk(child, out);
-  return out;
-}
-
 async function record<T>(
   work: () => Promise<T>,
 ): Promise<{ result: T; statements: { sql: string; params: string }[] }> {
@@ -102,30 +89,6 @@ async function record<T>(
   const statements = recording;
   recording = null;
   return { result, statements };
-}
-
-/** EXPLAINs the recorded statements that touch `tables`; fails on a sequential scan of a task table; returns index names. */
-async function explain(statements: { sql: string; params: string }[], tables: string[]): Promise<string[]> {
-  const reads = statements.filter(
-    (s) => /^(SELECT|WITH)/i.test(s.sql.trim()) && tables.some((t) => s.sql.includes(`"${t}"`)),
-  );
-  expect(reads.length).toBeGreaterThan(0);
-  const indexes: string[] = [];
-  for (const { sql, params } of reads) {
-    const rows = await app.db.$queryRawUnsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
-      `EXPLAIN (FORMAT JSON) ${sql}`,
-      ...(JSON.parse(params) as unknown[]),
-    );
-    const nodes = walk(rows[0]!['QUERY PLAN'][0].Plan);
-    if (process.env.SHOW_PLANS === '2') console.log(sql, JSON.stringify(rows[0]!['QUERY PLAN'][0].Plan, null, 1));
-    const seqScans = nodes.filter(
-      (n) => n['Node Type'] === 'Seq Scan' && TASK_TABLES.includes(n['Relation Name'] ?? ''),
-    );
-    expect({ sql, seqScans }).toEqual({ sql, seqScans: [] });
-    indexes.push(...nodes.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : [])));
-  }
-  if (process.env.SHOW_PLANS) console.log(indexes.join('\n'));
-  return indexes;
 }
 
 const LIST = `query ($n: Int!, $unreadOnly: Boolean) { me {
@@ -162,9 +125,9 @@ describe('the notification list', () => {
   it('reads the page and the counts from the inbox and unread indexes', async () => {
     const all = await list(20);
     if (process.env.SHOW_PLANS) console.log(all.statements.map((s) => `${s.sql}\n${s.params}`).join('\n\n'));
-    expect(await explain(all.statements, ['Notification'])).toContain('Notification_user_inbox_idx');
+    expect(await indexesUsed(app.db, all.statements, ['Notification'])).toContain('Notification_user_inbox_idx');
     const unread = await list(20, true);
-    expect(await explain(unread.statements, ['Notification'])).toContain('Notification_user_unread_idx');
+    expect(await indexesUsed(app.db, unread.statements, ['Notification'])).toContain('Notification_user_unread_idx');
   });
 });
 
@@ -173,7 +136,7 @@ describe('the reminders job', () => {
     const { result, statements } = await record(() => app.jobs.run('reminders'));
     expect(result?.error).toBeNull();
     expect((result?.result as { reminders: number }).reminders).toBeGreaterThan(0);
-    const used = await explain(statements, TASK_TABLES);
+    const used = await indexesUsed(app.db, statements, TASK_TABLES);
     // Per user: one of the two per-user assignment indexes, and the per-user lecture and session ones.
     expect(used.some((i) => /^Assignment_user_(open_)?due(_live)?_idx$/.test(i))).toBe(true);
     expect(used).toEqual(expect.arrayContaining(['Lecture_user_start_live_idx', 'StudySession_user_start_live_idx']));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, globalId, type TestApp } from './helpers/app.js';
+import { indexesUsed, planNodes } from './helpers/explain.js';
 
 /**
  * Indexes proven by EXPLAIN, and statement counts that do not grow with the page size.
@@ -9,7 +10,6 @@ import { createTestApp, globalId, type TestApp } from './helpers/app.js';
  * parameters.
  */
 
-const TASK_TABLES = ['Assignment', 'Lecture', 'StudySession'];
 let recording: { sql: string; params: string }[] | null = null;
 let app: TestApp;
 let userId: string;
@@ -66,40 +66,6 @@ async function run(query: string, variables: Record<string, unknown> = {}) {
   return { data: res.data!, statements };
 }
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function walk(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
-  out.push(node);
-  for (const child of node.Plans ?? []) walk(child, out);
-  return out;
-}
-
-/** EXPLAINs each statement that reads a task table; returns the index names used. */
-async function explainTaskReads(statements: { sql: string; params: string }[]): Promise<string[]> {
-  const indexes: string[] = [];
-  const reads = statements.filter((s) => /^SELECT/i.test(s.sql) && TASK_TABLES.some((t) => s.sql.includes(`"${t}"`)));
-  expect(reads.length).toBeGreaterThan(0);
-  for (const { sql, params } of reads) {
-    const rows = await app.db.$queryRawUnsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
-      `EXPLAIN (FORMAT JSON) ${sql}`,
-      ...(JSON.parse(params) as unknown[]),
-    );
-    const nodes = walk(rows[0]!['QUERY PLAN'][0].Plan);
-    const seqScans = nodes.filter(
-      (n) => n['Node Type'] === 'Seq Scan' && TASK_TABLES.includes(n['Relation Name'] ?? ''),
-    );
-    expect({ sql, seqScans }).toEqual({ sql, seqScans: [] });
-    indexes.push(...nodes.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : [])));
-  }
-  if (process.env.SHOW_PLANS) console.log(indexes.join('\n'));
-  return indexes;
-}
-
 const HOME = `query ($n: Int!) { me {
   upcomingAssignments(first: $n) { title dueAt course { name } }
   overdueCount
@@ -147,14 +113,14 @@ describe('statements per request do not grow with the page size', () => {
 describe('each main query uses its index, with no sequential scan on a task table', () => {
   it('home screen: upcoming list and overdue count on the open-assignments index', async () => {
     const { statements } = await run(HOME, { n: 20 });
-    const used = await explainTaskReads(statements);
+    const used = await indexesUsed(app.db, statements);
     expect(used).toContain('Assignment_user_open_due_idx');
     expect(used).toEqual(expect.arrayContaining(['Lecture_user_start_live_idx', 'StudySession_user_start_live_idx']));
   });
 
   it('agenda for a week: one range scan per kind', async () => {
     const { statements } = await run(AGENDA, { from: weekFrom(), to: weekTo(), n: 50 });
-    const used = await explainTaskReads(statements);
+    const used = await indexesUsed(app.db, statements);
     expect(used).toEqual(
       expect.arrayContaining([
         'Assignment_user_due_live_idx',
@@ -166,7 +132,7 @@ describe('each main query uses its index, with no sequential scan on a task tabl
 
   it('course page: the per-course indexes', async () => {
     const { statements } = await run(COURSE_PAGE, { id: globalId('Course', courseId), n: 20 });
-    const used = await explainTaskReads(statements);
+    const used = await indexesUsed(app.db, statements);
     expect(used).toEqual(
       expect.arrayContaining([
         'Assignment_course_due_idx',
@@ -187,11 +153,11 @@ describe('each main query uses its index, with no sequential scan on a task tabl
       ['StudySession', 'courseId', courseId, 'StudySession_course_start_idx'],
     ];
     for (const [table, column, id, index] of checks) {
-      const rows = await app.db.$queryRawUnsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
-        `EXPLAIN (FORMAT JSON) SELECT 1 FROM ONLY "${table}" x WHERE "${column}" = $1::uuid FOR KEY SHARE OF x`,
-        id,
+      const nodes = await planNodes(
+        app.db,
+        `SELECT 1 FROM ONLY "${table}" x WHERE "${column}" = $1::uuid FOR KEY SHARE OF x`,
+        [id],
       );
-      const nodes = walk(rows[0]!['QUERY PLAN'][0].Plan);
       expect({ table, column, seq: nodes.some((n) => n['Node Type'] === 'Seq Scan') }).toEqual({
         table,
         column,
@@ -204,7 +170,7 @@ describe('each main query uses its index, with no sequential scan on a task tabl
   it('overdue assignments with their count', async () => {
     const { data, statements } = await run(OVERDUE, { n: 20 });
     expect(data.assignments.totalCount).toBeGreaterThan(0);
-    const used = await explainTaskReads(statements);
+    const used = await indexesUsed(app.db, statements);
     expect(used).toContain('Assignment_user_open_due_idx');
   });
 });
