@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
-import { plannedResult } from '../src/server/planned-execution.js';
+import { describe, expect, it, jest } from '@jest/globals';
+import { plannedResult, withExtensions } from '../src/server/planned-execution.js';
 
 /** How Yoga writes a result: its own `stringify` when it has one (graphql-yoga result-processor). */
 const write = (result: object) =>
@@ -31,5 +31,24 @@ describe('a planned result', () => {
   it('a copy of it (a plugin spreading the result) is written by JSON.stringify, the same bytes', () => {
     const copy = { ...plannedResult(DATA), extensions: { a: 1 } };
     expect(write(copy)).toBe(`{"data":${DATA},"extensions":{"a":1}}`);
+  });
+
+  it('gets extensions from withExtensions without its data being parsed or written again', () => {
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const result = withExtensions(withExtensions(plannedResult(DATA), { deprecations: [1] }), { clientVersion: 2 });
+      expect(write(result)).toBe(`{"data":${DATA},"extensions":{"deprecations":[1],"clientVersion":2}}`);
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('withExtensions gives any other result the members a spread copy has, in the same order', () => {
+    const result = { errors: [], data: { a: 1 }, extensions: { x: 1 } };
+    const copy = withExtensions(result, { y: 2 });
+    expect(copy).not.toBe(result);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify({ ...result, extensions: { ...result.extensions, y: 2 } }));
+    expect(result.extensions).toEqual({ x: 1 });
   });
 });

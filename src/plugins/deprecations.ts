@@ -6,6 +6,7 @@ import { deprecatedCoordinatesOf } from '../versioning/collect-usage.js';
 import { isPastSunset, parseDay } from '../versioning/dates.js';
 import type { DeprecationEntry, DeprecationRegistry } from '../versioning/registry.js';
 import type { Versioning } from '../versioning/versioning.js';
+import { withExtensions } from '../server/planned-execution.js';
 
 /** What `extensions.deprecations` lists for each deprecated coordinate an operation touched. */
 export interface DeprecationNotice {
@@ -69,7 +70,7 @@ export function useDeprecations(options: { registry: DeprecationRegistry; versio
       return {
         onExecuteDone({ result, setResult }) {
           if (isAsyncIterable(result)) return;
-          setResult({ ...result, extensions: { ...result.extensions, deprecations: seen.notices } });
+          setResult(withExtensions(result, { deprecations: seen.notices }));
         },
       };
     },

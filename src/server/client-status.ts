@@ -3,6 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { clientIdentityOf, clientStanding, type ClientStanding } from '../versioning/client-status.js';
 import type { Versioning } from '../versioning/versioning.js';
+import { withExtensions } from './planned-execution.js';
 
 /** Response headers that tell a DEPRECATED or UNSUPPORTED client where it stands. */
 export const CLIENT_STATUS_HEADER = 'Client-Version-Status';
@@ -68,10 +69,7 @@ export function useClientStatus(options: { versioning: Versioning }): Plugin<Con
       const standing = standingOf(versioning, request.headers);
       if (standing.status !== 'UNSUPPORTED' && standing.status !== 'DEPRECATED') return;
       const { status, minimumVersion, recommendedVersion, message } = standing;
-      setResult({
-        ...result,
-        extensions: { ...result.extensions, clientVersion: { status, minimumVersion, recommendedVersion, message } },
-      });
+      setResult(withExtensions(result, { clientVersion: { status, minimumVersion, recommendedVersion, message } }));
     },
     onResponse({ request, response }) {
       const standing = standingOf(versioning, request.headers);

@@ -55,6 +55,7 @@ export interface PlannedExecution {
 export function plannedResult(dataJson: string): ExecutionResult {
   let parsed: ExecutionResult['data'] | undefined;
   const result = {} as ExecutionResult;
+  plannedResults.add(result);
   Object.defineProperty(result, 'data', {
     enumerable: true,
     configurable: true,
@@ -77,6 +78,21 @@ export function plannedResult(dataJson: string): ExecutionResult {
       return `{${members.join(',')}}`;
     },
   });
+  return result;
+}
+
+/** The results plannedResult made (each one request's own). */
+const plannedResults = new WeakSet<ExecutionResult>();
+
+/**
+ * `result` with `extensions` merged into its own, as `{ ...result, extensions: { ...result.extensions, ...extensions } }`
+ * gives it: the same members in the same order. A planned result gets them in place, so that its
+ * data stays the statement's JSON text (a copy would parse it and write it again).
+ */
+export function withExtensions(result: ExecutionResult, extensions: Record<string, unknown>): ExecutionResult {
+  const merged = { ...result.extensions, ...extensions };
+  if (!plannedResults.has(result)) return { ...result, extensions: merged };
+  result.extensions = merged;
   return result;
 }
 
