@@ -62,6 +62,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     billing: {
       revenueCatWebhookSecret: e.REVENUECAT_WEBHOOK_SECRET ?? null,
+      revenueCatSigningKey: e.REVENUECAT_WEBHOOK_SIGNING_KEY ?? null,
+      nonRenewingDays: e.REVENUECAT_NON_RENEWING_DAYS,
       expiryGraceMs: e.SUBSCRIPTION_EXPIRY_GRACE_MS,
     },
     adminEmails: e.ADMIN_EMAILS,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { expireSubscriptionsJob } from '../src/jobs/expire-subscriptions.js';
 import { runJob } from '../src/jobs/runner.js';
@@ -11,7 +11,9 @@ const DAY = 86_400_000;
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await createTestApp({ env: { REVENUECAT_WEBHOOK_SECRET: SECRET } });
+  app = await createTestApp({
+    env: { REVENUECAT_WEBHOOK_SECRET: SECRET, REVENUECAT_NON_RENEWING_DAYS: '{"premium_semester":180}' },
+  });
 });
 afterAll(() => app.close());
 
@@ -24,6 +26,11 @@ interface EventFields {
   expiration_at_ms?: number | null;
   grace_period_expiration_at_ms?: number;
   id?: string;
+  product_id?: string;
+  purchased_at_ms?: number;
+  entitlement_ids?: string[];
+  transferred_from?: string[];
+  transferred_to?: string[];
 }
 
 /** A RevenueCat webhook body, shaped like RevenueCat's samples. */
@@ -64,7 +71,13 @@ async function send(body: ReturnType<typeof rcEvent>) {
 const account = (id: string) =>
   app.db.user.findUniqueOrThrow({
     where: { id },
-    select: { subscriptionTier: true, subscriptionExpiresAt: true, subscriptionEventAt: true },
+    select: {
+      subscriptionTier: true,
+      subscriptionExpiresAt: true,
+      subscriptionEventAt: true,
+      entitlementIds: true,
+      lifetimeProductId: true,
+    },
   });
 const changes = (userId: string) =>
   app.db.outboxEvent.findMany({ where: { userId, type: 'subscription.changed' }, orderBy: { occurredAt: 'asc' } });
@@ -323,6 +336,170 @@ describe('RevenueCat webhook: event types', () => {
   });
 });
 
+describe('RevenueCat webhook: purchases that do not renew, transfers and entitlements', () => {
+  const causes = async (userId: string) =>
+    (await changes(userId)).map((e) => {
+      const p = e.payload as { cause: string; tier: string; willRenew: boolean; lifetime?: boolean };
+      return [p.cause, p.tier, p.willRenew, p.lifetime ?? false];
+    });
+
+  it('NON_RENEWING_PURCHASE of a product with no configured days → PREMIUM for life, which an EXPIRATION does not end and only its refund does', async () => {
+    const user = await createUser(app.db);
+    const t = app.clock.now.getTime();
+    const lifetime = rcEvent({
+      type: 'NON_RENEWING_PURCHASE',
+      app_user_id: user.id,
+      product_id: 'premium_lifetime',
+      expiration_at_ms: null,
+      entitlement_ids: ['premium', 'themes'],
+      event_timestamp_ms: t - 3000,
+    });
+    expect((await send(lifetime)).outcome).toBe('APPLIED');
+    expect(await account(user.id)).toMatchObject({
+      subscriptionTier: 'PREMIUM',
+      subscriptionExpiresAt: null,
+      lifetimeProductId: 'premium_lifetime',
+      entitlementIds: ['premium', 'themes'],
+    });
+    // An old monthly subscription of the same account expires: the lifetime purchase outlives it.
+    await send(rcEvent({ type: 'EXPIRATION', app_user_id: user.id, event_timestamp_ms: t - 2000 }));
+    expect(await account(user.id)).toMatchObject({ subscriptionTier: 'PREMIUM', subscriptionExpiresAt: null });
+    // The lifetime product refunded: a CANCELLATION of that product ends it.
+    const refund = rcEvent({
+      type: 'CANCELLATION',
+      app_user_id: user.id,
+      product_id: 'premium_lifetime',
+      expiration_at_ms: t - 1000,
+      event_timestamp_ms: t - 1000,
+    });
+    expect((await send(refund)).outcome).toBe('APPLIED');
+    expect(await account(user.id)).toMatchObject({
+      subscriptionTier: 'FREE',
+      lifetimeProductId: null,
+      entitlementIds: [],
+    });
+    expect(await causes(user.id)).toEqual([
+      ['NON_RENEWING_PURCHASE', 'PREMIUM', false, true],
+      ['EXPIRATION', 'PREMIUM', false, true],
+      ['CANCELLATION', 'FREE', false, false],
+    ]);
+    await app.bus.idle();
+    const notes = await app.db.notification.findMany({
+      where: { userId: user.id, kind: 'subscription.changed' },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(notes.map((n) => n.title)).toContain('Premium for life');
+  });
+
+  it('NON_RENEWING_PURCHASE of a product with configured days → PREMIUM that long from the purchase, never shortening a longer subscription', async () => {
+    const user = await createUser(app.db);
+    const t = app.clock.now.getTime();
+    const semester = rcEvent({
+      type: 'NON_RENEWING_PURCHASE',
+      app_user_id: user.id,
+      product_id: 'premium_semester',
+      purchased_at_ms: t - DAY,
+      expiration_at_ms: null,
+      event_timestamp_ms: t - 2000,
+    });
+    expect((await send(semester)).outcome).toBe('APPLIED');
+    expect(await account(user.id)).toMatchObject({
+      subscriptionTier: 'PREMIUM',
+      subscriptionExpiresAt: new Date(t - DAY + 180 * DAY),
+      lifetimeProductId: null,
+    });
+    const other = await createUser(app.db);
+    await send(rcEvent({ type: 'INITIAL_PURCHASE', app_user_id: other.id, expiration_at_ms: t + 400 * DAY }));
+    await send({ ...semester, event: { ...semester.event, id: randomUUID(), app_user_id: other.id, aliases: [] } });
+    expect((await account(other.id)).subscriptionExpiresAt).toEqual(new Date(t + 400 * DAY));
+  });
+
+  it('TRANSFER moves PREMIUM and its entitlements from the accounts of transferred_from to those of transferred_to', async () => {
+    const [from, to, bystander] = [await createUser(app.db), await createUser(app.db), await createUser(app.db)];
+    const t = app.clock.now.getTime();
+    await send(
+      rcEvent({
+        type: 'INITIAL_PURCHASE',
+        app_user_id: from.id,
+        expiration_at_ms: t + 30 * DAY,
+        entitlement_ids: ['premium'],
+        event_timestamp_ms: t - 1000,
+      }),
+    );
+    const transfer = rcEvent({
+      type: 'TRANSFER',
+      transferred_from: [from.id, '$RCAnonymousID:old'],
+      transferred_to: [to.id],
+      event_timestamp_ms: t,
+    });
+    delete (transfer.event as { app_user_id?: string }).app_user_id;
+    expect((await send(transfer)).outcome).toBe('APPLIED');
+    expect(await account(from.id)).toMatchObject({ subscriptionTier: 'FREE', entitlementIds: [] });
+    expect(await account(to.id)).toMatchObject({
+      subscriptionTier: 'PREMIUM',
+      subscriptionExpiresAt: new Date(t + 30 * DAY),
+      entitlementIds: ['premium'],
+    });
+    expect((await causes(from.id)).at(-1)).toEqual(['TRANSFER', 'FREE', false, false]);
+    expect(await causes(to.id)).toEqual([['TRANSFER', 'PREMIUM', false, false]]);
+    expect(await account(bystander.id)).toMatchObject({ subscriptionTier: 'FREE' });
+    // A transfer between accounts the server does not know changes nothing.
+    const unknown = rcEvent({ type: 'TRANSFER', transferred_from: [randomUUID()], transferred_to: [randomUUID()] });
+    expect((await send(unknown)).outcome).toBe('UNMATCHED');
+  });
+
+  it('the entitlement ids are shown with the account, to its owner and to admins', async () => {
+    const user = await createUser(app.db);
+    const admin = await createUser(app.db, { role: 'ADMIN' });
+    await send(rcEvent({ type: 'INITIAL_PURCHASE', app_user_id: user.id, entitlement_ids: ['premium', 'ai'] }));
+    const me = await app.gql('{ me { entitlementIds } }', {}, await app.tokens.issue(user.id));
+    expect(me.data?.me).toEqual({ entitlementIds: ['premium', 'ai'] });
+    const byAdmin = await app.gql(
+      'query ($id: ID!) { node(id: $id) { ... on User { entitlementIds subscriptionTier } } }',
+      { id: Buffer.from(`User:${user.id}`).toString('base64') },
+      await app.tokens.issue(admin.id),
+    );
+    expect(byAdmin.data?.node).toEqual({ entitlementIds: ['premium', 'ai'], subscriptionTier: 'PREMIUM' });
+  });
+});
+
+describe('RevenueCat webhook with a signing key', () => {
+  const KEY = 'rc-signing-key-0123456789abcdef';
+  const sign = (text: string) => createHmac('sha256', KEY).update(text).digest('hex');
+  it.each([
+    ['no signature', 401, null],
+    ['a signature of another body', 401, sign('{}')],
+    ['the body signed with another key', 401, createHmac('sha256', 'x'.repeat(32)).update('{}').digest('hex')],
+    ['the body signed', 200, 'ok'],
+    ['the body signed, with a sha256= prefix', 200, 'prefixed'],
+  ])('%s → %i (nothing stored before the signature is checked)', async (_name, status, signature) => {
+    const signed = await createTestApp({
+      database: app.database,
+      env: { REVENUECAT_WEBHOOK_SECRET: SECRET, REVENUECAT_WEBHOOK_SIGNING_KEY: KEY },
+    });
+    try {
+      const user = await createUser(app.db);
+      const body = rcEvent({ type: 'INITIAL_PURCHASE', app_user_id: user.id });
+      const text = JSON.stringify(body);
+      const header = signature === 'ok' ? sign(text) : signature === 'prefixed' ? `sha256=${sign(text)}` : signature;
+      const res = await signed.fetch('/webhooks/revenuecat', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: SECRET,
+          ...(header ? { 'x-revenuecat-signature': header } : {}),
+        },
+        body: text,
+      });
+      expect(res.status).toBe(status);
+      expect(await storedEvents(body.event.id)).toBe(status === 200 ? 1 : 0);
+      expect((await account(user.id)).subscriptionTier).toBe(status === 200 ? 'PREMIUM' : 'FREE');
+    } finally {
+      await signed.close();
+    }
+  });
+});
+
 describe('subscription expiry job', () => {
   it('downgrades PREMIUM accounts whose expiry passed (beyond the grace) without a renewal; a late renewal still applies', async () => {
     const now = app.clock.now;
@@ -389,8 +566,17 @@ describe('configuration', () => {
     expect(config.adminEmails).toEqual(['ada@example.com', 'ops@example.org']);
     expect(config.billing).toEqual({
       revenueCatWebhookSecret: SECRET,
+      revenueCatSigningKey: null,
+      nonRenewingDays: {},
       expiryGraceMs: 3_600_000,
     });
+    expect(loadConfig({ REVENUECAT_NON_RENEWING_DAYS: '{"semester":180}' }).billing.nonRenewingDays).toEqual({
+      semester: 180,
+    });
+    expect(() => loadConfig({ REVENUECAT_NON_RENEWING_DAYS: '{"semester":0}' })).toThrow(
+      /REVENUECAT_NON_RENEWING_DAYS/,
+    );
+    expect(() => loadConfig({ REVENUECAT_NON_RENEWING_DAYS: 'semester' })).toThrow(/must be JSON/);
     expect(loadConfig({}).billing.revenueCatWebhookSecret).toBeNull();
     expect(() => loadConfig({ ADMIN_EMAILS: 'not-an-email' })).toThrow(ConfigError);
     expect(() => loadConfig({ REVENUECAT_WEBHOOK_SECRET: 'short' })).toThrow(/REVENUECAT_WEBHOOK_SECRET/);

@@ -21,56 +21,44 @@ const version = z.string().regex(SEMVER, 'must be a version MAJOR.MINOR.PATCH su
 const isVersions = (r: { min: string; deprecatedBelow: string }) =>
   !!parseVersion(r.min) && !!parseVersion(r.deprecatedBelow);
 
-/** CLIENT_VERSIONS: `{"ios":{"min":"2.0.0","deprecatedBelow":"2.3.0"}}`, one rule per client name. */
-const clientVersions = z
-  .string()
-  .transform((text, ctx) => {
+/** A variable holding JSON: parsed, or one issue showing an example of what it takes. */
+const jsonText = (example: string) =>
+  z.string().transform((text, ctx) => {
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be JSON such as {"ios":{"min":"2.0.0","deprecatedBelow":"2.3.0"}}',
-      });
+      ctx.addIssue({ code: 'custom', message: `must be JSON such as ${example}` });
       return z.NEVER;
     }
-  })
-  .pipe(
-    z.record(
-      z.string().min(1),
-      z
-        .strictObject({ min: version, deprecatedBelow: version })
-        .refine((r) => !isVersions(r) || compareVersions(r.deprecatedBelow, r.min) >= 0, {
-          message: 'must not be below min',
-          path: ['deprecatedBelow'],
-        }),
-    ),
-  );
+  });
+
+/** CLIENT_VERSIONS: `{"ios":{"min":"2.0.0","deprecatedBelow":"2.3.0"}}`, one rule per client name. */
+const clientVersions = jsonText('{"ios":{"min":"2.0.0","deprecatedBelow":"2.3.0"}}').pipe(
+  z.record(
+    z.string().min(1),
+    z
+      .strictObject({ min: version, deprecatedBelow: version })
+      .refine((r) => !isVersions(r) || compareVersions(r.deprecatedBelow, r.min) >= 0, {
+        message: 'must not be below min',
+        path: ['deprecatedBelow'],
+      }),
+  ),
+);
 
 /**
  * JOB_SCHEDULES: `{"reminders":"* * * * *","digest":"*\/15 * * * *"}`, a cron expression (croner
  * syntax, an optional leading seconds field) per job name, replacing that job's default. Names of
  * jobs added later may be given already; an unknown name is ignored.
  */
-const jobSchedules = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"reminders":"* * * * *"}' });
-      return z.NEVER;
-    }
-  })
-  .pipe(
-    z.record(
-      z.string().min(1),
-      z.string().superRefine((expr, ctx) => {
-        const problem = cronProblem(expr);
-        if (problem) ctx.addIssue({ code: 'custom', message: `is not a cron expression (${problem})` });
-      }),
-    ),
-  );
+const jobSchedules = jsonText('{"reminders":"* * * * *"}').pipe(
+  z.record(
+    z.string().min(1),
+    z.string().superRefine((expr, ctx) => {
+      const problem = cronProblem(expr);
+      if (problem) ctx.addIssue({ code: 'custom', message: `is not a cron expression (${problem})` });
+    }),
+  ),
+);
 
 /** The versioning settings when none are given (the defaults of the variables below). */
 export const defaultVersioningConfig: Config['versioning'] = {
@@ -215,6 +203,10 @@ export const envSchema = z
       .max(1_000_000)
       .default(defaultTrustedDocumentsConfig.persistedQueriesMax),
     REVENUECAT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    REVENUECAT_WEBHOOK_SIGNING_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    REVENUECAT_NON_RENEWING_DAYS: jsonText('{"premium_semester":180}')
+      .pipe(z.record(z.string().min(1).max(500), z.number().int().min(1).max(36_500)))
+      .default({}),
     SUBSCRIPTION_EXPIRY_GRACE_MS: z.coerce
       .number()
       .int()

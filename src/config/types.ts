@@ -59,7 +59,15 @@ export interface Config {
    * RevenueCat: the Authorization value its webhooks carry (null: the webhook answers 503), and
    * the job that downgrades PREMIUM accounts whose expiry passed `expiryGraceMs` ago unrenewed.
    */
-  billing: { revenueCatWebhookSecret: string | null; expiryGraceMs: number };
+  billing: {
+    /** The Authorization value RevenueCat sends (REVENUECAT_WEBHOOK_SECRET); null: the webhook is off. */
+    revenueCatWebhookSecret: string | null;
+    /** REVENUECAT_WEBHOOK_SIGNING_KEY: when set, X-RevenueCat-Signature must be the body's HMAC-SHA256 under it. */
+    revenueCatSigningKey: string | null;
+    /** REVENUECAT_NON_RENEWING_DAYS: days of PREMIUM a non-renewing product gives; one not listed is lifetime. */
+    nonRenewingDays: Record<string, number>;
+    expiryGraceMs: number;
+  };
   /** How often finished days' analytics figures are rolled up (AnalyticsDay). */
   /** Accounts with these (normalized) emails become admins at sign-up and at start. */
   adminEmails: string[];

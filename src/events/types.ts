@@ -42,8 +42,10 @@ export interface SubscriptionChangedV1 {
   expiresAt: string | null;
   /** The RevenueCat event type (e.g. "RENEWAL", "CANCELLATION") or "EXPIRY_JOB". */
   cause: string;
-  /** Whether the subscription renews at its expiry (false after a CANCELLATION). */
+  /** Whether the subscription renews at its expiry (false after a CANCELLATION, a non-renewing purchase or a TRANSFER). */
   willRenew: boolean;
+  /** Present and true when PREMIUM is for life (a non-renewing product with no configured duration). */
+  lifetime?: boolean;
 }
 /** The store could not charge the account's subscription (RevenueCat BILLING_ISSUE). */
 export interface SubscriptionBillingIssueV1 {

@@ -66,6 +66,10 @@ export const UserType = builder.prismaNode('User', {
       nullable: true,
       description: 'When a PREMIUM subscription ends; null on FREE.',
     }),
+    entitlementIds: t.exposeStringList('entitlementIds', {
+      description:
+        "RevenueCat's entitlement ids of the purchase behind the tier (its webhook's entitlement_ids); empty on FREE.",
+    }),
     onboardingCompleted: t.exposeBoolean('onboardingCompleted', {
       description: "Whether the app's onboarding was finished (completeOnboarding).",
     }),

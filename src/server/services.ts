@@ -167,7 +167,12 @@ export function serverPlugins(deps: ServerDeps, services: ServerServices) {
       operatorToken: config.operatorToken ?? (config.production ? undefined : null),
     }),
     useDeprecationNotes({ registry, now }),
-    useRevenueCatWebhook({ secret: deps.config.billing?.revenueCatWebhookSecret ?? null, context: { ...deps, now } }),
+    useRevenueCatWebhook({
+      secret: deps.config.billing?.revenueCatWebhookSecret ?? null,
+      signingKey: deps.config.billing?.revenueCatSigningKey ?? null,
+      nonRenewingDays: deps.config.billing?.nonRenewingDays,
+      context: { ...deps, now },
+    }),
     useRequestBodyLimit(),
     ...productionPlugins({ production: config.production, introspection: config.introspection ?? true }),
     // TRUSTED_DOCUMENTS: documents by id, and whether text is accepted.

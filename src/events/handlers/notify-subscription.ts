@@ -26,6 +26,12 @@ export const notifySubscription = defineHandler({
       if (p.tier === 'FREE') {
         title = 'Premium ended';
         body = 'Your Premium subscription has ended; your account is on the free plan.';
+      } else if (p.lifetime) {
+        title = 'Premium for life';
+        body = 'Premium is yours for good: it has no end date.';
+      } else if (p.cause === 'NON_RENEWING_PURCHASE' || p.cause === 'TRANSFER') {
+        title = 'Premium is active';
+        body = `Premium is active${until ? ` until ${until}` : ''}.`;
       } else if (!p.willRenew) {
         title = 'Premium will not renew';
         body = `Your Premium subscription was cancelled; it stays active${until ? ` until ${until}` : ''}.`;

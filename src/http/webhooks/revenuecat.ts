@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../../db/unavailable.js';
 import { AppError } from '../../errors.js';
@@ -10,6 +10,10 @@ export const REVENUECAT_WEBHOOK_PATH = '/webhooks/revenuecat';
 export interface RevenueCatWebhookOptions {
   /** The Authorization value RevenueCat is configured to send; null: the route answers 503. */
   secret: string | null;
+  /** REVENUECAT_WEBHOOK_SIGNING_KEY: when set, X-RevenueCat-Signature must sign the body. */
+  signingKey?: string | null;
+  /** REVENUECAT_NON_RENEWING_DAYS (Config.billing.nonRenewingDays). */
+  nonRenewingDays?: Record<string, number>;
   context: WebhookContext;
   /** Largest body accepted (default: the API's request body limit). */
   limit?: number;
@@ -27,6 +31,22 @@ export function isAuthorized(header: string | null, secret: string): boolean {
   const plain = timingSafeEqual(given, digest(secret));
   const bearer = timingSafeEqual(given, digest(`Bearer ${secret}`));
   return plain || bearer;
+}
+
+export const SIGNATURE_HEADER = 'x-revenuecat-signature';
+
+/**
+ * Whether `header` is the HMAC-SHA256 of the body under `key`, in hex (a `sha256=` prefix
+ * allowed), compared in constant time.
+ */
+export function isSigned(header: string | null, body: string, key: string): boolean {
+  if (!header) return false;
+  const given = header
+    .trim()
+    .replace(/^sha256=/i, '')
+    .toLowerCase();
+  const expected = createHmac('sha256', key).update(body, 'utf8').digest('hex');
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** The body as text, or null when it is longer than `limit` bytes (reading stops there). */
@@ -51,7 +71,7 @@ async function readLimited(request: Request, limit: number): Promise<string | nu
 /**
  * POST /webhooks/revenuecat: RevenueCat's subscription events (docs/billing-and-admin.md).
  * Checks, before anything is stored: the shared secret (401), a JSON content type (400), the
- * body size (413) and JSON syntax (400); then the domain function applies the event and the
+ * body size (413), the body's signature when a signing key is set (401) and JSON syntax (400); then the domain function applies the event and the
  * answer is 200 with what it did (APPLIED, STALE, UNMATCHED, IGNORED or DUPLICATE). A body the
  * domain refuses (not an event, a date out of range, a NUL or lone surrogate, nesting past 32
  * levels) answers 400 and is logged; a database outage 503 with Retry-After, so RevenueCat
@@ -81,6 +101,9 @@ export function useRevenueCatWebhook(options: RevenueCatWebhookOptions): Plugin 
       if (length !== null && Number(length) > limit) return reply(413, { error: 'Request body too large.' });
       const text = await readLimited(request, limit);
       if (text === null) return reply(413, { error: 'Request body too large.' });
+      if (options.signingKey && !isSigned(request.headers.get(SIGNATURE_HEADER), text, options.signingKey)) {
+        return reply(401, { error: 'Missing or wrong X-RevenueCat-Signature header.' });
+      }
       let body: unknown;
       try {
         body = JSON.parse(text);
@@ -88,7 +111,10 @@ export function useRevenueCatWebhook(options: RevenueCatWebhookOptions): Plugin 
         return reply(400, { error: 'The body is not valid JSON.' });
       }
       try {
-        const result = await receiveRevenueCatEvent(options.context, { body });
+        const result = await receiveRevenueCatEvent(options.context, {
+          body,
+          nonRenewingDays: options.nonRenewingDays,
+        });
         return reply(200, { ...result });
       } catch (err) {
         if (err instanceof AppError) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Tx } from '../../db/client.js';
 import { ValidationError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
-import { type Prisma } from '../../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { isUuid } from '../access.js';
 import { unstorableJson } from '../shared.js';
 import type { DomainContext } from '../domain-context.js';
@@ -17,6 +17,8 @@ export type WebhookContext = Pick<DomainContext, 'db' | 'now' | 'events' | 'logg
 export interface ReceiveRevenueCatEventInput {
   /** The parsed JSON body. */
   body: unknown;
+  /** Config.billing.nonRenewingDays: days of PREMIUM per non-renewing product; one not listed is for life. */
+  nonRenewingDays?: Record<string, number>;
 }
 
 /**
@@ -38,7 +40,14 @@ const ACTIVATING = new Set([
   'SUBSCRIPTION_EXTENDED',
 ]);
 /** Every type that changes something; others are stored as IGNORED. */
-const HANDLED = new Set([...ACTIVATING, 'CANCELLATION', 'EXPIRATION', 'BILLING_ISSUE']);
+const HANDLED = new Set([
+  ...ACTIVATING,
+  'NON_RENEWING_PURCHASE',
+  'CANCELLATION',
+  'EXPIRATION',
+  'BILLING_ISSUE',
+  'TRANSFER',
+]);
 
 /** RevenueCat bodies nest four levels or so; far deeper is refused before it is walked. */
 const MAX_BODY_DEPTH = 32;
@@ -63,33 +72,51 @@ const schema = z.object({
     expiration_at_ms: millis,
     grace_period_expiration_at_ms: millis,
     product_id: z.string().max(500).nullish(),
+    entitlement_ids: z.array(z.string().max(200)).max(100).nullish(),
+    transferred_from: z.array(z.string().max(500)).max(100).nullish(),
+    transferred_to: z.array(z.string().max(500)).max(100).nullish(),
     environment: z.string().max(50).nullish(),
   }),
 });
 type RevenueCatEvent = z.infer<typeof schema>['event'];
 
-interface LockedUser {
-  id: string;
-  subscriptionTier: 'FREE' | 'PREMIUM';
-  subscriptionExpiresAt: Date | null;
-  subscriptionEventAt: Date | null;
+type Tier = 'FREE' | 'PREMIUM';
+
+/** What an account holds: the tier, its end (null: none), the entitlements, a lifetime product. */
+interface Subscription {
+  tier: Tier;
+  expiresAt: Date | null;
+  entitlementIds: string[];
+  lifetimeProductId: string | null;
 }
+
+interface LockedUser extends Subscription {
+  id: string;
+  eventAt: Date | null;
+}
+
+const FREE: Subscription = { tier: 'FREE', expiresAt: null, entitlementIds: [], lifetimeProductId: null };
 
 /**
  * Applies one RevenueCat webhook delivery, in one transaction: the WebhookEvent row (unique by
- * event id: a redelivery changes nothing), the account's subscription, and a
- * `subscription.changed` (or `subscription.billing_issue`) outbox event.
+ * event id: a redelivery changes nothing), the accounts' subscriptions, and a
+ * `subscription.changed` (or `subscription.billing_issue`) outbox event per account changed.
  *
- * Ordering: the account keeps the event time (`event_timestamp_ms`) of the last event applied;
- * an event older than it is stored as STALE and changes nothing, so a late, older event never
+ * Ordering: an account keeps the event time (`event_timestamp_ms`) of the last event applied to
+ * it; an event older than it is stored as STALE and changes nothing, so a late, older event never
  * overrides a newer state (events with the same time apply in the order they arrive; a
- * redelivery of one event is caught by its id). The account row is locked while deciding, so two deliveries for one
- * account apply one after the other.
+ * redelivery of one event is caught by its id). The account rows are locked while deciding (in
+ * id order), so two deliveries for one account apply one after the other.
  *
- * Tier rule for the state events: PREMIUM while `expiration_at_ms` is in the future (or absent:
- * a lifetime purchase), FREE otherwise; CANCELLATION therefore keeps PREMIUM until the expiry
- * (and a refund, which RevenueCat reports as a CANCELLATION expiring now, ends it); EXPIRATION
- * makes the account FREE.
+ * Tier rule for the subscription events: PREMIUM while `expiration_at_ms` is in the future (or
+ * absent), FREE otherwise; CANCELLATION therefore keeps PREMIUM until the expiry (and a refund,
+ * which RevenueCat reports as a CANCELLATION expiring now, ends it); EXPIRATION makes the account
+ * FREE. NON_RENEWING_PURCHASE gives PREMIUM for the product's configured days from the purchase
+ * (REVENUECAT_NON_RENEWING_DAYS), never shortening a longer PREMIUM, or for life when the product
+ * has none: a lifetime account stays PREMIUM whatever its subscriptions do, until a CANCELLATION
+ * (a refund) of the lifetime product itself. TRANSFER moves what the accounts of
+ * `transferred_from` hold to those of `transferred_to` (merged with what they hold already) and
+ * leaves the former FREE. The entitlement ids of the event are kept with the account.
  */
 export async function receiveRevenueCatEvent(
   ctx: WebhookContext,
@@ -106,6 +133,7 @@ export async function receiveRevenueCatEvent(
   const event = parsed.data.event;
   const now = ctx.now();
   const eventAt = event.event_timestamp_ms == null ? now : new Date(event.event_timestamp_ms);
+  const nonRenewingDays = input.nonRenewingDays ?? {};
 
   const result = await ctx.db.$transaction(async (tx) => {
     const [stored] = await tx.webhookEvent.createManyAndReturn({
@@ -129,11 +157,29 @@ export async function receiveRevenueCatEvent(
       });
       return { outcome, webhookEventId: stored.id, userId };
     };
+    const change = (user: LockedUser, next: Subscription) =>
+      applySubscription(tx, user, next, { cause: event.type, eventAt, now });
 
     if (!HANDLED.has(event.type)) return finish('IGNORED');
-    const user = await lockAccount(tx, event);
+    if (event.type === 'TRANSFER') {
+      const fromIds = uuids(event.transferred_from ?? []);
+      const locked = await lockAccounts(tx, [...fromIds, ...uuids(event.transferred_to ?? [])]);
+      const from = locked.filter((a) => fromIds.includes(a.id));
+      const to = locked.filter((a) => !fromIds.includes(a.id));
+      const current = [...from, ...to].filter((a) => !a.eventAt || eventAt >= a.eventAt);
+      if (from.length + to.length === 0) return finish('UNMATCHED');
+      if (current.length === 0) return finish('STALE', (to[0] ?? from[0])?.id ?? null);
+      const moving = from.filter((a) => current.includes(a)).reduce<Subscription>((a, b) => better(a, b, now), FREE);
+      for (const account of from) if (current.includes(account)) await change(account, FREE);
+      for (const account of to) if (current.includes(account)) await change(account, better(account, moving, now));
+      return finish('APPLIED', (to[0] ?? from[0])?.id ?? null);
+    }
+    const user = await lockAccount(
+      tx,
+      uuids([event.app_user_id, event.original_app_user_id, ...(event.aliases ?? [])]),
+    );
     if (!user) return finish('UNMATCHED');
-    if (user.subscriptionEventAt && eventAt < user.subscriptionEventAt) return finish('STALE', user.id);
+    if (user.eventAt && eventAt < user.eventAt) return finish('STALE', user.id);
 
     if (event.type === 'BILLING_ISSUE') {
       await tx.user.update({ where: { id: user.id }, data: { subscriptionEventAt: eventAt } });
@@ -150,34 +196,7 @@ export async function receiveRevenueCatEvent(
       });
       return finish('APPLIED', user.id);
     }
-
-    let expiresAt: Date | null;
-    if (event.type === 'EXPIRATION') expiresAt = null;
-    else if (event.expiration_at_ms != null) expiresAt = new Date(event.expiration_at_ms);
-    else if (event.type === 'CANCELLATION') expiresAt = user.subscriptionExpiresAt;
-    else expiresAt = null;
-    const tier =
-      event.type === 'EXPIRATION' || (expiresAt !== null && expiresAt <= now)
-        ? ('FREE' as const)
-        : ('PREMIUM' as const);
-    if (tier === 'FREE') expiresAt = null;
-    await tx.user.update({
-      where: { id: user.id },
-      data: { subscriptionTier: tier, subscriptionExpiresAt: expiresAt, subscriptionEventAt: eventAt },
-    });
-    await recordEvent(tx, {
-      type: 'subscription.changed',
-      payload: {
-        userId: user.id,
-        tier,
-        previousTier: user.subscriptionTier,
-        expiresAt: expiresAt?.toISOString() ?? null,
-        cause: event.type,
-        willRenew: tier === 'PREMIUM' && event.type !== 'CANCELLATION',
-      },
-      userId: user.id,
-      aggregateId: user.id,
-    });
+    await change(user, nextSubscription(event, user, { now, eventAt, nonRenewingDays }));
     return finish('APPLIED', user.id);
   });
 
@@ -195,24 +214,137 @@ export async function receiveRevenueCatEvent(
   return { outcome: result.outcome, webhookEventId: result.webhookEventId };
 }
 
+/** What an account holds after a purchase or subscription event (not TRANSFER or BILLING_ISSUE). */
+function nextSubscription(
+  event: RevenueCatEvent,
+  current: LockedUser,
+  at: { now: Date; eventAt: Date; nonRenewingDays: Record<string, number> },
+): Subscription {
+  const entitlementIds = event.entitlement_ids ?? current.entitlementIds;
+  if (event.type === 'NON_RENEWING_PURCHASE') {
+    const days = event.product_id ? at.nonRenewingDays[event.product_id] : undefined;
+    const purchase: Subscription =
+      days === undefined
+        ? { tier: 'PREMIUM', expiresAt: null, entitlementIds, lifetimeProductId: event.product_id ?? event.id }
+        : {
+            tier: 'PREMIUM',
+            expiresAt: new Date((event.purchased_at_ms ?? at.eventAt.getTime()) + days * 86_400_000),
+            entitlementIds,
+            lifetimeProductId: null,
+          };
+    return better(current, purchase, at.now);
+  }
+  // A refund of the lifetime product ends it, and PREMIUM with it.
+  if (current.lifetimeProductId && event.type === 'CANCELLATION' && event.product_id === current.lifetimeProductId)
+    return FREE;
+  let expiresAt: Date | null;
+  if (event.type === 'EXPIRATION') expiresAt = null;
+  else if (event.expiration_at_ms != null) expiresAt = new Date(event.expiration_at_ms);
+  else if (event.type === 'CANCELLATION') expiresAt = current.expiresAt;
+  else expiresAt = null;
+  const ended = event.type === 'EXPIRATION' || (expiresAt !== null && expiresAt <= at.now);
+  // A lifetime purchase outlives every subscription.
+  if (current.lifetimeProductId)
+    return {
+      ...current,
+      tier: 'PREMIUM',
+      expiresAt: null,
+      entitlementIds: [...new Set([...current.entitlementIds, ...(ended ? [] : entitlementIds)])],
+    };
+  return ended ? FREE : { tier: 'PREMIUM', expiresAt, entitlementIds, lifetimeProductId: null };
+}
+
+/** The longer-lasting of two holdings (lifetime, then no end, then the later end), entitlements merged. */
+function better(a: Subscription, b: Subscription, now: Date): Subscription {
+  const rank = (s: Subscription) =>
+    s.tier !== 'PREMIUM' || (s.expiresAt && s.expiresAt <= now)
+      ? -1
+      : s.lifetimeProductId
+        ? Infinity
+        : (s.expiresAt?.getTime() ?? Number.MAX_SAFE_INTEGER);
+  const [kept, other] = rank(b) > rank(a) ? [b, a] : [a, b];
+  if (rank(kept) < 0) return FREE;
+  return {
+    ...kept,
+    entitlementIds: [...new Set([...kept.entitlementIds, ...(rank(other) < 0 ? [] : other.entitlementIds)])],
+  };
+}
+
+/** Writes an account's new holding and, when its tier or end changed, a `subscription.changed` event. */
+async function applySubscription(
+  tx: Tx,
+  user: LockedUser,
+  next: Subscription,
+  how: { cause: string; eventAt: Date; now: Date },
+): Promise<void> {
+  await tx.user.update({
+    where: { id: user.id },
+    data: {
+      subscriptionTier: next.tier,
+      subscriptionExpiresAt: next.expiresAt,
+      entitlementIds: next.entitlementIds,
+      lifetimeProductId: next.lifetimeProductId,
+      subscriptionEventAt: how.eventAt,
+    },
+  });
+  if (next.tier === user.tier && next.expiresAt?.getTime() === user.expiresAt?.getTime() && how.cause === 'TRANSFER')
+    return;
+  await recordEvent(tx, {
+    type: 'subscription.changed',
+    payload: {
+      userId: user.id,
+      tier: next.tier,
+      previousTier: user.tier,
+      expiresAt: next.expiresAt?.toISOString() ?? null,
+      cause: how.cause,
+      willRenew:
+        next.tier === 'PREMIUM' &&
+        !next.lifetimeProductId &&
+        !['CANCELLATION', 'NON_RENEWING_PURCHASE', 'TRANSFER'].includes(how.cause),
+      ...(next.lifetimeProductId ? { lifetime: true } : {}),
+    },
+    userId: user.id,
+    aggregateId: user.id,
+  });
+}
+
 /**
- * The live account the event is about, locked until the transaction ends: the app sets
- * RevenueCat's app user id to the account id, so the first of app_user_id, original_app_user_id
- * and the aliases that is a live account's id. Anonymous RevenueCat ids ($RCAnonymousID:…) are
- * not uuids and match nothing.
+ * RevenueCat user ids that can be account ids, lower-cased, each once, in their order: the app
+ * sets RevenueCat's app user id to the account id; anonymous ids ($RCAnonymousID:…) are not uuids.
  */
-async function lockAccount(tx: Tx, event: RevenueCatEvent): Promise<LockedUser | null> {
-  const candidates = [event.app_user_id, event.original_app_user_id, ...(event.aliases ?? [])].filter(
-    (id): id is string => typeof id === 'string' && isUuid(id),
-  );
-  if (candidates.length === 0) return null;
-  const ids = [...new Set(candidates.map((id) => id.toLowerCase()))];
+function uuids(userIds: (string | null | undefined)[]): string[] {
+  return [
+    ...new Set(
+      userIds.filter((id): id is string => typeof id === 'string' && isUuid(id)).map((id) => id.toLowerCase()),
+    ),
+  ];
+}
+
+const LOCKED_COLUMNS = Prisma.sql`"id", "subscriptionTier"::text AS "tier", "subscriptionExpiresAt" AS "expiresAt",
+  "subscriptionEventAt" AS "eventAt", COALESCE("entitlementIds", '{}') AS "entitlementIds", "lifetimeProductId"`;
+
+/** The first of `ids` that is a live account, locked until the transaction ends. */
+async function lockAccount(tx: Tx, ids: string[]): Promise<LockedUser | null> {
+  if (ids.length === 0) return null;
   const rows = await tx.$queryRaw<LockedUser[]>`
-    SELECT "id", "subscriptionTier"::text AS "subscriptionTier", "subscriptionExpiresAt", "subscriptionEventAt"
-    FROM "User"
+    SELECT ${LOCKED_COLUMNS} FROM "User"
     WHERE "id" = ANY(${ids}::uuid[]) AND "deletedAt" IS NULL
     ORDER BY array_position(${ids}::uuid[], "id")
     LIMIT 1
     FOR UPDATE`;
   return rows[0] ?? null;
+}
+
+/**
+ * The live accounts among `ids`, locked until the transaction ends in id order (two deliveries
+ * locking the same accounts cannot deadlock), given in the order of `ids`.
+ */
+async function lockAccounts(tx: Tx, ids: string[]): Promise<LockedUser[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.$queryRaw<LockedUser[]>`
+    SELECT ${LOCKED_COLUMNS} FROM "User"
+    WHERE "id" = ANY(${ids}::uuid[]) AND "deletedAt" IS NULL
+    ORDER BY "id"
+    FOR UPDATE`;
+  return rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
 }
