@@ -26,6 +26,9 @@ const MUTATIONS = {
   restoreCourse: `mutation RestoreCourse($id: ID!) { restoreCourse(id: $id) { id name } }`,
 };
 
+/** The most statements each mutation may cost (docs/events.md lists them). */
+const BOUNDS = { create: 18, complete: 19, deleteCourse: 22, restoreCourse: 24 };
+
 /** Statements on the wire: what was reported, plus the BEGIN of each transaction. */
 const onTheWire = (statements: string[]) =>
   statements.length + statements.filter((s) => s === 'COMMIT' || s === 'ROLLBACK').length;
@@ -74,6 +77,7 @@ describe('the mutation mix', () => {
       restoreCourse: restored.wire,
     };
     // Upper bounds at what was reached: a change that adds a statement fails here.
-    expect(counts).toEqual({ create: 21, complete: 22, deleteCourse: 25, restoreCourse: 27 });
+    const over = Object.entries(counts).filter(([name, n]) => n > BOUNDS[name as keyof typeof BOUNDS]);
+    expect({ over, counts }).toEqual({ over: [], counts });
   });
 });

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../db/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../observability/logger.js';
 import type { DeliveryInfo, DeliveryInstrument, EventHandler } from './handler.js';
 import type { DomainEvent } from './types.js';
@@ -10,10 +11,20 @@ import type { DomainEvent } from './types.js';
  * A dispatch cycle (1) creates one EventDelivery row per (pending event, registered handler),
  * (2) claims due deliveries with FOR UPDATE SKIP LOCKED and a lease, so replicas sharing the
  * database never run the same delivery at once, (3) runs each claimed delivery on its own,
- * recording success, or a retry with backoff, or a dead letter after `maxAttempts`, and
- * (4) marks events whose deliveries are all settled as processed. Each success is recorded in
- * its own statement right after its handler ran (retried while the lease holds), so a database
- * blip repeats at most the delivery it hit, not a batch.
+ * recording a retry with backoff, or a dead letter after `maxAttempts`, and (4) records the
+ * batch's successes in one statement, the last batch's together with (5) marking the events whose
+ * deliveries are all settled as processed.
+ *
+ * Exactly once, across crashes: a claimed delivery is PENDING under a lease until its SUCCEEDED
+ * mark commits, and only PENDING deliveries whose lease has run out are claimed again. So a crash
+ * (or a database cut outlasting the lease) between a handler's effect and the mark of its batch
+ * runs the handler again, once per lost mark; that is why every handler that is not `atMostOnce`
+ * is idempotent (unique keys, upserts, de-duplicated messages), and the effect happens once. The
+ * mark is retried while the lease still holds, so a short cut repeats nothing; it applies only to
+ * the claim it was given (same `attempts`, still PENDING), so a late mark never settles a claim
+ * another dispatcher took after the lease ran out, and a mark that did commit before its reply was
+ * lost is a no-op when retried. Batching the marks widens the window from one delivery to one
+ * batch; it adds no case the old per-delivery mark did not have.
  *
  * Mutations call `notify()` after their transaction commits; a timer (`start()`) also runs
  * cycles, which picks up retries and events left pending by a crash between commit and dispatch.
@@ -194,6 +205,8 @@ export class EventBus<D = unknown> {
     const waitForSlow = options.waitForSlow ?? true;
     const { db } = this.options;
     const now = this.now();
+    // Real time, for how long a lease still holds (the clock `now` may be a test's).
+    const cycle = { now, startedAt: Date.now() };
     const names = [...this.handlers.keys()];
     if (names.length > 0) {
       // Parallel arrays: handler pairs[i] handles event type types[i].
@@ -210,33 +223,42 @@ export class EventBus<D = unknown> {
     }
 
     let ran = 0;
+    // The last batch's successes: marked by the statement that marks the events processed.
+    let last: ClaimedDelivery[] = [];
     for (;;) {
       const free = names.filter((name) => (this.slowPerHandler.get(name) ?? 0) < this.maxSlowPerHandler);
       const claimed = await this.claim(free, now);
       if (claimed.length === 0) break;
       ran += claimed.length;
       const events = await this.loadEvents([...new Set(claimed.map((c) => c.eventId))]);
+      const succeeded: ClaimedDelivery[] = [];
       const settled = new Set<ClaimedDelivery>();
+      const detached = new Set<ClaimedDelivery>();
       const runs = claimed.map(async (d) => {
-        // Recorded in its own statement the moment its handler is done: nothing else can fail in between.
-        if (await this.deliver(d, events.get(d.eventId))) await this.recordSuccess(d);
+        if (await this.deliver(d, events.get(d.eventId))) {
+          // Left running past its cycle: it records its own success; else its batch does.
+          if (detached.has(d)) await this.recordOutcomes(cycle, [d], null);
+          else succeeded.push(d);
+        }
         settled.add(d);
       });
       const all = Promise.all(runs);
       if (waitForSlow || (await settlesWithin(all, SLOW_DELIVERY_MS))) await all;
       else {
-        for (const [i, d] of claimed.entries()) if (!settled.has(d)) this.leaveRunning(d.handler, runs[i]!);
+        for (const [i, d] of claimed.entries()) {
+          if (settled.has(d)) continue;
+          detached.add(d);
+          this.leaveRunning(d.handler, runs[i]!);
+        }
       }
-      if (claimed.length < this.batchSize) break;
+      if (claimed.length < this.batchSize) {
+        last = succeeded;
+        break;
+      }
+      await this.recordOutcomes(cycle, succeeded, null);
     }
 
-    const handledTypes = [...new Set([...this.handlers.values()].flatMap((h) => [...h.eventTypes]))];
-    await db.$executeRaw`
-      UPDATE "OutboxEvent" e SET "processedAt" = ${now}, "updatedAt" = ${now}
-      WHERE e."processedAt" IS NULL
-        AND (e."type" <> ALL(${handledTypes}::text[])
-             OR EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id"))
-        AND NOT EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id" AND d."status" = 'PENDING')`;
+    await this.recordOutcomes(cycle, last, [...new Set([...this.handlers.values()].flatMap((h) => [...h.eventTypes]))]);
     return ran;
   }
 
@@ -279,22 +301,34 @@ export class EventBus<D = unknown> {
   }
 
   /**
-   * Marks a delivery SUCCEEDED. The handler's effect has happened: should the database be away
-   * for a moment, the statement is retried (100 ms doubling) while the lease still keeps other
-   * dispatchers off this delivery, so a short cut does not run the effect again.
+   * Marks `succeeded` SUCCEEDED in one statement, and with `handledTypes` marks processed, in the
+   * same statement, every event whose deliveries are all settled (that part is the cycle's last
+   * step: an event of a type no handler takes is processed at once). The handlers' effects have
+   * happened: should the database be away for a moment, the statement is retried (100 ms
+   * doubling) while the claim's lease still keeps other dispatchers off these deliveries, so a
+   * short cut runs no effect again. Each mark applies only to the claim it settles (its
+   * `attempts`, still PENDING): see the class comment for why this keeps effects exactly once.
    */
-  private async recordSuccess(delivery: ClaimedDelivery): Promise<void> {
-    const deadline = Date.now() + this.leaseMs / 2;
+  private async recordOutcomes(
+    cycle: { now: Date; startedAt: number },
+    succeeded: ClaimedDelivery[],
+    handledTypes: string[] | null,
+  ): Promise<void> {
+    if (succeeded.length === 0 && handledTypes === null) return;
+    // The leases were taken at the cycle's start; keep a quarter of them as a margin.
+    const deadline = cycle.startedAt + (this.leaseMs * 3) / 4;
     for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
       try {
-        await this.markSucceeded(delivery.id);
+        await this.settle(cycle.now, succeeded, handledTypes);
         return;
       } catch (err) {
+        if (succeeded.length === 0) throw err;
         if (Date.now() + pause > deadline) {
           this.options.logger.error(
-            { err, eventId: delivery.eventId, handler: delivery.handler },
-            'could not record a delivered event: it will run again after its lease',
+            { err, deliveries: succeeded.map((d) => ({ eventId: d.eventId, handler: d.handler })) },
+            'could not record delivered events: they will run again after their lease',
           );
+          if (handledTypes) throw err;
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, pause));
@@ -302,6 +336,33 @@ export class EventBus<D = unknown> {
     }
   }
 
+  private async settle(now: Date, succeeded: ClaimedDelivery[], handledTypes: string[] | null): Promise<void> {
+    const { db } = this.options;
+    const done = this.now();
+    const ids = succeeded.map((d) => d.id);
+    const attempts = succeeded.map((d) => d.attempts);
+    const mark = Prisma.sql`
+      UPDATE "EventDelivery" d
+      SET "status" = 'SUCCEEDED', "completedAt" = ${done}, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${done}
+      FROM unnest(${ids}::uuid[], ${attempts}::int[]) AS c("id", "attempts")
+      WHERE d."id" = c."id" AND d."attempts" = c."attempts" AND d."status" = 'PENDING'`;
+    if (!handledTypes) {
+      await db.$executeRaw(mark);
+      return;
+    }
+    // The events are read in the statement's snapshot, from before `marked`: its rows are left
+    // out of the PENDING ones by id.
+    await db.$executeRaw`
+      WITH marked AS (${mark} RETURNING d."id")
+      UPDATE "OutboxEvent" e SET "processedAt" = ${now}, "updatedAt" = ${now}
+      WHERE e."processedAt" IS NULL
+        AND (e."type" <> ALL(${handledTypes}::text[])
+             OR EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id"))
+        AND NOT EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id" AND d."status" = 'PENDING'
+                          AND d."id" NOT IN (SELECT "id" FROM marked))`;
+  }
+
+  /** An at-most-once delivery's SUCCEEDED mark, written before its effect. */
   private async markSucceeded(id: string): Promise<void> {
     const done = this.now();
     await this.options.db.$executeRaw`
