@@ -79,6 +79,41 @@ describe('delivery guarantees', () => {
     await bus([handler]).runOnce();
     expect(runs.get(id!)).toBe(1);
   });
+
+  it('creates and claims new deliveries in one statement, at most batchSize at a time, the rest in later batches', async () => {
+    let running = 0;
+    let most = 0;
+    const runs = new Map<string, number>();
+    const handler = (name: string): EventHandler => ({
+      name,
+      eventTypes: ['user.updated'],
+      async handle(event) {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setImmediate(resolve));
+        running--;
+        runs.set(`${name}:${event.id}`, (runs.get(`${name}:${event.id}`) ?? 0) + 1);
+      },
+    });
+    const ids = await writeEvents(5);
+    const small = new EventBus({
+      db: app.db,
+      logger,
+      handlers: [handler('batch-a'), handler('batch-b')],
+      deps: {},
+      maxAttempts: 3,
+      pollIntervalMs: 60_000,
+      backoffMs: () => 0,
+      batchSize: 3,
+    });
+    expect(await small.runOnce()).toBe(10);
+    expect(most).toBe(3);
+    expect(ids.flatMap((id) => [runs.get(`batch-a:${id}`), runs.get(`batch-b:${id}`)])).toEqual(
+      ids.flatMap(() => [1, 1]),
+    );
+    const events = await app.db.outboxEvent.findMany({ where: { id: { in: ids } }, select: { processedAt: true } });
+    expect(events.every((e) => e.processedAt !== null)).toBe(true);
+  });
 });
 
 describe('dead letters', () => {

@@ -8,12 +8,13 @@ import type { DomainEvent } from './types.js';
 /**
  * The in-process event bus over the transactional outbox.
  *
- * A dispatch cycle (1) creates one EventDelivery row per (pending event, registered handler),
+ * A dispatch cycle (1) creates one EventDelivery row per (pending event, registered handler) and
  * (2) claims due deliveries with FOR UPDATE SKIP LOCKED and a lease, so replicas sharing the
- * database never run the same delivery at once, (3) runs each claimed delivery on its own,
- * recording a retry with backoff, or a dead letter after `maxAttempts`, and (4) records the
- * batch's successes in one statement, the last batch's together with (5) marking the events whose
- * deliveries are all settled as processed.
+ * database never run the same delivery at once, reading their events with them: one statement
+ * per batch, the first also creating the new deliveries (`claim`); (3) runs each claimed delivery
+ * on its own, recording a retry with backoff, or a dead letter after `maxAttempts`, and (4)
+ * records the batch's successes in one statement, the last batch's together with (5) marking the
+ * events whose deliveries are all settled as processed. A cycle with one batch: two statements.
  *
  * Exactly once, across crashes: a claimed delivery is PENDING under a lease until its SUCCEEDED
  * mark commits, and only PENDING deliveries whose lease has run out are claimed again. So a crash
@@ -68,15 +69,15 @@ interface ClaimedDelivery {
   attempts: number;
 }
 
-interface EventRow {
-  id: string;
-  type: string;
-  version: number;
-  userId: string | null;
-  aggregateId: string | null;
-  payload: unknown;
-  occurredAt: Date;
-  traceparent: string | null;
+/** An event's columns as the claim reads them beside its delivery (all NULL when the row is gone). */
+interface EventColumns {
+  eventType: string | null;
+  eventVersion: number;
+  eventUserId: string | null;
+  eventAggregateId: string | null;
+  eventPayload: unknown;
+  eventOccurredAt: Date;
+  eventTraceparent: string | null;
 }
 
 /** How long a background cycle waits for a batch before leaving its slow deliveries running. */
@@ -203,34 +204,25 @@ export class EventBus<D = unknown> {
    */
   async runOnce(options: { waitForSlow?: boolean } = {}): Promise<number> {
     const waitForSlow = options.waitForSlow ?? true;
-    const { db } = this.options;
     const now = this.now();
     // Real time, for how long a lease still holds (the clock `now` may be a test's).
     const cycle = { now, startedAt: Date.now() };
     const names = [...this.handlers.keys()];
-    if (names.length > 0) {
-      // Parallel arrays: handler pairs[i] handles event type types[i].
-      const pairs = [...this.handlers.values()].flatMap((h) => h.eventTypes.map((type) => ({ type, name: h.name })));
-      const eventTypes = pairs.map((p) => p.type);
-      const handlerNames = pairs.map((p) => p.name);
-      await db.$executeRaw`
-        INSERT INTO "EventDelivery" ("id", "eventId", "handler", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
-        SELECT gen_random_uuid(), e."id", h.handler, 'PENDING', 0, ${now}, ${now}, ${now}
-        FROM "OutboxEvent" e
-        JOIN unnest(${eventTypes}::text[], ${handlerNames}::text[]) AS h(type, handler) ON h.type = e."type"
-        WHERE e."processedAt" IS NULL AND e."deletedAt" IS NULL
-        ON CONFLICT ("eventId", "handler") DO NOTHING`;
-    }
+    // Parallel arrays: handler pairs[i] handles event type types[i].
+    const pairs = [...this.handlers.values()].flatMap((h) => h.eventTypes.map((type) => ({ type, name: h.name })));
+    // The cycle's first claim also creates the deliveries of new events (none without handlers).
+    let create: { eventTypes: string[]; handlerNames: string[] } | null =
+      names.length > 0 ? { eventTypes: pairs.map((p) => p.type), handlerNames: pairs.map((p) => p.name) } : null;
 
     let ran = 0;
     // The last batch's successes: marked by the statement that marks the events processed.
     let last: ClaimedDelivery[] = [];
     for (;;) {
       const free = names.filter((name) => (this.slowPerHandler.get(name) ?? 0) < this.maxSlowPerHandler);
-      const claimed = await this.claim(free, now);
+      const { claimed, events } = await this.claim(free, now, create);
+      create = null;
       if (claimed.length === 0) break;
       ran += claimed.length;
-      const events = await this.loadEvents([...new Set(claimed.map((c) => c.eventId))]);
       const succeeded: ClaimedDelivery[] = [];
       const settled = new Set<ClaimedDelivery>();
       const detached = new Set<ClaimedDelivery>();
@@ -276,10 +268,24 @@ export class EventBus<D = unknown> {
     this.slow.add(tracked);
   }
 
-  private async claim(names: string[], now: Date): Promise<ClaimedDelivery[]> {
-    if (names.length === 0) return [];
+  /**
+   * Claims up to `batchSize` due deliveries of the handlers `names` under a lease, and reads their
+   * events with them, in one statement. With `create` (the cycle's first claim) the same statement
+   * first creates the deliveries of pending events that have none yet, one per (event, handler):
+   * those it can take at once (a free handler, room in the batch) are inserted claimed, the rest
+   * PENDING for later claims. A new delivery is never claimed by the UPDATE of the same statement
+   * (it cannot see the rows the statement inserts): inserting it claimed is that claim. Two
+   * dispatchers creating the same delivery meet at the unique (eventId, handler): one inserts it,
+   * and owns it; the other's insert does nothing.
+   */
+  private async claim(
+    names: string[],
+    now: Date,
+    create: { eventTypes: string[]; handlerNames: string[] } | null,
+  ): Promise<{ claimed: ClaimedDelivery[]; events: Map<string, DomainEvent> }> {
+    if (names.length === 0 && !create) return { claimed: [], events: new Map() };
     const leaseUntil = new Date(now.getTime() + this.leaseMs);
-    return this.options.db.$queryRaw<ClaimedDelivery[]>`
+    const due = Prisma.sql`
       UPDATE "EventDelivery" d
       SET "lockedUntil" = ${leaseUntil}, "attempts" = d."attempts" + 1, "updatedAt" = ${now}
       WHERE d."id" IN (
@@ -291,13 +297,61 @@ export class EventBus<D = unknown> {
         LIMIT ${this.batchSize}
         FOR UPDATE SKIP LOCKED)
       RETURNING d."id", d."eventId", d."handler", d."attempts"`;
-  }
-
-  private async loadEvents(ids: string[]): Promise<Map<string, DomainEvent>> {
-    const rows = await this.options.db.$queryRaw<EventRow[]>`
-      SELECT "id", "type", "version", "userId", "aggregateId", "payload", "occurredAt", "traceparent"
-      FROM "OutboxEvent" WHERE "id" = ANY(${ids}::uuid[])`;
-    return new Map(rows.map(({ traceparent, ...r }) => [r.id, Object.assign(r as DomainEvent, { traceparent })]));
+    const created = create
+      ? Prisma.sql`,
+      missing AS (
+        SELECT e."id" AS "eventId", h.handler, h.handler = ANY(${names}::text[]) AS free,
+               row_number() OVER (PARTITION BY h.handler = ANY(${names}::text[])
+                                  ORDER BY e."occurredAt", e."id", h.handler) AS n
+        FROM "OutboxEvent" e
+        JOIN unnest(${create.eventTypes}::text[], ${create.handlerNames}::text[]) AS h(type, handler) ON h.type = e."type"
+        WHERE e."processedAt" IS NULL AND e."deletedAt" IS NULL
+          AND NOT EXISTS (SELECT 1 FROM "EventDelivery" x WHERE x."eventId" = e."id" AND x."handler" = h.handler)
+      ),
+      taken AS (
+        SELECT m."eventId", m.handler, m.free AND m.n <= ${this.batchSize} - (SELECT count(*) FROM due) AS claim
+        FROM missing m
+      ),
+      created AS (
+        INSERT INTO "EventDelivery" ("id", "eventId", "handler", "status", "attempts", "nextAttemptAt", "lockedUntil",
+          "createdAt", "updatedAt")
+        SELECT gen_random_uuid(), t."eventId", t.handler, 'PENDING', CASE WHEN t.claim THEN 1 ELSE 0 END, ${now},
+               CASE WHEN t.claim THEN ${leaseUntil}::timestamp END, ${now}, ${now}
+        FROM taken t
+        ON CONFLICT ("eventId", "handler") DO NOTHING
+        RETURNING "id", "eventId", "handler", "attempts", "lockedUntil" IS NOT NULL AS claimed
+      ),
+      claimed AS (
+        SELECT "id", "eventId", "handler", "attempts" FROM due
+        UNION ALL
+        SELECT "id", "eventId", "handler", "attempts" FROM created WHERE claimed
+      )`
+      : Prisma.sql`, claimed AS (SELECT * FROM due)`;
+    // The event's columns beside the delivery's (NULL when the event row is gone).
+    const rows = await this.options.db.$queryRaw<(ClaimedDelivery & EventColumns)[]>`
+      WITH due AS (${due})${created}
+      SELECT c."id", c."eventId", c."handler", c."attempts", e."type" AS "eventType", e."version" AS "eventVersion",
+             e."userId" AS "eventUserId", e."aggregateId" AS "eventAggregateId", e."payload" AS "eventPayload",
+             e."occurredAt" AS "eventOccurredAt", e."traceparent" AS "eventTraceparent"
+      FROM claimed c LEFT JOIN "OutboxEvent" e ON e."id" = c."eventId"`;
+    const events = new Map<string, DomainEvent>();
+    const claimed: ClaimedDelivery[] = [];
+    for (const row of rows) {
+      const { id, eventId, handler, attempts } = row;
+      claimed.push({ id, eventId, handler, attempts });
+      if (row.eventType === null || events.has(eventId)) continue;
+      const event = {
+        id: eventId,
+        type: row.eventType,
+        version: row.eventVersion,
+        userId: row.eventUserId,
+        aggregateId: row.eventAggregateId,
+        payload: row.eventPayload,
+        occurredAt: row.eventOccurredAt,
+      };
+      events.set(eventId, Object.assign(event as DomainEvent, { traceparent: row.eventTraceparent }));
+    }
+    return { claimed, events };
   }
 
   /**
