@@ -79,6 +79,86 @@ describe('delivery guarantees', () => {
     await bus([handler]).runOnce();
     expect(runs.get(id!)).toBe(1);
   });
+
+  it('creates and claims new deliveries in one statement, at most batchSize at a time, the rest in later batches', async () => {
+    let running = 0;
+    let most = 0;
+    const runs = new Map<string, number>();
+    const handler = (name: string): EventHandler => ({
+      name,
+      eventTypes: ['user.updated'],
+      async handle(event) {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setImmediate(resolve));
+        running--;
+        runs.set(`${name}:${event.id}`, (runs.get(`${name}:${event.id}`) ?? 0) + 1);
+      },
+    });
+    const ids = await writeEvents(5);
+    const small = new EventBus({
+      db: app.db,
+      logger,
+      handlers: [handler('batch-a'), handler('batch-b')],
+      deps: {},
+      maxAttempts: 3,
+      pollIntervalMs: 60_000,
+      backoffMs: () => 0,
+      batchSize: 3,
+    });
+    expect(await small.runOnce()).toBe(10);
+    expect(most).toBe(3);
+    expect(ids.flatMap((id) => [runs.get(`batch-a:${id}`), runs.get(`batch-b:${id}`)])).toEqual(
+      ids.flatMap(() => [1, 1]),
+    );
+    const events = await app.db.outboxEvent.findMany({ where: { id: { in: ids } }, select: { processedAt: true } });
+    expect(events.every((e) => e.processedAt !== null)).toBe(true);
+  });
+  it('a success recorded after its lease ran out does not settle the claim another dispatcher took since', async () => {
+    const deferred = () => {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => (resolve = r));
+      return { promise, resolve };
+    };
+    const gates = [deferred(), deferred()];
+    const started = [deferred(), deferred()];
+    let calls = 0;
+    const handler: EventHandler = {
+      name: 'late-mark',
+      eventTypes: ['user.updated'],
+      async handle() {
+        const i = calls++;
+        started[i]!.resolve();
+        await gates[i]!.promise;
+      },
+    };
+    const [id] = await writeEvents(1);
+    const at = (ms: number) =>
+      new EventBus({
+        db: app.db,
+        logger,
+        handlers: [handler],
+        deps: {},
+        maxAttempts: 3,
+        pollIntervalMs: 60_000,
+        backoffMs: () => 0,
+        leaseMs: 60_000,
+        now: () => new Date(ms),
+      });
+    const first = at(Date.now()).runOnce();
+    await started[0]!.promise;
+    // A second dispatcher, past the first one's lease, takes the delivery again.
+    const second = at(Date.now() + 10 * 60_000).runOnce();
+    await started[1]!.promise;
+    // The first one's handler ends now: its record must leave the second one's claim alone.
+    gates[0]!.resolve();
+    await first;
+    const where = { eventId: id!, handler: 'late-mark' };
+    expect(await app.db.eventDelivery.findFirstOrThrow({ where })).toMatchObject({ status: 'PENDING', attempts: 2 });
+    gates[1]!.resolve();
+    await second;
+    expect(await app.db.eventDelivery.findFirstOrThrow({ where })).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+  });
 });
 
 describe('dead letters', () => {

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../db/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../observability/logger.js';
 import type { DeliveryInfo, DeliveryInstrument, EventHandler } from './handler.js';
 import type { DomainEvent } from './types.js';
@@ -7,13 +8,24 @@ import type { DomainEvent } from './types.js';
 /**
  * The in-process event bus over the transactional outbox.
  *
- * A dispatch cycle (1) creates one EventDelivery row per (pending event, registered handler),
+ * A dispatch cycle (1) creates one EventDelivery row per (pending event, registered handler) and
  * (2) claims due deliveries with FOR UPDATE SKIP LOCKED and a lease, so replicas sharing the
- * database never run the same delivery at once, (3) runs each claimed delivery on its own,
- * recording success, or a retry with backoff, or a dead letter after `maxAttempts`, and
- * (4) marks events whose deliveries are all settled as processed. Each success is recorded in
- * its own statement right after its handler ran (retried while the lease holds), so a database
- * blip repeats at most the delivery it hit, not a batch.
+ * database never run the same delivery at once, reading their events with them: one statement
+ * per batch, the first also creating the new deliveries (`claim`); (3) runs each claimed delivery
+ * on its own, recording a retry with backoff, or a dead letter after `maxAttempts`, and (4)
+ * records the batch's successes in one statement, the last batch's together with (5) marking the
+ * events whose deliveries are all settled as processed. A cycle with one batch: two statements.
+ *
+ * Exactly once, across crashes: a claimed delivery is PENDING under a lease until its SUCCEEDED
+ * mark commits, and only PENDING deliveries whose lease has run out are claimed again. So a crash
+ * (or a database cut outlasting the lease) between a handler's effect and the mark of its batch
+ * runs the handler again, once per lost mark; that is why every handler that is not `atMostOnce`
+ * is idempotent (unique keys, upserts, de-duplicated messages), and the effect happens once. The
+ * mark is retried while the lease still holds, so a short cut repeats nothing; it applies only to
+ * the claim it was given (same `attempts`, still PENDING), so a late mark never settles a claim
+ * another dispatcher took after the lease ran out, and a mark that did commit before its reply was
+ * lost is a no-op when retried. Batching the marks widens the window from one delivery to one
+ * batch; it adds no case the old per-delivery mark did not have.
  *
  * Mutations call `notify()` after their transaction commits; a timer (`start()`) also runs
  * cycles, which picks up retries and events left pending by a crash between commit and dispatch.
@@ -57,15 +69,15 @@ interface ClaimedDelivery {
   attempts: number;
 }
 
-interface EventRow {
-  id: string;
-  type: string;
-  version: number;
-  userId: string | null;
-  aggregateId: string | null;
-  payload: unknown;
-  occurredAt: Date;
-  traceparent: string | null;
+/** An event's columns as the claim reads them beside its delivery (all NULL when the row is gone). */
+interface EventColumns {
+  eventType: string | null;
+  eventVersion: number;
+  eventUserId: string | null;
+  eventAggregateId: string | null;
+  eventPayload: unknown;
+  eventOccurredAt: Date;
+  eventTraceparent: string | null;
 }
 
 /** How long a background cycle waits for a batch before leaving its slow deliveries running. */
@@ -192,51 +204,53 @@ export class EventBus<D = unknown> {
    */
   async runOnce(options: { waitForSlow?: boolean } = {}): Promise<number> {
     const waitForSlow = options.waitForSlow ?? true;
-    const { db } = this.options;
     const now = this.now();
+    // Real time, for how long a lease still holds (the clock `now` may be a test's).
+    const cycle = { now, startedAt: Date.now() };
     const names = [...this.handlers.keys()];
-    if (names.length > 0) {
-      // Parallel arrays: handler pairs[i] handles event type types[i].
-      const pairs = [...this.handlers.values()].flatMap((h) => h.eventTypes.map((type) => ({ type, name: h.name })));
-      const eventTypes = pairs.map((p) => p.type);
-      const handlerNames = pairs.map((p) => p.name);
-      await db.$executeRaw`
-        INSERT INTO "EventDelivery" ("id", "eventId", "handler", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
-        SELECT gen_random_uuid(), e."id", h.handler, 'PENDING', 0, ${now}, ${now}, ${now}
-        FROM "OutboxEvent" e
-        JOIN unnest(${eventTypes}::text[], ${handlerNames}::text[]) AS h(type, handler) ON h.type = e."type"
-        WHERE e."processedAt" IS NULL AND e."deletedAt" IS NULL
-        ON CONFLICT ("eventId", "handler") DO NOTHING`;
-    }
+    // Parallel arrays: handler pairs[i] handles event type types[i].
+    const pairs = [...this.handlers.values()].flatMap((h) => h.eventTypes.map((type) => ({ type, name: h.name })));
+    // The cycle's first claim also creates the deliveries of new events (none without handlers).
+    let create: { eventTypes: string[]; handlerNames: string[] } | null =
+      names.length > 0 ? { eventTypes: pairs.map((p) => p.type), handlerNames: pairs.map((p) => p.name) } : null;
 
     let ran = 0;
+    // The last batch's successes: marked by the statement that marks the events processed.
+    let last: ClaimedDelivery[] = [];
     for (;;) {
       const free = names.filter((name) => (this.slowPerHandler.get(name) ?? 0) < this.maxSlowPerHandler);
-      const claimed = await this.claim(free, now);
+      const { claimed, events } = await this.claim(free, now, create);
+      create = null;
       if (claimed.length === 0) break;
       ran += claimed.length;
-      const events = await this.loadEvents([...new Set(claimed.map((c) => c.eventId))]);
+      const succeeded: ClaimedDelivery[] = [];
       const settled = new Set<ClaimedDelivery>();
+      const detached = new Set<ClaimedDelivery>();
       const runs = claimed.map(async (d) => {
-        // Recorded in its own statement the moment its handler is done: nothing else can fail in between.
-        if (await this.deliver(d, events.get(d.eventId))) await this.recordSuccess(d);
+        if (await this.deliver(d, events.get(d.eventId))) {
+          // Left running past its cycle: it records its own success; else its batch does.
+          if (detached.has(d)) await this.recordOutcomes(cycle, [d], null);
+          else succeeded.push(d);
+        }
         settled.add(d);
       });
       const all = Promise.all(runs);
       if (waitForSlow || (await settlesWithin(all, SLOW_DELIVERY_MS))) await all;
       else {
-        for (const [i, d] of claimed.entries()) if (!settled.has(d)) this.leaveRunning(d.handler, runs[i]!);
+        for (const [i, d] of claimed.entries()) {
+          if (settled.has(d)) continue;
+          detached.add(d);
+          this.leaveRunning(d.handler, runs[i]!);
+        }
       }
-      if (claimed.length < this.batchSize) break;
+      if (claimed.length < this.batchSize) {
+        last = succeeded;
+        break;
+      }
+      await this.recordOutcomes(cycle, succeeded, null);
     }
 
-    const handledTypes = [...new Set([...this.handlers.values()].flatMap((h) => [...h.eventTypes]))];
-    await db.$executeRaw`
-      UPDATE "OutboxEvent" e SET "processedAt" = ${now}, "updatedAt" = ${now}
-      WHERE e."processedAt" IS NULL
-        AND (e."type" <> ALL(${handledTypes}::text[])
-             OR EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id"))
-        AND NOT EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id" AND d."status" = 'PENDING')`;
+    await this.recordOutcomes(cycle, last, [...new Set([...this.handlers.values()].flatMap((h) => [...h.eventTypes]))]);
     return ran;
   }
 
@@ -254,10 +268,24 @@ export class EventBus<D = unknown> {
     this.slow.add(tracked);
   }
 
-  private async claim(names: string[], now: Date): Promise<ClaimedDelivery[]> {
-    if (names.length === 0) return [];
+  /**
+   * Claims up to `batchSize` due deliveries of the handlers `names` under a lease, and reads their
+   * events with them, in one statement. With `create` (the cycle's first claim) the same statement
+   * first creates the deliveries of pending events that have none yet, one per (event, handler):
+   * those it can take at once (a free handler, room in the batch) are inserted claimed, the rest
+   * PENDING for later claims. A new delivery is never claimed by the UPDATE of the same statement
+   * (it cannot see the rows the statement inserts): inserting it claimed is that claim. Two
+   * dispatchers creating the same delivery meet at the unique (eventId, handler): one inserts it,
+   * and owns it; the other's insert does nothing.
+   */
+  private async claim(
+    names: string[],
+    now: Date,
+    create: { eventTypes: string[]; handlerNames: string[] } | null,
+  ): Promise<{ claimed: ClaimedDelivery[]; events: Map<string, DomainEvent> }> {
+    if (names.length === 0 && !create) return { claimed: [], events: new Map() };
     const leaseUntil = new Date(now.getTime() + this.leaseMs);
-    return this.options.db.$queryRaw<ClaimedDelivery[]>`
+    const due = Prisma.sql`
       UPDATE "EventDelivery" d
       SET "lockedUntil" = ${leaseUntil}, "attempts" = d."attempts" + 1, "updatedAt" = ${now}
       WHERE d."id" IN (
@@ -269,32 +297,92 @@ export class EventBus<D = unknown> {
         LIMIT ${this.batchSize}
         FOR UPDATE SKIP LOCKED)
       RETURNING d."id", d."eventId", d."handler", d."attempts"`;
-  }
-
-  private async loadEvents(ids: string[]): Promise<Map<string, DomainEvent>> {
-    const rows = await this.options.db.$queryRaw<EventRow[]>`
-      SELECT "id", "type", "version", "userId", "aggregateId", "payload", "occurredAt", "traceparent"
-      FROM "OutboxEvent" WHERE "id" = ANY(${ids}::uuid[])`;
-    return new Map(rows.map(({ traceparent, ...r }) => [r.id, Object.assign(r as DomainEvent, { traceparent })]));
+    const created = create
+      ? Prisma.sql`,
+      missing AS (
+        SELECT e."id" AS "eventId", h.handler, h.handler = ANY(${names}::text[]) AS free,
+               row_number() OVER (PARTITION BY h.handler = ANY(${names}::text[])
+                                  ORDER BY e."occurredAt", e."id", h.handler) AS n
+        FROM "OutboxEvent" e
+        JOIN unnest(${create.eventTypes}::text[], ${create.handlerNames}::text[]) AS h(type, handler) ON h.type = e."type"
+        WHERE e."processedAt" IS NULL AND e."deletedAt" IS NULL
+          AND NOT EXISTS (SELECT 1 FROM "EventDelivery" x WHERE x."eventId" = e."id" AND x."handler" = h.handler)
+      ),
+      taken AS (
+        SELECT m."eventId", m.handler, m.free AND m.n <= ${this.batchSize} - (SELECT count(*) FROM due) AS claim
+        FROM missing m
+      ),
+      created AS (
+        INSERT INTO "EventDelivery" ("id", "eventId", "handler", "status", "attempts", "nextAttemptAt", "lockedUntil",
+          "createdAt", "updatedAt")
+        SELECT gen_random_uuid(), t."eventId", t.handler, 'PENDING', CASE WHEN t.claim THEN 1 ELSE 0 END, ${now},
+               CASE WHEN t.claim THEN ${leaseUntil}::timestamp END, ${now}, ${now}
+        FROM taken t
+        ON CONFLICT ("eventId", "handler") DO NOTHING
+        RETURNING "id", "eventId", "handler", "attempts", "lockedUntil" IS NOT NULL AS claimed
+      ),
+      claimed AS (
+        SELECT "id", "eventId", "handler", "attempts" FROM due
+        UNION ALL
+        SELECT "id", "eventId", "handler", "attempts" FROM created WHERE claimed
+      )`
+      : Prisma.sql`, claimed AS (SELECT * FROM due)`;
+    // The event's columns beside the delivery's (NULL when the event row is gone).
+    const rows = await this.options.db.$queryRaw<(ClaimedDelivery & EventColumns)[]>`
+      WITH due AS (${due})${created}
+      SELECT c."id", c."eventId", c."handler", c."attempts", e."type" AS "eventType", e."version" AS "eventVersion",
+             e."userId" AS "eventUserId", e."aggregateId" AS "eventAggregateId", e."payload" AS "eventPayload",
+             e."occurredAt" AS "eventOccurredAt", e."traceparent" AS "eventTraceparent"
+      FROM claimed c LEFT JOIN "OutboxEvent" e ON e."id" = c."eventId"`;
+    const events = new Map<string, DomainEvent>();
+    const claimed: ClaimedDelivery[] = [];
+    for (const row of rows) {
+      const { id, eventId, handler, attempts } = row;
+      claimed.push({ id, eventId, handler, attempts });
+      if (row.eventType === null || events.has(eventId)) continue;
+      const event = {
+        id: eventId,
+        type: row.eventType,
+        version: row.eventVersion,
+        userId: row.eventUserId,
+        aggregateId: row.eventAggregateId,
+        payload: row.eventPayload,
+        occurredAt: row.eventOccurredAt,
+      };
+      events.set(eventId, Object.assign(event as DomainEvent, { traceparent: row.eventTraceparent }));
+    }
+    return { claimed, events };
   }
 
   /**
-   * Marks a delivery SUCCEEDED. The handler's effect has happened: should the database be away
-   * for a moment, the statement is retried (100 ms doubling) while the lease still keeps other
-   * dispatchers off this delivery, so a short cut does not run the effect again.
+   * Marks `succeeded` SUCCEEDED in one statement, and with `handledTypes` marks processed, in the
+   * same statement, every event whose deliveries are all settled (that part is the cycle's last
+   * step: an event of a type no handler takes is processed at once). The handlers' effects have
+   * happened: should the database be away for a moment, the statement is retried (100 ms
+   * doubling) while the claim's lease still keeps other dispatchers off these deliveries, so a
+   * short cut runs no effect again. Each mark applies only to the claim it settles (its
+   * `attempts`, still PENDING): see the class comment for why this keeps effects exactly once.
    */
-  private async recordSuccess(delivery: ClaimedDelivery): Promise<void> {
-    const deadline = Date.now() + this.leaseMs / 2;
+  private async recordOutcomes(
+    cycle: { now: Date; startedAt: number },
+    succeeded: ClaimedDelivery[],
+    handledTypes: string[] | null,
+  ): Promise<void> {
+    if (succeeded.length === 0 && handledTypes === null) return;
+    // The leases were taken at the cycle's start; keep a quarter of them as a margin.
+    const deadline = cycle.startedAt + (this.leaseMs * 3) / 4;
     for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
       try {
-        await this.markSucceeded(delivery.id);
+        await this.settle(cycle.now, succeeded, handledTypes);
         return;
       } catch (err) {
+        if (succeeded.length === 0) throw err;
         if (Date.now() + pause > deadline) {
           this.options.logger.error(
-            { err, eventId: delivery.eventId, handler: delivery.handler },
-            'could not record a delivered event: it will run again after its lease',
+            { err, deliveries: succeeded.map((d) => ({ eventId: d.eventId, handler: d.handler })) },
+            'could not record delivered events: they will run again after their lease',
           );
+          if (handledTypes) throw err;
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, pause));
@@ -302,6 +390,33 @@ export class EventBus<D = unknown> {
     }
   }
 
+  private async settle(now: Date, succeeded: ClaimedDelivery[], handledTypes: string[] | null): Promise<void> {
+    const { db } = this.options;
+    const done = this.now();
+    const ids = succeeded.map((d) => d.id);
+    const attempts = succeeded.map((d) => d.attempts);
+    const mark = Prisma.sql`
+      UPDATE "EventDelivery" d
+      SET "status" = 'SUCCEEDED', "completedAt" = ${done}, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${done}
+      FROM unnest(${ids}::uuid[], ${attempts}::int[]) AS c("id", "attempts")
+      WHERE d."id" = c."id" AND d."attempts" = c."attempts" AND d."status" = 'PENDING'`;
+    if (!handledTypes) {
+      await db.$executeRaw(mark);
+      return;
+    }
+    // The events are read in the statement's snapshot, from before `marked`: its rows are left
+    // out of the PENDING ones by id.
+    await db.$executeRaw`
+      WITH marked AS (${mark} RETURNING d."id")
+      UPDATE "OutboxEvent" e SET "processedAt" = ${now}, "updatedAt" = ${now}
+      WHERE e."processedAt" IS NULL
+        AND (e."type" <> ALL(${handledTypes}::text[])
+             OR EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id"))
+        AND NOT EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id" AND d."status" = 'PENDING'
+                          AND d."id" NOT IN (SELECT "id" FROM marked))`;
+  }
+
+  /** An at-most-once delivery's SUCCEEDED mark, written before its effect. */
   private async markSucceeded(id: string): Promise<void> {
     const done = this.now();
     await this.options.db.$executeRaw`

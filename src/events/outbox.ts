@@ -1,4 +1,6 @@
 import type { DbOrTx } from '../db/client.js';
+import { uuidv7 } from '../db/ids.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { currentTraceparent } from '../observability/tracing.js';
 import {
   EVENT_VERSIONS,
@@ -65,4 +67,54 @@ export function recordTaskEvent(
     ...(deletionId ? { deletionId } : {}),
   };
   return recordEvent(tx, { type, payload, userId: task.userId, aggregateId: task.id });
+}
+
+/** A payload as SQL: each key of the payload type an SQL expression (jsonb_build_object's arguments). */
+export type PayloadSql<T extends EventType> = { [K in keyof EventPayload<T>]: Prisma.Sql };
+
+/**
+ * `recordEvent` as part of one statement: the INSERT of event `type` for the one row that `from`
+ * (a FROM clause, e.g. a CTE of the rows the statement wrote) yields, with the payload, user and
+ * aggregate computed from it. For a statement that writes rows and their event at once, so the
+ * event exists if and only if they do without a transaction around them. `from` must yield at most
+ * one row (the event id is made here); none, and no event is written.
+ */
+export function eventInsertSql<T extends EventType>(
+  type: T,
+  event: { payload: PayloadSql<T>; userId: Prisma.Sql; aggregateId: Prisma.Sql },
+  from: Prisma.Sql,
+): Prisma.Sql {
+  const entries = Object.entries(event.payload as Record<string, Prisma.Sql>);
+  const payload = Prisma.join(
+    entries.map(([key, value]) => Prisma.sql`${key}::text, ${value}`),
+    ', ',
+  );
+  const at = new Date();
+  return Prisma.sql`
+    INSERT INTO "OutboxEvent" ("id", "type", "version", "userId", "aggregateId", "payload", "occurredAt", "createdAt",
+      "updatedAt", "traceparent")
+    SELECT ${uuidv7()}::uuid, ${type}::text, ${EVENT_VERSIONS[type]}::int, ${event.userId}, ${event.aggregateId},
+      jsonb_build_object(${payload}), ${at}::timestamp, ${at}::timestamp, ${at}::timestamp, ${currentTraceparent()}::text
+    FROM ${from}`;
+}
+
+/**
+ * `recordTaskEvent` as part of one statement: the event of the task row that `from` yields (its
+ * columns "id", "userId", "courseId" under alias `t`); see `eventInsertSql`.
+ */
+export function taskEventInsertSql(type: TaskEventType, from: Prisma.Sql): Prisma.Sql {
+  return eventInsertSql(
+    type,
+    {
+      payload: {
+        userId: Prisma.sql`t."userId"`,
+        courseId: Prisma.sql`t."courseId"`,
+        taskId: Prisma.sql`t."id"`,
+        kind: Prisma.sql`${taskKindOf(type)}::text`,
+      },
+      userId: Prisma.sql`t."userId"`,
+      aggregateId: Prisma.sql`t."id"`,
+    },
+    from,
+  );
 }

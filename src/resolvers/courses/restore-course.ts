@@ -1,8 +1,7 @@
-import type { Tx } from '../../db/client.js';
-import { withDeleted } from '../../db/soft-delete.js';
-import { recordEvent } from '../../events/outbox.js';
-import type { Course, Prisma } from '../../generated/prisma/client.js';
-import { lockOwned } from '../access.js';
+import { NotFoundError } from '../../errors.js';
+import { eventInsertSql } from '../../events/outbox.js';
+import { Prisma, type Course } from '../../generated/prisma/client.js';
+import { isUuid, requireViewer } from '../access.js';
 import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
 import { inTransaction } from '../shared.js';
@@ -11,42 +10,66 @@ import { inTransaction } from '../shared.js';
  * Brings back the viewer's deleted course and exactly the rows its deletion took (same
  * deletionId); children deleted before it on their own stay deleted. A course that is not
  * deleted is returned unchanged, with no event. Records `course.restored` with counts.
+ *
+ * Two statements. (1) Locks the viewer's course, deleted or not, and reads it (NOT_FOUND when
+ * there is none): a concurrent restore or delete waits, or is waited for, and this sees its
+ * outcome. (2) For a deleted course, the course, its children of that deletion and the event in
+ * one statement, answering with the restored row. (2) is apart from (1) because its snapshot must
+ * be taken after the lock: had the course's deletion committed while (1) waited, a single
+ * statement would see the course deleted but its children still live, and restore them not.
  */
 export async function restoreCourse(
   ctx: DomainContext,
   input: { id: string },
-  query?: Selection<Prisma.CourseFindUniqueArgs>,
+  // The locked or restored row answers; Pothos loads any relation the selection names from it.
+  _query?: Selection<Prisma.CourseFindUniqueArgs>,
 ): Promise<Course> {
+  const viewer = requireViewer(ctx);
   const { id } = input;
+  if (!isUuid(id)) throw new NotFoundError('Course');
   return inTransaction(ctx, async (tx) => {
-    // The lock makes a concurrent restore (or delete) wait, then see this one's outcome.
-    await lockOwned(tx, ctx, 'Course', id, { includeDeleted: true });
-    const course = await tx.course.findFirstOrThrow({ where: withDeleted({ id }) });
-    if (course.deletedAt) await restoreDeletion(tx, course);
-    return tx.course.findUniqueOrThrow({ ...query, where: { id } });
-  });
-}
-
-async function restoreDeletion(tx: Tx, course: Course): Promise<void> {
-  // The soft-delete extension always sets a deletionId; a row deleted by hand comes back alone.
-  const deletionId = course.deletionId ?? undefined;
-  await tx.course.restore({ where: { id: course.id }, deletionId });
-  const children = { where: { courseId: course.id }, deletionId };
-  const none = { count: 0 };
-  const assignments = deletionId ? await tx.assignment.restore(children) : none;
-  const lectures = deletionId ? await tx.lecture.restore(children) : none;
-  const studySessions = deletionId ? await tx.studySession.restore(children) : none;
-  await recordEvent(tx, {
-    type: 'course.restored',
-    payload: {
-      userId: course.userId,
-      courseId: course.id,
-      deletionId: deletionId ?? '',
-      assignments: assignments.count,
-      lectures: lectures.count,
-      studySessions: studySessions.count,
-    },
-    userId: course.userId,
-    aggregateId: course.id,
+    const [course] = await tx.$queryRaw<Course[]>`
+      SELECT * FROM "Course" WHERE "id" = ${id}::uuid AND "userId" = ${viewer.id}::uuid FOR UPDATE`;
+    if (!course) throw new NotFoundError('Course');
+    if (!course.deletedAt) return course;
+    // The soft-delete extension always sets a deletionId; a row deleted by hand comes back alone.
+    const { deletionId } = course;
+    const at = new Date();
+    // As the soft-delete extension's restore writes them (src/db/soft-delete.ts).
+    const bringBack = (table: string, where: Prisma.Sql) => Prisma.sql`
+      UPDATE ${Prisma.raw(`"${table}"`)}
+      SET "deletedAt" = NULL, "deletionId" = NULL, "updatedAt" = ${at}::timestamp
+      WHERE ${where} AND "deletedAt" IS NOT NULL
+      RETURNING *`;
+    const children = (table: string) =>
+      bringBack(table, Prisma.sql`"courseId" = ${id}::uuid AND "deletionId" = ${deletionId}::uuid`);
+    const count = (cte: string) => Prisma.sql`(SELECT count(*) FROM ${Prisma.raw(cte)})::int`;
+    const [restored] = await tx.$queryRaw<Course[]>`
+      WITH course AS (
+        ${bringBack('Course', deletionId ? Prisma.sql`"id" = ${id}::uuid AND "deletionId" = ${deletionId}::uuid` : Prisma.sql`"id" = ${id}::uuid`)}
+      ),
+      assignments AS (${children('Assignment')}),
+      lectures AS (${children('Lecture')}),
+      sessions AS (${children('StudySession')}),
+      event AS (${eventInsertSql(
+        'course.restored',
+        {
+          payload: {
+            userId: Prisma.sql`t."userId"`,
+            courseId: Prisma.sql`t."id"`,
+            deletionId: Prisma.sql`${deletionId ?? ''}::text`,
+            assignments: count('assignments'),
+            lectures: count('lectures'),
+            studySessions: count('sessions'),
+          },
+          userId: Prisma.sql`t."userId"`,
+          aggregateId: Prisma.sql`t."id"`,
+        },
+        Prisma.sql`course t`,
+      )})
+      SELECT * FROM course`;
+    // Locked by (1): the row is as read there, so (2) restored it.
+    if (!restored) throw new Error(`restoreCourse: course ${id} was locked deleted but not restored`);
+    return restored;
   });
 }
