@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** What the bench's files share: the command line, the database, percentiles. */
@@ -75,6 +76,14 @@ export async function postJson(url: string, body: string, token: string): Promis
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A version 7 uuid (time-ordered), as the API's ids are (`@default(uuid(7))`). */
+export function uuid7(): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(Date.now(), 0, 6);
+  [b[6], b[8]] = [(b[6]! & 0x0f) | 0x70, (b[8]! & 0x3f) | 0x80];
+  return b.toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+}
 
 /** A bench file in a process of its own (TypeScript through tsx), its output on ours, messages over IPC. */
 export const forkTsx = (file: string, args: string[] = []) =>
