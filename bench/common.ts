@@ -1,3 +1,5 @@
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** What the bench's files share: the command line, the database, percentiles. */
@@ -67,4 +69,22 @@ export function percentile(xs: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** POSTs a GraphQL request with a bearer token; the parsed response. */
+export async function postJson(url: string, body: string, token: string): Promise<unknown> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  return (await fetch(url, { method: 'POST', headers, body })).json();
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A version 7 uuid (time-ordered), as the API's ids are (`@default(uuid(7))`). */
+export function uuid7(): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(Date.now(), 0, 6);
+  [b[6], b[8]] = [(b[6]! & 0x0f) | 0x70, (b[8]! & 0x3f) | 0x80];
+  return b.toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+}
+
+/** A bench file in a process of its own (TypeScript through tsx), its output on ours, messages over IPC. */
+export const forkTsx = (file: string, args: string[] = []) =>
+  fork(file, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { LoadResult, LoadSpec } from './load.js';
 import { Prng } from './prng.js';
-import { mutationSteps, readRequest, type BuiltRequest, type Fixtures, type MutationCycle } from './scenarios.js';
+import { mutationSteps, readRequest, SCENARIOS, type Fixtures, type MutationStep } from './scenarios.js';
+import type { MutationCycle, ReadScenario } from './scenarios.js';
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
   const fx = JSON.parse(readFileSync(spec.fixturesFile, 'utf8')) as Fixtures;
@@ -20,30 +21,23 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     graphqlErrors++;
     firstError ??= `${status} ${body.slice(0, 300)}`;
   };
-  const apply = (req: any, built: BuiltRequest) => {
-    req.body = built.body;
-    req.headers = { ...req.headers, authorization: `Bearer ${built.token}` };
-    return req;
-  };
-
-  let requests: any[];
-  if (spec.scenario === 'mutations') {
-    requests = mutationSteps(fx, rng).map((step) => ({
-      setupRequest: (req: any, ctx: MutationCycle) => apply(req, step.build(ctx)),
-      onResponse: (status: number, body: string, ctx: MutationCycle) => {
-        check(status, body);
-        step.after?.(ctx, body);
-      },
-    }));
-  } else {
-    const scenario = spec.scenario;
-    requests = [
-      {
-        setupRequest: (req: any) => apply(req, readRequest(scenario, spec.target, fx, rng, spec.pageSize)),
-        onResponse: (status: number, body: string) => check(status, body),
-      },
-    ];
-  }
+  // One request per step of a cycle (a read is a cycle of one); autocannon keeps a context per connection.
+  const steps: MutationStep[] = SCENARIOS[spec.scenario].read
+    ? [{ build: () => readRequest(spec.scenario as ReadScenario, spec.target, fx, rng, spec.pageSize) }]
+    : mutationSteps(fx, rng, spec.target, spec.scenario);
+  const requests = steps.map((step) => ({
+    setupRequest(req: any, ctx: MutationCycle) {
+      const built = step.build(ctx);
+      return Object.assign(req, {
+        body: built.body,
+        headers: { ...req.headers, authorization: `Bearer ${built.token}` },
+      });
+    },
+    onResponse(status: number, body: string, ctx: MutationCycle) {
+      check(status, body);
+      step.after?.(ctx, body);
+    },
+  }));
 
   const result = await autocannon({
     url: spec.url,
@@ -54,18 +48,13 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     timeout: spec.timeoutSec,
     requests,
   });
-  const completed = result.requests.total;
+  const { total: completed } = result.requests;
+  const { p50, p90, p99, average: mean, max } = result.latency;
   return {
     requests: completed,
     seconds: result.duration,
     rps: completed / result.duration,
-    latency: {
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p99: result.latency.p99,
-      mean: result.latency.average,
-      max: result.latency.max,
-    },
+    latency: { p50, p90, p99, mean, max },
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,

@@ -1,5 +1,6 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { forkTsx } from './common.js';
 import type { ScenarioName, TargetName } from './scenarios.js';
 
 /** One load run: which server, which scenario, how hard and how long. */
@@ -40,20 +41,13 @@ let pending: { resolve: (r: LoadResult[]) => void; reject: (e: Error) => void } 
 /** The load generator process (bench/load-worker.ts), started on first use and kept for the run. */
 function loadWorker(): ChildProcess {
   if (worker) return worker;
-  const child = fork(path.join(import.meta.dirname, 'load-worker.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  child.on('message', (m) => {
-    const p = pending;
-    pending = null;
-    p?.resolve(m as LoadResult[]);
-  });
+  const child = forkTsx(path.join(import.meta.dirname, 'load-worker.ts'));
+  // The run waiting for the answer, taken once.
+  const take = () => [pending, (pending = null)][0];
+  child.on('message', (m) => take()?.resolve(m as LoadResult[]));
   child.on('exit', (code) => {
     worker = null;
-    const p = pending;
-    pending = null;
-    p?.reject(new Error(`load generator exited with ${code}`));
+    take()?.reject(new Error(`load generator exited with ${code}`));
   });
   worker = child;
   return child;

@@ -55,10 +55,7 @@ export class Prng {
   /** A version-4 UUID made of this generator's bits (deterministic). */
   uuid(): string {
     const hex = (n: number) => n.toString(16).padStart(8, '0');
-    const a = hex(this.u32());
-    const b = hex(this.u32());
-    const c = hex(this.u32());
-    const d = hex(this.u32());
+    const [a, b, c, d] = [0, 1, 2, 3].map(() => hex(this.u32())) as [string, string, string, string];
     const variant = (8 | (parseInt(c[0]!, 16) & 3)).toString(16);
     return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
   }

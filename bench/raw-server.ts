@@ -1,15 +1,20 @@
 /**
- * The limit: node:http + pg, one hand-written, prepared SQL statement per read request that builds
- * the whole response JSON in PostgreSQL, byte-for-byte the shape of the GraphQL API's `data` for the
- * same operation (the runner checks that they are equal before timing). It parses the same
- * request body, verifies the same HS256 token, and checks the user is live and active inside the
- * one statement; it dispatches on `operationName` and ignores the query text.
+ * The limit: node:http + pg, one hand-written, prepared SQL statement per request that builds the
+ * whole response JSON in PostgreSQL, byte-for-byte the shape of the GraphQL API's `data` for the
+ * same operation (the runner checks that they are equal before timing); deleteCourse alone takes a
+ * transaction of two. It parses the same request body, verifies the same HS256 token, and checks
+ * the user is live and active inside the statement; it dispatches on `operationName` and ignores
+ * the query text.
  *
  * Env: DATABASE_URL, DATABASE_POOL_SIZE, JWT_SECRET, PORT.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import pg from 'pg';
 import { createTokenService } from '../src/auth/tokens.js';
+import { AppError, ValidationError } from '../src/errors.js';
+import { EVENT_VERSIONS, type EventType } from '../src/events/types.js';
+import { checkAssignmentFields, type AssignmentFields } from '../src/resolvers/assignments/assignment-fields.js';
+import { uuid7 } from './common.js';
 
 const env = process.env;
 const tokens = createTokenService({ secret: env.JWT_SECRET!, expiresIn: '1d' });
@@ -145,21 +150,132 @@ SELECT json_build_object('assignments', ${page(
 )})::text AS data
 FROM "User" u WHERE ${LIVE}`;
 
+// ---- The mutations, with ours's checks: the row is the live, active user's own and live (or, to
+// restore, deleted), and its OutboxEvent row is written in the same transaction. $1 user, $2 the row
+// (a course or an assignment), $3 now, $4 the event's id. Each is one statement, its own transaction:
+// a row lock taken inside it (FOR SHARE, or the UPDATE's) re-reads a row a concurrent transaction
+// changed, as ours's lockOwned does. ----
+
+const owned = (a: string) =>
+  `${a}.id = $2::uuid AND ${a}."userId" = $1::uuid AND EXISTS (SELECT FROM "User" u WHERE ${LIVE})`;
+const event = (type: EventType, from: string, aggregate: string, payload: string) =>
+  `e AS (INSERT INTO "OutboxEvent" (id, type, version, "userId", "aggregateId", payload, "occurredAt", "updatedAt")
+     SELECT $4::uuid, '${type}', ${EVENT_VERSIONS[type]}, $1::uuid, ${aggregate}, json_build_object(${payload}), $3::timestamp, $3::timestamp
+       FROM ${from})`;
+const taskPayload = (a: string) =>
+  `'userId', ${a}."userId", 'courseId', ${a}."courseId", 'taskId', ${a}.id, 'kind', 'ASSIGNMENT'`;
+const mutationJson = (field: string, fields: string) =>
+  `json_build_object('${field}', json_build_object(${fields}))::text AS data`;
+const assignmentJson = (field: string, a: string, time: 'dueAt' | 'completedAt', title = `'title', ${a}.title, `) =>
+  mutationJson(
+    field,
+    `'id', ${gid('Assignment', `${a}.id`)}, ${title}'${time}', ${iso(`${a}."${time}"`)},
+     'status', ${status(`${a}."completedAt"`, `${a}."dueAt"`, '$3::timestamp')}`,
+  );
+
+/** Create. $5 the new id, $6 title, $7 description, $8 dueAt, $9 priority, $10 estimatedMinutes. */
+const CREATE = `
+WITH c AS (SELECT c.id FROM "Course" c WHERE ${owned('c')} AND c."deletedAt" IS NULL FOR SHARE OF c),
+  a AS (INSERT INTO "Assignment" (id, "userId", "courseId", title, description, "dueAt", priority, "estimatedMinutes", "createdAt", "updatedAt")
+    SELECT $5::uuid, $1::uuid, c.id, $6, $7, $8::timestamp, coalesce($9::"Priority", 'MEDIUM'), $10::int, $3::timestamp, $3::timestamp FROM c
+    RETURNING *),
+  ${event('assignment.created', 'a', 'a.id', taskPayload('a'))}
+SELECT ${assignmentJson('createAssignment', 'a', 'dueAt')} FROM a`;
+
+/** Complete: an assignment already completed is answered unchanged, with no event. */
+const COMPLETE = `
+WITH d AS (UPDATE "Assignment" a SET "completedAt" = $3::timestamp, "updatedAt" = $3::timestamp
+    WHERE ${owned('a')} AND a."deletedAt" IS NULL AND a."completedAt" IS NULL RETURNING a.*),
+  f AS (SELECT a.* FROM "Assignment" a WHERE ${owned('a')} AND a."deletedAt" IS NULL AND NOT EXISTS (SELECT FROM d)
+    FOR SHARE OF a),
+  ${event('assignment.completed', 'd', 'd.id', taskPayload('d'))}
+SELECT ${assignmentJson('completeAssignment', 'r', 'completedAt', '')} FROM (SELECT * FROM d UNION ALL SELECT * FROM f) r`;
+
+/**
+ * DeleteCourse: the course is locked first, in a statement of its own, so that the cascade's
+ * snapshot, taken after the lock, sees an assignment a concurrent create (FOR SHARE) committed. $5
+ * the deletionId of the course and its live tasks.
+ */
+const LOCK_COURSE = `SELECT FROM "Course" c WHERE ${owned('c')} AND c."deletedAt" IS NULL FOR UPDATE OF c`;
+/** CTE `alias`: the rows of `table` matching `where` deleted (`deleted`: deletedAt, deletionId), or brought back. */
+const setDeleted = (alias: string, table: string, where: string, deleted = ['NULL', 'NULL']) =>
+  `${alias} AS (UPDATE "${table}" SET "deletedAt" = ${deleted[0]}, "deletionId" = ${deleted[1]},
+     "updatedAt" = $3::timestamp WHERE ${where} RETURNING 1)`;
+/** The same for the course's tasks: CTEs a, l and s. */
+const tasks = (where: string, deleted?: string[]) =>
+  Object.entries({ a: 'Assignment', l: 'Lecture', s: 'StudySession' })
+    .map(([alias, table]) => setDeleted(alias, table, `"courseId" = $2::uuid AND ${where}`, deleted))
+    .join(', ');
+const COUNTS = `'assignments', (SELECT count(*) FROM a), 'lectures', (SELECT count(*) FROM l), 'studySessions', (SELECT count(*) FROM s)`;
+/** course.deleted or course.restored, with the counts of the CTEs a, l and s. */
+const courseEvent = (type: EventType, deletionId: string) =>
+  event(type, 'c', '$2::uuid', `'userId', $1::uuid, 'courseId', $2::uuid, 'deletionId', ${deletionId}, ${COUNTS}`);
+const DELETION = ['$3::timestamp', '$5::uuid'];
+const DELETE_COURSE = `
+WITH ${setDeleted('c', 'Course', 'id = $2::uuid', DELETION)}, ${tasks('"deletedAt" IS NULL', DELETION)},
+  ${courseEvent('course.deleted', '$5::uuid')}
+SELECT ${mutationJson('deleteCourse', `'deletedId', ${gid('Course', '$2::uuid::text')}, 'deletionId', $5::uuid`)} FROM c`;
+
+/** RestoreCourse: exactly the rows of its deletion come back; a live course is answered unchanged, with no event. */
+const RESTORE_COURSE = `
+WITH k AS (SELECT c.id, c.name, c."deletionId" FROM "Course" c WHERE ${owned('c')} FOR UPDATE OF c),
+  ${setDeleted('c', 'Course', 'id = $2::uuid AND "deletedAt" IS NOT NULL AND EXISTS (SELECT FROM k)')},
+  ${tasks('"deletionId" = (SELECT "deletionId" FROM k) AND EXISTS (SELECT FROM c)')},
+  ${courseEvent('course.restored', `coalesce((SELECT "deletionId" FROM k)::text, '')`)}
+SELECT ${mutationJson('restoreCourse', `'id', ${gid('Course', 'k.id')}, 'name', k.name`)} FROM k`;
+
 type Vars = Record<string, unknown>;
+type Operation = { sql: string; params: (userId: string, v: Vars) => unknown[]; lock?: string };
 const now = () => new Date().toISOString();
-const operations: Record<string, { sql: string; params: (userId: string, v: Vars) => unknown[] }> = {
+/** The uuid of global id `id` of `type`; else a uuid no row has (ours answers NOT_FOUND for it too). */
+const localId = (type: string, id: unknown) => {
+  const [t, local] = Buffer.from(String(id), 'base64').toString('utf8').split(':');
+  return t === type && local && /^[0-9a-f-]{36}$/i.test(local) ? local : '00000000-0000-0000-0000-000000000000';
+};
+/** The mutations' first four parameters: user, row, now, event id. */
+const row = (u: string, type: string, id: unknown) => [u, localId(type, id), now(), uuid7()];
+function createParams(u: string, v: Vars): unknown[] {
+  const input = v.input as Omit<AssignmentFields, 'dueAt'> & { courseId?: string; dueAt?: string };
+  const f = checkAssignmentFields({ ...input, dueAt: input.dueAt === undefined ? undefined : new Date(input.dueAt) });
+  if (f.title === undefined || f.dueAt === undefined) throw new ValidationError('title and dueAt are required.');
+  const rest = [f.title, f.description, f.dueAt.toISOString(), f.priority, f.estimatedMinutes].map((x) => x ?? null);
+  return [...row(u, 'Course', input.courseId), uuid7(), ...rest];
+}
+const operations: Record<string, Operation> = {
   HomeScreen: { sql: HOME_SCREEN, params: (u, v) => [u, now(), v.upcoming] },
-  CoursePage: {
-    sql: COURSE_PAGE,
-    params: (u, v) => {
-      const [type, id] = Buffer.from(String(v.id), 'base64').toString('utf8').split(':');
-      return [u, type === 'Course' && id ? id : '00000000-0000-0000-0000-000000000000', v.first, now()];
-    },
-  },
+  CoursePage: { sql: COURSE_PAGE, params: (u, v) => [u, localId('Course', v.id), v.first, now()] },
   WeekAgenda: { sql: WEEK_AGENDA, params: (u, v) => [u, v.from, v.first, v.to, now()] },
   Notifications: { sql: NOTIFICATIONS, params: (u, v) => [u, v.first] },
   Overdue: { sql: OVERDUE, params: (u, v) => [u, now(), v.first] },
+  Create: { sql: CREATE, params: createParams },
+  Complete: { sql: COMPLETE, params: (u, v) => row(u, 'Assignment', v.id) },
+  DeleteCourse: { sql: DELETE_COURSE, lock: LOCK_COURSE, params: (u, v) => [...row(u, 'Course', v.id), uuid7()] },
+  RestoreCourse: { sql: RESTORE_COURSE, params: (u, v) => row(u, 'Course', v.id) },
 };
+
+/**
+ * A named (prepared) statement: parsed and planned once per connection, as a tuned hand-written
+ * server would do it. With a lock: BEGIN, the lock on $1 and $2 (nothing locked: NOT_FOUND), the
+ * statement, COMMIT.
+ */
+async function answer(name: string, op: Operation, values: unknown[]): Promise<string | undefined> {
+  if (!op.lock) return (await pool.query<{ data: string }>({ name, text: op.sql, values })).rows[0]?.data;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const locked = await client.query({ name: `${name}Lock`, text: op.lock, values: values.slice(0, 2) });
+    const data = locked.rowCount
+      ? (await client.query<{ data: string }>({ name, text: op.sql, values })).rows[0]
+      : null;
+    await client.query(data ? 'COMMIT' : 'ROLLBACK');
+    return data?.data;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
 
 const json = (res: ServerResponse, status: number, body: string) =>
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(body);
@@ -180,16 +296,10 @@ const server = createServer((req, res) => {
         const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
         const userId = match ? await tokens.verify(match[1]!) : null;
         if (!userId) return json(res, 200, error('UNAUTHENTICATED', 'Not signed in.'));
-        // A named (prepared) statement: parsed and planned once per connection, as a tuned
-        // hand-written server would do it.
-        const { rows } = await pool.query<{ data: string }>({
-          name: body.operationName,
-          text: op.sql,
-          values: op.params(userId, body.variables ?? {}),
-        });
-        if (!rows[0]) return json(res, 200, error('NOT_FOUND', 'Not found.'));
-        json(res, 200, `{"data":${rows[0].data}}`);
+        const data = await answer(body.operationName!, op, op.params(userId, body.variables ?? {}));
+        json(res, 200, data ? `{"data":${data}}` : error('NOT_FOUND', 'Not found.'));
       } catch (err) {
+        if (err instanceof AppError) return json(res, 200, error(err.code, err.message));
         console.error(err);
         json(res, 500, error('INTERNAL_SERVER_ERROR', 'Unexpected error.'));
       }

@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as prettier from 'prettier';
 import type { LoadResult } from './load.js';
-import { READ_SCENARIOS, SCENARIOS, type ScenarioName, type TargetName } from './scenarios.js';
+import type { BenchOptions } from './run.js';
+import { SCENARIOS, type ScenarioName, type TargetName } from './scenarios.js';
 import type { SeedInfo } from './seed.js';
 import type { SubscriptionResult } from './subscriptions.js';
 
@@ -54,16 +55,7 @@ export interface BenchResults {
     /** 1/5/15-minute load averages: anything else running skews the numbers. */
     loadAverage: { atStart: number[]; atEnd: number[] };
   };
-  options: {
-    quick: boolean;
-    scale: number;
-    seed: number;
-    connections: number;
-    durationSec: number;
-    warmupSec: number;
-    poolSize: number;
-    countRequests: number;
-  };
+  options: BenchOptions;
   data: SeedInfo;
   peer: { name: string; version: string } | { skipped: string };
   measurements: Measurement[];
@@ -90,14 +82,8 @@ function stmts(r: BenchResults, target: TargetName, scenario: ScenarioName, page
   return r.statements.find((s) => s.target === target && s.scenario === scenario && s.pageSize === size);
 }
 
-interface Row {
-  name: string;
-  m: Measurement;
-  s?: StatementCount;
-}
-
-function rows(r: BenchResults, scenario: ScenarioName): Row[] {
-  const out: Row[] = [];
+function rows(r: BenchResults, scenario: ScenarioName) {
+  const out: { name: string; m: Measurement; s?: StatementCount }[] = [];
   for (const target of ['ours', 'planned', 'text', 'raw', 'peer'] as const) {
     const m = find(r, target, scenario);
     if (m) out.push({ name: LABEL[target], m, s: stmts(r, target, scenario) });
@@ -105,27 +91,6 @@ function rows(r: BenchResults, scenario: ScenarioName): Row[] {
   const un = find(r, 'ours', scenario, 'unindexed');
   if (un) out.push({ name: 'ours, secondary indexes dropped', m: un, s: stmts(r, 'ours', scenario) });
   return out;
-}
-
-function errorsOf(l: LoadResult): number {
-  return l.errors + l.graphqlErrors;
-}
-
-export function ratios(r: BenchResults, scenario: ScenarioName) {
-  const over = (a: TargetName, b: TargetName, va: Variant = 'indexed', vb = va) => {
-    const x = find(r, a, scenario, va);
-    const y = find(r, b, scenario, vb);
-    return x && y ? x.load.rps / y.load.rps : undefined;
-  };
-  return {
-    oursOverLimit: over('ours', 'raw'),
-    oursOverPeer: over('ours', 'peer'),
-    plannedOverLimit: over('planned', 'raw'),
-    plannedOverPeer: over('planned', 'peer'),
-    /** The same documents sent as text against by published id (the aim: within 10%), side by side when measured so. */
-    textOverPlanned: over('text', 'planned', 'together') ?? over('text', 'planned'),
-    indexedOverUnindexed: over('ours', 'ours', 'indexed', 'unindexed'),
-  };
 }
 
 /** On stdout: the tables of bench/README.md, then whether the baselines' answers matched ours. */
@@ -157,7 +122,8 @@ export function renderMarkdown(r: BenchResults): string {
   );
   for (const scenario of Object.keys(SCENARIOS) as ScenarioName[]) {
     for (const { name, m, s } of rows(r, scenario)) {
-      const errs = errorsOf(m.load) ? ` (${errorsOf(m.load)} errors)` : '';
+      const errors = m.load.errors + m.load.graphqlErrors;
+      const errs = errors ? ` (${errors} errors)` : '';
       out.push(
         `| ${scenario} | ${name} | ${fmt(m.load.rps)}${errs} | ${fmt(m.load.latency.p50, 1)} | ${fmt(m.load.latency.p99, 1)} | ` +
           `${fmt(s?.perRequest, 2)} | ${fmt(s ? s.dbBytesPerRequest / 1024 : undefined, 1)} | ${fmt(m.rssMb)} | ` +
@@ -167,13 +133,20 @@ export function renderMarkdown(r: BenchResults): string {
   }
   out.push(
     '',
-    '| scenario | ours/limit | ours/peer | planned/limit | planned/peer | text/published | indexed/unindexed |',
-    '| -------- | ---------: | --------: | ------------: | -----------: | -------------: | ----------------: |',
+    '| scenario | ours/limit | ours/peer | planned/limit | planned/peer | text/published | indexed/unindexed | SQL stmts/req: ours, limit, peer |',
+    '| -------- | ---------: | --------: | ------------: | -----------: | -------------: | ----------------: | -------------------------------: |',
   );
-  for (const scenario of READ_SCENARIOS) {
-    const q = ratios(r, scenario);
+  for (const scenario of (Object.keys(SCENARIOS) as ScenarioName[]).filter((s) => find(r, 'ours', s))) {
+    // Throughput of a over b; text over published side by side when measured so (the aim: within 10%).
+    const over = (a: TargetName, b: TargetName, va: Variant = 'indexed', vb = va) =>
+      ratio(find(r, a, scenario, va)?.load.rps, find(r, b, scenario, vb)?.load.rps);
+    const text = find(r, 'text', scenario, 'together')
+      ? `${over('text', 'planned', 'together')} side by side`
+      : over('text', 'planned').replace(/×$/, '× back to back');
+    const perRequest = (['ours', 'raw', 'peer'] as const).map((t) => fmt(stmts(r, t, scenario)?.perRequest, 2));
     out.push(
-      `| ${scenario} | ${ratio(q.oursOverLimit, 1)} | ${ratio(q.oursOverPeer, 1)} | ${ratio(q.plannedOverLimit, 1)} | ${ratio(q.plannedOverPeer, 1)} | ${ratio(q.textOverPlanned, 1)}${q.textOverPlanned ? (find(r, 'text', scenario, 'together') ? ' side by side' : ' back to back') : ''} | ${ratio(q.indexedOverUnindexed, 1)} |`,
+      `| ${scenario} | ${over('ours', 'raw')} | ${over('ours', 'peer')} | ${over('planned', 'raw')} | ${over('planned', 'peer')} | ` +
+        `${text} | ${over('ours', 'ours', 'indexed', 'unindexed')} | ${perRequest.join(', ')} |`,
     );
   }
   const sub = r.subscriptions;

@@ -18,9 +18,9 @@ import { createPrisma } from '../src/db/client.js';
 import { createLogger } from '../src/observability/logger.js';
 import { getSchema } from '../src/schema/index.js';
 import { publishDocumentsAsOperator } from '../src/versioning/documents/publish-documents.js';
-import { commandLine, databaseUrl, sleep, withClient } from './common.js';
+import { commandLine, databaseUrl, postJson, sleep, withClient } from './common.js';
 import { dropSecondaryIndexes, restoreIndexes } from './indexes.js';
-import { runLoad, runLoads, stopLoadWorker, type LoadSpec } from './load.js';
+import { runLoad, runLoads, stopLoadWorker, type LoadResult, type LoadSpec } from './load.js';
 import { Prng } from './prng.js';
 import {
   renderText,
@@ -30,6 +30,7 @@ import {
   type Measurement,
   type Parity,
   type StatementCount,
+  type Variant,
 } from './report.js';
 import {
   globalId,
@@ -39,7 +40,9 @@ import {
   readRequest,
   SCENARIOS,
   summarize,
+  mutationSteps,
   type Fixtures,
+  type MutationCycle,
   type ScenarioName,
   type TargetName,
 } from './scenarios.js';
@@ -76,7 +79,7 @@ npm run bench [-- options]: the API against the raw-SQL limit and PostGraphile 5
   --warmup <s>            seconds of warm-up before each run (default 5; quick 1)
   --connections <n>       autocannon connections (default 32)
   --pool <n>              DATABASE_POOL_SIZE of every server (default 10)
-  --only <list>           scenarios: dashboard,coursePage,agenda,notifications,overdue,mutations
+  --only <list>           scenarios: dashboard,coursePage,agenda,notifications,overdue,mutations,createComplete
   --targets <list>        servers: ours,planned,text,raw,peer (default all)
   --no-count              skip the SQL-statement counting pass
   --no-unindexed          skip the reads without secondary indexes
@@ -102,16 +105,16 @@ const opts = {
   poolSize: cli.number('pool', 10),
   countRequests: quick ? 32 : 400,
 };
-/** Its own database, sp_bench(_quick), on the server of DATABASE_URL (or BENCH_DATABASE_URL / --db). */
-function benchDatabaseUrl(): string {
-  const explicit = cli.value('db') ?? process.env.BENCH_DATABASE_URL;
-  // Quick mode seeds a small data set: its own database, so the full one is kept for reuse.
-  return explicit ?? databaseUrl(quick ? 'sp_bench_quick' : 'sp_bench');
-}
-const dbUrl = benchDatabaseUrl();
+/** The options of a run, as its results record them. */
+export type BenchOptions = typeof opts;
+/** Its own database, sp_bench(_quick: a small data set, so the full one is kept), on the server of DATABASE_URL. */
+const dbUrl = cli.value('db') ?? process.env.BENCH_DATABASE_URL ?? databaseUrl(quick ? 'sp_bench_quick' : 'sp_bench');
 const only = cli.value('only')?.split(',') as ScenarioName[] | undefined;
 const targetList = (cli.value('targets')?.split(',') ?? ['ours', 'planned', 'text', 'raw', 'peer']) as TargetName[];
 const wanted = (s: ScenarioName) => !only || only.includes(s);
+/** The selected scenarios that `target` runs. */
+const scenariosOf = (target: TargetName) =>
+  (Object.keys(SCENARIOS) as ScenarioName[]).filter((s) => wanted(s) && SCENARIOS[s].targets.includes(target));
 const serverNodeOption = cli.value('server-node') ?? '24';
 if (!['system', '22', '24'].includes(serverNodeOption)) {
   console.error(`--server-node: system, 22 or 24, not ${serverNodeOption}`);
@@ -120,13 +123,15 @@ if (!['system', '22', '24'].includes(serverNodeOption)) {
 /** Set by main: the servers' Node binary (installed on first use). */
 let serverNode = '';
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+/** The fixtures every load run draws its students from (written by prepare). */
+const FIXTURES_FILE = path.join(os.tmpdir(), `sp-bench-fixtures-${process.pid}.json`);
 const log = (m: string) => console.log(`[bench] ${m}`);
+const loadAverage = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
 const nodeVersion = (bin: string) => execFileSync(bin, ['-v']).toString().trim().replace(/^v/, '');
 
 /** What the passes share: the fixtures and what they measured. */
 interface Run {
   fx: Fixtures;
-  fixturesFile: string;
   reads: ScenarioName[];
   measurements: Measurement[];
   statements: StatementCount[];
@@ -172,16 +177,9 @@ async function endMutating() {
   mutating = false;
 }
 
+const serverOptions = { poolSize: opts.poolSize, jwtSecret: JWT_SECRET, oursMain: cli.value('ours-main') };
 async function start(target: TargetName, databaseUrl: string, env: Record<string, string> = {}) {
-  const server = await startServer({
-    target,
-    node: serverNode,
-    databaseUrl,
-    poolSize: opts.poolSize,
-    jwtSecret: JWT_SECRET,
-    oursMain: cli.value('ours-main'),
-    env,
-  });
+  const server = await startServer({ ...serverOptions, node: serverNode, target, databaseUrl, env });
   running.add(server);
   return server;
 }
@@ -192,12 +190,29 @@ async function stop(server: RunningServer) {
 
 // ---- measuring ----
 
-const base = (server: RunningServer, fixturesFile: string) => ({
+const base = (server: RunningServer) => ({
   url: server.url,
   target: server.target,
-  fixturesFile,
+  fixturesFile: FIXTURES_FILE,
   seed: opts.seed,
   timeoutSec: 30,
+});
+/** What a run of `load` on `server` measured, from its CPU time (ms) before and PostgreSQL's during. */
+const measured = (
+  server: RunningServer,
+  scenario: ScenarioName,
+  variant: Variant,
+  load: LoadResult,
+  cpu0: number,
+  dbMs: number,
+) => ({
+  target: server.target,
+  scenario,
+  variant,
+  load,
+  rssMb: server.peakRssMb(),
+  serverCpuMsPerRequest: (server.cpuMs() - cpu0) / Math.max(1, load.requests),
+  dbCpuMsPerRequest: dbMs / Math.max(1, load.requests),
 });
 
 /** Statements per request through the counting proxy: a fixed number of requests at 4 connections. */
@@ -209,7 +224,7 @@ async function countStatements(
   counter.reset();
   const started = Date.now();
   const result = await runLoad({ ...spec, connections: 4, amount: opts.countRequests });
-  if (spec.scenario === 'mutations') {
+  if (!SCENARIOS[spec.scenario].read) {
     // The event bus works after each response: wait until the statement count settles.
     let last = -1;
     for (let i = 0; i < 40 && counter.total !== last; i++) {
@@ -232,14 +247,7 @@ async function countStatements(
   };
 }
 
-async function post(server: RunningServer, body: string, token: string): Promise<unknown> {
-  const res = await fetch(server.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body,
-  });
-  return res.json();
-}
+const post = (server: RunningServer, body: string, token: string) => postJson(server.url, body, token);
 
 const stable = (x: unknown): string =>
   JSON.stringify(x, (_k, v: unknown) =>
@@ -274,24 +282,43 @@ async function checkParity(reference: RunningServer, server: RunningServer, fx: 
     }
     out.push({ target: server.target, scenario, ok: !detail, detail });
   }
+  if (server.target === 'raw' && wanted('mutations')) out.push(await checkWrites(reference, server, fx));
   return out;
 }
 
+/**
+ * One cycle of the mutation mix on the reference, then the same one (student, course, title, due
+ * date) on `server`: the same answers, but for the new rows' ids and the times and deletionIds.
+ */
+async function checkWrites(reference: RunningServer, server: RunningServer, fx: Fixtures): Promise<Parity> {
+  await startMutating();
+  const cycle = async (s: RunningServer) => {
+    const ctx: MutationCycle = {};
+    const answers: unknown[] = [];
+    for (const step of mutationSteps(fx, new Prng(99), s.target, 'mutations')) {
+      const req = step.build(ctx);
+      answers.push(await post(s, req.body, req.token));
+      step.after?.(ctx, JSON.stringify(answers.at(-1)));
+    }
+    const changing = (k: string, v: unknown) =>
+      k === 'completedAt' || k === 'deletionId' ? typeof v : k === 'id' ? atob(String(v)).split(':')[0] : v;
+    return stable(JSON.parse(JSON.stringify(answers, changing)));
+  };
+  const [mine, theirs] = [await cycle(reference), await cycle(server)];
+  const detail = mine === theirs ? undefined : `${theirs.slice(0, 400)} vs ${reference.target} ${mine.slice(0, 400)}`;
+  return { target: server.target, scenario: 'mutations', ok: !detail, detail };
+}
+
 /** One server under one scenario: warm-up, then the measured run with its CPU and RSS. */
-async function measure(
-  server: RunningServer,
-  fixturesFile: string,
-  scenario: ScenarioName,
-  variant: Measurement['variant'],
-): Promise<Measurement> {
-  const spec = { ...base(server, fixturesFile), scenario, connections: opts.connections };
+async function measure(server: RunningServer, scenario: ScenarioName, variant: Variant): Promise<Measurement> {
+  const spec = { ...base(server), scenario, connections: opts.connections };
   // Runs stop mid-cycle: courses deleted and not yet restored come back before the next run.
   const settle = async () => {
-    if (scenario !== 'mutations') return;
+    if (SCENARIOS[scenario].read) return;
     await sleep(1000);
     await restoreBenchDeletions(dbUrl);
   };
-  if (scenario !== 'mutations') {
+  if (SCENARIOS[scenario].read) {
     const waited = await waitForAutovacuum(dbUrl);
     if (waited > 1000) log(`  (waited ${(waited / 1000).toFixed(0)} s for autovacuum to finish)`);
   }
@@ -303,17 +330,7 @@ async function measure(
   const cpu0 = server.cpuMs();
   const db0 = await backendCpu(dbUrl);
   const load = await runLoad({ ...spec, duration: opts.durationSec });
-  const db1 = await backendCpu(dbUrl);
-  const n = Math.max(1, load.requests);
-  const m: Measurement = {
-    target: server.target,
-    scenario,
-    variant,
-    load,
-    rssMb: server.peakRssMb(),
-    serverCpuMsPerRequest: (server.cpuMs() - cpu0) / n,
-    dbCpuMsPerRequest: backendCpuDelta(db0, db1) / n,
-  };
+  const m = measured(server, scenario, variant, load, cpu0, backendCpuDelta(db0, await backendCpu(dbUrl)));
   await settle();
   const errors = load.graphqlErrors + load.errors;
   log(
@@ -330,26 +347,15 @@ async function measure(
  * the machine does in those seconds hits both alike, where two runs one after the other can
  * differ by 10–20%.
  */
-async function measurePair(a: RunningServer, b: RunningServer, fixturesFile: string, scenario: ScenarioName) {
-  const specs = [a, b].map((server) => ({
-    ...base(server, fixturesFile),
-    scenario,
-    connections: Math.max(1, Math.round(opts.connections / 2)),
-  }));
+async function measurePair(a: RunningServer, b: RunningServer, scenario: ScenarioName) {
+  const connections = Math.max(1, Math.round(opts.connections / 2));
+  const specs = [a, b].map((server) => ({ ...base(server), scenario, connections }));
   await waitForAutovacuum(dbUrl);
   if (opts.warmupSec > 0) await runLoads(specs.map((s) => ({ ...s, duration: opts.warmupSec })));
   const cpu0 = [a.cpuMs(), b.cpuMs()];
   const loads = await runLoads(specs.map((s) => ({ ...s, duration: opts.durationSec })));
-  const out = [a, b].map((server, i): Measurement => ({
-    target: server.target,
-    scenario,
-    variant: 'together',
-    load: loads[i]!,
-    rssMb: server.peakRssMb(),
-    serverCpuMsPerRequest: (server.cpuMs() - cpu0[i]!) / Math.max(1, loads[i]!.requests),
-    // PostgreSQL serves both at once: its CPU cannot be split between them.
-    dbCpuMsPerRequest: NaN,
-  }));
+  // PostgreSQL serves both at once: its CPU cannot be split between them.
+  const out = [a, b].map((server, i) => measured(server, scenario, 'together', loads[i]!, cpu0[i]!, NaN));
   log(
     `  ${scenario}, side by side: ` +
       out.map((m) => `${m.target} ${m.load.rps.toFixed(0)} req/s, p99 ${m.load.latency.p99} ms`).join('; '),
@@ -382,10 +388,8 @@ async function countingPass(target: TargetName, scenarios: ScenarioName[], run: 
   const pgUrl = new URL(dbUrl);
   const counter = new SqlCounter({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
   pgUrl.host = `127.0.0.1:${await counter.start()}`;
-  const counting = await start(target, pgUrl.toString(), {
-    EVENT_POLL_INTERVAL_MS: '600000',
-    ...(isOurs(target) ? { VIEWER_CACHE_TTL_MS: '600000' } : {}),
-  });
+  const quiet = { EVENT_POLL_INTERVAL_MS: '600000', ...(isOurs(target) ? { VIEWER_CACHE_TTL_MS: '600000' } : {}) };
+  const counting = await start(target, pgUrl.toString(), quiet);
   try {
     if (isOurs(target)) await warmAccountCache(counting, run.fx);
     counter.reset();
@@ -393,10 +397,10 @@ async function countingPass(target: TargetName, scenarios: ScenarioName[], run: 
     const idlePerSec = counter.total / 2;
     if (idlePerSec > 0) log(`  idle: ${idlePerSec.toFixed(1)} statements/s (subtracted)`);
     for (const scenario of scenarios) {
-      if (scenario === 'mutations') await startMutating();
-      const sizes = target === 'ours' && scenario !== 'mutations' ? [SCENARIOS[scenario].pageSize, 5, 50] : [undefined];
+      if (!SCENARIOS[scenario].read) await startMutating();
+      const sizes = target === 'ours' && SCENARIOS[scenario].read ? [SCENARIOS[scenario].pageSize, 5, 50] : [undefined];
       for (const pageSize of new Set(sizes)) {
-        const spec = { ...base(counting, run.fixturesFile), scenario, pageSize };
+        const spec = { ...base(counting), scenario, pageSize };
         const c = await countStatements(counter, idlePerSec, spec);
         run.statements.push(c);
         log(
@@ -416,10 +420,10 @@ async function countingPass(target: TargetName, scenarios: ScenarioName[], run: 
  * The timing pass, direct: every server up at once, sample answers compared with ours, and per
  * scenario the targets back to back, so that the ratios compare runs a minute apart, not the two
  * ends of a run (a shared machine's speed drifts over minutes). Then planned and text side by
- * side: the aim (within 10%) is finer than the drift between runs a minute apart. Returns ours,
- * still running; the others are stopped.
+ * side: the aim (within 10%) is finer than the drift between runs a minute apart. Returns the
+ * servers of the write scenarios, still running; the others are stopped.
  */
-async function timingPass(targets: TargetName[], run: Run): Promise<RunningServer | undefined> {
+async function timingPass(targets: TargetName[], run: Run): Promise<Map<TargetName, RunningServer>> {
   log(
     `timing: ${targets.join(', ')} (${opts.connections} connections, ${opts.warmupSec} s warm-up + ` +
       `${opts.durationSec} s per scenario, the targets back to back)`,
@@ -430,14 +434,16 @@ async function timingPass(targets: TargetName[], run: Run): Promise<RunningServe
   for (const server of servers.values())
     if (reference && server !== reference) run.parity.push(...(await checkParity(reference, server, run.fx)));
   for (const scenario of run.reads)
-    for (const server of servers.values())
-      run.measurements.push(await measure(server, run.fixturesFile, scenario, 'indexed'));
+    for (const server of servers.values()) run.measurements.push(await measure(server, scenario, 'indexed'));
   const [planned, text] = [servers.get('planned'), servers.get('text')];
   if (planned && text)
-    for (const scenario of run.reads)
-      run.measurements.push(...(await measurePair(planned, text, run.fixturesFile, scenario)));
-  for (const [target, server] of servers) if (target !== 'ours') await stop(server);
-  return servers.get('ours');
+    for (const scenario of run.reads) run.measurements.push(...(await measurePair(planned, text, scenario)));
+  for (const [target, server] of servers) {
+    if (scenariosOf(target).some((s) => !SCENARIOS[s].read)) continue;
+    await stop(server);
+    servers.delete(target);
+  }
+  return servers;
 }
 
 /** Ours again on the reads with the secondary indexes dropped (restored after, also on failure). */
@@ -448,7 +454,7 @@ async function unindexedPass(server: RunningServer, run: Run) {
   try {
     // Quick mode: only the two reads the 10× target names, to stay under two minutes.
     const reads = quick ? run.reads.filter((r) => r === 'dashboard' || r === 'overdue') : run.reads;
-    for (const scenario of reads) run.measurements.push(await measure(server, run.fixturesFile, scenario, 'unindexed'));
+    for (const scenario of reads) run.measurements.push(await measure(server, scenario, 'unindexed'));
   } finally {
     await restoreIndexes(dbUrl, log);
     indexesDropped = false;
@@ -460,7 +466,7 @@ async function subscriptionScenario(
   server: RunningServer,
   fx: Fixtures,
 ): Promise<SubscriptionResult[] | { skipped: string }> {
-  if (!wanted('mutations') && only) return { skipped: 'not selected' };
+  if (!wanted('mutations')) return { skipped: 'not selected' };
   if (cli.flag('no-subscriptions')) return { skipped: '--no-subscriptions' };
   const schema = readFileSync(path.join(ROOT, 'schema.graphql'), 'utf8');
   if (!/^\s+taskUpdates\b/m.test(schema)) return { skipped: 'no subscription yet' };
@@ -483,18 +489,26 @@ async function subscriptionScenario(
   return out;
 }
 
-/** Ours alone after the timing pass: unindexed reads, the mutation mix, subscriptions. */
-async function oursAlone(server: RunningServer | undefined, run: Run): Promise<BenchResults['subscriptions']> {
-  if (!server) return { skipped: 'ours not selected' };
+/**
+ * After the timing pass: ours alone (the others idle) on the reads without indexes and the
+ * subscriptions; then the write scenarios, server by server (ours, the limit, the peer), each alone
+ * with the database: ours's event bus would otherwise take up the limit's outbox rows.
+ */
+async function afterTiming(servers: Map<TargetName, RunningServer>, run: Run): Promise<BenchResults['subscriptions']> {
+  const ours = servers.get('ours');
   try {
-    if (!cli.flag('no-unindexed') && run.reads.length) await unindexedPass(server, run);
-    if (wanted('mutations')) {
-      await startMutating();
-      run.measurements.push(await measure(server, run.fixturesFile, 'mutations', 'indexed'));
+    if (ours && !cli.flag('no-unindexed') && run.reads.length) await unindexedPass(ours, run);
+    const subscriptions = ours ? await subscriptionScenario(ours, run.fx) : { skipped: 'ours not selected' };
+    for (const [target, server] of servers) {
+      for (const scenario of scenariosOf(target).filter((s) => !SCENARIOS[s].read)) {
+        await startMutating();
+        run.measurements.push(await measure(server, scenario, 'indexed'));
+      }
+      await stop(server);
     }
-    return await subscriptionScenario(server, run.fx);
+    return subscriptions;
   } finally {
-    await stop(server);
+    for (const server of servers.values()) await stop(server);
     await endMutating();
   }
 }
@@ -502,7 +516,7 @@ async function oursAlone(server: RunningServer | undefined, run: Run): Promise<B
 // ---- setup and results ----
 
 /** Build, codegen, data, tokens: the fixtures every load run draws its students from. */
-async function prepare(): Promise<Pick<BenchResults, 'data'> & Pick<Run, 'fx' | 'fixturesFile'>> {
+async function prepare(): Promise<Pick<BenchResults, 'data'> & Pick<Run, 'fx'>> {
   if (cli.value('ours-main')) log(`ours: ${cli.value('ours-main')} (not rebuilt)`);
   else {
     log('build: scripts/ensure-built.mjs (prisma generate and swc, for what changed)');
@@ -519,10 +533,9 @@ async function prepare(): Promise<Pick<BenchResults, 'data'> & Pick<Run, 'fx' | 
     students: await Promise.all(students.map(async (s) => ({ ...s, token: await tokens.issue(s.id) }))),
     week: { from: today.toISOString(), to: new Date(today.getTime() + 7 * 86_400_000).toISOString() },
   };
-  const fixturesFile = path.join(os.tmpdir(), `sp-bench-fixtures-${process.pid}.json`);
-  writeFileSync(fixturesFile, JSON.stringify(fx));
+  writeFileSync(FIXTURES_FILE, JSON.stringify(fx));
   log(`${fx.students.length} students with pre-minted tokens`);
-  return { data, fx, fixturesFile };
+  return { data, fx };
 }
 
 /** The read documents (the example app's as it sends them), published as app version bench 1.0.0, for `planned`. */
@@ -552,7 +565,7 @@ async function machine(loadAtStart: number[]): Promise<BenchResults['machine']> 
       'load generator and runner': process.versions.node,
     },
     postgres: `PostgreSQL ${version}`,
-    loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
+    loadAverage: { atStart: loadAtStart, atEnd: loadAverage() },
   };
 }
 
@@ -564,7 +577,7 @@ function peerVersion(): BenchResults['peer'] {
 
 async function main() {
   const startedAt = new Date();
-  const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const loadAtStart = loadAverage();
   onSignals();
   ensureBenchDependencies();
   serverNode = serverNodeOption === 'system' ? systemNode() : ensureServerNode(serverNodeOption as '22' | '24');
@@ -574,17 +587,11 @@ async function main() {
   if (run.reads.includes('notifications')) await seedNotifications(dbUrl, log);
   if (targetList.includes('planned')) await publishReadDocuments();
 
-  const targets = targetList.filter((t) => run.reads.length > 0 || (t === 'ours' && wanted('mutations')));
-  if (!cli.flag('no-count'))
-    for (const target of targets)
-      await countingPass(
-        target,
-        target === 'ours' && wanted('mutations') ? [...run.reads, 'mutations'] : run.reads,
-        run,
-      );
-  const subscriptions = await oursAlone(await timingPass(targets, run), run);
+  const targets = targetList.filter((t) => scenariosOf(t).length > 0);
+  if (!cli.flag('no-count')) for (const target of targets) await countingPass(target, scenariosOf(target), run);
+  const subscriptions = await afterTiming(await timingPass(targets, run), run);
   stopLoadWorker();
-  rmSync(run.fixturesFile, { force: true });
+  rmSync(FIXTURES_FILE, { force: true });
 
   const results: BenchResults = {
     startedAt: startedAt.toISOString(),

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { exampleQueries } from '../examples/app/src/queries.js';
 import { dayBounds } from '../src/resolvers/agenda/day-bounds.js';
+import { uuid7 } from './common.js';
 import type { Prng } from './prng.js';
-import { CREATED_PREFIX } from './seed.js';
+import { CREATED_PREFIX, type Student } from './seed.js';
 
 /**
  * The scenarios: real GraphQL operations, as a client app sends them, each with a random signed-in
@@ -22,14 +23,10 @@ export type TargetName = 'ours' | 'planned' | 'text' | 'raw' | 'peer';
 /** The targets that are our server. */
 export const isOurs = (target: TargetName) => target === 'ours' || target === 'planned' || target === 'text';
 export type ReadScenario = 'dashboard' | 'coursePage' | 'agenda' | 'notifications' | 'overdue';
-export type ScenarioName = ReadScenario | 'mutations';
+export type ScenarioName = ReadScenario | 'mutations' | 'createComplete';
 
-export interface FixtureStudent {
-  id: string;
-  timezone: string;
-  courses: string[];
-  token: string;
-}
+/** A student of the data set with a pre-minted token. */
+export type FixtureStudent = Student & { token: string };
 
 /** What the runner hands the load generator (as a JSON file). */
 export interface Fixtures {
@@ -38,17 +35,18 @@ export interface Fixtures {
   week: { from: string; to: string };
 }
 
-export const SCENARIOS: Record<ScenarioName, { title: string; read: boolean; pageSize: number }> = {
-  dashboard: {
-    title: 'HomeScreen: name, unread and overdue counts, today, next 20 upcoming (example app)',
-    read: true,
-    pageSize: 20,
-  },
-  coursePage: { title: 'CoursePage: a course and its first 20 assignments (example app)', read: true, pageSize: 20 },
-  agenda: { title: 'WeekAgenda: a week, all three kinds, first 50 (example app)', read: true, pageSize: 50 },
-  notifications: { title: 'Notifications: first 20 + unreadCount (example app)', read: true, pageSize: 20 },
-  overdue: { title: 'overdue assignments, first 20 + totalCount (hand-written)', read: true, pageSize: 20 },
-  mutations: { title: 'mutation mix: create, complete, delete + restore course', read: false, pageSize: 0 },
+const ALL: TargetName[] = ['ours', 'planned', 'text', 'raw', 'peer'];
+const read = (title: string, pageSize: number) => ({ title, read: true, pageSize, targets: ALL });
+/** A write runs where its mutations are: the peer has no soft-delete cascade, and only reads are planned. */
+const write = (title: string, targets: TargetName[]) => ({ title, read: false, pageSize: 0, targets });
+export const SCENARIOS: Record<ScenarioName, ReturnType<typeof read>> = {
+  dashboard: read('HomeScreen: name, unread and overdue counts, today, next 20 upcoming (example app)', 20),
+  coursePage: read('CoursePage: a course and its first 20 assignments (example app)', 20),
+  agenda: read('WeekAgenda: a week, all three kinds, first 50 (example app)', 50),
+  notifications: read('Notifications: first 20 + unreadCount (example app)', 20),
+  overdue: read('overdue assignments, first 20 + totalCount (hand-written)', 20),
+  mutations: write('mutation mix: create, complete, delete + restore course', ['ours', 'raw']),
+  createComplete: write("create and complete an assignment (the peer's mutations)", ['ours', 'raw', 'peer']),
 };
 export const READ_SCENARIOS: ReadScenario[] = ['dashboard', 'coursePage', 'agenda', 'notifications', 'overdue'];
 
@@ -141,10 +139,7 @@ const PEER_DOCS: Record<ReadScenario, string> = {
 }`,
 };
 
-export interface BuiltRequest {
-  body: string;
-  token: string;
-}
+export type BuiltRequest = { body: string; token: string };
 
 /** One read request for a random student (and, for the course page, one of their live courses). */
 export function readRequest(
@@ -181,41 +176,46 @@ export function readRequest(
 }
 
 const MUTATIONS = {
-  create: `mutation Create($input: CreateAssignmentInput!) { createAssignment(input: $input) { id title dueAt status } }`,
-  complete: `mutation Complete($id: ID!) { completeAssignment(id: $id) { id completedAt status } }`,
-  deleteCourse: `mutation DeleteCourse($id: ID!) { deleteCourse(id: $id) { deletedId deletionId } }`,
-  restoreCourse: `mutation RestoreCourse($id: ID!) { restoreCourse(id: $id) { id name } }`,
+  Create: `mutation Create($input: CreateAssignmentInput!) { createAssignment(input: $input) { id title dueAt status } }`,
+  Complete: `mutation Complete($id: ID!) { completeAssignment(id: $id) { id completedAt status } }`,
+  DeleteCourse: `mutation DeleteCourse($id: ID!) { deleteCourse(id: $id) { deletedId deletionId } }`,
+  RestoreCourse: `mutation RestoreCourse($id: ID!) { restoreCourse(id: $id) { id name } }`,
+};
+/** PostGraphile's create and update-by-key mutations on the same table: no ownership check, no outbox row. */
+const PEER_MUTATIONS = {
+  Create: `mutation Create($input: CreateAssignmentInput!) { createAssignment(input: $input) { assignment { rowId title dueAt } } }`,
+  Complete: `mutation Complete($id: UUID!, $now: Datetime!) {
+  updateAssignmentByRowId(input: { rowId: $id, assignmentPatch: { completedAt: $now, updatedAt: $now } }) { assignment { rowId completedAt } }
+}`,
 };
 
 export interface MutationStep {
-  name: keyof typeof MUTATIONS;
   /** The request for this step, given the state of this connection's current cycle. */
   build(ctx: MutationCycle): BuiltRequest;
   /** Reads what later steps need from the response. */
   after?(ctx: MutationCycle, body: string): void;
 }
 
-export interface MutationCycle {
-  student?: FixtureStudent;
-  course?: string;
-  created?: string;
-}
+/** A connection's state in its current cycle: the student, their course, the assignment created. */
+export type MutationCycle = { student?: FixtureStudent; course?: string; created?: string };
 
 /**
- * The mutation mix, one cycle per connection at a time: create an assignment in one of the
- * student's courses, complete it, delete a course (cascading to its tasks), restore it. A cycle
- * takes a student no other connection is using, so concurrent cycles never collide.
+ * A write scenario, one cycle per connection at a time: create an assignment in one of the
+ * student's courses, complete it, and in the mix delete a course (cascading to its tasks) and
+ * restore it. A cycle takes a student no other connection is using, so concurrent cycles never
+ * collide. The peer gets its own documents, with the ids it needs (its create takes the row id).
  */
-export function mutationSteps(fx: Fixtures, rng: Prng): MutationStep[] {
+export function mutationSteps(fx: Fixtures, rng: Prng, target: TargetName, scenario: ScenarioName): MutationStep[] {
   const busy = new Set<string>();
-  const gql = (query: string, variables: Record<string, unknown>, token: string): BuiltRequest => ({
-    token,
-    body: JSON.stringify({ query, variables }),
-  });
+  const peer = target === 'peer';
+  const gql = (operationName: keyof typeof MUTATIONS, variables: object, ctx: MutationCycle): BuiltRequest => {
+    const query = (peer && PEER_MUTATIONS[operationName as 'Create']) || MUTATIONS[operationName];
+    return { token: ctx.student!.token, body: JSON.stringify({ query, variables, operationName }) };
+  };
+  const course = (ctx: MutationCycle) => ({ id: globalId('Course', ctx.course!) });
   let counter = 0;
-  return [
+  const steps: MutationStep[] = [
     {
-      name: 'create',
       build(ctx) {
         let student = rng.pick(fx.students);
         for (let i = 0; (busy.has(student.id) || student.courses.length === 0) && i < 1000; i++) {
@@ -224,41 +224,32 @@ export function mutationSteps(fx: Fixtures, rng: Prng): MutationStep[] {
         busy.add(student.id);
         ctx.student = student;
         ctx.course = rng.pick(student.courses);
-        const dueAt = new Date(Date.now() + rng.int(1, 14) * 86_400_000).toISOString();
-        return gql(
-          MUTATIONS.create,
-          {
-            input: {
-              courseId: globalId('Course', ctx.course),
-              title: `${CREATED_PREFIX}${++counter}`,
-              dueAt,
-              priority: 'HIGH',
-              estimatedMinutes: 90,
-            },
-          },
-          student.token,
-        );
+        // Whole hours from today 00:00 UTC: the same cycle on two servers creates the same row.
+        const dueAt = new Date(Date.parse(fx.week.from) + rng.int(24, 14 * 24) * 3_600_000).toISOString();
+        const fields = { title: `${CREATED_PREFIX}${++counter}`, dueAt, priority: 'HIGH', estimatedMinutes: 90 };
+        if (!peer) return gql('Create', { input: { courseId: globalId('Course', ctx.course), ...fields } }, ctx);
+        ctx.created = uuid7();
+        const row = { rowId: ctx.created, userId: student.id, courseId: ctx.course, updatedAt: new Date(), ...fields };
+        return gql('Create', { input: { assignment: row } }, ctx);
       },
       after(ctx, body) {
-        ctx.created = /"createAssignment":\{"id":"([^"]+)"/.exec(body)?.[1];
+        if (!peer) ctx.created = /"createAssignment" ?: ?\{"id" ?: ?"([^"]+)"/.exec(body)?.[1];
       },
     },
     {
-      name: 'complete',
-      build: (ctx) => gql(MUTATIONS.complete, { id: ctx.created ?? 'missing' }, ctx.student!.token),
+      build: (ctx) => gql('Complete', { id: ctx.created ?? 'missing', ...(peer ? { now: new Date() } : {}) }, ctx),
     },
-    {
-      name: 'deleteCourse',
-      build: (ctx) => gql(MUTATIONS.deleteCourse, { id: globalId('Course', ctx.course!) }, ctx.student!.token),
-    },
-    {
-      name: 'restoreCourse',
-      build: (ctx) => gql(MUTATIONS.restoreCourse, { id: globalId('Course', ctx.course!) }, ctx.student!.token),
-      after(ctx) {
-        if (ctx.student) busy.delete(ctx.student.id);
-      },
-    },
+    { build: (ctx) => gql('DeleteCourse', course(ctx), ctx) },
+    { build: (ctx) => gql('RestoreCourse', course(ctx), ctx) },
   ];
+  steps.length = scenario === 'createComplete' ? 2 : 4;
+  const last = steps.at(-1)!;
+  const { after } = last;
+  last.after = (ctx, body) => {
+    after?.(ctx, body);
+    if (ctx.student) busy.delete(ctx.student.id);
+  };
+  return steps;
 }
 
 // ---- parity: do the baselines answer with the same data? ----

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { withClient } from './common.js';
+import { sleep, withClient } from './common.js';
 import { applyMigrations, readMigrations } from '../src/db/migrate.js';
 import { dropSecondaryIndexes, restoreIndexes } from './indexes.js';
 import { Prng } from './prng.js';
@@ -72,17 +72,15 @@ const PRIORITIES = ['LOW', 'MEDIUM', 'MEDIUM', 'MEDIUM', 'HIGH', 'HIGH', 'URGENT
 
 type Cell = string | number | boolean | null;
 
-/** Column arrays for one table's `INSERT … SELECT * FROM unnest(…)`. */
+/** Column arrays for one table's `INSERT … SELECT * FROM unnest(…)`; `spec`: the table, then `name:type` (ts: timestamp(3)). */
 class Columns {
   readonly data: Cell[][];
+  readonly table: string;
   readonly columns: [name: string, type: string][];
-  constructor(
-    readonly table: string,
-    spec: string,
-  ) {
-    this.columns = spec
-      .split(' ')
-      .map((c) => c.split(':').map((t) => (t === 'ts' ? 'timestamp(3)' : t)) as [string, string]);
+  constructor(spec: string) {
+    const [table, ...columns] = spec.split(' ');
+    this.table = table!;
+    this.columns = columns.map((c) => c.split(':').map((t) => (t === 'ts' ? 'timestamp(3)' : t)) as [string, string]);
     this.data = this.columns.map(() => []);
   }
   push(...row: Cell[]) {
@@ -98,32 +96,20 @@ class Columns {
   }
 }
 
-/** The tables' columns, `name:type` (ts: timestamp(3)). */
-function tables() {
-  return {
-    users: new Columns(
-      'User',
-      'id:uuid email:text passwordHash:text firstName:text lastName:text subscriptionTier:"SubscriptionTier" onboardingCompleted:boolean timezone:text createdAt:ts updatedAt:ts',
-    ),
-    courses: new Columns(
-      'Course',
-      'id:uuid userId:uuid name:text code:text color:text instructor:text term:text archivedAt:ts createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
-    ),
-    assignments: new Columns(
-      'Assignment',
-      'id:uuid userId:uuid courseId:uuid title:text description:text dueAt:ts completedAt:ts priority:"Priority" estimatedMinutes:int createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
-    ),
-    lectures: new Columns(
-      'Lecture',
-      'id:uuid userId:uuid courseId:uuid title:text startsAt:ts endsAt:ts location:text createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
-    ),
-    sessions: new Columns(
-      'StudySession',
-      'id:uuid userId:uuid courseId:uuid assignmentId:uuid title:text startsAt:ts endsAt:ts actualMinutes:int notes:text createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
-    ),
-  };
-}
-type Tables = ReturnType<typeof tables>;
+const TABLES = {
+  users:
+    'User id:uuid email:text passwordHash:text firstName:text lastName:text subscriptionTier:"SubscriptionTier" onboardingCompleted:boolean timezone:text createdAt:ts updatedAt:ts',
+  courses:
+    'Course id:uuid userId:uuid name:text code:text color:text instructor:text term:text archivedAt:ts createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
+  assignments:
+    'Assignment id:uuid userId:uuid courseId:uuid title:text description:text dueAt:ts completedAt:ts priority:"Priority" estimatedMinutes:int createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
+  lectures:
+    'Lecture id:uuid userId:uuid courseId:uuid title:text startsAt:ts endsAt:ts location:text createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
+  studySessions:
+    'StudySession id:uuid userId:uuid courseId:uuid assignmentId:uuid title:text startsAt:ts endsAt:ts actualMinutes:int notes:text createdAt:ts updatedAt:ts deletedAt:ts deletionId:uuid',
+};
+type Tables = Record<keyof typeof TABLES, Columns>;
+const tables = () => Object.fromEntries(Object.entries(TABLES).map(([k, spec]) => [k, new Columns(spec)])) as Tables;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -233,7 +219,7 @@ function generateStudents(first: number, count: number, seed: number, anchor: nu
         const linked = r.chance(0.6) ? r.pick(assignmentIds) : null;
         // Deleting an assignment takes its study sessions with it (same deletionId).
         const del: [string | null, string | null] = linked?.deletion[0] ? linked.deletion : deletion(0.03, start);
-        t.sessions.push(
+        t.studySessions.push(
           r.uuid(),
           userId,
           courseId,
@@ -253,18 +239,13 @@ function generateStudents(first: number, count: number, seed: number, anchor: nu
   return t;
 }
 
-function adminUrl(url: string): { admin: string; name: string } {
-  const u = new URL(url);
-  const name = decodeURIComponent(u.pathname.replace(/^\//, ''));
-  u.pathname = '/postgres';
-  return { admin: u.toString(), name };
-}
-
 /** Creates the bench database if it does not exist. */
 export async function ensureDatabase(url: string, log: (m: string) => void): Promise<void> {
-  const { admin, name } = adminUrl(url);
+  const admin = new URL(url);
+  const name = decodeURIComponent(admin.pathname.replace(/^\//, ''));
+  admin.pathname = '/postgres';
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unexpected bench database name: ${name}`);
-  return withClient(admin, async (client) => {
+  return withClient(admin.toString(), async (client) => {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (exists.rowCount === 0) {
       await client.query(`CREATE DATABASE ${name}`);
@@ -348,17 +329,12 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedInfo> {
     const t = generateStudents(first, count, seed, anchor);
     const conn = await pool.connect();
     try {
-      for (const cols of [t.users, t.courses, t.assignments, t.lectures, t.sessions]) {
-        await conn.query(cols.sql(), cols.data);
-      }
+      for (const cols of Object.values(t)) await conn.query(cols.sql(), cols.data);
     } finally {
       conn.release();
     }
     totals.students += count;
-    totals.courses += t.courses.length;
-    totals.assignments += t.assignments.length;
-    totals.lectures += t.lectures.length;
-    totals.studySessions += t.sessions.length;
+    for (const key of ['courses', 'assignments', 'lectures', 'studySessions'] as const) totals[key] += t[key].length;
     if (Date.now() - lastLog > 2000 || totals.students === students) {
       lastLog = Date.now();
       const tasks = totals.assignments + totals.lectures + totals.studySessions;
@@ -484,20 +460,16 @@ export async function cleanupMutations(url: string, log: (m: string) => void): P
  * Resolves with the milliseconds waited.
  */
 export async function waitForAutovacuum(url: string, maxMs = 120_000): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
   const t0 = Date.now();
-  try {
+  return withClient(url, async (client) => {
     for (;;) {
       const { rows } = await client.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = current_database()`,
       );
       if (rows[0]!.n === 0 || Date.now() - t0 > maxMs) return Date.now() - t0;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
     }
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** In-app notifications per student for the notification-list scenario. */

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { withClient } from './common.js';
+import { sleep, withClient } from './common.js';
 import { isOurs, type TargetName } from './scenarios.js';
 
 /**
@@ -89,24 +89,22 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const CLOCK_TICKS = (() => {
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+/** A file of /proc/<pid>, '' when the process is gone. */
+function proc(pid: number, file: string): string {
   try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
   } catch {
-    return 100;
+    return '';
   }
-})();
+}
 
 /** User + system CPU time of a process so far, in ms (0 when it is gone). */
 export function cpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
+  const stat = proc(pid, 'stat');
+  // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return stat ? ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS : 0;
 }
 
 /**
@@ -129,15 +127,7 @@ export function backendCpuDelta(before: Map<number, number>, after: Map<number, 
   return total;
 }
 
-function rssMb(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return kb / 1024;
-  } catch {
-    return 0;
-  }
-}
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(proc(pid, 'status'))?.[1] ?? 0) / 1024;
 
 const COMMANDS: Record<'ours' | 'raw' | 'peer', string[]> = {
   ours: [path.join(ROOT, 'dist', 'main.js')],
@@ -177,15 +167,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     isOurs(options.target) && options.oursMain
       ? [path.resolve(options.oursMain)]
       : COMMANDS[isOurs(options.target) ? 'ours' : (options.target as 'raw' | 'peer')];
-  const child: ChildProcess = spawn(options.node, args, {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(options.node, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  const keep = (b: Buffer) => {
-    log = (log + b.toString()).slice(-20_000);
-  };
+  const keep = (b: Buffer) => void (log = (log + b.toString()).slice(-20_000));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let exited: number | null = null;
@@ -204,13 +188,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       child.kill('SIGKILL');
       throw new Error(`${options.target} server did not become ready in 60 s:\n${log}`);
     }
-    try {
-      const res = await fetch(health);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
+    if (
+      await fetch(health).then(
+        (res) => res.ok,
+        () => false,
+      )
+    )
+      break; // else not listening yet
+    await sleep(200);
   }
 
   const pid = child.pid!;

@@ -17,10 +17,7 @@ export class SqlCounter {
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
 
-  constructor(
-    private readonly target: { host: string; port: number },
-    private readonly keepTexts = true,
-  ) {}
+  constructor(private readonly target: { host: string; port: number }) {}
 
   /** Listens on a free local port; returns it. */
   async start(): Promise<number> {
@@ -50,7 +47,6 @@ export class SqlCounter {
 
   private record(sql: string): void {
     this.total++;
-    if (!this.keepTexts) return;
     const key = sql.replace(/\s+/g, ' ').trim().slice(0, 2000);
     this.texts.set(key, (this.texts.get(key) ?? 0) + 1);
   }

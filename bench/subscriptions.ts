@@ -8,10 +8,9 @@
  * file, forked with `child`), apart from the server and the runner. A subscriber the server
  * refuses, or a warm-up update that does not reach every subscriber, ends the phase with an error.
  */
-import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { sseSubscribe, wsSubscribe } from '../tools/clients/subscriptions.js';
-import { percentile } from './common.js';
+import { forkTsx, percentile, postJson } from './common.js';
 import { CREATED_PREFIX } from './seed.js';
 
 export interface SubscriptionSpec {
@@ -70,6 +69,8 @@ async function open(spec: SubscriptionSpec, token: string, onMessage: OnMessage)
   };
 }
 
+const median99 = (xs: number[]) => ({ p50: percentile(xs, 50), p99: percentile(xs, 99) });
+
 async function child(spec: SubscriptionSpec): Promise<SubscriptionResult> {
   const subscribers = spec.students.length * spec.perStudent;
   const received = new Map<string, number[]>(); // taskId → delivery times
@@ -89,21 +90,12 @@ async function child(spec: SubscriptionSpec): Promise<SubscriptionResult> {
 
   let n = 0;
   const mutate = async (student: SubscriptionSpec['students'][number]) => {
-    const res = await fetch(spec.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${student.token}` },
-      body: JSON.stringify({
-        query: CREATE,
-        variables: {
-          input: {
-            courseId: student.courseId,
-            title: `${CREATED_PREFIX}sub ${++n}`,
-            dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-          },
-        },
-      }),
-    });
-    const body = (await res.json()) as { data?: { createAssignment: { id: string } }; errors?: unknown };
+    const dueAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const input = { courseId: student.courseId, title: `${CREATED_PREFIX}sub ${++n}`, dueAt };
+    const body = (await postJson(spec.url, JSON.stringify({ query: CREATE, variables: { input } }), student.token)) as {
+      data?: { createAssignment: { id: string } };
+      errors?: unknown;
+    };
     if (!body.data) throw new Error(`createAssignment failed: ${JSON.stringify(body.errors)}`);
     return body.data.createAssignment.id;
   };
@@ -143,9 +135,7 @@ async function child(spec: SubscriptionSpec): Promise<SubscriptionResult> {
     deliveries.push(...times.map((t) => t - r.sent));
     if (times.length) last.push(Math.max(...times) - r.sent);
   }
-  deliveries.sort((a, b) => a - b);
-  last.sort((a, b) => a - b);
-  const responses = rounds.map((r) => r.answered - r.sent).sort((a, b) => a - b);
+  const responses = rounds.map((r) => r.answered - r.sent);
   return {
     transport: spec.transport,
     subscribers,
@@ -154,23 +144,19 @@ async function child(spec: SubscriptionSpec): Promise<SubscriptionResult> {
     expected: spec.perStudent * spec.events,
     delivered: deliveries.length,
     latency: {
-      p50: percentile(deliveries, 50),
-      p99: percentile(deliveries, 99),
-      max: deliveries[deliveries.length - 1] ?? NaN,
+      ...median99(deliveries),
+      max: percentile(deliveries, 100),
       mean: deliveries.reduce((a, b) => a + b, 0) / (deliveries.length || 1),
     },
-    mutationLatency: { p50: percentile(responses, 50), p99: percentile(responses, 99) },
-    lastDelivery: { p50: percentile(last, 50), p99: percentile(last, 99) },
+    mutationLatency: median99(responses),
+    lastDelivery: median99(last),
   };
 }
 
 /** Runs the fan-out measurement in its own process. */
 export function runSubscriptions(spec: SubscriptionSpec): Promise<SubscriptionResult> {
   return new Promise((resolve, reject) => {
-    const proc = fork(import.meta.filename, ['child'], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const proc = forkTsx(import.meta.filename, ['child']);
     let result: SubscriptionResult | null = null;
     proc.on('message', (m) => (result = m as SubscriptionResult));
     proc.on('error', reject);
