@@ -1,7 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensurePackageFolder } from '../scripts/lib/package-folder.mjs';
 import { sleep, withClient } from './common.js';
 import { isOurs, type TargetName } from './scenarios.js';
 
@@ -21,12 +22,7 @@ export type ServerNodeMajor = keyof typeof SERVER_NODE_VERSIONS;
  * again when that lockfile changes: the project's `npm install` does not carry them.
  */
 export function ensureBenchDependencies(): void {
-  const dir = path.join(ROOT, 'bench');
-  const installed = path.join(dir, 'node_modules', '.package-lock.json');
-  const lock = path.join(dir, 'package-lock.json');
-  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
-  console.log('installing the bench dependencies into bench/node_modules (npm ci --prefix bench)…');
-  execFileSync('npm', ['ci', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' });
+  ensurePackageFolder(path.join(ROOT, 'bench'), 'the bench dependencies');
 }
 
 /**

@@ -44,13 +44,13 @@ if (values.example) {
     version: string;
   };
   try {
-    execFileSync(
-      path.join(root, 'node_modules', '.bin', 'graphql-codegen'),
-      ['--config', 'examples/app/codegen.ts', '--silent'],
-      { cwd: root, stdio: 'inherit' },
-    );
+    // scripts/example-codegen.mjs: installs GraphQL Codegen on first use, then runs it.
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'example-codegen.mjs')], {
+      cwd: root,
+      stdio: 'inherit',
+    });
   } catch {
-    fail("The example app's codegen failed (above).");
+    process.exit(1);
   }
   values.client = example.name;
   values.version = example.version;

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { createTestApp, type TestApp } from './helpers/app.js';
-import { findChromium } from './helpers/tools.mjs';
+import type { Browser, Page } from 'puppeteer-core';
+import { ensurePackageFolder } from '../../scripts/lib/package-folder.mjs';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { findChromium } from '../helpers/tools.mjs';
 
 // GraphiQL in a real headless Chromium: the page renders with nothing fetched from outside the
 // server, and the example session of its tabs runs as a newcomer would run it (▶, pick the
 // operation, paste the token and the course id), up to a live subscription in a second window.
 // jest.config.js leaves this file out when no chromium is installed, except with CI=true.
+// puppeteer-core is this folder's own dependency (package.json here), not the project's: the
+// first run installs it into test/browser/node_modules; its types are checked by
+// test/browser/tsconfig.json (`npx tsc -p test/browser`) once it is installed.
 
 let app: TestApp;
 let url: string;
@@ -15,6 +19,9 @@ beforeAll(async () => {
   const executablePath = findChromium();
   if (!executablePath)
     throw new Error('no chromium: apt-get install chromium, or set CHROMIUM_PATH (CI=true needs it)');
+  // The first run installs puppeteer-core here (npm ci: 10–60 s on a loaded machine).
+  ensurePackageFolder(import.meta.dirname, 'puppeteer-core (the browser test)');
+  const { default: puppeteer } = await import('puppeteer-core');
   app = await createTestApp();
   // The session's AddAssignment is due 2027-01-15: the server runs a week before that on any date,
   // so the assignment is upcoming and the token SignUp issues is valid.
@@ -22,7 +29,7 @@ beforeAll(async () => {
   url = await app.server.listen(0, '127.0.0.1');
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
   browser = await puppeteer.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await browser?.close();
   await app?.close();

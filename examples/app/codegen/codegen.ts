@@ -1,8 +1,10 @@
-// GraphQL Codegen, client preset: typed documents for the operations in ./operations, against the
+// GraphQL Codegen, client preset: typed documents for the operations in examples/app/operations, against the
 // committed schema.graphql, and the persisted-documents manifest (sha256 id -> document text) that
-// `npm run example:publish` publishes as the app version examples-app@<package.json version>.
-// Run from the repository root: npm run example:codegen (the output, src/gql/, is not committed).
-import { addTypenameSelectionDocumentTransform, type ClientPresetConfig } from '@graphql-codegen/client-preset';
+// `npm run example:publish` publishes as the app version examples-app@<examples/app/package.json version>.
+// Run from the repository root: npm run example:codegen, which installs GraphQL Codegen into
+// node_modules here (package.json here) on first use. Its output, src/gql/, is committed: CI's
+// npm run example:verify fails when it is not what codegen writes.
+import { addTypenameSelectionDocumentTransform, preset, type ClientPresetConfig } from '@graphql-codegen/client-preset';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const presetConfig: ClientPresetConfig = {
@@ -18,7 +20,8 @@ const config: CodegenConfig = {
   ignoreNoDocuments: false,
   generates: {
     'examples/app/src/gql/': {
-      preset: 'client',
+      // The preset itself, not its name: codegen would look the name up from the repository root.
+      preset,
       presetConfig,
       // urql's cache reads __typename from every result: the published text selects it, so the
       // stored document and what urql expects are the same.

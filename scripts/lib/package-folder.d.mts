@@ -1,0 +1,1 @@
+export function ensurePackageFolder(dir: string, what: string): void;
