@@ -125,8 +125,10 @@ export function backendCpuDelta(before: Map<number, number>, after: Map<number, 
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(proc(pid, 'status'))?.[1] ?? 0) / 1024;
 
+// Ours as `npm start` runs it: a 16 MB semi-space (package.json; bench/README.md#memory).
+const OURS_NODE_FLAGS = ['--max-semi-space-size=16'];
 const COMMANDS: Record<'ours' | 'raw' | 'peer', string[]> = {
-  ours: [path.join(ROOT, 'dist', 'main.js')],
+  ours: [...OURS_NODE_FLAGS, path.join(ROOT, 'dist', 'main.js')],
   raw: ['--import', 'tsx', path.join(ROOT, 'bench', 'raw-server.ts')],
   peer: ['--import', 'tsx', path.join(ROOT, 'bench', 'peer-server.ts')],
 };
@@ -161,7 +163,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const args =
     isOurs(options.target) && options.oursMain
-      ? [path.resolve(options.oursMain)]
+      ? [...OURS_NODE_FLAGS, path.resolve(options.oursMain)]
       : COMMANDS[isOurs(options.target) ? 'ours' : (options.target as 'raw' | 'peer')];
   const child: ChildProcess = spawn(options.node, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

@@ -1,7 +1,6 @@
 import { access, constants, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { PGlite } from '@electric-sql/pglite';
 import { StartupError } from '../errors.js';
 import { lockDataDir } from './data-dir-lock.js';
 
@@ -20,6 +19,11 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(dataDir, { recursive: true });
+  // Imported here, not at the top: a server on DATABASE_URL never loads PGlite (~1.5 MB of heap).
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-socket'),
+  ]);
   // A second server on the same directory exits at once (DataDirLockedError) instead of losing writes.
   const release = inMemory ? async () => {} : await lockDataDir(dataDir);
   let db: PGlite;

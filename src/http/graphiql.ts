@@ -1,4 +1,3 @@
-import { renderGraphiQL as renderInlinedGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
 /**
@@ -89,10 +88,15 @@ let rendered: { key: string; html: string } | undefined;
 
 /**
  * What createYoga's `renderGraphiQL` option takes. The page is ~9 MB of inlined assets and the
- * options never change in a process: it is rendered once.
+ * options never change in a process: it is rendered once. The renderer is imported on the first
+ * page asked for: its module is a 9 MB string literal that held ~30 MB of heap in every process,
+ * GRAPHIQL=false (production) included.
  */
-export function renderGraphiQL(options: GraphiQLOptions): string {
+export async function renderGraphiQL(options: GraphiQLOptions): Promise<string> {
   const key = JSON.stringify(options);
-  if (rendered?.key !== key) rendered = { key, html: renderInlinedGraphiQL(options) };
+  if (rendered?.key !== key) {
+    const { renderGraphiQL: renderInlinedGraphiQL } = await import('@graphql-yoga/render-graphiql');
+    rendered = { key, html: renderInlinedGraphiQL(options) };
+  }
   return rendered.html;
 }
