@@ -54,7 +54,8 @@ async function commands(): Promise<{ ours: string[]; tools: string[] }> {
   for (const [name, command] of Object.entries(scripts)) {
     if (name.startsWith('bench')) continue;
     const last = command.split('&&').at(-1)!.trim();
-    if (/^(tsx|node) (scripts|examples)\//.test(last)) {
+    // Ours: a script of scripts/ or examples/, run by tsx or node (with Node's own flags, e.g. npm start's).
+    if (/^(tsx|node)( --[\w-]+(=\S+)?)* (scripts|examples)\//.test(last)) {
       ours.push(name);
     } else {
       // Not ours: a third-party tool, which has its own --help.
