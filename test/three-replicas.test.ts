@@ -8,6 +8,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { createLogger } from '../src/observability/logger.js';
+import { connectRedis } from '../src/server/redis.js';
+import { createConnectionCounter } from '../src/server/ws-connections.js';
 import { createTestApp, globalId, TEST_JWT_SECRET, type TestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { createCourse, createUser } from './helpers/factories.js';
@@ -310,6 +313,42 @@ describe('three replicas behind a round-robin load balancer', () => {
     expect(again).not.toBeNull();
     report.wsPerAccount = { cap: 3, acceptedOnePerReplica: 3, fourth: 4429, afterOneClosed: 'accepted' };
     await Promise.all([...open, again!].map((s) => s.close()));
+  });
+
+  it('keeps the places of a live replica, and frees those of one that died without closing its sockets, after their lease', async () => {
+    const connections = [
+      connectRedis(redis.url, createLogger('silent')),
+      connectRedis(redis.url, createLogger('silent')),
+    ];
+    await Promise.all(
+      connections
+        .flatMap((c) => [c.command, c.subscriber])
+        .map((r) => (r.status === 'ready' ? null : once(r, 'ready'))),
+    );
+    const [alive, other] = connections.map((redis) =>
+      createConnectionCounter({ max: 1, redis, logger: createLogger('silent'), leaseMs: 1_000 }),
+    );
+    const user = randomBytes(8).toString('hex');
+    try {
+      expect(await alive!.acquire(user)).not.toBeNull();
+      // Renewed every third of its lease: still held after two and a half leases.
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(await other!.acquire(user)).toBeNull();
+      // The holder stops renewing without giving its place back (as after kill -9): free within a lease.
+      alive!.close();
+      const stopped = Date.now();
+      let taken = null;
+      for (let i = 0; i < 40 && !taken; i++) {
+        taken = await other!.acquire(user);
+        if (!taken) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(taken).not.toBeNull();
+      expect(Date.now() - stopped).toBeLessThan(2_500);
+      report.wsLease = { leaseMs: 1_000, heldWhileRenewedMs: 2_500, freedAfterStopMs: Date.now() - stopped };
+    } finally {
+      other!.close();
+      await Promise.all(connections.map((c) => c.close()));
+    }
   });
 
   it('counts the per-minute mutation limit and the per-address websocket limit across the replicas', async () => {
