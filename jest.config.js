@@ -8,8 +8,13 @@ if (!findChromium() && !inCi) {
   console.error('graphiql-browser.test.ts did not run: no chromium (apt-get install chromium, or set CHROMIUM_PATH)');
 }
 if (!redisSource() && !inCi) {
-  leftOut.push('redis-fanout');
-  console.error('redis-fanout.test.ts did not run: REDIS_URL is unset and no redis-server is installed');
+  leftOut.push('redis-fanout', 'three-replicas');
+  console.error(
+    'redis-fanout.test.ts and three-replicas.test.ts did not run: REDIS_URL is unset and no redis-server is installed',
+  );
+} else if (!process.env.DATABASE_URL && !inCi) {
+  leftOut.push('three-replicas');
+  console.error('three-replicas.test.ts did not run: its replica processes need DATABASE_URL (a PostgreSQL server)');
 }
 
 /** @type {import('jest').Config} */

@@ -91,6 +91,7 @@ export function createServer(deps: ServerDeps): AppServer {
     viewers,
     tokens: deps.tokens,
     limits,
+    redis: services.redis,
     logger: deps.logger,
     trustProxy: config.trustProxy,
     settings: config.ws,

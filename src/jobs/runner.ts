@@ -46,15 +46,19 @@ export interface SchedulerOptions {
   onRun?: JobRunListener;
 }
 
-/** Hears each run's outcome (metrics: `Metrics.recordJobRun`); skipped: another replica had the lock. */
+/** Hears each run's outcome (metrics: `Metrics.recordJobRun`); skipped: another replica had the lock or ran the tick. */
 export type JobRunListener = (job: string, outcome: 'done' | 'failed' | 'skipped', seconds: number) => void;
 
 /**
- * The scheduled jobs. Each job runs on its cron expression (croner), on one replica at a time: a
- * run is a transaction that first takes a Postgres advisory lock named after the job, and a
- * replica that cannot take it skips that tick. Each run that got the lock writes a JobRun row
- * (started, finished, rows touched, error). A run that throws is rolled back, logged and recorded;
- * the job runs again at its next tick and the other jobs are not affected.
+ * The scheduled jobs. Each job runs on its cron expression (croner), once per tick whatever the
+ * number of replicas: a run is a transaction that first takes a Postgres advisory lock named after
+ * the job (a replica that cannot take it skips that tick), then skips the tick too when a run for
+ * it is already recorded: a fast run can be over before a later replica's schedule fires (their
+ * clocks and loads differ by milliseconds), and the lock alone would let that replica run it
+ * again. Each run that got the lock writes a JobRun row (started, finished, rows touched, error,
+ * and the tick it was for; one per job and tick, unique). A run that throws is rolled back,
+ * logged and recorded without its tick; the job runs again at its next tick (or on another
+ * replica whose schedule fires later in this one) and the other jobs are not affected.
  */
 export class JobScheduler {
   private readonly jobs = new Map<string, Job>();
@@ -85,8 +89,11 @@ export class JobScheduler {
   start(): void {
     for (const job of this.jobs.values()) {
       // protect: a tick is skipped while the previous run of the same job is still going.
-      const cron = new Cron(this.scheduleOf(job.name)!, { protect: true, unref: true }, async () => {
-        await this.track(job.name);
+      const cron = new Cron(this.scheduleOf(job.name)!, { protect: true, unref: true }, async (self: Cron) => {
+        // The tick as scheduled (the same on every replica), not the moment this one fired.
+        const fired = self.currentRun() ?? new Date();
+        const tick = self.previousRuns(1, new Date(fired.getTime() + 1))[0] ?? fired;
+        await this.track(job.name, tick);
       });
       this.crons.push(cron);
     }
@@ -108,8 +115,8 @@ export class JobScheduler {
     return this.track(name);
   }
 
-  private track(name: string): Promise<JobRunRecord | null> {
-    const p = runJob(this.options, this.jobs.get(name)!, this.now).finally(() => this.running.delete(p));
+  private track(name: string, tick?: Date): Promise<JobRunRecord | null> {
+    const p = runJob(this.options, this.jobs.get(name)!, this.now, tick).finally(() => this.running.delete(p));
     this.running.add(p);
     return p;
   }
@@ -127,11 +134,15 @@ const RECORD = {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** One run of a job under its lock; see JobScheduler. */
+/**
+ * One run of a job under its lock; see JobScheduler. `tick`: the schedule's tick it is for, run at
+ * most once (null when a run for it is recorded); left out, a run on demand.
+ */
 export async function runJob(
   options: Pick<SchedulerOptions, 'db' | 'logger' | 'afterRun' | 'timeoutMs' | 'onRun'>,
   job: Job,
   now: () => Date = () => new Date(),
+  tick?: Date,
 ): Promise<JobRunRecord | null> {
   const { db, logger } = options;
   const startedAt = now();
@@ -143,9 +154,11 @@ export async function runJob(
         const [row] = await tx.$queryRaw<{ locked: boolean }[]>`
           SELECT pg_try_advisory_xact_lock(hashtext(${`job:${job.name}`})) AS locked`;
         if (!row?.locked) return null;
+        if (tick && (await tx.jobRun.findFirst({ where: { job: job.name, scheduledFor: tick }, select: { id: true } })))
+          return null;
         const { rowsTouched, ...details } = await job.run(tx, startedAt);
         return tx.jobRun.create({
-          data: { job: job.name, startedAt, finishedAt: now(), rowsTouched, result: details },
+          data: { job: job.name, startedAt, finishedAt: now(), rowsTouched, result: details, scheduledFor: tick },
           select: RECORD,
         });
       },
@@ -155,7 +168,7 @@ export async function runJob(
       logger.info({ job: job.name, rowsTouched: record.rowsTouched }, 'job done');
       options.afterRun?.();
     } else {
-      logger.debug({ job: job.name }, 'job skipped: another replica holds its lock');
+      logger.debug({ job: job.name }, 'job skipped: another replica holds its lock or ran this tick');
     }
     options.onRun?.(job.name, record ? 'done' : 'skipped', seconds());
     return record;

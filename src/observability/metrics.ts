@@ -155,7 +155,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const jobRuns = new Counter({
     name: 'job_runs_total',
     // job_name, not job: Prometheus gives every series the scrape job's `job` label.
-    help: 'Scheduled job runs, by job_name and outcome (done, failed, skipped: another replica held the lock).',
+    help: 'Scheduled job runs, by job_name and outcome (done, failed, skipped: another replica held the lock or ran the tick).',
     labelNames: ['job_name', 'outcome'] as const,
     registers,
   });

@@ -14,6 +14,8 @@ import { REQUEST_BODY_LIMIT_BYTES } from '../http/body-limit.js';
 import type { Logger } from '../observability/logger.js';
 import { clientIp, type ServerContextInput } from './request-context.js';
 import type { RateLimits } from './rate-limits.js';
+import type { RedisConnections } from './redis.js';
+import { createConnectionCounter } from './ws-connections.js';
 import { documentIdOf, trustedDocumentError, type TrustedDocuments } from './trusted-documents.js';
 
 interface EnvelopedRoot {
@@ -25,6 +27,8 @@ export interface WsOptions {
   viewers: ViewerLoader;
   tokens: TokenService;
   limits: RateLimits | null;
+  /** Where the connections per user are counted across replicas (src/server/ws-connections.ts); null: here. */
+  redis: RedisConnections | null;
   logger: Logger;
   trustProxy: boolean;
   settings: Config['ws'];
@@ -49,9 +53,10 @@ function authorizationParam(params: Readonly<Record<string, unknown>> | undefine
  *
  * Hardening (docs/hardening.md): messages are capped at the HTTP body limit before parsing; new
  * connections are rate-limited per address; `connection_init` must come within the init timeout
- * and carry a valid token of an active account (else 4403); connections per user and
- * subscriptions per connection are capped; every connection re-checks its token and account
- * periodically and is closed with 4401 once the token expired or the account was suspended or deleted.
+ * and carry a valid token of an active account (else 4403); connections per user (counted across
+ * the replicas sharing Redis) and subscriptions per connection are capped; every connection
+ * re-checks its token and account periodically and is closed with 4401 once the token expired or
+ * the account was suspended or deleted.
  */
 export function attachGraphqlWs(
   http: Server,
@@ -82,10 +87,10 @@ export function attachGraphqlWs(
       );
     },
   });
-  const perUser = new Map<string, number>();
+  const perUser = createConnectionCounter({ max: settings.maxConnectionsPerUser, redis: options.redis, logger });
   const rechecks = new Map<object, NodeJS.Timeout>();
 
-  const cleanup = useServer<Record<string, unknown>, { request: IncomingMessage; userId?: string }>(
+  const cleanup = useServer<Record<string, unknown>, { request: IncomingMessage; release?: () => void }>(
     {
       connectionInitWaitTimeout: settings.initTimeoutMs,
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
@@ -103,13 +108,17 @@ export function attachGraphqlWs(
           return false;
         }
         if (!viewer) return false; // 4403 Forbidden
-        const open = perUser.get(viewer.id) ?? 0;
-        if (open >= settings.maxConnectionsPerUser) {
+        const release = await perUser.acquire(viewer.id);
+        if (!release) {
           socket.close(WS_CLOSE.tooManyConnections, 'Too many connections for this account');
           return false;
         }
-        perUser.set(viewer.id, open + 1);
-        ctx.extra.userId = viewer.id;
+        if (socket.readyState !== socket.OPEN) {
+          // Gone while its place was taken: onClose has run already.
+          release();
+          return false;
+        }
+        ctx.extra.release = release;
         const token = BEARER.exec(authorization!.trim())![1]!;
         // The streams end when the token expires or the account is suspended or deleted.
         const timer = setInterval(() => {
@@ -127,12 +136,7 @@ export function attachGraphqlWs(
       onClose: (ctx) => {
         clearInterval(rechecks.get(ctx));
         rechecks.delete(ctx);
-        const userId = ctx.extra.userId;
-        if (userId) {
-          const left = (perUser.get(userId) ?? 1) - 1;
-          if (left > 0) perUser.set(userId, left);
-          else perUser.delete(userId);
-        }
+        ctx.extra.release?.();
       },
       onSubscribe: async (ctx, _id, payload) => {
         // ctx.subscriptions already holds this one.
@@ -208,6 +212,7 @@ export function attachGraphqlWs(
   });
   return {
     async close() {
+      perUser.close();
       await cleanup.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
