@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../db/client.js';
-import { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../observability/logger.js';
 import type { DeliveryInfo, DeliveryInstrument, EventHandler } from './handler.js';
 import type { DomainEvent } from './types.js';
+import { claimDeliveries, settleDeliveries, type ClaimedDelivery } from './deliveries.js';
 
 /**
  * The in-process event bus over the transactional outbox.
@@ -60,24 +60,6 @@ export interface BusOptions<D> {
   maxSlowPerHandler?: number;
   /** Observability (metrics, spans): wraps each delivery and hears its outcome. */
   instrument?: DeliveryInstrument;
-}
-
-interface ClaimedDelivery {
-  id: string;
-  eventId: string;
-  handler: string;
-  attempts: number;
-}
-
-/** An event's columns as the claim reads them beside its delivery (all NULL when the row is gone). */
-interface EventColumns {
-  eventType: string | null;
-  eventVersion: number;
-  eventUserId: string | null;
-  eventAggregateId: string | null;
-  eventPayload: unknown;
-  eventOccurredAt: Date;
-  eventTraceparent: string | null;
 }
 
 /** How long a background cycle waits for a batch before leaving its slow deliveries running. */
@@ -219,7 +201,13 @@ export class EventBus<D = unknown> {
     let last: ClaimedDelivery[] = [];
     for (;;) {
       const free = names.filter((name) => (this.slowPerHandler.get(name) ?? 0) < this.maxSlowPerHandler);
-      const { claimed, events } = await this.claim(free, now, create);
+      const { claimed, events } = await claimDeliveries(this.options.db, {
+        names: free,
+        now,
+        leaseUntil: new Date(now.getTime() + this.leaseMs),
+        batchSize: this.batchSize,
+        create,
+      });
       create = null;
       if (claimed.length === 0) break;
       ran += claimed.length;
@@ -269,92 +257,6 @@ export class EventBus<D = unknown> {
   }
 
   /**
-   * Claims up to `batchSize` due deliveries of the handlers `names` under a lease, and reads their
-   * events with them, in one statement. With `create` (the cycle's first claim) the same statement
-   * first creates the deliveries of pending events that have none yet, one per (event, handler):
-   * those it can take at once (a free handler, room in the batch) are inserted claimed, the rest
-   * PENDING for later claims. A new delivery is never claimed by the UPDATE of the same statement
-   * (it cannot see the rows the statement inserts): inserting it claimed is that claim. Two
-   * dispatchers creating the same delivery meet at the unique (eventId, handler): one inserts it,
-   * and owns it; the other's insert does nothing.
-   */
-  private async claim(
-    names: string[],
-    now: Date,
-    create: { eventTypes: string[]; handlerNames: string[] } | null,
-  ): Promise<{ claimed: ClaimedDelivery[]; events: Map<string, DomainEvent> }> {
-    if (names.length === 0 && !create) return { claimed: [], events: new Map() };
-    const leaseUntil = new Date(now.getTime() + this.leaseMs);
-    const due = Prisma.sql`
-      UPDATE "EventDelivery" d
-      SET "lockedUntil" = ${leaseUntil}, "attempts" = d."attempts" + 1, "updatedAt" = ${now}
-      WHERE d."id" IN (
-        SELECT "id" FROM "EventDelivery"
-        WHERE "status" = 'PENDING' AND "nextAttemptAt" <= ${now}
-          AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
-          AND "handler" = ANY(${names}::text[])
-        ORDER BY "nextAttemptAt"
-        LIMIT ${this.batchSize}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING d."id", d."eventId", d."handler", d."attempts"`;
-    const created = create
-      ? Prisma.sql`,
-      missing AS (
-        SELECT e."id" AS "eventId", h.handler, h.handler = ANY(${names}::text[]) AS free,
-               row_number() OVER (PARTITION BY h.handler = ANY(${names}::text[])
-                                  ORDER BY e."occurredAt", e."id", h.handler) AS n
-        FROM "OutboxEvent" e
-        JOIN unnest(${create.eventTypes}::text[], ${create.handlerNames}::text[]) AS h(type, handler) ON h.type = e."type"
-        WHERE e."processedAt" IS NULL AND e."deletedAt" IS NULL
-          AND NOT EXISTS (SELECT 1 FROM "EventDelivery" x WHERE x."eventId" = e."id" AND x."handler" = h.handler)
-      ),
-      taken AS (
-        SELECT m."eventId", m.handler, m.free AND m.n <= ${this.batchSize} - (SELECT count(*) FROM due) AS claim
-        FROM missing m
-      ),
-      created AS (
-        INSERT INTO "EventDelivery" ("id", "eventId", "handler", "status", "attempts", "nextAttemptAt", "lockedUntil",
-          "createdAt", "updatedAt")
-        SELECT gen_random_uuid(), t."eventId", t.handler, 'PENDING', CASE WHEN t.claim THEN 1 ELSE 0 END, ${now},
-               CASE WHEN t.claim THEN ${leaseUntil}::timestamp END, ${now}, ${now}
-        FROM taken t
-        ON CONFLICT ("eventId", "handler") DO NOTHING
-        RETURNING "id", "eventId", "handler", "attempts", "lockedUntil" IS NOT NULL AS claimed
-      ),
-      claimed AS (
-        SELECT "id", "eventId", "handler", "attempts" FROM due
-        UNION ALL
-        SELECT "id", "eventId", "handler", "attempts" FROM created WHERE claimed
-      )`
-      : Prisma.sql`, claimed AS (SELECT * FROM due)`;
-    // The event's columns beside the delivery's (NULL when the event row is gone).
-    const rows = await this.options.db.$queryRaw<(ClaimedDelivery & EventColumns)[]>`
-      WITH due AS (${due})${created}
-      SELECT c."id", c."eventId", c."handler", c."attempts", e."type" AS "eventType", e."version" AS "eventVersion",
-             e."userId" AS "eventUserId", e."aggregateId" AS "eventAggregateId", e."payload" AS "eventPayload",
-             e."occurredAt" AS "eventOccurredAt", e."traceparent" AS "eventTraceparent"
-      FROM claimed c LEFT JOIN "OutboxEvent" e ON e."id" = c."eventId"`;
-    const events = new Map<string, DomainEvent>();
-    const claimed: ClaimedDelivery[] = [];
-    for (const row of rows) {
-      const { id, eventId, handler, attempts } = row;
-      claimed.push({ id, eventId, handler, attempts });
-      if (row.eventType === null || events.has(eventId)) continue;
-      const event = {
-        id: eventId,
-        type: row.eventType,
-        version: row.eventVersion,
-        userId: row.eventUserId,
-        aggregateId: row.eventAggregateId,
-        payload: row.eventPayload,
-        occurredAt: row.eventOccurredAt,
-      };
-      events.set(eventId, Object.assign(event as DomainEvent, { traceparent: row.eventTraceparent }));
-    }
-    return { claimed, events };
-  }
-
-  /**
    * Marks `succeeded` SUCCEEDED in one statement, and with `handledTypes` marks processed, in the
    * same statement, every event whose deliveries are all settled (that part is the cycle's last
    * step: an event of a type no handler takes is processed at once). The handlers' effects have
@@ -373,7 +275,7 @@ export class EventBus<D = unknown> {
     const deadline = cycle.startedAt + (this.leaseMs * 3) / 4;
     for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
       try {
-        await this.settle(cycle.now, succeeded, handledTypes);
+        await settleDeliveries(this.options.db, { now: cycle.now, done: this.now(), succeeded, handledTypes });
         return;
       } catch (err) {
         if (succeeded.length === 0) throw err;
@@ -388,32 +290,6 @@ export class EventBus<D = unknown> {
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
     }
-  }
-
-  private async settle(now: Date, succeeded: ClaimedDelivery[], handledTypes: string[] | null): Promise<void> {
-    const { db } = this.options;
-    const done = this.now();
-    const ids = succeeded.map((d) => d.id);
-    const attempts = succeeded.map((d) => d.attempts);
-    const mark = Prisma.sql`
-      UPDATE "EventDelivery" d
-      SET "status" = 'SUCCEEDED', "completedAt" = ${done}, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${done}
-      FROM unnest(${ids}::uuid[], ${attempts}::int[]) AS c("id", "attempts")
-      WHERE d."id" = c."id" AND d."attempts" = c."attempts" AND d."status" = 'PENDING'`;
-    if (!handledTypes) {
-      await db.$executeRaw(mark);
-      return;
-    }
-    // The events are read in the statement's snapshot, from before `marked`: its rows are left
-    // out of the PENDING ones by id.
-    await db.$executeRaw`
-      WITH marked AS (${mark} RETURNING d."id")
-      UPDATE "OutboxEvent" e SET "processedAt" = ${now}, "updatedAt" = ${now}
-      WHERE e."processedAt" IS NULL
-        AND (e."type" <> ALL(${handledTypes}::text[])
-             OR EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id"))
-        AND NOT EXISTS (SELECT 1 FROM "EventDelivery" d WHERE d."eventId" = e."id" AND d."status" = 'PENDING'
-                          AND d."id" NOT IN (SELECT "id" FROM marked))`;
   }
 
   /** An at-most-once delivery's SUCCEEDED mark, written before its effect. */
