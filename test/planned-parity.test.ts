@@ -178,7 +178,7 @@ fragment Row on Assignment { id title status course @include(if: $withCourse) { 
 }`,
   // Every other field a planned root reaches: the parity suite covers each SQL form (the last test).
   wide: `query Wide($first: Int!) {
-  me { accountStatus role onboardingCompleted subscriptionTier subscriptionExpiresAt createdAt updatedAt
+  me { accountStatus role onboardingCompleted subscriptionTier subscriptionExpiresAt entitlementIds createdAt updatedAt
     courses(first: $first) { edges { node { updatedAt
       assignments(first: $first) { edges { node { createdAt updatedAt
         studySessions(first: $first) { totalCount edges { node { id notes endsAt createdAt updatedAt } } pageInfo { hasNextPage } } } } }
@@ -240,7 +240,10 @@ beforeAll(async () => {
   tokens.bob = await app.tokens.issue(bob.id);
   tokens.empty = await app.tokens.issue(empty.id);
   tokens.admin = await app.tokens.issue(admin.id);
-  await app.db.user.update({ where: { id: ada.id }, data: { timezone: 'Europe/Berlin' } });
+  await app.db.user.update({
+    where: { id: ada.id },
+    data: { timezone: 'Europe/Berlin', entitlementIds: ['premium', 'Ünï "q" \\ 📚 \u2028 </script>'] },
+  });
 
   const full = await app.db.course.create({
     data: {

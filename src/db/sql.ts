@@ -18,8 +18,11 @@ export const ident = (s: string): string => `"${s.replace(/"/g, '""')}"`;
  */
 export type RowSql = (row: string, now: string) => string;
 
-/** How a column's value is printed as JSON (`datetime` as graphql-scalars prints a Date). */
-export type ColumnType = 'text' | 'int' | 'datetime' | 'enum' | 'boolean';
+/**
+ * How a column's value is printed as JSON (`datetime` as graphql-scalars prints a Date; `textList`
+ * a text[] column as a list of strings, a NULL one as Prisma reads it: empty).
+ */
+export type ColumnType = 'text' | 'int' | 'datetime' | 'enum' | 'boolean' | 'textList';
 
 /** Fields whose SQL form is a rule (the rest are derived from the Pothos field and the Prisma model). */
 export type FieldSqlForm =

@@ -242,6 +242,7 @@ export class Compiler implements Statement {
         const column = `${row}.${ident(form.column)}`;
         if (form.type === 'datetime') return jsonScalar(isoDateTime(column));
         if (form.type === 'enum') return jsonScalar(`${column}::text`);
+        if (form.type === 'textList') return jsonScalar(`COALESCE(${column}, '{}'::text[])`);
         return jsonScalar(column);
       }
       case 'globalId':

@@ -1,5 +1,6 @@
 import {
   getNamedType,
+  getNullableType,
   GraphQLObjectType,
   isEnumType,
   isListType,
@@ -228,8 +229,12 @@ export class Forms {
 
   private exposed(model: Model, column: string, field: GraphQLField<unknown, unknown>): Form {
     const dmmf = model.fields.get(column) ?? refuse(`${model.name}.${column} is not a column`);
-    if (dmmf.isList) return refuse(`${model.name}.${column}: a list column`);
     const named = getNamedType(field.type);
+    if (dmmf.isList) {
+      if (dmmf.type === 'String' && named.name === 'String' && isListType(getNullableType(field.type)))
+        return { kind: 'column', column: dmmf.dbName ?? dmmf.name, type: 'textList' };
+      return refuse(`${model.name}.${column}: a ${dmmf.type} list column`);
+    }
     const type: ColumnType | null =
       dmmf.kind === 'enum' && isEnumType(named)
         ? 'enum'
