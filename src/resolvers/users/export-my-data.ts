@@ -1,0 +1,69 @@
+import { withDeleted } from '../../db/soft-delete.js';
+import { requireViewer } from '../access.js';
+import type { DomainContext } from '../domain-context.js';
+
+/** The version of the export's layout: a new member is added, none is renamed or removed. */
+export const DATA_EXPORT_FORMAT = 'study-planner-export/1';
+
+export interface DataExport {
+  format: typeof DATA_EXPORT_FORMAT;
+  generatedAt: Date;
+  /** Everything stored about the account, by table: plain JSON values (dates as ISO text). */
+  data: Record<string, unknown>;
+}
+
+/** Rows as JSON values: Dates become ISO text, as JSON.stringify writes them. */
+const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
+
+/**
+ * Everything stored about the viewer, for a data-access request (GDPR art. 15 and 20), beside
+ * deleteAccount: the account (without its password hash), its notification settings, courses,
+ * tasks, notifications, reminders, digests, billing events, the operators' audit entries about
+ * it and the days it was active. Rows deleted but not yet purged are included (their deletedAt
+ * says so): they are still stored. Read in one transaction, so the parts agree with each other.
+ */
+export async function exportMyData(ctx: DomainContext, _input: Record<string, never> = {}): Promise<DataExport> {
+  const viewer = requireViewer(ctx);
+  // A fresh clause per read: the soft-delete extension takes withDeleted's mark off the one it is given.
+  const own = () => ({ where: withDeleted({ userId: viewer.id }), orderBy: { id: 'asc' as const } });
+  const data = await ctx.db.$transaction(
+    async (tx) => {
+      const [account, notificationPreference, courses, assignments, lectures, studySessions] = await Promise.all([
+        tx.user.findFirst({ where: withDeleted({ id: viewer.id }), omit: { passwordHash: true } }),
+        tx.notificationPreference.findFirst({ where: withDeleted({ userId: viewer.id }) }),
+        tx.course.findMany(own()),
+        tx.assignment.findMany(own()),
+        tx.lecture.findMany(own()),
+        tx.studySession.findMany(own()),
+      ]);
+      const [notifications, reminders, digests, billingEvents, auditLog, activeDays] = await Promise.all([
+        tx.notification.findMany(own()),
+        tx.reminder.findMany(own()),
+        tx.digest.findMany(own()),
+        tx.webhookEvent.findMany(own()),
+        tx.auditLog.findMany({ where: withDeleted({ targetId: viewer.id }), orderBy: { id: 'asc' } }),
+        // A fact table without soft delete: read as it is.
+        tx.$queryRaw<
+          { day: Date }[]
+        >`SELECT "day" FROM "UserActivityDay" WHERE "userId" = ${viewer.id}::uuid ORDER BY "day"`,
+      ]);
+      return {
+        account,
+        notificationPreference,
+        courses,
+        assignments,
+        lectures,
+        studySessions,
+        notifications,
+        reminders,
+        digests,
+        billingEvents,
+        auditLog,
+        activeDays: activeDays.map((d) => d.day.toISOString().slice(0, 10)),
+      };
+    },
+    { isolationLevel: 'RepeatableRead' },
+  );
+  ctx.logger.info({ userId: viewer.id }, 'data exported');
+  return { format: DATA_EXPORT_FORMAT, generatedAt: ctx.now(), data: plain(data) as Record<string, unknown> };
+}
