@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, globalId, type TestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
@@ -141,9 +142,31 @@ describe('sign-up, mutations, websockets', () => {
       title: `burst ${i}`,
       dueAt: '2027-03-01T10:00:00Z',
     });
-    const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => post(url, create, { input: input(i) }, token)),
-    );
+    // The course held FOR UPDATE by another session: the admitted mutations wait on its lock
+    // (createAssignment takes it FOR SHARE), so the burst is in flight at once on any machine; the
+    // lock is let go once the first refusal has come back.
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    let results: Awaited<ReturnType<typeof post>>[];
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM "Course" WHERE "id" = $1 FOR UPDATE', [course.id]);
+      let refused!: () => void;
+      const firstRefusal = new Promise<void>((resolve) => (refused = resolve));
+      const burst = Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          post(url, create, { input: input(i) }, token).then((r) => {
+            if (r.errors && code(r) === 'RATE_LIMITED') refused();
+            return r;
+          }),
+        ),
+      );
+      await firstRefusal;
+      await holder.query('COMMIT');
+      results = await burst;
+    } finally {
+      await holder.end();
+    }
     const codes = results.map((r) => (r.errors ? code(r) : 'OK'));
     expect(codes.filter((c) => c !== 'OK' && c !== 'RATE_LIMITED' && c !== 'SERVICE_UNAVAILABLE')).toEqual([]);
     expect(codes).toContain('RATE_LIMITED');
