@@ -8,12 +8,9 @@ export const DATA_EXPORT_FORMAT = 'study-planner-export/1';
 export interface DataExport {
   format: typeof DATA_EXPORT_FORMAT;
   generatedAt: Date;
-  /** Everything stored about the account, by table: plain JSON values (dates as ISO text). */
+  /** Everything stored about the account, by table, as read (the JSON scalar writes dates as ISO text). */
   data: Record<string, unknown>;
 }
-
-/** Rows as JSON values: Dates become ISO text, as JSON.stringify writes them. */
-const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
 
 /**
  * Everything stored about the viewer, for a data-access request (GDPR art. 15 and 20), beside
@@ -65,5 +62,5 @@ export async function exportMyData(ctx: DomainContext, _input: Record<string, ne
     { isolationLevel: 'RepeatableRead' },
   );
   ctx.logger.info({ userId: viewer.id }, 'data exported');
-  return { format: DATA_EXPORT_FORMAT, generatedAt: ctx.now(), data: plain(data) as Record<string, unknown> };
+  return { format: DATA_EXPORT_FORMAT, generatedAt: ctx.now(), data };
 }
