@@ -82,7 +82,12 @@ export function buildApp(deps: AppDeps): App {
     (config.mail.smtpUrl
       ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, smtpTimeoutsFor(config.eventHandlerTimeoutMs))
       : new MemoryMailer(logger));
-  const tokens = createTokenService({ ...config.jwt, now });
+  const tokens = createTokenService({
+    ...config.jwt,
+    accessTokenTtl: config.sessions.accessTokenTtl,
+    refreshTokenTtl: config.sessions.refreshTokenTtl,
+    now,
+  });
   // Redis is optional at run time: a dead or lost Redis degrades (local fan-out, in-memory limits), never crashes.
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   const transport = createLiveUpdates(redis, logger);

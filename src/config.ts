@@ -44,6 +44,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       expiresIn: e.JWT_EXPIRES_IN,
       generated: !e.JWT_SECRET,
     },
+    sessions: { accessTokenTtl: e.ACCESS_TOKEN_TTL, refreshTokenTtl: e.REFRESH_TOKEN_TTL },
     mail: {
       smtpUrl: e.MAIL_TRANSPORT === 'log' ? null : (e.SMTP_URL ?? null),
       from: e.MAIL_FROM,
@@ -105,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           signInIp: e.RATE_LIMIT_SIGN_IN_IP ?? defaultHardening.rateLimits.signInIp,
           signInLockoutSeconds: e.SIGN_IN_LOCKOUT_SECONDS,
           signUpIp: e.RATE_LIMIT_SIGN_UP_IP ?? defaultHardening.rateLimits.signUpIp,
+          refreshSessionIp: e.RATE_LIMIT_REFRESH_SESSION_IP ?? defaultHardening.rateLimits.refreshSessionIp,
           mutationsUser: e.RATE_LIMIT_MUTATIONS_USER ?? defaultHardening.rateLimits.mutationsUser,
           mutationsInFlightUser: e.MUTATIONS_IN_FLIGHT_PER_USER,
           wsConnectionsIp: e.RATE_LIMIT_WS_CONNECTIONS_IP ?? defaultHardening.rateLimits.wsConnectionsIp,

@@ -9,6 +9,8 @@ export interface Context extends DomainContext {
   operationName: string | null;
   /** The client's address (X-Forwarded-For only with TRUST_PROXY); null in-process. Rate limits key on it. */
   clientIp: string | null;
+  /** The client's User-Agent header (the upgrade request's over graphql-ws); null without one. Kept with a session. */
+  userAgent: string | null;
   client: { name: string | null; version: string | null };
   /** Deprecation policy, client version table and schema history (src/versioning). */
   versioning: Versioning;

@@ -89,6 +89,9 @@ const exemptions = z
   )
   .pipe(z.array(z.enum(['admin', 'graphiql'])));
 
+/** A duration such as 15m, 12h or 30d (s, m, h, d, w). */
+const duration = z.string().regex(/^\d+\s*(s|m|h|d|w)$/, 'must be a duration such as 15m, 12h or 30d');
+
 /** How long a signed-in account's lookup is reused (VIEWER_CACHE_TTL_MS). */
 export const DEFAULT_VIEWER_CACHE_TTL_MS = 30_000;
 
@@ -115,6 +118,7 @@ export const defaultHardening = {
     signInIp: { points: 50, durationSeconds: 900 },
     signInLockoutSeconds: 60,
     signUpIp: { points: 10, durationSeconds: 3600 },
+    refreshSessionIp: { points: 300, durationSeconds: 900 },
     mutationsUser: { points: 300, durationSeconds: 60 },
     mutationsInFlightUser: 8,
     wsConnectionsIp: { points: 60, durationSeconds: 60 },
@@ -150,6 +154,8 @@ export const envSchema = z
       .string()
       .regex(/^\d+\s*(s|m|h|d|w)$/, 'must be a duration such as 15m, 12h or 7d')
       .default('7d'),
+    ACCESS_TOKEN_TTL: duration.default('15m'),
+    REFRESH_TOKEN_TTL: duration.default('30d'),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -246,6 +252,7 @@ export const envSchema = z
     RATE_LIMIT_SIGN_IN_IP: rate.optional(),
     SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     RATE_LIMIT_SIGN_UP_IP: rate.optional(),
+    RATE_LIMIT_REFRESH_SESSION_IP: rate.optional(),
     RATE_LIMIT_MUTATIONS_USER: rate.optional(),
     MUTATIONS_IN_FLIGHT_PER_USER: z.coerce.number().int().min(1).max(1000).default(8),
     RATE_LIMIT_WS_CONNECTIONS_IP: rate.optional(),

@@ -44,6 +44,12 @@ export interface Config {
    * start-up replaces it with the one kept in `<dataDir>/jwt-secret` (src/auth/dev-secret.ts).
    */
   jwt: { secret: string; expiresIn: string; generated: boolean };
+  /**
+   * Sessions (docs/accounts-and-sessions.md): lifetimes of access tokens (ACCESS_TOKEN_TTL) and
+   * refresh tokens (REFRESH_TOKEN_TTL), as durations such as 15m or 30d. `jwt.expiresIn` is the
+   * lifetime of the deprecated session-less and AuthPayload.token tokens.
+   */
+  sessions: { accessTokenTtl: string; refreshTokenTtl: string };
   /** `transport: 'log'`: mails are logged, not sent (smtpUrl is then null). */
   mail: { smtpUrl: string | null; from: string; transport: 'smtp' | 'log' };
   redisUrl: string | null;
@@ -136,6 +142,8 @@ export interface Config {
     /** First lockout of an (account, address) after too many failed sign-ins; doubles with each further one. */
     signInLockoutSeconds: number;
     signUpIp: Rate;
+    /** refreshSession calls from one address (RATE_LIMIT_REFRESH_SESSION_IP). */
+    refreshSessionIp: Rate;
     mutationsUser: Rate;
     /** Mutations of one user running at once on a replica: more wait their turn elsewhere (RATE_LIMITED, retry in 1 s). */
     mutationsInFlightUser: number;

@@ -1,3 +1,4 @@
+import type { TokenService } from '../auth/tokens.js';
 import type { Db } from '../db/client.js';
 import type { LiveUpdates } from '../events/live.js';
 import type { Logger } from '../observability/logger.js';
@@ -6,6 +7,10 @@ import type { Logger } from '../observability/logger.js';
 export interface Viewer {
   id: string;
   role: 'USER' | 'ADMIN';
+  /** The Session row the access token was issued with (null or absent: a session-less token). */
+  sessionId?: string | null;
+  /** That session's family: the device's sign-in, across refreshes (`me.sessions { current }`). */
+  sessionFamilyId?: string | null;
 }
 
 /**
@@ -17,8 +22,8 @@ export interface DomainContext {
   db: Db;
   viewer: Viewer | null;
   now: () => Date;
-  /** Issues the bearer token of a user who just signed up or in. */
-  tokens: { issue(userId: string): Promise<string> };
+  /** Issues the tokens of a session (src/auth/tokens.ts). */
+  tokens: Pick<TokenService, 'issueAccess' | 'issueLegacySession' | 'refreshTokenTtlSeconds'>;
   /** Asks the event bus to dispatch; called after a transaction that wrote events commits. */
   events: { notify(): void };
   /** Live task updates, one stream per user (in memory, or Redis across replicas). */

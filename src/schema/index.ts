@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { builder } from './builder.js';
 import './scalars.js';
 import './user.js';
+import './session.js';
 import './data-export.js';
 import './task.js';
 import './course.js';

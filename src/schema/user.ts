@@ -1,4 +1,4 @@
-import type { User } from '../generated/prisma/client.js';
+import type { IssuedSession } from '../resolvers/sessions/issue-session.js';
 import { completeOnboarding } from '../resolvers/users/complete-onboarding.js';
 import { deleteAccount } from '../resolvers/users/delete-account.js';
 import { getViewer } from '../resolvers/users/get-viewer.js';
@@ -12,6 +12,7 @@ import type { Deletion } from '../resolvers/deletion.js';
 import { builder } from './builder.js';
 import { deletionPayload } from './deletion.js';
 import { nodeLookup } from './global-ids.js';
+import { deviceOf } from './session-device.js';
 
 export const SubscriptionTier = builder.enumType('SubscriptionTier', {
   description: 'Billing tier.',
@@ -84,10 +85,42 @@ export const UserType = builder.prismaNode('User', {
   }),
 });
 
-const AuthPayload = builder.objectRef<{ token: string; user: User }>('AuthPayload').implement({
-  description: 'A signed-in session: send the token as `Authorization: Bearer <token>`.',
+export const AuthPayload = builder.objectRef<IssuedSession>('AuthPayload').implement({
+  description:
+    'A signed-in session: send `accessToken` as `Authorization: Bearer <accessToken>`; when it expires, ' +
+    'exchange `refreshToken` with refreshSession for the next pair (docs/accounts-and-sessions.md).',
   fields: (t) => ({
-    token: t.exposeString('token', { description: 'A signed JWT; it expires (see JWT_EXPIRES_IN).' }),
+    accessToken: t.exposeString('accessToken', {
+      description:
+        'A signed JWT bound to this session (`sid`); it expires after ACCESS_TOKEN_TTL (default 15 minutes).',
+    }),
+    accessTokenExpiresAt: t.expose('accessTokenExpiresAt', {
+      type: 'DateTime',
+      description: 'When accessToken expires: refresh shortly before, or on an UNAUTHENTICATED answer.',
+    }),
+    refreshToken: t.exposeString('refreshToken', {
+      description:
+        'Opaque and single use: refreshSession exchanges it for a new pair. Keep it in secure storage; ' +
+        'presenting it a second time revokes the session (reuse detection).',
+    }),
+    refreshTokenExpiresAt: t.expose('refreshTokenExpiresAt', {
+      type: 'DateTime',
+      description: 'When refreshToken expires (REFRESH_TOKEN_TTL after its issue, default 30 days).',
+    }),
+    token: t.string({
+      description:
+        'A JWT of the JWT_EXPIRES_IN lifetime (default 7 days), bound to this session: it stops with signOut ' +
+        'or revokeSession, but is not short-lived. Issued only when selected.',
+      ...deprecated({
+        reason: 'A 7-day bearer token cannot be renewed and stays valid long after it leaks.',
+        replacement: 'accessToken and refreshToken (renewed with refreshSession)',
+        deprecatedOn: '2026-12-08',
+        sunset: '2027-06-08',
+        migration:
+          'Select accessToken, accessTokenExpiresAt and refreshToken; send accessToken as the bearer token and call refreshSession when it expires.',
+      }),
+      resolve: (payload) => payload.legacyToken(),
+    }),
     // Read again with the selection of the operation (User is in select mode, and the row the
     // mutation returned is not one Pothos selected), as the viewer this session signed in.
     user: t.prismaField({
@@ -107,6 +140,10 @@ const SignUpInput = builder.inputType('SignUpInput', {
       description: 'Compared case-insensitively; must not belong to a live account.',
     }),
     password: t.string({ description: '8 to 128 characters.' }),
+    deviceName: t.string({
+      required: false,
+      description: 'What the device calls itself ("Ada\'s iPhone"), shown in me.sessions; at most 100 characters.',
+    }),
     firstName: t.string({ description: '1 to 100 characters.' }),
     lastName: t.string({ description: '1 to 100 characters.' }),
   }),
@@ -119,6 +156,10 @@ const SignInInput = builder.inputType('SignInInput', {
       description: 'Not checked as an EmailAddress: any mismatch is the same "invalid email or password".',
     }),
     password: t.string({ description: 'The account password.' }),
+    deviceName: t.string({
+      required: false,
+      description: 'What the device calls itself ("Ada\'s iPhone"), shown in me.sessions; at most 100 characters.',
+    }),
   }),
 });
 
@@ -173,15 +214,17 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
-    description: 'Creates an account and signs it in. A live account with the same email gives CONFLICT.',
+    description:
+      'Creates an account and signs it in (a new session). A live account with the same email gives CONFLICT.',
     args: { input: t.arg({ type: SignUpInput, description: 'The new account.' }) },
-    resolve: (_root, { input }, ctx) => signUp(ctx, input),
+    resolve: (_root, { input }, ctx) => signUp(ctx, { ...input, device: deviceOf(ctx, input.deviceName) }),
   }),
   signIn: t.field({
     type: AuthPayload,
-    description: 'Signs in. Unknown email and wrong password give the same UNAUTHENTICATED error.',
+    description:
+      'Signs in: a new session for this device. Unknown email and wrong password give the same UNAUTHENTICATED error.',
     args: { input: t.arg({ type: SignInInput, description: 'Email and password.' }) },
-    resolve: (_root, { input }, ctx) => signIn(ctx, input),
+    resolve: (_root, { input }, ctx) => signIn(ctx, { ...input, device: deviceOf(ctx, input.deviceName) }),
   }),
   updateProfile: t.prismaField({
     type: 'User',

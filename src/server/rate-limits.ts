@@ -33,6 +33,8 @@ export interface RateLimits {
    */
   recordSignIn(email: string, ip: string | null, ok: boolean): Promise<void>;
   signUp(ip: string | null): Promise<void>;
+  /** refreshSession from one address: a stranger can call it. */
+  refreshSession(ip: string | null): Promise<void>;
   /** `fields` root mutation fields by a signed-in user. */
   mutations(userId: string, fields: number): Promise<void>;
   /**
@@ -57,6 +59,7 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
   // Lockouts of an (account, address) in the last day: each one doubles the next.
   const lockouts = limiter('signin-pair-lockouts', { points: 1_000_000, durationSeconds: 86_400 });
   const signUpIp = limiter('signup-ip', limits.signUpIp);
+  const refreshIp = limiter('refresh-ip', limits.refreshSessionIp);
   const mutationsUser = limiter('mutations-user', limits.mutationsUser);
   const wsIp = limiter('ws-ip', limits.wsConnectionsIp);
 
@@ -102,6 +105,8 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
       }
     },
     signUp: (ip) => (ip ? consume(signUpIp, ip, 'Too many sign-ups from this address.') : Promise.resolve()),
+    refreshSession: (ip) =>
+      ip ? consume(refreshIp, ip, 'Too many session refreshes from this address.') : Promise.resolve(),
     mutations: (userId, fields) => consume(mutationsUser, userId, 'Too many changes.', fields),
     enterMutation(userId) {
       const running = inFlight.get(userId) ?? 0;
@@ -157,7 +162,7 @@ const codeOf = (e: GraphQLError) =>
 
 /**
  * Applies the limits to each mutation before it runs: sign-in (lockout per account and address,
- * a ceiling per account and a limit per address, counted from the outcome), sign-up per address, and every mutation field of a
+ * a ceiling per account and a limit per address, counted from the outcome), sign-up and refreshSession per address, and every mutation field of a
  * signed-in user. Refusals answer RATE_LIMITED with `retryAfter`, HTTP 429 and Retry-After.
  */
 export function useRateLimits(limits: RateLimits): Plugin<Context> {
@@ -174,7 +179,10 @@ export function useRateLimits(limits: RateLimits): Plugin<Context> {
       let leave = () => {};
       try {
         for (const s of signIns) if (s.email !== null) await limits.checkSignIn(s.email, ctx.clientIp);
-        for (const f of fields) if (f.name.value === 'signUp') await limits.signUp(ctx.clientIp);
+        for (const f of fields) {
+          if (f.name.value === 'signUp') await limits.signUp(ctx.clientIp);
+          if (f.name.value === 'refreshSession') await limits.refreshSession(ctx.clientIp);
+        }
         if (ctx.viewer) {
           // In flight first: a mutation refused there never ran and uses none of the per-minute budget.
           leave = limits.enterMutation(ctx.viewer.id);

@@ -76,6 +76,7 @@ export function createContextFactory(deps: {
       requestId,
       operationName,
       clientIp: clientIp(initial, deps.trustProxy ?? false),
+      userAgent: header('user-agent') ?? initial.req?.headers['user-agent'] ?? null,
       client,
       versioning: deps.versioning,
       trustedDocuments: deps.trustedDocuments,

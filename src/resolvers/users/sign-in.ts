@@ -1,18 +1,22 @@
 import { dummyPasswordHash, verifyPassword } from '../../auth/passwords.js';
 import type { DomainContext } from '../domain-context.js';
 import { ForbiddenError, UnauthenticatedError } from '../../errors.js';
-import type { User } from '../../generated/prisma/client.js';
+import { issueSession, type IssuedSession } from '../sessions/issue-session.js';
+import type { DeviceInfo } from '../sessions/session-tokens.js';
 import { normalizeEmail } from './normalize.js';
 
 export interface SignInInput {
   email: string;
   password: string;
+  /** The device signing in (its name, user agent and address), shown in `me.sessions`. */
+  device?: DeviceInfo;
 }
 
 /** Unknown email and wrong password give the same answer, after the same work. */
 const INVALID = 'Invalid email or password.';
 
-export async function signIn(ctx: DomainContext, input: SignInInput): Promise<{ token: string; user: User }> {
+/** Checks the credentials and starts a session for the device (issueSession). */
+export async function signIn(ctx: DomainContext, input: SignInInput): Promise<IssuedSession> {
   let email: string;
   try {
     email = normalizeEmail(input.email);
@@ -23,5 +27,5 @@ export async function signIn(ctx: DomainContext, input: SignInInput): Promise<{ 
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !ok) throw new UnauthenticatedError(INVALID);
   if (user.accountStatus !== 'ACTIVE') throw new ForbiddenError('This account is suspended.');
-  return { token: await ctx.tokens.issue(user.id), user };
+  return issueSession(ctx, user, input.device ?? {});
 }
