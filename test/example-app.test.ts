@@ -40,6 +40,10 @@ beforeAll(async () => {
     url,
     clientVersion: version,
     subscribed: (userId) => app.subscribed('taskUpdates', rawId(userId)),
+    // Past ACCESS_TOKEN_TTL (15 minutes) on the server's clock.
+    accessTokenExpired: () => {
+      app.clock.now = new Date(app.clock.now.getTime() + 16 * 60_000);
+    },
   });
 });
 afterAll(async () => {
@@ -59,6 +63,7 @@ describe('the example app (GraphQL Codegen documents, urql, graphql-ws) under TR
         'DeleteCourse',
         'HomeScreen',
         'Notifications',
+        'RefreshSession',
         'RestoreCourse',
         'SignIn',
         'SignUp',
@@ -90,6 +95,17 @@ describe('the example app (GraphQL Codegen documents, urql, graphql-ws) under TR
     expect(report.deleted.deletedId).toBe(report.course.id);
     expect(report.deletedCoursePage).toBe('NOT_FOUND');
     expect(report.restored).toEqual({ __typename: 'Course', id: report.course.id, name: 'Linear Algebra' });
+  });
+
+  it('signs in with a refresh token and renews its session when the access token expires', async () => {
+    // The notifications were read after the access token expired: with the renewed session.
+    expect(report.notifications.notifications.edges).toEqual(expect.any(Array));
+    expect(report.sessionRenewals).toBe(1);
+    const sessions = await app.db.session.findMany({ where: { userId: rawId(report.user.id) } });
+    // Sign-up's session, sign-in's, and the row its refresh added to the sign-in's family.
+    expect(sessions).toHaveLength(3);
+    expect(sessions.filter((s) => s.usedAt !== null)).toHaveLength(1);
+    expect(sessions.every((s) => s.revokedAt === null)).toBe(true);
   });
 
   it('receives the taskUpdates of the mutations over graphql-ws', () => {

@@ -102,27 +102,100 @@ function readSignal(operationName: string, response: Response, extensions: unkno
   };
 }
 
+/** The tokens of a signed-in session (the SessionTokens fragment of signIn, signUp and refreshSession). */
+export interface SessionTokens {
+  accessToken: string;
+  accessTokenExpiresAt: string;
+  refreshToken: string;
+}
+
 export interface AppClient {
   urql: Client;
-  /** Signs the client in (or out, with null): every later request carries the token. */
-  setToken(token: string | null): void;
+  /**
+   * Signs the client in (or out, with null): every later request carries the access token, and the
+   * client renews it with the refresh token when it expires (shortly before, or on an
+   * UNAUTHENTICATED answer), one refresh at a time: a refresh token works once.
+   */
+  setSession(tokens: SessionTokens | null): void;
+  /** How many times the session was renewed (refreshSession). */
+  renewals(): number;
   /** Closes the WebSocket. */
   close(): Promise<void>;
   /** Resolves once the WebSocket is connected and acknowledged. */
   connected(): Promise<void>;
 }
 
+/** Renew this long before the access token's expiry, so a request does not reach the server just after it. */
+const RENEW_BEFORE_MS = 30_000;
+
 export function createAppClient(options: AppClientOptions): AppClient {
-  let token: string | null = null;
-  const identity = () => ({
+  let session: SessionTokens | null = null;
+  let renewing: Promise<void> | null = null;
+  let renewed = 0;
+  const clientHeaders = {
     'graphql-client-name': options.clientName,
     'graphql-client-version': options.clientVersion,
-    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  };
+  const identity = () => ({
+    ...clientHeaders,
+    ...(session ? { authorization: `Bearer ${session.accessToken}` } : {}),
   });
 
-  // urql's fetch, wrapped to read the response headers urql does not pass on.
+  /** Exchanges the refresh token for the next pair; concurrent callers share one exchange. */
+  const renew = (): Promise<void> => {
+    const current = session;
+    if (!current) return Promise.resolve();
+    renewing ??= (async () => {
+      try {
+        const response = await fetch(options.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...clientHeaders },
+          body: JSON.stringify({
+            documentId: documentIdOf(documents.RefreshSessionDocument),
+            variables: { input: { refreshToken: current.refreshToken } },
+          }),
+        });
+        const body = (await response.json()) as { data?: documents.RefreshSessionMutation | null };
+        // Refused (expired, revoked, replayed): signed out; the app shows its sign-in screen.
+        session = body.data?.refreshSession ?? null;
+        if (session) renewed++;
+      } finally {
+        renewing = null;
+      }
+    })();
+    return renewing;
+  };
+  /** Before a request: renew an access token about to expire (by this device's clock). */
+  const fresh = async () => {
+    if (renewing) await renewing;
+    if (session && Date.parse(session.accessTokenExpiresAt) - Date.now() < RENEW_BEFORE_MS) await renew();
+  };
+  const withToken = (init: RequestInit | undefined): RequestInit => {
+    const headers = new Headers(init?.headers);
+    if (session) headers.set('authorization', `Bearer ${session.accessToken}`);
+    else headers.delete('authorization');
+    return { ...init, headers };
+  };
+  const unauthenticated = async (response: Response) => {
+    const body = (await response
+      .clone()
+      .json()
+      .catch(() => null)) as { errors?: { extensions?: { code?: string } }[] } | null;
+    return body?.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED') ?? false;
+  };
+
+  // urql's fetch, wrapped to keep the session fresh (renew, then retry once, when the server says
+  // the access token expired) and to read the response headers urql does not pass on.
   const fetchWithSignals: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
+    await fresh();
+    const sentWith = session;
+    let response = await fetch(input, withToken(init));
+    if (sentWith && (await unauthenticated(response))) {
+      // The server's clock says the token has expired (or the session was revoked): renew, once.
+      if (session === sentWith) await renew();
+      else if (renewing) await renewing;
+      if (session && session !== sentWith) response = await fetch(input, withToken(init));
+    }
     if (options.onDeprecation) {
       const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { documentId?: string }) : {};
       const name = (body.documentId && operationNames.get(body.documentId)) ?? body.documentId ?? '(unknown)';
@@ -142,8 +215,12 @@ export function createAppClient(options: AppClientOptions): AppClient {
   const ws: WsClient = createWsClient({
     url: options.url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
-    // Read when the socket opens: signing in later (re)opens it with the token.
-    connectionParams: identity,
+    // Read when the socket opens (and reopens, after the server closed it for an expired token):
+    // with a fresh access token.
+    connectionParams: async () => {
+      await fresh();
+      return identity();
+    },
     lazy: true,
     on: { connected: () => ack() },
   });
@@ -185,10 +262,11 @@ export function createAppClient(options: AppClientOptions): AppClient {
 
   return {
     urql,
-    setToken(next) {
+    setSession(next) {
       // The WebSocket opens with the first subscription (lazy), after sign-in: it reads the token then.
-      token = next;
+      session = next;
     },
+    renewals: () => renewed,
     connected: () => acknowledged,
     close: () => ws.dispose() as Promise<void>,
   };

@@ -46,6 +46,11 @@ export interface FlowOptions {
   subscribed?: (userId: string) => Promise<void>;
   /** The day the agenda week starts from (default: now). */
   now?: Date;
+  /**
+   * Called before the notifications are read, to make the access token expire there (a test moves
+   * the server's clock past ACCESS_TOKEN_TTL): the client renews its session and goes on.
+   */
+  accessTokenExpired?: () => void | Promise<void>;
 }
 
 export interface FlowReport {
@@ -72,6 +77,8 @@ export interface FlowReport {
   deprecations: DeprecationSignal[];
   /** The server's own account of what this app version still uses that is deprecated. */
   appDeprecations: AppDeprecationsQuery['apiInfo'];
+  /** How many times the client renewed its session with its refresh token. */
+  sessionRenewals: number;
 }
 
 /** A queue of subscription results: `next()` resolves with the next update, or fails after `ms`. */
@@ -122,7 +129,7 @@ export async function runFlow(options: FlowOptions): Promise<FlowReport> {
     ).signUp;
     log(`signed up ${signUp.user.email} (${signUp.user.firstName} ${signUp.user.lastName})`);
     const signIn = dataOf('SignIn', await urql.mutation(SignInDocument, { input: { email, password } })).signIn;
-    client.setToken(signIn.token);
+    client.setSession(signIn);
     log(`signed in as ${signIn.user.firstName}`);
 
     const course = dataOf(
@@ -193,6 +200,10 @@ export async function runFlow(options: FlowOptions): Promise<FlowReport> {
       `course page again: ${refreshed.assignments.edges.map((e) => `${e.node.title} (${e.node.status})`).join(', ')}`,
     );
 
+    if (options.accessTokenExpired) {
+      await options.accessTokenExpired();
+      log('the access token expired: the next request renews the session');
+    }
     const notifications = dataOf(
       'Notifications',
       await urql.query(NotificationsDocument, { first: 10 }, { requestPolicy: 'network-only' }),
@@ -253,6 +264,7 @@ export async function runFlow(options: FlowOptions): Promise<FlowReport> {
       unpublished,
       deprecations,
       appDeprecations,
+      sessionRenewals: client.renewals(),
     };
   } finally {
     stop?.();
