@@ -44,7 +44,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       expiresIn: e.JWT_EXPIRES_IN,
       generated: !e.JWT_SECRET,
     },
-    sessions: { accessTokenTtl: e.ACCESS_TOKEN_TTL, refreshTokenTtl: e.REFRESH_TOKEN_TTL },
+    sessions: {
+      accessTokenTtl: e.ACCESS_TOKEN_TTL,
+      refreshTokenTtl: e.REFRESH_TOKEN_TTL,
+      passwordResetUrl: e.PASSWORD_RESET_URL,
+    },
     mail: {
       smtpUrl: e.MAIL_TRANSPORT === 'log' ? null : (e.SMTP_URL ?? null),
       from: e.MAIL_FROM,
@@ -107,6 +111,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           signInLockoutSeconds: e.SIGN_IN_LOCKOUT_SECONDS,
           signUpIp: e.RATE_LIMIT_SIGN_UP_IP ?? defaultHardening.rateLimits.signUpIp,
           refreshSessionIp: e.RATE_LIMIT_REFRESH_SESSION_IP ?? defaultHardening.rateLimits.refreshSessionIp,
+          passwordResetEmail: e.RATE_LIMIT_RESET_EMAIL ?? defaultHardening.rateLimits.passwordResetEmail,
+          passwordResetIp: e.RATE_LIMIT_RESET_IP ?? defaultHardening.rateLimits.passwordResetIp,
           mutationsUser: e.RATE_LIMIT_MUTATIONS_USER ?? defaultHardening.rateLimits.mutationsUser,
           mutationsInFlightUser: e.MUTATIONS_IN_FLIGHT_PER_USER,
           wsConnectionsIp: e.RATE_LIMIT_WS_CONNECTIONS_IP ?? defaultHardening.rateLimits.wsConnectionsIp,

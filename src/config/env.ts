@@ -118,7 +118,9 @@ export const defaultHardening = {
     signInIp: { points: 50, durationSeconds: 900 },
     signInLockoutSeconds: 60,
     signUpIp: { points: 10, durationSeconds: 3600 },
-    refreshSessionIp: { points: 300, durationSeconds: 900 },
+    refreshSessionIp: { points: 100, durationSeconds: 60 },
+    passwordResetEmail: { points: 3, durationSeconds: 3600 },
+    passwordResetIp: { points: 20, durationSeconds: 3600 },
     mutationsUser: { points: 300, durationSeconds: 60 },
     mutationsInFlightUser: 8,
     wsConnectionsIp: { points: 60, durationSeconds: 60 },
@@ -156,6 +158,10 @@ export const envSchema = z
       .default('7d'),
     ACCESS_TOKEN_TTL: duration.default('15m'),
     REFRESH_TOKEN_TTL: duration.default('30d'),
+    PASSWORD_RESET_URL: z
+      .string()
+      .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+      .default('http://localhost:3000/reset-password'),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -253,6 +259,8 @@ export const envSchema = z
     SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     RATE_LIMIT_SIGN_UP_IP: rate.optional(),
     RATE_LIMIT_REFRESH_SESSION_IP: rate.optional(),
+    RATE_LIMIT_RESET_EMAIL: rate.optional(),
+    RATE_LIMIT_RESET_IP: rate.optional(),
     RATE_LIMIT_MUTATIONS_USER: rate.optional(),
     MUTATIONS_IN_FLIGHT_PER_USER: z.coerce.number().int().min(1).max(1000).default(8),
     RATE_LIMIT_WS_CONNECTIONS_IP: rate.optional(),

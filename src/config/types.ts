@@ -49,7 +49,12 @@ export interface Config {
    * refresh tokens (REFRESH_TOKEN_TTL), as durations such as 15m or 30d. `jwt.expiresIn` is the
    * lifetime of the deprecated session-less and AuthPayload.token tokens.
    */
-  sessions: { accessTokenTtl: string; refreshTokenTtl: string };
+  sessions: {
+    accessTokenTtl: string;
+    refreshTokenTtl: string;
+    /** The app's page a password-reset mail links to (PASSWORD_RESET_URL), `?token=…` appended. */
+    passwordResetUrl: string;
+  };
   /** `transport: 'log'`: mails are logged, not sent (smtpUrl is then null). */
   mail: { smtpUrl: string | null; from: string; transport: 'smtp' | 'log' };
   redisUrl: string | null;
@@ -144,6 +149,9 @@ export interface Config {
     signUpIp: Rate;
     /** refreshSession calls from one address (RATE_LIMIT_REFRESH_SESSION_IP). */
     refreshSessionIp: Rate;
+    /** requestPasswordReset per email (RATE_LIMIT_RESET_EMAIL) and, with resetPassword, per address (…_IP). */
+    passwordResetEmail: Rate;
+    passwordResetIp: Rate;
     mutationsUser: Rate;
     /** Mutations of one user running at once on a replica: more wait their turn elsewhere (RATE_LIMITED, retry in 1 s). */
     mutationsInFlightUser: number;

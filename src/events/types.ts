@@ -18,6 +18,17 @@ export interface UserDeletedV1 {
 export interface UserOnboardedV1 {
   userId: string;
 }
+/** requestPasswordReset for a live account: the handler makes the link (its token is never stored in clear) and mails it. */
+export interface PasswordResetRequestedV1 {
+  userId: string;
+  /** The address that asked, kept with the link. */
+  requestedIp: string | null;
+}
+/** The password was set by resetPassword (`reset`) or changePassword (`change`): the owner is told by mail. */
+export interface PasswordChangedV1 {
+  userId: string;
+  via: 'reset' | 'change';
+}
 
 export interface CourseChangedV1 {
   userId: string;
@@ -108,6 +119,8 @@ export const EVENT_CATALOG = {
   'user.updated': v1<UserUpdatedV1>(),
   'user.onboarded': v1<UserOnboardedV1>(),
   'user.deleted': v1<UserDeletedV1>(),
+  'user.password_reset_requested': v1<PasswordResetRequestedV1>(),
+  'user.password_changed': v1<PasswordChangedV1>(),
 
   'subscription.changed': v1<SubscriptionChangedV1>(),
   'subscription.billing_issue': v1<SubscriptionBillingIssueV1>(),

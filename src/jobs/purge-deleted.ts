@@ -33,6 +33,7 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
       'Reminder',
       'Digest',
       'Session',
+      'PasswordResetToken',
     ].map((table) => ({ table, column: 'userId' })),
   },
 ];
@@ -49,6 +50,7 @@ const AGED: { table: string; column: string }[] = [
   { table: 'JobRun', column: 'startedAt' },
   // A session expired (or a refresh token exchanged) that long ago can do nothing any more.
   { table: 'Session', column: 'expiresAt' },
+  { table: 'PasswordResetToken', column: 'expiresAt' },
 ];
 
 /**

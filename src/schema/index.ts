@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './scalars.js';
 import './user.js';
 import './session.js';
+import './password.js';
 import './data-export.js';
 import './task.js';
 import './course.js';

@@ -35,6 +35,10 @@ export interface RateLimits {
   signUp(ip: string | null): Promise<void>;
   /** refreshSession from one address: a stranger can call it. */
   refreshSession(ip: string | null): Promise<void>;
+  /** requestPasswordReset: per (normalized) email and per address. */
+  passwordReset(email: string, ip: string | null): Promise<void>;
+  /** resetPassword: per address. */
+  resetPassword(ip: string | null): Promise<void>;
   /** `fields` root mutation fields by a signed-in user. */
   mutations(userId: string, fields: number): Promise<void>;
   /**
@@ -60,6 +64,8 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
   const lockouts = limiter('signin-pair-lockouts', { points: 1_000_000, durationSeconds: 86_400 });
   const signUpIp = limiter('signup-ip', limits.signUpIp);
   const refreshIp = limiter('refresh-ip', limits.refreshSessionIp);
+  const resetEmail = limiter('password-reset-email', limits.passwordResetEmail);
+  const resetIp = limiter('password-reset-ip', limits.passwordResetIp);
   const mutationsUser = limiter('mutations-user', limits.mutationsUser);
   const wsIp = limiter('ws-ip', limits.wsConnectionsIp);
 
@@ -107,6 +113,12 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
     signUp: (ip) => (ip ? consume(signUpIp, ip, 'Too many sign-ups from this address.') : Promise.resolve()),
     refreshSession: (ip) =>
       ip ? consume(refreshIp, ip, 'Too many session refreshes from this address.') : Promise.resolve(),
+    async passwordReset(email, ip) {
+      if (ip) await consume(resetIp, ip, 'Too many password resets from this address.');
+      await consume(resetEmail, account(email), 'Too many password resets for this address.');
+    },
+    resetPassword: (ip) =>
+      ip ? consume(resetIp, ip, 'Too many password resets from this address.') : Promise.resolve(),
     mutations: (userId, fields) => consume(mutationsUser, userId, 'Too many changes.', fields),
     enterMutation(userId) {
       const running = inFlight.get(userId) ?? 0;
@@ -182,6 +194,11 @@ export function useRateLimits(limits: RateLimits): Plugin<Context> {
         for (const f of fields) {
           if (f.name.value === 'signUp') await limits.signUp(ctx.clientIp);
           if (f.name.value === 'refreshSession') await limits.refreshSession(ctx.clientIp);
+          if (f.name.value === 'resetPassword') await limits.resetPassword(ctx.clientIp);
+          if (f.name.value === 'requestPasswordReset') {
+            const resetEmail = emailArgument(args.schema, f, variables);
+            if (resetEmail !== null) await limits.passwordReset(resetEmail, ctx.clientIp);
+          }
         }
         if (ctx.viewer) {
           // In flight first: a mutation refused there never ran and uses none of the per-minute budget.

@@ -6,14 +6,18 @@ import { notifyTaskChange, type NotifyDeps } from './notify-task-change.js';
 import { publishCascadeUpdates } from './publish-cascade-updates.js';
 import { publishNotification } from './publish-notification.js';
 import { publishTaskUpdate, type PublishDeps } from './publish-task-update.js';
+import { sendPasswordChangedNotice } from './send-password-changed-notice.js';
+import { sendPasswordReset, type PasswordResetDeps } from './send-password-reset.js';
 import { sendWelcomeEmail, type MailDeps } from './send-welcome-email.js';
 
-export type HandlerDeps = MailDeps & PublishDeps & NotifyDeps & AdminDeps;
+export type HandlerDeps = MailDeps & PublishDeps & NotifyDeps & AdminDeps & PasswordResetDeps;
 
 /** Every handler the bus runs. */
 export const handlers: EventHandler<HandlerDeps>[] = [
   createNotificationPreferences,
   sendWelcomeEmail,
+  sendPasswordReset,
+  sendPasswordChangedNotice,
   notifyTaskChange,
   publishTaskUpdate,
   notifySubscription,

@@ -16,7 +16,7 @@ export interface DataExport {
  * Everything stored about the viewer, for a data-access request (GDPR art. 15 and 20), beside
  * deleteAccount: the account (without its password hash), its notification settings, courses,
  * tasks, notifications, reminders, digests, billing events, the operators' audit entries about
- * it and the days it was active. Rows deleted but not yet purged are included (their deletedAt
+ * it, its sessions (devices) and password-reset links (without token hashes) and the days it was active. Rows deleted but not yet purged are included (their deletedAt
  * says so): they are still stored. Read in one transaction, so the parts agree with each other.
  */
 export async function exportMyData(ctx: DomainContext, _input: Record<string, never> = {}): Promise<DataExport> {
@@ -32,6 +32,11 @@ export async function exportMyData(ctx: DomainContext, _input: Record<string, ne
         tx.assignment.findMany(own()),
         tx.lecture.findMany(own()),
         tx.studySession.findMany(own()),
+      ]);
+      const [sessions, passwordResets] = await Promise.all([
+        // Signed-in devices and reset links, without the hashes of their tokens.
+        tx.session.findMany({ ...own(), omit: { tokenHash: true } }),
+        tx.passwordResetToken.findMany({ ...own(), omit: { tokenHash: true } }),
       ]);
       const [notifications, reminders, digests, billingEvents, auditLog, activeDays] = await Promise.all([
         tx.notification.findMany(own()),
@@ -56,6 +61,8 @@ export async function exportMyData(ctx: DomainContext, _input: Record<string, ne
         digests,
         billingEvents,
         auditLog,
+        sessions,
+        passwordResets,
         activeDays: activeDays.map((d) => d.day.toISOString().slice(0, 10)),
       };
     },
