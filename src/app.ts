@@ -93,7 +93,13 @@ export function buildApp(deps: AppDeps): App {
     logger: logger.child({ component: 'event-bus' }),
     handlers: deps.handlers ?? defaultHandlers,
     // The notify-task-change handler writes notification.created events: it asks for another cycle.
-    deps: { mailer, live, adminEmails: config.adminEmails, events: { notify: () => bus.notify() } },
+    deps: {
+      mailer,
+      live,
+      adminEmails: config.adminEmails,
+      emailVerification: config.emailVerification,
+      events: { notify: () => bus.notify() },
+    },
     maxAttempts: config.events.maxAttempts,
     pollIntervalMs: config.events.pollIntervalMs,
     now: deps.now,

@@ -15,6 +15,15 @@ export interface UserUpdatedV1 {
 export interface UserDeletedV1 {
   userId: string;
 }
+/**
+ * A verification link for `email` was asked for: changeEmail (the new, pending address) or
+ * resendVerificationEmail. Sign-up needs none: user.created sends the first link.
+ */
+export interface UserEmailVerificationRequestedV1 {
+  userId: string;
+  /** The normalized address the link must prove. */
+  email: string;
+}
 export interface UserOnboardedV1 {
   userId: string;
 }
@@ -108,6 +117,7 @@ export const EVENT_CATALOG = {
   'user.updated': v1<UserUpdatedV1>(),
   'user.onboarded': v1<UserOnboardedV1>(),
   'user.deleted': v1<UserDeletedV1>(),
+  'user.emailVerificationRequested': v1<UserEmailVerificationRequestedV1>(),
 
   'subscription.changed': v1<SubscriptionChangedV1>(),
   'subscription.billing_issue': v1<SubscriptionBillingIssueV1>(),

@@ -32,6 +32,7 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
       'NotificationPreference',
       'Reminder',
       'Digest',
+      'EmailVerificationToken',
     ].map((table) => ({ table, column: 'userId' })),
   },
 ];
@@ -39,13 +40,15 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
 /**
  * Records that stop mattering with age, never soft-deleted: a reminder of a task that started
  * before the cutoff (reminders are only ever issued for tasks still ahead), a digest of a day
- * before it, a job run older than it. They go first: a user's row is purged only once nothing
+ * before it, a job run older than it, an email verification token that expired before it. They go first: a user's row is purged only once nothing
  * points at it.
  */
 const AGED: { table: string; column: string }[] = [
   { table: 'Reminder', column: 'taskAt' },
   { table: 'Digest', column: 'createdAt' },
   { table: 'JobRun', column: 'startedAt' },
+  // Verification tokens stop working when they expire (used ones too: usedAt is within their life).
+  { table: 'EmailVerificationToken', column: 'expiresAt' },
 ];
 
 /**

@@ -6,14 +6,16 @@ import { notifyTaskChange, type NotifyDeps } from './notify-task-change.js';
 import { publishCascadeUpdates } from './publish-cascade-updates.js';
 import { publishNotification } from './publish-notification.js';
 import { publishTaskUpdate, type PublishDeps } from './publish-task-update.js';
+import { sendVerificationEmail, type VerificationDeps } from './send-verification-email.js';
 import { sendWelcomeEmail, type MailDeps } from './send-welcome-email.js';
 
-export type HandlerDeps = MailDeps & PublishDeps & NotifyDeps & AdminDeps;
+export type HandlerDeps = MailDeps & PublishDeps & NotifyDeps & AdminDeps & VerificationDeps;
 
 /** Every handler the bus runs. */
 export const handlers: EventHandler<HandlerDeps>[] = [
   createNotificationPreferences,
   sendWelcomeEmail,
+  sendVerificationEmail,
   notifyTaskChange,
   publishTaskUpdate,
   notifySubscription,
