@@ -54,8 +54,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       url: e.EMAIL_VERIFICATION_URL ?? null,
     },
     identityProviders: {
-      APPLE: { clientIds: e.APPLE_CLIENT_IDS, jwksUrl: e.APPLE_JWKS_URL },
+      APPLE: { clientIds: e.APPLE_CLIENT_IDS, jwksUrl: e.APPLE_JWKS_URL, nonce: e.APPLE_NONCE },
       GOOGLE: { clientIds: e.GOOGLE_CLIENT_IDS, jwksUrl: e.GOOGLE_JWKS_URL },
+      jwksCooldownMs: e.ID_TOKEN_JWKS_COOLDOWN_MS,
     },
     redisUrl: e.REDIS_URL ?? null,
     logLevel: e.LOG_LEVEL,

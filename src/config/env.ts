@@ -278,6 +278,8 @@ export const envSchema = z
     GOOGLE_CLIENT_IDS: list.default([]),
     APPLE_JWKS_URL: httpUrl.default('https://appleid.apple.com/auth/keys'),
     GOOGLE_JWKS_URL: httpUrl.default('https://www.googleapis.com/oauth2/v3/certs'),
+    APPLE_NONCE: z.enum(['sha256', 'raw', 'either']).default('sha256'),
+    ID_TOKEN_JWKS_COOLDOWN_MS: ms(3_600_000, 30_000),
     TRUST_PROXY: flag.default(false),
     WS_INIT_TIMEOUT_MS: ms(600_000, defaultHardening.ws.initTimeoutMs),
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(25),

@@ -55,7 +55,13 @@ export interface Config {
    * Sign in with Apple / Google (docs/identity.md): the app's client ids an ID token's audience
    * must be one of (empty: the provider is off) and the provider's JWKS.
    */
-  identityProviders: Record<'APPLE' | 'GOOGLE', { clientIds: string[]; jwksUrl: string }>;
+  identityProviders: {
+    /** `nonce`: what Apple's `nonce` claim holds, SHA-256 (hex) of the nonce the client sends, the nonce itself, or either. */
+    APPLE: { clientIds: string[]; jwksUrl: string; nonce: 'sha256' | 'raw' | 'either' };
+    GOOGLE: { clientIds: string[]; jwksUrl: string };
+    /** A key set is fetched again for an unknown `kid` at most once per this many ms. */
+    jwksCooldownMs: number;
+  };
   redisUrl: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number };

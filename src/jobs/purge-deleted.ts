@@ -11,6 +11,7 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
   { table: 'StudySession', referencedBy: [] },
   { table: 'Notification', referencedBy: [] },
   { table: 'NotificationPreference', referencedBy: [] },
+  { table: 'UserIdentity', referencedBy: [] },
   { table: 'Assignment', referencedBy: [{ table: 'StudySession', column: 'assignmentId' }] },
   { table: 'Lecture', referencedBy: [] },
   {
@@ -33,6 +34,7 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
       'Reminder',
       'Digest',
       'EmailVerificationToken',
+      'UserIdentity',
     ].map((table) => ({ table, column: 'userId' })),
   },
 ];

@@ -4,6 +4,7 @@ import './scalars.js';
 import './user.js';
 import './data-export.js';
 import './email-verification.js';
+import './id-token-sign-in.js';
 import './task.js';
 import './course.js';
 import './assignment.js';

@@ -57,7 +57,9 @@ export const UserType = builder.prismaNode('User', {
       description: 'The address changeEmail asked for, until it is verified (then it becomes `email`); null otherwise.',
     }),
     firstName: t.exposeString('firstName', { description: 'Given name, 1 to 100 characters.' }),
-    lastName: t.exposeString('lastName', { description: 'Family name, 1 to 100 characters.' }),
+    lastName: t.exposeString('lastName', {
+      description: 'Family name, 1 to 100 characters (empty for an Apple/Google sign-up that gave none).',
+    }),
     name: t.string({
       description: 'The full name, "First Last".',
       ...withSqlForm(
@@ -100,7 +102,7 @@ export const UserType = builder.prismaNode('User', {
   }),
 });
 
-const AuthPayload = builder.objectRef<{ token: string; user: User }>('AuthPayload').implement({
+export const AuthPayload = builder.objectRef<{ token: string; user: User }>('AuthPayload').implement({
   description: 'A signed-in session: send the token as `Authorization: Bearer <token>`.',
   fields: (t) => ({
     token: t.exposeString('token', { description: 'A signed JWT; it expires (see JWT_EXPIRES_IN).' }),

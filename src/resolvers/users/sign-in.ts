@@ -23,5 +23,13 @@ export async function signIn(ctx: DomainContext, input: SignInInput): Promise<{ 
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !ok) throw new UnauthenticatedError(INVALID);
   if (user.accountStatus !== 'ACTIVE') throw new ForbiddenError('This account is suspended.');
+  return issueAuthPayload(ctx, user);
+}
+
+/**
+ * The AuthPayload of a user who just proved who they are: every way of signing in
+ * (signIn, signInWithIdToken) issues its session here, and nowhere else.
+ */
+export async function issueAuthPayload(ctx: DomainContext, user: User): Promise<{ token: string; user: User }> {
   return { token: await ctx.tokens.issue(user.id), user };
 }
