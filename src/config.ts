@@ -119,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           wsConnectionsIp: e.RATE_LIMIT_WS_CONNECTIONS_IP ?? defaultHardening.rateLimits.wsConnectionsIp,
           verificationEmailUser: e.RATE_LIMIT_VERIFICATION_EMAIL ?? defaultHardening.rateLimits.verificationEmailUser,
           idTokenSignInIp: e.RATE_LIMIT_ID_TOKEN_SIGN_IN_IP ?? defaultHardening.rateLimits.idTokenSignInIp,
+          verifyEmailIp: e.RATE_LIMIT_VERIFY_EMAIL_IP ?? defaultHardening.rateLimits.verifyEmailIp,
         }
       : null,
     trustProxy: e.TRUST_PROXY,

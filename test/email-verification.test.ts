@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { defaultHardening } from '../src/config.js';
+import { createTestApp, serverBeside, type TestApp } from './helpers/app.js';
 
 const SIGN_UP = `mutation ($input: SignUpInput!) { signUp(input: $input) { token user { id email emailVerified } } }`;
 const SIGN_IN = `mutation ($input: SignInInput!) { signIn(input: $input) { user { email } } }`;
@@ -168,5 +169,23 @@ describe('email verification', () => {
     expect(codes).toHaveLength(3); // sign-up and two resends
     // Every link works until one is used; the first one used verifies.
     expect((await app.gql(VERIFY, { token: codes[1] })).errors).toBeUndefined();
+  });
+
+  it('rate-limits verifyEmail per address', async () => {
+    const beside = serverBeside(app, {
+      rateLimits: { ...defaultHardening.rateLimits, verifyEmailIp: { points: 2, durationSeconds: 3600 } },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await beside.yoga.fetch('http://test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: VERIFY, variables: { token: `guess-${i}` } }),
+      });
+      statuses.push(res.status);
+      const body = (await res.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
+      expect(body.errors?.[0]?.extensions?.code).toBe(i < 2 ? 'VERIFICATION_TOKEN_INVALID' : 'RATE_LIMITED');
+    }
+    expect(statuses).toEqual([200, 200, 429]);
   });
 });

@@ -136,6 +136,7 @@ export const defaultHardening = {
     wsConnectionsIp: { points: 60, durationSeconds: 60 },
     verificationEmailUser: { points: 3, durationSeconds: 3600 },
     idTokenSignInIp: { points: 30, durationSeconds: 900 },
+    verifyEmailIp: { points: 30, durationSeconds: 900 },
   },
   ws: { initTimeoutMs: 5_000, maxSubscriptionsPerConnection: 25, maxConnectionsPerUser: 10, authRecheckMs: 15_000 },
   http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 },
@@ -269,6 +270,7 @@ export const envSchema = z
     RATE_LIMIT_WS_CONNECTIONS_IP: rate.optional(),
     RATE_LIMIT_VERIFICATION_EMAIL: rate.optional(),
     RATE_LIMIT_ID_TOKEN_SIGN_IN_IP: rate.optional(),
+    RATE_LIMIT_VERIFY_EMAIL_IP: rate.optional(),
     EMAIL_VERIFICATION_TTL: duration.default(86_400),
     EMAIL_VERIFICATION_URL: z
       .string()

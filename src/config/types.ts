@@ -160,6 +160,8 @@ export interface Config {
     verificationEmailUser: Rate;
     /** signInWithIdToken calls from one address. */
     idTokenSignInIp: Rate;
+    /** verifyEmail calls from one address (it needs no sign-in). */
+    verifyEmailIp: Rate;
   } | null;
   /** Take the client address from X-Forwarded-For (behind a trusted proxy). */
   trustProxy: boolean;

@@ -53,7 +53,7 @@ builder.mutationFields((t) => ({
     description:
       'Follows a verification link (no sign-in needed). Tokens are single-use and expire (EMAIL_VERIFICATION_TTL): ' +
       'VERIFICATION_TOKEN_INVALID with `reason` UNKNOWN, USED, EXPIRED or SUPERSEDED; CONFLICT when a pending ' +
-      'new address was taken by another account meanwhile.',
+      'new address was taken by another account meanwhile. Rate-limited per address (RATE_LIMIT_VERIFY_EMAIL_IP).',
     args: { input: t.arg({ type: VerifyEmailInput, description: 'The token.' }) },
     resolve: (_root, { input }, ctx) => verifyEmail(ctx, input),
   }),

@@ -45,6 +45,8 @@ export interface RateLimits {
   verificationEmail(userId: string): Promise<void>;
   /** A signInWithIdToken call from an address. */
   idTokenSignIn(ip: string | null): Promise<void>;
+  /** A verifyEmail call from an address. */
+  verifyEmail(ip: string | null): Promise<void>;
 }
 
 /** Mutations that mail a verification link to an address the caller chooses or asks for again. */
@@ -68,6 +70,7 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
   const wsIp = limiter('ws-ip', limits.wsConnectionsIp);
   const verificationMail = limiter('verification-email-user', limits.verificationEmailUser);
   const idTokenIp = limiter('id-token-sign-in-ip', limits.idTokenSignInIp);
+  const verifyEmailIp = limiter('verify-email-ip', limits.verifyEmailIp);
 
   const inFlight = new Map<string, number>();
   const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -129,6 +132,7 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
     verificationEmail: (userId) => consume(verificationMail, userId, 'Too many verification mails.'),
     // Requests without an address (in-process) share one key.
     idTokenSignIn: (ip) => consume(idTokenIp, ip ?? '-', 'Too many sign-ins from this address.'),
+    verifyEmail: (ip) => consume(verifyEmailIp, ip ?? '-', 'Too many verification attempts from this address.'),
   };
 }
 
@@ -188,6 +192,7 @@ export function useRateLimits(limits: RateLimits): Plugin<Context> {
         for (const s of signIns) if (s.email !== null) await limits.checkSignIn(s.email, ctx.clientIp);
         for (const f of fields) if (f.name.value === 'signUp') await limits.signUp(ctx.clientIp);
         for (const f of fields) if (f.name.value === 'signInWithIdToken') await limits.idTokenSignIn(ctx.clientIp);
+        for (const f of fields) if (f.name.value === 'verifyEmail') await limits.verifyEmail(ctx.clientIp);
         if (ctx.viewer) {
           for (const f of fields)
             if (VERIFICATION_MAIL_FIELDS.has(f.name.value)) await limits.verificationEmail(ctx.viewer.id);
