@@ -103,6 +103,7 @@ export function buildApp(deps: AppDeps): App {
       live,
       adminEmails: config.adminEmails,
       passwordResetUrl: config.sessions.passwordResetUrl,
+      emailVerification: config.emailVerification,
       events: { notify: () => bus.notify() },
     },
     maxAttempts: config.events.maxAttempts,

@@ -54,6 +54,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       from: e.MAIL_FROM,
       transport: e.MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : 'log'),
     },
+    emailVerification: {
+      ttlSeconds: e.EMAIL_VERIFICATION_TTL,
+      url: e.EMAIL_VERIFICATION_URL ?? null,
+    },
+    identityProviders: {
+      APPLE: { clientIds: e.APPLE_CLIENT_IDS, jwksUrl: e.APPLE_JWKS_URL, nonce: e.APPLE_NONCE },
+      GOOGLE: { clientIds: e.GOOGLE_CLIENT_IDS, jwksUrl: e.GOOGLE_JWKS_URL },
+      jwksCooldownMs: e.ID_TOKEN_JWKS_COOLDOWN_MS,
+    },
     redisUrl: e.REDIS_URL ?? null,
     logLevel: e.LOG_LEVEL,
     events: {
@@ -116,6 +125,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           mutationsUser: e.RATE_LIMIT_MUTATIONS_USER ?? defaultHardening.rateLimits.mutationsUser,
           mutationsInFlightUser: e.MUTATIONS_IN_FLIGHT_PER_USER,
           wsConnectionsIp: e.RATE_LIMIT_WS_CONNECTIONS_IP ?? defaultHardening.rateLimits.wsConnectionsIp,
+          verificationEmailUser: e.RATE_LIMIT_VERIFICATION_EMAIL ?? defaultHardening.rateLimits.verificationEmailUser,
+          idTokenSignInIp: e.RATE_LIMIT_ID_TOKEN_SIGN_IN_IP ?? defaultHardening.rateLimits.idTokenSignInIp,
+          verifyEmailIp: e.RATE_LIMIT_VERIFY_EMAIL_IP ?? defaultHardening.rateLimits.verifyEmailIp,
         }
       : null,
     trustProxy: e.TRUST_PROXY,

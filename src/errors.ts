@@ -9,7 +9,10 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE';
+  | 'SERVICE_UNAVAILABLE'
+  | 'VERIFICATION_TOKEN_INVALID'
+  | 'ID_TOKEN_INVALID'
+  | 'PROVIDER_DISABLED';
 
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
@@ -53,6 +56,44 @@ export class NotFoundError extends AppError {
 
 export class ConflictError extends AppError {
   readonly code = 'CONFLICT';
+}
+
+/**
+ * An email verification token that does not verify anything; `reason` says why: UNKNOWN (never
+ * issued, or mistyped), USED (single-use: followed already), EXPIRED, SUPERSEDED (it proves an
+ * address the account no longer asks for).
+ */
+export class VerificationTokenError extends AppError {
+  readonly code = 'VERIFICATION_TOKEN_INVALID';
+  constructor(
+    readonly reason: 'UNKNOWN' | 'USED' | 'EXPIRED' | 'SUPERSEDED',
+    message: string,
+  ) {
+    super(message, { reason });
+  }
+}
+
+/**
+ * An Apple or Google ID token that was refused; `reason`: MALFORMED, SIGNATURE (no key of the
+ * provider's JWKS verifies it), ISSUER, AUDIENCE (not one of the app's client ids), EXPIRED,
+ * NONCE, EMAIL (it carries no email address to create an account with).
+ */
+export class IdTokenError extends AppError {
+  readonly code = 'ID_TOKEN_INVALID';
+  constructor(
+    readonly reason: 'MALFORMED' | 'SIGNATURE' | 'ISSUER' | 'AUDIENCE' | 'EXPIRED' | 'NONCE' | 'EMAIL',
+    message: string,
+  ) {
+    super(message, { reason });
+  }
+}
+
+/** Sign-in with a provider this server has no client ids for. */
+export class ProviderDisabledError extends AppError {
+  readonly code = 'PROVIDER_DISABLED';
+  constructor(provider: string) {
+    super(`Sign in with ${provider} is not configured on this server.`, { provider });
+  }
 }
 
 /** Documents refused when an app version publishes them: each with its GraphQL errors. */

@@ -55,7 +55,10 @@ describe('signUp', () => {
       inAppEnabled: true,
       reminderLeadMinutes: 60,
     });
-    expect(app.mailer.outbox.filter((m) => m.to === address)).toHaveLength(1);
+    expect(app.mailer.outbox.filter((m) => m.to === address).map((m) => m.subject)).toEqual(
+      expect.arrayContaining(['Welcome to Study Planner', 'Confirm your email address']),
+    );
+    expect(app.mailer.outbox.filter((m) => m.to === address)).toHaveLength(2);
     expect(res.data!.signUp.user.id).toBeDefined();
   });
 

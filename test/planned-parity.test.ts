@@ -179,6 +179,7 @@ fragment Row on Assignment { id title status course @include(if: $withCourse) { 
   // Every other field a planned root reaches: the parity suite covers each SQL form (the last test).
   wide: `query Wide($first: Int!) {
   me { accountStatus role onboardingCompleted subscriptionTier subscriptionExpiresAt entitlementIds createdAt updatedAt
+    emailVerified emailVerifiedAt pendingEmail
     courses(first: $first) { edges { node { updatedAt
       assignments(first: $first) { edges { node { createdAt updatedAt
         studySessions(first: $first) { totalCount edges { node { id notes endsAt createdAt updatedAt } } pageInfo { hasNextPage } } } } }

@@ -106,6 +106,22 @@ const rate = z
       durationSeconds: Number(amount) * { s: 1, m: 60, h: 3600 }[unit as 's' | 'm' | 'h'],
     };
   });
+/** A duration such as 30m, 24h or 7d, in seconds. */
+const durationInSeconds = z
+  .string()
+  .regex(/^\d+\s*(s|m|h|d|w)$/, 'must be a duration such as 30m, 24h or 7d')
+  .transform((text) => {
+    const [, amount, unit] = /^(\d+)\s*(s|m|h|d|w)$/.exec(text)!;
+    return Number(amount) * { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[unit as 's' | 'm' | 'h' | 'd' | 'w'];
+  });
+/** A comma-separated list (blanks dropped). */
+const list = z.string().transform((text) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const httpUrl = z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL');
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const ms = (max: number, fallback: number) => z.coerce.number().int().min(0).max(max).default(fallback);
 
@@ -124,6 +140,9 @@ export const defaultHardening = {
     mutationsUser: { points: 300, durationSeconds: 60 },
     mutationsInFlightUser: 8,
     wsConnectionsIp: { points: 60, durationSeconds: 60 },
+    verificationEmailUser: { points: 3, durationSeconds: 3600 },
+    idTokenSignInIp: { points: 30, durationSeconds: 900 },
+    verifyEmailIp: { points: 30, durationSeconds: 900 },
   },
   ws: { initTimeoutMs: 5_000, maxSubscriptionsPerConnection: 25, maxConnectionsPerUser: 10, authRecheckMs: 15_000 },
   http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 },
@@ -264,6 +283,20 @@ export const envSchema = z
     RATE_LIMIT_MUTATIONS_USER: rate.optional(),
     MUTATIONS_IN_FLIGHT_PER_USER: z.coerce.number().int().min(1).max(1000).default(8),
     RATE_LIMIT_WS_CONNECTIONS_IP: rate.optional(),
+    RATE_LIMIT_VERIFICATION_EMAIL: rate.optional(),
+    RATE_LIMIT_ID_TOKEN_SIGN_IN_IP: rate.optional(),
+    RATE_LIMIT_VERIFY_EMAIL_IP: rate.optional(),
+    EMAIL_VERIFICATION_TTL: durationInSeconds.default(86_400),
+    EMAIL_VERIFICATION_URL: z
+      .string()
+      .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+      .optional(),
+    APPLE_CLIENT_IDS: list.default([]),
+    GOOGLE_CLIENT_IDS: list.default([]),
+    APPLE_JWKS_URL: httpUrl.default('https://appleid.apple.com/auth/keys'),
+    GOOGLE_JWKS_URL: httpUrl.default('https://www.googleapis.com/oauth2/v3/certs'),
+    APPLE_NONCE: z.enum(['sha256', 'raw', 'either']).default('sha256'),
+    ID_TOKEN_JWKS_COOLDOWN_MS: ms(3_600_000, 30_000),
     TRUST_PROXY: flag.default(false),
     WS_INIT_TIMEOUT_MS: ms(600_000, defaultHardening.ws.initTimeoutMs),
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(25),

@@ -57,6 +57,22 @@ export interface Config {
   };
   /** `transport: 'log'`: mails are logged, not sent (smtpUrl is then null). */
   mail: { smtpUrl: string | null; from: string; transport: 'smtp' | 'log' };
+  /**
+   * Email verification links (docs/identity.md): a token lives `ttlSeconds`
+   * (EMAIL_VERIFICATION_TTL); `url`, when set, is the app's page the mail links to, with `?token=`.
+   */
+  emailVerification: { ttlSeconds: number; url: string | null };
+  /**
+   * Sign in with Apple / Google (docs/identity.md): the app's client ids an ID token's audience
+   * must be one of (empty: the provider is off) and the provider's JWKS.
+   */
+  identityProviders: {
+    /** `nonce`: what Apple's `nonce` claim holds, SHA-256 (hex) of the nonce the client sends, the nonce itself, or either. */
+    APPLE: { clientIds: string[]; jwksUrl: string; nonce: 'sha256' | 'raw' | 'either' };
+    GOOGLE: { clientIds: string[]; jwksUrl: string };
+    /** A key set is fetched again for an unknown `kid` at most once per this many ms. */
+    jwksCooldownMs: number;
+  };
   redisUrl: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number };
@@ -156,6 +172,12 @@ export interface Config {
     /** Mutations of one user running at once on a replica: more wait their turn elsewhere (RATE_LIMITED, retry in 1 s). */
     mutationsInFlightUser: number;
     wsConnectionsIp: Rate;
+    /** Verification mails one account may ask for (resendVerificationEmail, changeEmail). */
+    verificationEmailUser: Rate;
+    /** signInWithIdToken calls from one address. */
+    idTokenSignInIp: Rate;
+    /** verifyEmail calls from one address (it needs no sign-in). */
+    verifyEmailIp: Rate;
   } | null;
   /** Take the client address from X-Forwarded-For (behind a trusted proxy). */
   trustProxy: boolean;

@@ -15,6 +15,15 @@ export interface UserUpdatedV1 {
 export interface UserDeletedV1 {
   userId: string;
 }
+/**
+ * A verification link for `email` was asked for: changeEmail (the new, pending address) or
+ * resendVerificationEmail. Sign-up needs none: user.created sends the first link.
+ */
+export interface UserEmailVerificationRequestedV1 {
+  userId: string;
+  /** The normalized address the link must prove. */
+  email: string;
+}
 export interface UserOnboardedV1 {
   userId: string;
 }
@@ -121,6 +130,7 @@ export const EVENT_CATALOG = {
   'user.deleted': v1<UserDeletedV1>(),
   'user.password_reset_requested': v1<PasswordResetRequestedV1>(),
   'user.password_changed': v1<PasswordChangedV1>(),
+  'user.emailVerificationRequested': v1<UserEmailVerificationRequestedV1>(),
 
   'subscription.changed': v1<SubscriptionChangedV1>(),
   'subscription.billing_issue': v1<SubscriptionBillingIssueV1>(),

@@ -11,6 +11,7 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
   { table: 'StudySession', referencedBy: [] },
   { table: 'Notification', referencedBy: [] },
   { table: 'NotificationPreference', referencedBy: [] },
+  { table: 'UserIdentity', referencedBy: [] },
   { table: 'Assignment', referencedBy: [{ table: 'StudySession', column: 'assignmentId' }] },
   { table: 'Lecture', referencedBy: [] },
   {
@@ -34,6 +35,8 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
       'Digest',
       'Session',
       'PasswordResetToken',
+      'EmailVerificationToken',
+      'UserIdentity',
     ].map((table) => ({ table, column: 'userId' })),
   },
 ];
@@ -41,7 +44,8 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
 /**
  * Records that stop mattering with age, never soft-deleted: a reminder of a task that started
  * before the cutoff (reminders are only ever issued for tasks still ahead), a digest of a day
- * before it, a job run older than it, a session that expired before it. They go first: a user's row is purged only once nothing
+ * before it, a job run older than it, a session, a reset link or an email verification token that expired before it.
+ * They go first: a user's row is purged only once nothing
  * points at it.
  */
 const AGED: { table: string; column: string }[] = [
@@ -51,6 +55,8 @@ const AGED: { table: string; column: string }[] = [
   // A session expired (or a refresh token exchanged) that long ago can do nothing any more.
   { table: 'Session', column: 'expiresAt' },
   { table: 'PasswordResetToken', column: 'expiresAt' },
+  // Verification tokens stop working when they expire (used ones too: usedAt is within their life).
+  { table: 'EmailVerificationToken', column: 'expiresAt' },
 ];
 
 /**

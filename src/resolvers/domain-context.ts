@@ -2,6 +2,7 @@ import type { TokenService } from '../auth/tokens.js';
 import type { Db } from '../db/client.js';
 import type { LiveUpdates } from '../events/live.js';
 import type { Logger } from '../observability/logger.js';
+import type { IdTokenVerifier } from './users/id-token-verifier.js';
 
 /** The signed-in user, as loaded for this request. */
 export interface Viewer {
@@ -33,6 +34,8 @@ export interface DomainContext {
   viewers: { forget(userId: string): void };
   /** The scheduled jobs (src/jobs), for admins: their names, and a run on demand. */
   jobs: JobControl;
+  /** Apple and Google ID tokens (signInWithIdToken); left out: both providers are off. */
+  idTokens?: IdTokenVerifier;
 }
 
 export interface JobControl {

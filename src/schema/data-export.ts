@@ -13,7 +13,8 @@ const DataExportType = builder.objectRef<DataExport>('DataExport').implement({
       type: 'JSON',
       description:
         'By table: account (no password hash), notificationPreference, courses, assignments, lectures, studySessions, ' +
-        'notifications, reminders, digests, billingEvents, auditLog (operators acting on the account) and activeDays. ' +
+        'notifications, reminders, digests, billingEvents, auditLog (operators acting on the account), activeDays and ' +
+        'identities (Apple/Google sign-ins). ' +
         'Rows deleted but not yet purged are included, with their deletedAt.',
       resolve: (e) => e.data,
     }),

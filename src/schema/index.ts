@@ -5,6 +5,8 @@ import './user.js';
 import './session.js';
 import './password.js';
 import './data-export.js';
+import './email-verification.js';
+import './id-token-sign-in.js';
 import './task.js';
 import './course.js';
 import './assignment.js';

@@ -41,8 +41,26 @@ export const UserType = builder.prismaNode('User', {
   nullable: true,
   fields: (t) => ({
     email: t.expose('email', { type: 'EmailAddress', description: 'Normalized (lower-case) email address.' }),
+    emailVerified: t.boolean({
+      description: 'Whether `email` was proven by a verification link (or a verified Apple/Google ID token).',
+      ...withSqlForm({}, { kind: 'computed', sql: (r) => `(${r}."emailVerifiedAt" IS NOT NULL)`, usesNow: false }),
+      select: { emailVerifiedAt: true },
+      resolve: (user) => user.emailVerifiedAt !== null,
+    }),
+    emailVerifiedAt: t.expose('emailVerifiedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When `email` was verified; null while it is not.',
+    }),
+    pendingEmail: t.expose('pendingEmail', {
+      type: 'EmailAddress',
+      nullable: true,
+      description: 'The address changeEmail asked for, until it is verified (then it becomes `email`); null otherwise.',
+    }),
     firstName: t.exposeString('firstName', { description: 'Given name, 1 to 100 characters.' }),
-    lastName: t.exposeString('lastName', { description: 'Family name, 1 to 100 characters.' }),
+    lastName: t.exposeString('lastName', {
+      description: 'Family name, 1 to 100 characters (empty for an Apple/Google sign-up that gave none).',
+    }),
     name: t.string({
       description: 'The full name, "First Last".',
       ...withSqlForm(

@@ -47,7 +47,16 @@ export interface RateLimits {
    */
   enterMutation(userId: string): () => void;
   wsConnection(ip: string | null): Promise<void>;
+  /** A verification mail asked for by an account (resendVerificationEmail, changeEmail). */
+  verificationEmail(userId: string): Promise<void>;
+  /** A signInWithIdToken call from an address. */
+  idTokenSignIn(ip: string | null): Promise<void>;
+  /** A verifyEmail call from an address. */
+  verifyEmail(ip: string | null): Promise<void>;
 }
+
+/** Mutations that mail a verification link to an address the caller chooses or asks for again. */
+const VERIFICATION_MAIL_FIELDS = new Set(['resendVerificationEmail', 'changeEmail']);
 
 type Limits = NonNullable<Config['rateLimits']>;
 
@@ -68,6 +77,9 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
   const resetIp = limiter('password-reset-ip', limits.passwordResetIp);
   const mutationsUser = limiter('mutations-user', limits.mutationsUser);
   const wsIp = limiter('ws-ip', limits.wsConnectionsIp);
+  const verificationMail = limiter('verification-email-user', limits.verificationEmailUser);
+  const idTokenIp = limiter('id-token-sign-in-ip', limits.idTokenSignInIp);
+  const verifyEmailIp = limiter('verify-email-ip', limits.verifyEmailIp);
 
   const inFlight = new Map<string, number>();
   const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -134,6 +146,10 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
       };
     },
     wsConnection: (ip) => (ip ? consume(wsIp, ip, 'Too many connections from this address.') : Promise.resolve()),
+    verificationEmail: (userId) => consume(verificationMail, userId, 'Too many verification mails.'),
+    // Requests without an address (in-process) share one key.
+    idTokenSignIn: (ip) => consume(idTokenIp, ip ?? '-', 'Too many sign-ins from this address.'),
+    verifyEmail: (ip) => consume(verifyEmailIp, ip ?? '-', 'Too many verification attempts from this address.'),
   };
 }
 
@@ -195,12 +211,16 @@ export function useRateLimits(limits: RateLimits): Plugin<Context> {
           if (f.name.value === 'signUp') await limits.signUp(ctx.clientIp);
           if (f.name.value === 'refreshSession') await limits.refreshSession(ctx.clientIp);
           if (f.name.value === 'resetPassword') await limits.resetPassword(ctx.clientIp);
+          if (f.name.value === 'signInWithIdToken') await limits.idTokenSignIn(ctx.clientIp);
+          if (f.name.value === 'verifyEmail') await limits.verifyEmail(ctx.clientIp);
           if (f.name.value === 'requestPasswordReset') {
             const resetEmail = emailArgument(args.schema, f, variables);
             if (resetEmail !== null) await limits.passwordReset(resetEmail, ctx.clientIp);
           }
         }
         if (ctx.viewer) {
+          for (const f of fields)
+            if (VERIFICATION_MAIL_FIELDS.has(f.name.value)) await limits.verificationEmail(ctx.viewer.id);
           // In flight first: a mutation refused there never ran and uses none of the per-minute budget.
           leave = limits.enterMutation(ctx.viewer.id);
           await limits.mutations(ctx.viewer.id, fields.length);

@@ -1,3 +1,4 @@
+import { createIdTokenVerifier } from '../auth/id-tokens.js';
 import type { TokenService } from '../auth/tokens.js';
 import { createViewerLoader } from '../auth/viewer-cache.js';
 import {
@@ -63,6 +64,7 @@ export interface ServerDeps {
         | 'cors'
         | 'operatorToken'
         | 'production'
+        | 'identityProviders'
       >
     >;
   db: Db;
@@ -134,7 +136,12 @@ export function createServices(deps: ServerDeps) {
     viewers,
   });
   const activity = createActivityTracker({ db: deps.db, now, logger: deps.logger });
+  // Sign in with Apple / Google: the providers' key sets are cached here, one per server.
+  const idTokens = deps.config.identityProviders
+    ? createIdTokenVerifier({ providers: deps.config.identityProviders, now })
+    : undefined;
   return {
+    idTokens,
     now,
     startedAt,
     schema,

@@ -8,9 +8,10 @@ import { publishNotification } from './publish-notification.js';
 import { publishTaskUpdate, type PublishDeps } from './publish-task-update.js';
 import { sendPasswordChangedNotice } from './send-password-changed-notice.js';
 import { sendPasswordReset, type PasswordResetDeps } from './send-password-reset.js';
+import { sendVerificationEmail, type VerificationDeps } from './send-verification-email.js';
 import { sendWelcomeEmail, type MailDeps } from './send-welcome-email.js';
 
-export type HandlerDeps = MailDeps & PublishDeps & NotifyDeps & AdminDeps & PasswordResetDeps;
+export type HandlerDeps = MailDeps & PublishDeps & NotifyDeps & AdminDeps & PasswordResetDeps & VerificationDeps;
 
 /** Every handler the bus runs. */
 export const handlers: EventHandler<HandlerDeps>[] = [
@@ -18,6 +19,7 @@ export const handlers: EventHandler<HandlerDeps>[] = [
   sendWelcomeEmail,
   sendPasswordReset,
   sendPasswordChangedNotice,
+  sendVerificationEmail,
   notifyTaskChange,
   publishTaskUpdate,
   notifySubscription,

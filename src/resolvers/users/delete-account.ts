@@ -36,6 +36,8 @@ export async function deleteAccount(
     await tx.course.deleteMany(owned);
     await tx.notification.deleteMany(owned);
     await tx.notificationPreference.deleteMany(owned);
+    // Its Apple/Google identities go with it: the provider account may sign up anew.
+    await tx.userIdentity.deleteMany(owned);
     await tx.user.delete({ where: { id: viewer.id }, deletionId, now });
     await recordEvent(tx, {
       type: 'user.deleted',

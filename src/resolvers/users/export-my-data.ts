@@ -16,7 +16,7 @@ export interface DataExport {
  * Everything stored about the viewer, for a data-access request (GDPR art. 15 and 20), beside
  * deleteAccount: the account (without its password hash), its notification settings, courses,
  * tasks, notifications, reminders, digests, billing events, the operators' audit entries about
- * it, its sessions (devices) and password-reset links (without token hashes) and the days it was active. Rows deleted but not yet purged are included (their deletedAt
+ * it, its sessions (devices) and password-reset links (without token hashes), the days it was active and its Apple/Google identities. Rows deleted but not yet purged are included (their deletedAt
  * says so): they are still stored. Read in one transaction, so the parts agree with each other.
  */
 export async function exportMyData(ctx: DomainContext, _input: Record<string, never> = {}): Promise<DataExport> {
@@ -38,7 +38,7 @@ export async function exportMyData(ctx: DomainContext, _input: Record<string, ne
         tx.session.findMany({ ...own(), omit: { tokenHash: true } }),
         tx.passwordResetToken.findMany({ ...own(), omit: { tokenHash: true } }),
       ]);
-      const [notifications, reminders, digests, billingEvents, auditLog, activeDays] = await Promise.all([
+      const [notifications, reminders, digests, billingEvents, auditLog, activeDays, identities] = await Promise.all([
         tx.notification.findMany(own()),
         tx.reminder.findMany(own()),
         tx.digest.findMany(own()),
@@ -48,6 +48,7 @@ export async function exportMyData(ctx: DomainContext, _input: Record<string, ne
         tx.$queryRaw<
           { day: Date }[]
         >`SELECT "day" FROM "UserActivityDay" WHERE "userId" = ${viewer.id}::uuid ORDER BY "day"`,
+        tx.userIdentity.findMany(own()),
       ]);
       return {
         account,
@@ -64,6 +65,7 @@ export async function exportMyData(ctx: DomainContext, _input: Record<string, ne
         sessions,
         passwordResets,
         activeDays: activeDays.map((d) => d.day.toISOString().slice(0, 10)),
+        identities,
       };
     },
     { isolationLevel: 'RepeatableRead' },
