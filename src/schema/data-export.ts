@@ -12,7 +12,7 @@ const DataExportType = builder.objectRef<DataExport>('DataExport').implement({
     data: t.field({
       type: 'JSON',
       description:
-        'By table: account (no password hash), notificationPreference, courses, assignments, lectures, studySessions, ' +
+        'By table: account (no password hash), notificationPreference, courses, assignments, lectures, lectureSeries, studySessions, ' +
         'notifications, reminders, digests, billingEvents, auditLog (operators acting on the account) and activeDays. ' +
         'Rows deleted but not yet purged are included, with their deletedAt.',
       resolve: (e) => e.data,
