@@ -183,7 +183,9 @@ fragment Row on Assignment { id title status course @include(if: $withCourse) { 
     courses(first: $first) { edges { node { updatedAt
       assignments(first: $first) { edges { node { createdAt updatedAt
         studySessions(first: $first) { totalCount edges { node { id notes endsAt createdAt updatedAt } } pageInfo { hasNextPage } } } } }
-      lectures(first: $first) { edges { node { createdAt updatedAt } } } } } } }
+      lectures(first: $first) { edges { node { createdAt updatedAt
+        series { id title location recurrence startsAt endsAt timezone createdAt updatedAt course { id }
+          lectures(first: $first) { totalCount edges { node { id startsAt } } pageInfo { hasNextPage } } } } } } } } } }
 }`,
 } as const;
 
@@ -318,6 +320,24 @@ beforeAll(async () => {
         ...extra,
       },
     });
+  // A weekly series with two occurrences (a series is written like createLectureSeries does).
+  const series = await app.db.lectureSeries.create({
+    data: {
+      userId: ada.id,
+      courseId: full.id,
+      title: 'Weekly',
+      recurrence: 'FREQ=WEEKLY;COUNT=2',
+      startsAt: new Date('2026-10-19T08:00:00.000Z'),
+      endsAt: new Date('2026-10-19T09:30:00.000Z'),
+      timezone: 'Europe/Berlin',
+    },
+  });
+  for (const [day, startsAt] of [
+    ['2026-10-19', '2026-10-19T08:00:00.000Z'],
+    ['2026-10-26', '2026-10-26T09:00:00.000Z'],
+  ]) {
+    await lecture(startsAt!, { seriesId: series.id, occurrenceDate: new Date(day!) });
+  }
   await lecture('2026-10-25T00:45:00.000Z', { location: 'Hall 1' });
   // The same instant as an assignment's due time and a study session's start: ordered by kind.
   await lecture('2026-10-25T00:59:59.999Z');

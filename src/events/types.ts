@@ -53,6 +53,22 @@ export interface CourseDeletedV1 {
   studySessions: number;
 }
 
+/**
+ * A lecture series created, edited as a whole, deleted or restored: one event for the series (not
+ * one per occurrence), with how many occurrences the change created, changed and deleted (or
+ * brought back). `deletionId` for a deletion and its restore.
+ */
+export interface LectureSeriesChangedV1 {
+  userId: string;
+  courseId: string;
+  seriesId: string;
+  created: number;
+  updated: number;
+  deleted: number;
+  restored: number;
+  deletionId?: string;
+}
+
 /** A change of an account's subscription (tier, expiry or renewal), from a webhook or the expiry job. */
 export interface SubscriptionChangedV1 {
   userId: string;
@@ -151,6 +167,11 @@ export const EVENT_CATALOG = {
   'lecture.updated': taskV1(),
   'lecture.deleted': taskV1(),
   'lecture.restored': taskV1(),
+
+  'lectureSeries.created': v1<LectureSeriesChangedV1>(),
+  'lectureSeries.updated': v1<LectureSeriesChangedV1>(),
+  'lectureSeries.deleted': v1<LectureSeriesChangedV1>(),
+  'lectureSeries.restored': v1<LectureSeriesChangedV1>(),
 
   'studySession.created': taskV1(),
   'studySession.updated': taskV1(),

@@ -14,11 +14,13 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
   { table: 'UserIdentity', referencedBy: [] },
   { table: 'Assignment', referencedBy: [{ table: 'StudySession', column: 'assignmentId' }] },
   { table: 'Lecture', referencedBy: [] },
+  { table: 'LectureSeries', referencedBy: [{ table: 'Lecture', column: 'seriesId' }] },
   {
     table: 'Course',
     referencedBy: [
       { table: 'Assignment', column: 'courseId' },
       { table: 'Lecture', column: 'courseId' },
+      { table: 'LectureSeries', column: 'courseId' },
       { table: 'StudySession', column: 'courseId' },
     ],
   },
@@ -28,6 +30,7 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
       'Course',
       'Assignment',
       'Lecture',
+      'LectureSeries',
       'StudySession',
       'Notification',
       'NotificationPreference',

@@ -30,3 +30,35 @@ export function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
   }
   return f;
 }
+
+/** Minutes east of UTC that `timeZone` is at `instant`. */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  const parts = zoneFormatter(timeZone).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+/**
+ * The instant at which the wall clock of `timeZone` reads `wallClock` (its UTC fields are the
+ * local date and time). A time that does not exist (skipped by a DST change) lands after the gap,
+ * at the same distance from its start, as RFC 5545 says for a DTSTART that falls in one; a time
+ * that exists twice (the hour repeated in autumn) is its first occurrence.
+ */
+export function wallClockToInstant(wallClock: Date, timeZone: string): Date {
+  const wall = wallClock.getTime();
+  // The offset in force just before and just after the moment: they differ only around a change.
+  const before = offsetMinutes(new Date(wall - 86_400_000), timeZone);
+  const after = offsetMinutes(new Date(wall + 86_400_000), timeZone);
+  for (const offset of before === after ? [before] : [before, after]) {
+    const instant = new Date(wall - offset * 60_000);
+    if (offsetMinutes(instant, timeZone) === offset) return instant;
+  }
+  // In a gap: neither offset reads back; the earlier offset places it past the gap.
+  return new Date(wall - before * 60_000);
+}
+
+/** The wall clock of `timeZone` at `instant`, as a Date whose UTC fields are the local date and time. */
+export function instantToWallClock(instant: Date, timeZone: string): Date {
+  return new Date(instant.getTime() + offsetMinutes(instant, timeZone) * 60_000);
+}

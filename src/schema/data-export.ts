@@ -12,7 +12,7 @@ const DataExportType = builder.objectRef<DataExport>('DataExport').implement({
     data: t.field({
       type: 'JSON',
       description:
-        'By table: account (no password hash), notificationPreference, courses, assignments, lectures, studySessions, ' +
+        'By table: account (no password hash), notificationPreference, courses, assignments, lectures, lectureSeries, studySessions, ' +
         'notifications, reminders, digests, billingEvents, auditLog (operators acting on the account), activeDays and ' +
         'identities (Apple/Google sign-ins). ' +
         'Rows deleted but not yet purged are included, with their deletedAt.',

@@ -11,6 +11,7 @@ import './task.js';
 import './course.js';
 import './assignment.js';
 import './lecture.js';
+import './lecture-series.js';
 import './study-session.js';
 import './admin.js';
 import './agenda.js';

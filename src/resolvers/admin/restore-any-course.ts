@@ -37,6 +37,7 @@ export async function restoreAnyCourse(
         const children = { where: { courseId: course.id }, deletionId };
         const none = { count: 0 };
         const assignments = deletionId ? await tx.assignment.restore(children) : none;
+        if (deletionId) await tx.lectureSeries.restore(children);
         const lectures = deletionId ? await tx.lecture.restore(children) : none;
         const studySessions = deletionId ? await tx.studySession.restore(children) : none;
         const counts = { assignments: assignments.count, lectures: lectures.count, studySessions: studySessions.count };

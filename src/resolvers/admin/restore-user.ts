@@ -35,6 +35,7 @@ export async function restoreUser(
         // Parents first: no live row may point at a deleted one.
         restored.courses = (await tx.course.restore(owned)).count;
         restored.assignments = (await tx.assignment.restore(owned)).count;
+        restored.lectureSeries = (await tx.lectureSeries.restore(owned)).count;
         restored.lectures = (await tx.lecture.restore(owned)).count;
         restored.studySessions = (await tx.studySession.restore(owned)).count;
       }

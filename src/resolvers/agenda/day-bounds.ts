@@ -1,12 +1,4 @@
-import { zoneFormatter as formatter } from '../time-zone.js';
-
-/** Minutes east of UTC that `timeZone` is at `instant`. */
-function offsetMinutes(instant: Date, timeZone: string): number {
-  const parts = formatter(timeZone).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
-}
+import { offsetMinutes } from '../time-zone.js';
 
 /** The day last computed per time zone: every request of that day in that zone reuses it. */
 const lastDay = new Map<string, { from: Date; to: Date }>();

@@ -8,7 +8,7 @@ import type { Deletion } from '../deletion.js';
 import { inTransaction } from '../shared.js';
 
 /**
- * Soft-deletes the viewer's course and its live assignments, lectures and study sessions, in one
+ * Soft-deletes the viewer's course and its live assignments, lectures (and lecture series) and study sessions, in one
  * transaction under one deletionId, so restoreCourse brings back exactly these rows. Children
  * deleted earlier on their own keep their own deletionId. Records `course.deleted` with counts.
  *
@@ -38,7 +38,8 @@ export async function deleteCourse(ctx: DomainContext, input: { id: string }): P
       RETURNING 1`;
     const count = (cte: string) => Prisma.sql`(SELECT count(*) FROM ${Prisma.raw(cte)})::int`;
     await tx.$executeRaw`
-      WITH sessions AS (${take('StudySession')}), assignments AS (${take('Assignment')}), lectures AS (${take('Lecture')})
+      WITH sessions AS (${take('StudySession')}), assignments AS (${take('Assignment')}), lectures AS (${take('Lecture')}),
+        series AS (${take('LectureSeries')})
       ${eventInsertSql(
         'course.deleted',
         {

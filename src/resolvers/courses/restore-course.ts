@@ -50,6 +50,7 @@ export async function restoreCourse(
       ),
       assignments AS (${children('Assignment')}),
       lectures AS (${children('Lecture')}),
+      series AS (${children('LectureSeries')}),
       sessions AS (${children('StudySession')}),
       event AS (${eventInsertSql(
         'course.restored',

@@ -19,7 +19,8 @@ export interface UpdateLectureInput {
 
 /**
  * Changes one of the viewer's lectures; fields left out keep their value. A new start or end is
- * checked against the stored other end. Records `lecture.updated`.
+ * checked against the stored other end. An occurrence of a series is detached from it: edits of
+ * the whole series leave it as it is now. Records `lecture.updated`.
  */
 export function updateLecture(
   ctx: DomainContext,
@@ -28,6 +29,10 @@ export function updateLecture(
 ): Promise<Lecture> {
   requireChange(input);
   const { location, ...shared } = input;
-  const changes = location === undefined ? {} : { location: optionalText(location, 'location', LOCATION_MAX) };
+  // An occurrence of a series edited on its own ("this occurrence") leaves the series' edits.
+  const changes = {
+    detached: true,
+    ...(location === undefined ? {} : { location: optionalText(location, 'location', LOCATION_MAX) }),
+  };
   return updateTimedTask(ctx, { ...shared, entity: 'Lecture', changes }, query);
 }

@@ -33,6 +33,7 @@ export async function deleteAccount(
     await tx.studySession.deleteMany(owned);
     await tx.assignment.deleteMany(owned);
     await tx.lecture.deleteMany(owned);
+    await tx.lectureSeries.deleteMany(owned);
     await tx.course.deleteMany(owned);
     await tx.notification.deleteMany(owned);
     await tx.notificationPreference.deleteMany(owned);

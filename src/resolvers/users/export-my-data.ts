@@ -38,24 +38,27 @@ export async function exportMyData(ctx: DomainContext, _input: Record<string, ne
         tx.session.findMany({ ...own(), omit: { tokenHash: true } }),
         tx.passwordResetToken.findMany({ ...own(), omit: { tokenHash: true } }),
       ]);
-      const [notifications, reminders, digests, billingEvents, auditLog, activeDays, identities] = await Promise.all([
-        tx.notification.findMany(own()),
-        tx.reminder.findMany(own()),
-        tx.digest.findMany(own()),
-        tx.webhookEvent.findMany(own()),
-        tx.auditLog.findMany({ where: withDeleted({ targetId: viewer.id }), orderBy: { id: 'asc' } }),
-        // A fact table without soft delete: read as it is.
-        tx.$queryRaw<
-          { day: Date }[]
-        >`SELECT "day" FROM "UserActivityDay" WHERE "userId" = ${viewer.id}::uuid ORDER BY "day"`,
-        tx.userIdentity.findMany(own()),
-      ]);
+      const [lectureSeries, notifications, reminders, digests, billingEvents, auditLog, activeDays, identities] =
+        await Promise.all([
+          tx.lectureSeries.findMany(own()),
+          tx.notification.findMany(own()),
+          tx.reminder.findMany(own()),
+          tx.digest.findMany(own()),
+          tx.webhookEvent.findMany(own()),
+          tx.auditLog.findMany({ where: withDeleted({ targetId: viewer.id }), orderBy: { id: 'asc' } }),
+          // A fact table without soft delete: read as it is.
+          tx.$queryRaw<
+            { day: Date }[]
+          >`SELECT "day" FROM "UserActivityDay" WHERE "userId" = ${viewer.id}::uuid ORDER BY "day"`,
+          tx.userIdentity.findMany(own()),
+        ]);
       return {
         account,
         notificationPreference,
         courses,
         assignments,
         lectures,
+        lectureSeries,
         studySessions,
         notifications,
         reminders,
