@@ -108,9 +108,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           mutationsUser: e.RATE_LIMIT_MUTATIONS_USER ?? defaultHardening.rateLimits.mutationsUser,
           mutationsInFlightUser: e.MUTATIONS_IN_FLIGHT_PER_USER,
           wsConnectionsIp: e.RATE_LIMIT_WS_CONNECTIONS_IP ?? defaultHardening.rateLimits.wsConnectionsIp,
+          calendarFeedToken: e.RATE_LIMIT_CALENDAR_FEED ?? defaultHardening.rateLimits.calendarFeedToken,
         }
       : null,
     trustProxy: e.TRUST_PROXY,
+    publicUrl: e.PUBLIC_URL ?? null,
     ws: {
       initTimeoutMs: e.WS_INIT_TIMEOUT_MS,
       maxSubscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,

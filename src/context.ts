@@ -10,6 +10,8 @@ export interface Context extends DomainContext {
   /** The client's address (X-Forwarded-For only with TRUST_PROXY); null in-process. Rate limits key on it. */
   clientIp: string | null;
   client: { name: string | null; version: string | null };
+  /** Where links handed out (the calendar feed URL) start: PUBLIC_URL, or the origin the request came to. */
+  publicOrigin: string | null;
   /** Deprecation policy, client version table and schema history (src/versioning). */
   versioning: Versioning;
   /** Published documents in memory: forget what this process publishes or retires. */

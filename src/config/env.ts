@@ -118,6 +118,7 @@ export const defaultHardening = {
     mutationsUser: { points: 300, durationSeconds: 60 },
     mutationsInFlightUser: 8,
     wsConnectionsIp: { points: 60, durationSeconds: 60 },
+    calendarFeedToken: { points: 60, durationSeconds: 3600 },
   },
   ws: { initTimeoutMs: 5_000, maxSubscriptionsPerConnection: 25, maxConnectionsPerUser: 10, authRecheckMs: 15_000 },
   http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 },
@@ -249,6 +250,12 @@ export const envSchema = z
     RATE_LIMIT_MUTATIONS_USER: rate.optional(),
     MUTATIONS_IN_FLIGHT_PER_USER: z.coerce.number().int().min(1).max(1000).default(8),
     RATE_LIMIT_WS_CONNECTIONS_IP: rate.optional(),
+    RATE_LIMIT_CALENDAR_FEED: rate.optional(),
+    PUBLIC_URL: z
+      .string()
+      .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'must be an http:// or https:// URL without a query')
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
     TRUST_PROXY: flag.default(false),
     WS_INIT_TIMEOUT_MS: ms(600_000, defaultHardening.ws.initTimeoutMs),
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(25),

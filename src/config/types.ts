@@ -140,7 +140,14 @@ export interface Config {
     /** Mutations of one user running at once on a replica: more wait their turn elsewhere (RATE_LIMITED, retry in 1 s). */
     mutationsInFlightUser: number;
     wsConnectionsIp: Rate;
+    /** Fetches of one calendar feed URL (GET /calendar/<token>.ics), refused with HTTP 429 past it. */
+    calendarFeedToken: Rate;
   } | null;
+  /**
+   * The API's public origin (and path prefix) as clients reach it, e.g. https://api.example.com:
+   * what links handed out (the calendar feed URL) start with. null: the origin the request came to.
+   */
+  publicUrl: string | null;
   /** Take the client address from X-Forwarded-For (behind a trusted proxy). */
   trustProxy: boolean;
   ws: {

@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './scalars.js';
 import './user.js';
 import './data-export.js';
+import './calendar-feed.js';
 import './task.js';
 import './course.js';
 import './assignment.js';

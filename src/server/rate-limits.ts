@@ -41,6 +41,8 @@ export interface RateLimits {
    */
   enterMutation(userId: string): () => void;
   wsConnection(ip: string | null): Promise<void>;
+  /** One fetch of a calendar feed URL, keyed by the hash of its token (never the token). */
+  calendarFeed(tokenHash: string): Promise<void>;
 }
 
 type Limits = NonNullable<Config['rateLimits']>;
@@ -59,6 +61,7 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
   const signUpIp = limiter('signup-ip', limits.signUpIp);
   const mutationsUser = limiter('mutations-user', limits.mutationsUser);
   const wsIp = limiter('ws-ip', limits.wsConnectionsIp);
+  const calendarFeed = limiter('calendar-feed', limits.calendarFeedToken);
 
   const inFlight = new Map<string, number>();
   const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -117,6 +120,7 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
       };
     },
     wsConnection: (ip) => (ip ? consume(wsIp, ip, 'Too many connections from this address.') : Promise.resolve()),
+    calendarFeed: (tokenHash) => consume(calendarFeed, tokenHash, 'Too many fetches of this calendar feed.'),
   };
 }
 
