@@ -24,7 +24,8 @@ export interface AssignmentFilter {
 }
 
 /** The columns `assignments` may be ordered by. */
-export type AssignmentOrderField = 'dueAt' | 'priority' | 'title' | 'createdAt';
+export const ASSIGNMENT_ORDER_FIELDS = ['dueAt', 'priority', 'title', 'createdAt'] as const;
+export type AssignmentOrderField = (typeof ASSIGNMENT_ORDER_FIELDS)[number];
 
 /** A list of assignments: the filter and the order (by due date when left out). */
 export interface ListAssignmentsInput extends AssignmentFilter {
@@ -35,14 +36,18 @@ export interface ListAssignmentsInput extends AssignmentFilter {
 const BY_DUE_DATE = orderByOf<AssignmentOrderField>(null, 'dueAt');
 
 /**
- * `assignments` on the planned path: the viewer's own live rows in BY_DUE_DATE order; of the
- * filter, `status` (assignment-status.ts' rule). Other filter fields (search and priority among
- * them) and `orderBy` run on the generic path (docs/find-and-sort.md says why).
+ * `assignments` on the planned path: the viewer's own live rows in BY_DUE_DATE order, or an
+ * `orderBy` literal's (orderByOf's rule: the column, then id, one direction); of the filter,
+ * `status` (assignment-status.ts' rule) and `priority`. Other filter fields (search among them)
+ * run on the generic path (docs/find-and-sort.md says why).
  */
 export const assignmentsSqlForm: RootSqlForm = {
   kind: 'ownConnection',
   orderBy: orderByColumns(BY_DUE_DATE)!,
   filters: { status: statusConditionSql },
+  // assignmentsWhere's `{ priority }`.
+  columns: { priority: 'priority' },
+  orders: ASSIGNMENT_ORDER_FIELDS,
 };
 
 /** The viewer's own live assignments matching `filter`; checks the filter first. */

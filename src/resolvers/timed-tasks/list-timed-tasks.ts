@@ -3,6 +3,7 @@ import type { DomainContext } from '../domain-context.js';
 import { orderByOf, type ListOrder } from '../find-and-sort.js';
 import {
   TIMED_ORDER,
+  TIMED_ORDER_FIELDS,
   timedTable,
   type TimedEntity,
   type TimedListQuery,
@@ -22,13 +23,14 @@ export interface ListTimedTasksInput<E extends TimedEntity> {
 
 /**
  * `lectures` and `studySessions` on the planned path (src/planner): the same order; a filter
- * (its course and rows must be found first, see timedTasksWhere; a search) and an `orderBy` run
- * on the generic path.
+ * (its course and rows must be found first, see timedTasksWhere; a search) runs on the generic
+ * path; an `orderBy` literal is planned (orderByOf's rule).
  */
 export const timedTasksSqlForm: RootSqlForm = {
   kind: 'ownConnection',
   orderBy: orderByColumns(TIMED_ORDER)!,
   filters: {},
+  orders: TIMED_ORDER_FIELDS,
 };
 
 /**

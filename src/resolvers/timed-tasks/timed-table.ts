@@ -55,7 +55,8 @@ export interface TimedWhere {
 }
 
 /** The columns lectures and study sessions may be ordered by. */
-export type TimedOrderField = 'startsAt' | 'title' | 'createdAt';
+export const TIMED_ORDER_FIELDS = ['startsAt', 'title', 'createdAt'] as const;
+export type TimedOrderField = (typeof TIMED_ORDER_FIELDS)[number];
 
 /** The calls the shared functions make, the same on both delegates (each with its own row type). */
 interface TimedTable<E extends TimedEntity> {
