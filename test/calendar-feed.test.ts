@@ -156,6 +156,17 @@ describe('the calendar feed', () => {
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
     expect(events(await changed.text()).map((e) => e.summary)).toEqual(['Renamed']);
+
+    // Deleted after it was served: gone from the next fetch, under a new ETag.
+    const gone = await app.gql(
+      'mutation ($id: ID!) { deleteAssignment(id: $id) { deletedId } }',
+      { id: globalId('Assignment', a.id) },
+      token,
+    );
+    expect(gone.errors).toBeUndefined();
+    const after = await app.fetch(path, { headers: { 'if-none-match': changed.headers.get('etag')! } });
+    expect(after.status).toBe(200);
+    expect(events(await after.text())).toEqual([]);
   });
 
   it('makes the URL once; resetCalendarFeed revokes the old URL (404) and the new one serves the feed', async () => {
