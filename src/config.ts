@@ -128,9 +128,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           verificationEmailUser: e.RATE_LIMIT_VERIFICATION_EMAIL ?? defaultHardening.rateLimits.verificationEmailUser,
           idTokenSignInIp: e.RATE_LIMIT_ID_TOKEN_SIGN_IN_IP ?? defaultHardening.rateLimits.idTokenSignInIp,
           verifyEmailIp: e.RATE_LIMIT_VERIFY_EMAIL_IP ?? defaultHardening.rateLimits.verifyEmailIp,
+          calendarFeedToken: e.RATE_LIMIT_CALENDAR_FEED ?? defaultHardening.rateLimits.calendarFeedToken,
         }
       : null,
     trustProxy: e.TRUST_PROXY,
+    publicUrl: e.PUBLIC_URL ?? null,
     ws: {
       initTimeoutMs: e.WS_INIT_TIMEOUT_MS,
       maxSubscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,

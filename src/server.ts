@@ -75,6 +75,7 @@ export function createServer(deps: ServerDeps): AppServer {
       versioning,
       trustedDocuments: trusted.store,
       trustProxy: config.trustProxy,
+      publicUrl: config.publicUrl ?? null,
     }),
     plugins: serverPlugins(deps, services),
   });

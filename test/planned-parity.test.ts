@@ -167,6 +167,18 @@ fragment Row on Assignment { id title status course @include(if: $withCourse) { 
     pageInfo { hasPreviousPage hasNextPage startCursor endCursor }
   }
 }`,
+  // Find and sort (docs/find-and-sort.md): orderBy literals and the priority filter, paged by variables.
+  sorted: `query Sorted($first: Int, $last: Int, $after: String, $before: String, $priority: Priority) {
+  byPriority: assignments(first: $first, last: $last, after: $after, before: $before,
+      orderBy: { field: PRIORITY, direction: DESC }, filter: { priority: $priority }) {
+    totalCount edges { cursor node { id title priority } } pageInfo { hasPreviousPage hasNextPage startCursor endCursor }
+  }
+  byTitle: assignments(first: 6, orderBy: { field: TITLE }, filter: { priority: HIGH }) { totalCount edges { cursor node { title } } }
+  byCreated: assignments(first: 6, orderBy: { field: CREATED_AT, direction: DESC }) { edges { node { id createdAt } } }
+  byDue: assignments(last: 6, orderBy: { field: DUE_AT, direction: DESC }) { edges { node { id dueAt } } pageInfo { hasPreviousPage } }
+  lectures(first: 3, orderBy: { field: TITLE, direction: DESC }) { totalCount edges { cursor node { title } } }
+  studySessions(first: 3, orderBy: { field: CREATED_AT, direction: null }) { edges { node { id } } }
+}`,
   nestedPaging: `query NestedPaging($id: ID!, $first: Int, $last: Int, $after: String, $before: String) {
   course(id: $id) {
     assignments(first: $first, last: $last, after: $after, before: $before) {
@@ -827,6 +839,49 @@ describe('more of what real clients send, planned the same', () => {
     }
     const lectures = await both('nestedPaging', { id: course, first: 1 }, tokens.ada);
     expect(answeredByPlan(lectures.planned)).toBe(true);
+  });
+
+  it('find and sort: orderBy literals and the priority filter, every page forward and backward', async () => {
+    type Page = {
+      edges: { cursor: string; node: { id: string } }[];
+      pageInfo: {
+        hasPreviousPage: boolean;
+        hasNextPage: boolean;
+        startCursor: string | null;
+        endCursor: string | null;
+      };
+    };
+    for (const token of [tokens.ada, tokens.bob, tokens.empty]) {
+      for (const priority of [null, 'HIGH', 'LOW']) {
+        for (const first of [20, null]) {
+          const r = await both('sorted', { priority, first }, token);
+          expect(answeredByPlan(r.planned)).toBe(true);
+        }
+      }
+    }
+    const orders: string[][] = [];
+    for (const [size, end] of [
+      ['first', 'after'],
+      ['last', 'before'],
+    ] as const) {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      for (let n = 0; n < 20; n += 1) {
+        const r = await both('sorted', { [size]: 4, [end]: cursor }, tokens.ada);
+        expect(answeredByPlan(r.planned)).toBe(true);
+        const page = r.json.data.byPriority as Page;
+        const batch = page.edges.map((e) => e.node.id);
+        ids.push(...(size === 'first' ? batch : batch.reverse()));
+        const more = size === 'first' ? page.pageInfo.hasNextPage : page.pageInfo.hasPreviousPage;
+        if (!more) break;
+        cursor = size === 'first' ? page.pageInfo.endCursor : page.pageInfo.startCursor;
+      }
+      orders.push(size === 'first' ? ids : ids.reverse());
+    }
+    const all = await both('sorted', { first: 100 }, tokens.ada);
+    const whole = (all.json.data.byPriority as Page).edges.map((e) => e.node.id);
+    expect(whole.length).toBeGreaterThan(20);
+    expect(orders).toEqual([whole, whole]);
   });
 
   it('the other lists (courses by archived, lectures, study sessions) and the other rows by id', async () => {

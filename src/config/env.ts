@@ -143,6 +143,7 @@ export const defaultHardening = {
     verificationEmailUser: { points: 3, durationSeconds: 3600 },
     idTokenSignInIp: { points: 30, durationSeconds: 900 },
     verifyEmailIp: { points: 30, durationSeconds: 900 },
+    calendarFeedToken: { points: 60, durationSeconds: 3600 },
   },
   ws: { initTimeoutMs: 5_000, maxSubscriptionsPerConnection: 25, maxConnectionsPerUser: 10, authRecheckMs: 15_000 },
   http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 },
@@ -297,6 +298,12 @@ export const envSchema = z
     GOOGLE_JWKS_URL: httpUrl.default('https://www.googleapis.com/oauth2/v3/certs'),
     APPLE_NONCE: z.enum(['sha256', 'raw', 'either']).default('sha256'),
     ID_TOKEN_JWKS_COOLDOWN_MS: ms(3_600_000, 30_000),
+    RATE_LIMIT_CALENDAR_FEED: rate.optional(),
+    PUBLIC_URL: z
+      .string()
+      .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'must be an http:// or https:// URL without a query')
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
     TRUST_PROXY: flag.default(false),
     WS_INIT_TIMEOUT_MS: ms(600_000, defaultHardening.ws.initTimeoutMs),
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(25),

@@ -178,7 +178,14 @@ export interface Config {
     idTokenSignInIp: Rate;
     /** verifyEmail calls from one address (it needs no sign-in). */
     verifyEmailIp: Rate;
+    /** Fetches of one calendar feed URL (GET /calendar/<token>.ics), refused with HTTP 429 past it. */
+    calendarFeedToken: Rate;
   } | null;
+  /**
+   * The API's public origin (and path prefix) as clients reach it, e.g. https://api.example.com:
+   * what links handed out (the calendar feed URL) start with. null: the origin the request came to.
+   */
+  publicUrl: string | null;
   /** Take the client address from X-Forwarded-For (behind a trusted proxy). */
   trustProxy: boolean;
   ws: {

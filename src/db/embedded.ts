@@ -20,15 +20,17 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(dataDir, { recursive: true });
   // Imported here, not at the top: a server on DATABASE_URL never loads PGlite (~1.5 MB of heap).
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+  const [{ PGlite }, { PGLiteSocketServer }, { pg_trgm }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-socket'),
+    // Trigram indexes of the task search (the find_and_sort migration's CREATE EXTENSION pg_trgm).
+    import('@electric-sql/pglite/contrib/pg_trgm'),
   ]);
   // A second server on the same directory exits at once (DataDirLockedError) instead of losing writes.
   const release = inMemory ? async () => {} : await lockDataDir(dataDir);
   let db: PGlite;
   try {
-    db = await PGlite.create({ dataDir });
+    db = await PGlite.create({ dataDir, extensions: { pg_trgm } });
   } catch (err) {
     await release();
     // PGlite reports a file it may not write as a bare wasm abort: name the file instead.

@@ -73,8 +73,16 @@ export type RootSqlForm =
       orderBy: readonly string[];
       /** A filter field (an enum) and the condition of each of its values. */
       filters: Readonly<Record<string, (row: string, now: string, value: string) => string>>;
+      /** A filter field (an enum) that the column of this name must equal (Prisma's `{ column: value }`). */
+      columns?: Readonly<Record<string, string>>;
       /** A filter field (a Boolean) and the condition whose truth it asks for (null: no condition). */
       flags?: Readonly<Record<string, (row: string) => string>>;
+      /**
+       * The columns an `orderBy: { field, direction }` literal may name (its enum's internal
+       * values): the order is then that column and id, both in the direction. Left out: an
+       * `orderBy` runs on the generic path.
+       */
+      orders?: readonly string[];
     }
   | { kind: 'agenda' };
 

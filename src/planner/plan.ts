@@ -13,14 +13,14 @@ import {
   type ValueNode,
 } from 'graphql';
 import { createHash } from 'node:crypto';
-import { ident } from '../db/sql.js';
+import { ident, quote } from '../db/sql.js';
 import { liveSql } from '../db/soft-delete.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/page.js';
 import { Compiler, enumValuesOf } from './compile.js';
 import { PAGING_ARGUMENTS, type ParamSource } from './statement.js';
 import { agenda, connection } from './connections.js';
-import { enumCondition, flagCondition } from './filters.js';
+import { enumCondition, flagCondition, orderColumns } from './filters.js';
 import { Forms, NotPlanned, refuse } from './forms.js';
 
 /** One root field: planned (its statement, or a constant) or not (and which field blocks it). */
@@ -111,8 +111,14 @@ function planRoot(c: Compiler, node: FieldNode): { sql: string; ownerCheck: bool
   if (form.kind === 'ownConnection') {
     const filterArg = field.args.find((a) => a.name === 'filter');
     const conditions: ((t: string) => string)[] = [];
+    let orderBy = form.orderBy;
     for (const arg of node.arguments ?? []) {
       if (PAGING_ARGUMENTS.includes(arg.name.value)) continue;
+      const orderArg = field.args.find((a) => a.name === 'orderBy');
+      if (arg.name.value === 'orderBy' && form.orders && orderArg) {
+        orderBy = orderColumns(c, arg.value, orderArg.type, form.orders, form.orderBy);
+        continue;
+      }
       if (arg.name.value !== 'filter' || !filterArg) refuse(`Query.${name}(${arg.name.value}:) has no SQL form`);
       if (arg.value.kind === Kind.NULL) continue;
       if (arg.value.kind !== Kind.OBJECT) refuse(`Query.${name}(filter:) is not an object literal`);
@@ -125,12 +131,16 @@ function planRoot(c: Compiler, node: FieldNode): { sql: string; ownerCheck: bool
           conditions.push((t) => flagCondition(c, t, value, flag));
           continue;
         }
-        const rule = form.filters[f.name.value] ?? refuse(`Query.${name}(filter: { ${f.name.value} }) has no SQL form`);
+        const column = form.columns?.[f.name.value];
+        const rule =
+          form.filters[f.name.value] ??
+          (column ? (t: string, _now: string, v: string) => `${t}.${ident(column)} = ${quote(v)}` : undefined) ??
+          refuse(`Query.${name}(filter: { ${f.name.value} }) has no SQL form`);
         const enumName = getNamedType(
           filterType.getFields()[f.name.value]?.type ?? refuse(`filter: { ${f.name.value} }`),
         ).name;
         const values = enumValuesOf(schema, enumName);
-        conditions.push((t) => enumCondition(c, t, value, values, rule));
+        conditions.push((t) => enumCondition(c, t, value, values, rule, !column));
       }
     }
     const page = c.page(node.arguments ?? [], `Query.${name}`);
@@ -139,7 +149,7 @@ function planRoot(c: Compiler, node: FieldNode): { sql: string; ownerCheck: bool
     // Each condition is compiled once per alias it is used with (the page and the count).
     const where = (t: string) =>
       [`${t}."userId" = ${viewer}`, liveSql(t), ...conditions.map((k) => k(t))].join(' AND ');
-    return { sql: owner(connection(c, typename, target, where, form.orderBy, page, set)), ownerCheck: false };
+    return { sql: owner(connection(c, typename, target, where, orderBy, page, set)), ownerCheck: false };
   }
   if (form.kind === 'agenda') {
     const window: Record<string, string> = {};

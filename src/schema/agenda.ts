@@ -13,6 +13,7 @@ import {
   type AgendaSelection,
 } from '../resolvers/agenda/get-agenda.js';
 import { builder } from './builder.js';
+import { searchDescription } from './find-and-sort.js';
 import { TaskRef } from './task.js';
 
 /** The relations each task type's selection asks for, so they load inside the three queries. */
@@ -31,6 +32,10 @@ builder.queryFields((t) => ({
       args: {
         from: t.arg({ type: 'DateTime', description: 'Start of the window (inclusive).' }),
         to: t.arg({ type: 'DateTime', description: 'End of the window (exclusive).' }),
+        search: t.arg.string({
+          required: false,
+          description: searchDescription('title or free text (description, location, notes)'),
+        }),
       },
       resolve: async (_root, args, ctx, info) => {
         const page = await resolveCursorConnection<Promise<AgendaItem[]>>(
@@ -38,11 +43,14 @@ builder.queryFields((t) => ({
           ({ after, before, limit, inverted }) =>
             getAgenda(
               ctx,
-              { from: args.from, to: args.to, after, before, limit, inverted },
+              { from: args.from, to: args.to, search: args.search, after, before, limit, inverted },
               taskQueries(ctx, info, ['edges', 'node']),
             ),
         );
-        return { ...page, totalCount: () => countAgenda(ctx, { from: args.from, to: args.to }) };
+        return {
+          ...page,
+          totalCount: () => countAgenda(ctx, { from: args.from, to: args.to, search: args.search }),
+        };
       },
     },
     {

@@ -22,6 +22,7 @@ import { cascadeDeletionDocs, CourseType } from './course.js';
 import { deletionPayload } from './deletion.js';
 import { nodeLookup } from './global-ids.js';
 import { TaskRef } from './task.js';
+import { AssignmentOrder, searchDescription } from './find-and-sort.js';
 
 export const Priority = builder.enumType('Priority', {
   description: 'How important an assignment is.',
@@ -150,6 +151,8 @@ const AssignmentFilter = builder.inputType('AssignmentFilter', {
     status: t.field({ type: AssignmentStatus, required: false, description: 'Only this status, right now.' }),
     dueAfter: t.field({ type: 'DateTime', required: false, description: 'Due at or after this instant.' }),
     dueBefore: t.field({ type: 'DateTime', required: false, description: 'Due before this instant; after dueAfter.' }),
+    search: t.string({ required: false, description: searchDescription('title or description') }),
+    priority: t.field({ type: Priority, required: false, description: 'Only this priority.' }),
   }),
 });
 
@@ -158,15 +161,16 @@ const assignmentId = { for: AssignmentType, description: "The assignment's globa
 type AssignmentsArgs = {
   filter?: { courseId?: { id: string } | null } | null;
   courseId?: { id: string } | null;
+  orderBy?: typeof AssignmentOrder.$inferInput | null;
 };
 
-/** The `assignments` filter, with the deprecated `courseId` argument merged into it. */
+/** The `assignments` filter, with the deprecated `courseId` argument merged into it, and the order. */
 function filterOf<A extends AssignmentsArgs>(args: A) {
   const courseId = mergeReplacedArgument(args.courseId?.id, args.filter?.courseId?.id, {
     deprecated: 'courseId',
     replacement: 'filter.courseId',
   });
-  return { ...args.filter, courseId };
+  return { ...args.filter, courseId, orderBy: args.orderBy };
 }
 
 builder.queryFields((t) => ({
@@ -183,11 +187,16 @@ builder.queryFields((t) => ({
     {
       type: 'Assignment',
       cursor: 'id',
-      description: 'Your own live assignments, by due date then id.',
+      description: 'Your own live assignments, by due date then id unless orderBy says otherwise.',
       authScopes: { signedIn: true },
       extensions: sqlForm(assignmentsSqlForm),
       args: {
         filter: t.arg({ type: AssignmentFilter, required: false, description: 'Conditions on the assignments.' }),
+        orderBy: t.arg({
+          type: AssignmentOrder,
+          required: false,
+          description: 'The order of the pages (default: due date ascending); ties by id.',
+        }),
         courseId: t.arg.globalID({
           for: CourseType,
           required: false,

@@ -6,6 +6,8 @@ import { countCourses, coursesSqlForm, listCourses } from '../resolvers/courses/
 import { restoreCourse } from '../resolvers/courses/restore-course.js';
 import { updateCourse } from '../resolvers/courses/update-course.js';
 import { sqlForm } from '../db/sql.js';
+import { relationQuery } from '../resolvers/find-and-sort.js';
+import { AssignmentOrder, searchDescription, TimedTaskOrder } from './find-and-sort.js';
 import { builder } from './builder.js';
 import { deletionPayload } from './deletion.js';
 import { nodeLookup } from './global-ids.js';
@@ -38,22 +40,34 @@ export const CourseType = builder.prismaNode('Course', {
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the course was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the course last changed.' }),
     assignments: t.relatedConnection('assignments', {
-      description: "The course's assignments by due date.",
+      description: "The course's assignments by due date, unless orderBy says otherwise.",
       cursor: 'id',
       totalCount: true,
-      query: { orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] },
+      args: {
+        search: t.arg.string({ required: false, description: searchDescription('title or description') }),
+        orderBy: t.arg({ type: AssignmentOrder, required: false, description: 'Default: due date ascending.' }),
+      },
+      query: (args) => relationQuery('Assignment', args, 'dueAt'),
     }),
     lectures: t.relatedConnection('lectures', {
-      description: "The course's lectures by start time.",
+      description: "The course's lectures by start time, unless orderBy says otherwise.",
       cursor: 'id',
       totalCount: true,
-      query: { orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] },
+      args: {
+        search: t.arg.string({ required: false, description: searchDescription('title or location') }),
+        orderBy: t.arg({ type: TimedTaskOrder, required: false, description: 'Default: start ascending.' }),
+      },
+      query: (args) => relationQuery('Lecture', args, 'startsAt'),
     }),
     studySessions: t.relatedConnection('studySessions', {
-      description: "The course's study sessions by planned start.",
+      description: "The course's study sessions by planned start, unless orderBy says otherwise.",
       cursor: 'id',
       totalCount: true,
-      query: { orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] },
+      args: {
+        search: t.arg.string({ required: false, description: searchDescription('title or notes') }),
+        orderBy: t.arg({ type: TimedTaskOrder, required: false, description: 'Default: start ascending.' }),
+      },
+      query: (args) => relationQuery('StudySession', args, 'startsAt'),
     }),
   }),
 });

@@ -7,6 +7,7 @@ import './password.js';
 import './data-export.js';
 import './email-verification.js';
 import './id-token-sign-in.js';
+import './calendar-feed.js';
 import './task.js';
 import './course.js';
 import './assignment.js';

@@ -12,6 +12,7 @@ import { builder } from './builder.js';
 import { CourseType } from './course.js';
 import { optionalRawId } from './global-ids.js';
 import { TaskRef, taskDeletionPayload } from './task.js';
+import { searchDescription, TimedTaskOrder } from './find-and-sort.js';
 
 export const LectureType = builder.prismaNode('Lecture', {
   description: 'A single scheduled class meeting.',
@@ -62,6 +63,7 @@ const LectureFilter = builder.inputType('LectureFilter', {
     courseId: t.globalID({ ...optionalCourse, description: 'Only lectures of this course of yours (global id).' }),
     from: t.field({ type: 'DateTime', required: false, description: 'Only lectures starting at or after this.' }),
     to: t.field({ type: 'DateTime', required: false, description: 'Only lectures starting before this.' }),
+    search: t.string({ required: false, description: searchDescription('title or location') }),
   }),
 });
 const DeleteLecturePayload = taskDeletionPayload('Lecture');
@@ -85,12 +87,20 @@ builder.queryFields((t) => ({
     {
       type: 'Lecture',
       cursor: 'id',
-      description: 'Your lectures by start time, then id.',
+      description: 'Your lectures by start time, then id, unless orderBy says otherwise.',
       authScopes: { signedIn: true },
-      args: { filter: t.arg({ type: LectureFilter, required: false, description: 'Course and time window.' }) },
+      args: {
+        filter: t.arg({ type: LectureFilter, required: false, description: 'Course, time window, search.' }),
+        orderBy: t.arg({
+          type: TimedTaskOrder,
+          required: false,
+          description: 'The order of the pages (default: start ascending); ties by id.',
+        }),
+      },
       extensions: sqlForm(timedTasksSqlForm),
       totalCount: (_parent, { filter }, ctx) => countLectures(ctx, lectureFilter(filter)),
-      resolve: (query, _root, { filter }, ctx) => listLectures(ctx, lectureFilter(filter), query),
+      resolve: (query, _root, { filter, orderBy }, ctx) =>
+        listLectures(ctx, { ...lectureFilter(filter), orderBy }, query),
     },
     { description: 'A page of your lectures.' },
     { description: 'One of your lectures, with its cursor.' },

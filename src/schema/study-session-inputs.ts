@@ -2,6 +2,7 @@ import { AssignmentType } from './assignment.js';
 import { builder } from './builder.js';
 import { CourseType } from './course.js';
 import { optionalRawId } from './global-ids.js';
+import { searchDescription } from './find-and-sort.js';
 
 // The input types of the study-session mutations and of the studySessions filter.
 
@@ -41,6 +42,7 @@ export const StudySessionFilter = builder.inputType('StudySessionFilter', {
     }),
     from: t.field({ type: 'DateTime', required: false, description: 'Only sessions starting at or after this.' }),
     to: t.field({ type: 'DateTime', required: false, description: 'Only sessions starting before this.' }),
+    search: t.string({ required: false, description: searchDescription('title or notes') }),
   }),
 });
 

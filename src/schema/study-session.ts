@@ -17,6 +17,7 @@ import {
   withRawIds,
 } from './study-session-inputs.js';
 import { TaskRef, taskDeletionPayload } from './task.js';
+import { TimedTaskOrder } from './find-and-sort.js';
 
 export const StudySessionType = builder.prismaNode('StudySession', {
   description: 'Planned study time for a course, optionally for one assignment.',
@@ -67,14 +68,24 @@ builder.queryFields((t) => ({
     {
       type: 'StudySession',
       cursor: 'id',
-      description: 'Your study sessions by planned start, then id.',
+      description: 'Your study sessions by planned start, then id, unless orderBy says otherwise.',
       authScopes: signedIn,
       args: {
-        filter: t.arg({ type: StudySessionFilter, required: false, description: 'Course, assignment, window.' }),
+        filter: t.arg({
+          type: StudySessionFilter,
+          required: false,
+          description: 'Course, assignment, window, search.',
+        }),
+        orderBy: t.arg({
+          type: TimedTaskOrder,
+          required: false,
+          description: 'The order of the pages (default: start ascending); ties by id.',
+        }),
       },
       extensions: sqlForm(timedTasksSqlForm),
       totalCount: (_parent, { filter }, ctx) => countStudySessions(ctx, withRawIds(filter ?? {})),
-      resolve: (query, _root, { filter }, ctx) => listStudySessions(ctx, withRawIds(filter ?? {}), query),
+      resolve: (query, _root, { filter, orderBy }, ctx) =>
+        listStudySessions(ctx, { ...withRawIds(filter ?? {}), orderBy }, query),
     },
     { description: 'A page of your study sessions.' },
     { description: 'One of your study sessions, with its cursor.' },

@@ -53,6 +53,8 @@ export interface RateLimits {
   idTokenSignIn(ip: string | null): Promise<void>;
   /** A verifyEmail call from an address. */
   verifyEmail(ip: string | null): Promise<void>;
+  /** One fetch of a calendar feed URL, keyed by the hash of its token (never the token). */
+  calendarFeed(tokenHash: string): Promise<void>;
 }
 
 /** Mutations that mail a verification link to an address the caller chooses or asks for again. */
@@ -80,6 +82,7 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
   const verificationMail = limiter('verification-email-user', limits.verificationEmailUser);
   const idTokenIp = limiter('id-token-sign-in-ip', limits.idTokenSignInIp);
   const verifyEmailIp = limiter('verify-email-ip', limits.verifyEmailIp);
+  const calendarFeed = limiter('calendar-feed', limits.calendarFeedToken);
 
   const inFlight = new Map<string, number>();
   const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -150,6 +153,7 @@ export function createRateLimits(limits: Limits, redis: RedisConnections | null)
     // Requests without an address (in-process) share one key.
     idTokenSignIn: (ip) => consume(idTokenIp, ip ?? '-', 'Too many sign-ins from this address.'),
     verifyEmail: (ip) => consume(verifyEmailIp, ip ?? '-', 'Too many verification attempts from this address.'),
+    calendarFeed: (tokenHash) => consume(calendarFeed, tokenHash, 'Too many fetches of this calendar feed.'),
   };
 }
 

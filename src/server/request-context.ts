@@ -37,6 +37,8 @@ export function createContextFactory(deps: {
   trustedDocuments: Context['trustedDocuments'];
   /** Take the client address from X-Forwarded-For (a trusted proxy sets it). */
   trustProxy?: boolean;
+  /** PUBLIC_URL: where links handed out point; null: the origin the request came to. */
+  publicUrl?: string | null;
 }): (initial: ServerContextInput) => Promise<Context> {
   return async (initial) => {
     const header = (name: string) => initial.request?.headers.get(name) ?? null;
@@ -77,6 +79,7 @@ export function createContextFactory(deps: {
       operationName,
       clientIp: clientIp(initial, deps.trustProxy ?? false),
       userAgent: header('user-agent') ?? initial.req?.headers['user-agent'] ?? null,
+      publicOrigin: deps.publicUrl ?? requestOrigin(initial, deps.trustProxy ?? false),
       client,
       versioning: deps.versioning,
       trustedDocuments: deps.trustedDocuments,
@@ -92,4 +95,21 @@ export function clientIp(initial: Pick<ServerContextInput, 'request' | 'req'>, t
     if (first) return first;
   }
   return initial.req?.socket.remoteAddress ?? null;
+}
+
+/**
+ * The origin the client reached: the request URL's, or X-Forwarded-Proto/-Host behind a trusted
+ * proxy; null in-process without a request.
+ */
+export function requestOrigin(initial: Pick<ServerContextInput, 'request'>, trustProxy: boolean): string | null {
+  if (!initial.request) return null;
+  const url = new URL(initial.request.url);
+  if (trustProxy) {
+    const first = (name: string) => initial.request?.headers.get(name)?.split(',')[0]?.trim() || null;
+    const proto = first('x-forwarded-proto');
+    const host = first('x-forwarded-host');
+    if (proto === 'http' || proto === 'https') url.protocol = `${proto}:`;
+    if (host && /^[A-Za-z0-9.:[\]-]+$/.test(host)) url.host = host;
+  }
+  return url.origin;
 }

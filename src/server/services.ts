@@ -14,6 +14,7 @@ import { appliedMigrationsProblems } from '../db/migrate.js';
 import type { LiveUpdates } from '../events/live.js';
 import { useRequestBodyLimit } from '../http/body-limit.js';
 import { useDeprecationNotes } from '../http/deprecation-notes.js';
+import { useCalendarFeed } from '../http/calendar-feed.js';
 import { useHealthRoutes } from '../http/health.js';
 import { useRevenueCatWebhook } from '../http/webhooks/revenuecat.js';
 import type { Observability } from '../observability/index.js';
@@ -65,6 +66,7 @@ export interface ServerDeps {
         | 'operatorToken'
         | 'production'
         | 'identityProviders'
+        | 'publicUrl'
       >
     >;
   db: Db;
@@ -179,6 +181,11 @@ export function serverPlugins(deps: ServerDeps, services: ServerServices) {
       signingKey: deps.config.billing?.revenueCatSigningKey ?? null,
       nonRenewingDays: deps.config.billing?.nonRenewingDays,
       context: { ...deps, now },
+    }),
+    // GET /calendar/<token>.ics (docs/calendar-feed.md): the token is the credential.
+    useCalendarFeed({
+      context: { db: deps.db, now, logger: deps.logger },
+      limit: limits ? (tokenHash) => limits.calendarFeed(tokenHash) : null,
     }),
     useRequestBodyLimit(),
     ...productionPlugins({ production: config.production, introspection: config.introspection ?? true }),

@@ -4,6 +4,7 @@ import type { Assignment, Lecture, Prisma, StudySession } from '../../generated/
 import { accessibleUserId } from '../access.js';
 import type { DomainContext } from '../domain-context.js';
 import type { Selection } from '../selection.js';
+import { checkSearch, searchWhere } from '../find-and-sort.js';
 import { checkDate } from '../shared.js';
 
 export type AgendaItem =
@@ -16,6 +17,8 @@ export interface AgendaInput {
   userId?: string;
   from: Date;
   to: Date;
+  /** Only items whose title or free text contains this, case-insensitively (find-and-sort.ts). */
+  search?: string | null;
   /** Cursor of the item to continue after (forward paging). */
   after?: string | null;
   /** Cursor of the item to continue before (backward paging, with `inverted`). */
@@ -89,15 +92,16 @@ function checkWindow(input: { from: Date; to: Date }): void {
 /** How many items getAgenda pages through in [from, to): the live rows of each kind in the window. */
 export async function countAgenda(
   ctx: DomainContext,
-  input: Pick<AgendaInput, 'userId' | 'from' | 'to'>,
+  input: Pick<AgendaInput, 'userId' | 'from' | 'to' | 'search'>,
 ): Promise<number> {
   const userId = accessibleUserId(ctx, input.userId);
   checkWindow(input);
+  const search = checkSearch(input.search);
   const window = { gte: input.from, lt: input.to };
   const counts = await Promise.all([
-    ctx.db.assignment.count({ where: { userId, dueAt: window } }),
-    ctx.db.lecture.count({ where: { userId, startsAt: window } }),
-    ctx.db.studySession.count({ where: { userId, startsAt: window } }),
+    ctx.db.assignment.count({ where: { userId, dueAt: window, ...searchWhere('Assignment', search) } }),
+    ctx.db.lecture.count({ where: { userId, startsAt: window, ...searchWhere('Lecture', search) } }),
+    ctx.db.studySession.count({ where: { userId, startsAt: window, ...searchWhere('StudySession', search) } }),
   ]);
   return counts.reduce((a, b) => a + b, 0);
 }
@@ -114,6 +118,7 @@ export async function getAgenda(
 ): Promise<AgendaItem[]> {
   const userId = accessibleUserId(ctx, input.userId);
   checkWindow(input);
+  const search = checkSearch(input.search);
   const inverted = input.inverted ?? false;
   const rawCursor = inverted ? input.before : input.after;
   const cursor = rawCursor ? parseCursor(rawCursor) : null;
@@ -128,19 +133,23 @@ export async function getAgenda(
     select: {
       assignments: {
         ...queries.assignment,
-        where: { dueAt: window, AND: [beyond('dueAt', 0, cursor, inverted)] },
+        where: { dueAt: window, ...searchWhere('Assignment', search), AND: [beyond('dueAt', 0, cursor, inverted)] },
         orderBy: [{ dueAt: dir }, { id: dir }],
         take,
       },
       lectures: {
         ...queries.lecture,
-        where: { startsAt: window, AND: [beyond('startsAt', 1, cursor, inverted)] },
+        where: { startsAt: window, ...searchWhere('Lecture', search), AND: [beyond('startsAt', 1, cursor, inverted)] },
         orderBy: [{ startsAt: dir }, { id: dir }],
         take,
       },
       studySessions: {
         ...queries.studySession,
-        where: { startsAt: window, AND: [beyond('startsAt', 2, cursor, inverted)] },
+        where: {
+          startsAt: window,
+          ...searchWhere('StudySession', search),
+          AND: [beyond('startsAt', 2, cursor, inverted)],
+        },
         orderBy: [{ startsAt: dir }, { id: dir }],
         take,
       },

@@ -1,11 +1,11 @@
 import type { Lecture } from '../../generated/prisma/client.js';
 import type { DomainContext } from '../domain-context.js';
-import { listTimedTasks } from '../timed-tasks/list-timed-tasks.js';
+import { listTimedTasks, type ListTimedTasksInput } from '../timed-tasks/list-timed-tasks.js';
 import type { TimedListQuery } from '../timed-tasks/timed-table.js';
 import type { TimedTaskFilter } from '../timed-tasks/timed-tasks-where.js';
 
-/** Course and time window; see `timedTasksWhere`. */
-export type ListLecturesInput = TimedTaskFilter;
+/** Course, time window and search (see `timedTasksWhere`), and the order. */
+export type ListLecturesInput = TimedTaskFilter & Pick<ListTimedTasksInput<'Lecture'>, 'orderBy'>;
 
 /**
  * A page of the viewer's own live lectures (an admin's too), by startsAt then id. The window is
@@ -16,5 +16,5 @@ export function listLectures(
   input: ListLecturesInput,
   query?: TimedListQuery<'Lecture'>,
 ): Promise<Lecture[]> {
-  return listTimedTasks(ctx, { entity: 'Lecture', filter: input }, query);
+  return listTimedTasks(ctx, { entity: 'Lecture', filter: input, orderBy: input.orderBy }, query);
 }

@@ -1,11 +1,11 @@
 import type { StudySession } from '../../generated/prisma/client.js';
 import type { DomainContext } from '../domain-context.js';
-import { listTimedTasks } from '../timed-tasks/list-timed-tasks.js';
+import { listTimedTasks, type ListTimedTasksInput } from '../timed-tasks/list-timed-tasks.js';
 import type { TimedListQuery } from '../timed-tasks/timed-table.js';
 import type { TimedTaskFilter } from '../timed-tasks/timed-tasks-where.js';
 import { assignmentFilter } from './assignment-filter.js';
 
-export interface ListStudySessionsInput extends TimedTaskFilter {
+export interface ListStudySessionsInput extends TimedTaskFilter, Pick<ListTimedTasksInput<'StudySession'>, 'orderBy'> {
   /** Only sessions for this assignment, which must be one of the viewer's live assignments. */
   assignmentId?: string | null;
 }
@@ -20,5 +20,5 @@ export function listStudySessions(
   query?: TimedListQuery<'StudySession'>,
 ): Promise<StudySession[]> {
   const also = [assignmentFilter(ctx, input.assignmentId)];
-  return listTimedTasks(ctx, { entity: 'StudySession', filter: input, also }, query);
+  return listTimedTasks(ctx, { entity: 'StudySession', filter: input, also, orderBy: input.orderBy }, query);
 }

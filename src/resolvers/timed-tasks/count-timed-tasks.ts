@@ -9,5 +9,5 @@ export async function countTimedTasks(
   input: ListTimedTasksInput<'Lecture' | 'StudySession'>,
 ): Promise<number> {
   const { entity, filter, also } = input;
-  return timedTable(ctx.db, entity).count({ where: await timedTasksWhere(ctx, { filter, also }) });
+  return timedTable(ctx.db, entity).count({ where: await timedTasksWhere(ctx, { entity, filter, also }) });
 }

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../db/client.js';
 import type { TaskEventType } from '../../events/types.js';
 import type { Lecture, Prisma, StudySession } from '../../generated/prisma/client.js';
+import { orderByOf } from '../find-and-sort.js';
 import type { Selection } from '../selection.js';
 
 /** The kinds of task that take a time window on the agenda: lectures and study sessions. */
@@ -48,8 +49,14 @@ export interface TimedWhere {
   courseId?: string;
   assignmentId?: string;
   startsAt?: { gte?: Date; lt?: Date };
+  /** A search (find-and-sort.ts' searchWhere). */
+  OR?: Record<string, unknown>[];
   deletedAt?: undefined;
 }
+
+/** The columns lectures and study sessions may be ordered by. */
+export const TIMED_ORDER_FIELDS = ['startsAt', 'title', 'createdAt'] as const;
+export type TimedOrderField = (typeof TIMED_ORDER_FIELDS)[number];
 
 /** The calls the shared functions make, the same on both delegates (each with its own row type). */
 interface TimedTable<E extends TimedEntity> {
@@ -57,7 +64,7 @@ interface TimedTable<E extends TimedEntity> {
   findFirstOrThrow(args: { where: TimedWhere }): Promise<TimedRow<E>>;
   findUniqueOrThrow(args: TimedSelection<E> & { where: { id: string } }): Promise<TimedRow<E>>;
   findMany(
-    args: TimedListQuery<E> & { where: TimedWhere; orderBy: { startsAt?: 'asc'; id?: 'asc' }[] },
+    args: TimedListQuery<E> & { where: TimedWhere; orderBy: readonly Record<string, 'asc' | 'desc'>[] },
   ): Promise<TimedRow<E>[]>;
   count(args: { where: TimedWhere }): Promise<number>;
   create(args: TimedSelection<E> & { data: object }): Promise<TimedRow<E>>;
@@ -84,5 +91,8 @@ export function timedEvent(entity: TimedEntity, change: 'created' | 'updated' | 
 /** How messages name kind E. */
 export const TIMED_LABEL = { Lecture: 'lecture', StudySession: 'study session' } as const;
 
-/** A page's order: by start, then id (the indexes `*_user_start_live_idx` and `*_course_start_idx`). */
-export const TIMED_ORDER: { startsAt?: 'asc'; id?: 'asc' }[] = [{ startsAt: 'asc' }, { id: 'asc' }];
+/**
+ * A page's order without an orderBy: by start, then id (the indexes `*_user_start_live_idx` and
+ * `*_course_start_idx`).
+ */
+export const TIMED_ORDER = orderByOf<TimedOrderField>(null, 'startsAt');

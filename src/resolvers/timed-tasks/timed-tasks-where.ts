@@ -1,7 +1,8 @@
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { accessWhere, isUuid, ownRows, type OwnedEntity } from '../access.js';
 import type { DomainContext } from '../domain-context.js';
-import type { TimedWhere } from './timed-table.js';
+import { checkSearch, searchWhere } from '../find-and-sort.js';
+import type { TimedEntity, TimedWhere } from './timed-table.js';
 
 /** What a list of lectures or study sessions may be narrowed to. */
 export interface TimedTaskFilter {
@@ -11,6 +12,8 @@ export interface TimedTaskFilter {
   from?: Date | null;
   /** Only rows starting before this instant. */
   to?: Date | null;
+  /** Title or the kind's free text (location, notes) contains this, case-insensitively (find-and-sort.ts). */
+  search?: string | null;
 }
 
 /**
@@ -26,6 +29,8 @@ export interface OwnedFilterRow {
 }
 
 export interface TimedTasksWhereInput {
+  /** Whose columns a search reads. */
+  entity: TimedEntity;
   filter: TimedTaskFilter;
   also?: OwnedFilterRow[];
   /** The row id a page starts after or before (what the connection decoded from its cursor). */
@@ -42,6 +47,7 @@ export interface TimedTasksWhereInput {
 export async function timedTasksWhere(ctx: DomainContext, input: TimedTasksWhereInput): Promise<TimedWhere> {
   const { filter, also = [], cursor } = input;
   const { courseId, from, to } = filter;
+  const search = checkSearch(filter.search);
   const own = ownRows(ctx);
   if (from && to && to <= from) throw new ValidationError('to must be after from.', 'to');
   if (cursor && !(cursor.id && isUuid(cursor.id)))
@@ -60,5 +66,5 @@ export async function timedTasksWhere(ctx: DomainContext, input: TimedTasksWhere
   const where: TimedWhere = { ...own, ...(courseId != null ? { courseId } : {}) };
   for (const row of also) if (row.id != null) where[row.column] = row.id;
   if (from || to) where.startsAt = { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) };
-  return where;
+  return { ...where, ...searchWhere(input.entity, search) };
 }

@@ -26,7 +26,10 @@ export async function exportMyData(ctx: DomainContext, _input: Record<string, ne
   const data = await ctx.db.$transaction(
     async (tx) => {
       const [account, notificationPreference, courses, assignments, lectures, studySessions] = await Promise.all([
-        tx.user.findFirst({ where: withDeleted({ id: viewer.id }), omit: { passwordHash: true } }),
+        tx.user.findFirst({
+          where: withDeleted({ id: viewer.id }),
+          omit: { passwordHash: true, calendarFeedTokenHash: true },
+        }),
         tx.notificationPreference.findFirst({ where: withDeleted({ userId: viewer.id }) }),
         tx.course.findMany(own()),
         tx.assignment.findMany(own()),
