@@ -69,6 +69,7 @@ export function createServer(deps: ServerDeps): AppServer {
         logger: deps.logger,
         viewers,
         jobs: deps.jobs ?? { names: () => [], run: async () => undefined },
+        devices: deps.config.push && { webPushEndpointHosts: deps.config.push.webPushEndpointHosts },
       },
       viewers,
       versioning,

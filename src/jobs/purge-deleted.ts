@@ -34,6 +34,7 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
       'Digest',
       'Session',
       'PasswordResetToken',
+      'Device',
     ].map((table) => ({ table, column: 'userId' })),
   },
 ];

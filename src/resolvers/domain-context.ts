@@ -2,6 +2,7 @@ import type { TokenService } from '../auth/tokens.js';
 import type { Db } from '../db/client.js';
 import type { LiveUpdates } from '../events/live.js';
 import type { Logger } from '../observability/logger.js';
+import type { DeviceSettings } from './devices/device-token.js';
 
 /** The signed-in user, as loaded for this request. */
 export interface Viewer {
@@ -33,6 +34,8 @@ export interface DomainContext {
   viewers: { forget(userId: string): void };
   /** The scheduled jobs (src/jobs), for admins: their names, and a run on demand. */
   jobs: JobControl;
+  /** What registerDevice accepts (Web Push endpoint hosts); left out: the defaults (docs/push.md). */
+  devices?: DeviceSettings;
 }
 
 export interface JobControl {

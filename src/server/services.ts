@@ -63,6 +63,7 @@ export interface ServerDeps {
         | 'cors'
         | 'operatorToken'
         | 'production'
+        | 'push'
       >
     >;
   db: Db;

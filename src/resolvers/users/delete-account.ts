@@ -36,6 +36,8 @@ export async function deleteAccount(
     await tx.course.deleteMany(owned);
     await tx.notification.deleteMany(owned);
     await tx.notificationPreference.deleteMany(owned);
+    // Push devices are removed for good, not soft-deleted (docs/push.md): nothing more is pushed.
+    await tx.$executeRaw`DELETE FROM "Device" WHERE "userId" = ${viewer.id}::uuid`;
     await tx.user.delete({ where: { id: viewer.id }, deletionId, now });
     await recordEvent(tx, {
       type: 'user.deleted',
