@@ -118,6 +118,9 @@ export function buildApp(deps: AppDeps): App {
   });
   const push: PushTransport =
     deps.push ?? createPushTransport(config.push, { production: config.env === 'production', logger });
+  // Push: which providers are on, in one start-up line (a warning when push is off).
+  if (push.mode === 'off') logger.warn(push.describe());
+  else if (!deps.push) logger.info(push.describe());
   // Every scheduled job: adding one is one entry here (its cron expression defaults in the job,
   // and JOB_SCHEDULES may replace it by name).
   const jobs = new JobScheduler({
@@ -177,9 +180,6 @@ export function buildApp(deps: AppDeps): App {
       if (metricsUrl) logger.info({ metricsUrl }, 'metrics served on their own port');
       else if (!observability.metrics)
         logger.warn('metrics are off: set METRICS_TOKEN or METRICS_PORT to serve /metrics');
-      // Push: which providers are on, in one line (a warning when push is off).
-      if (push.mode === 'off') logger.warn(push.describe());
-      else logger.info(push.describe());
       bus.start();
       jobs.start();
       started = true;

@@ -11,10 +11,11 @@ const INVALID_REASONS = new Set(['BadDeviceToken', 'Unregistered', 'DeviceTokenN
  * (ES256, renewed before Apple's hour runs out) and keeps one HTTP/2 session.
  */
 export function createApnsSender(apns: NonNullable<PushConfig['apns']>, push: PushConfig) {
+  const [address, port] = apns.host.split(':');
   const provider = new apn.Provider({
     token: { key: apns.key, keyId: apns.keyId, teamId: apns.teamId },
-    // host[:port]: node-apn connects to https://<address> and sends it as :authority.
-    address: apns.host,
+    address,
+    port: port ? Number(port) : 443,
     production: apns.host === 'api.push.apple.com',
     ...(push.caCert ? { ca: [...rootCertificates, push.caCert] } : {}),
     requestTimeout: push.timeoutMs,
