@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import webpush from 'web-push';
+import { hashPassword } from '../src/auth/passwords.js';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createTestApp, rawId, type TestApp } from './helpers/app.js';
 import { createAssignment, createCourse, createUser } from './helpers/factories.js';
@@ -386,5 +391,85 @@ describe('production without push credentials', () => {
     } finally {
       await prod.close();
     }
+  });
+});
+
+describe('push configuration', () => {
+  const base = { NODE_ENV: 'test' };
+  it('reads the .p8 key and the service account from a file, or inline', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'push-config-'));
+    await writeFile(path.join(dir, 'key.p8'), apns.p8);
+    await writeFile(path.join(dir, 'sa.json'), fcm.serviceAccount);
+    const fromFiles = loadConfig({
+      ...base,
+      APNS_KEY_ID: TEAM.keyId,
+      APNS_TEAM_ID: TEAM.teamId,
+      APNS_KEY: path.join(dir, 'key.p8'),
+      APNS_BUNDLE_ID: BUNDLE,
+      FCM_SERVICE_ACCOUNT: path.join(dir, 'sa.json'),
+    });
+    expect(fromFiles.push.apns).toMatchObject({ key: apns.p8, host: 'api.sandbox.push.apple.com' });
+    expect(fromFiles.push.fcm).toMatchObject({
+      projectId: 'study-planner-test',
+      tokenUri: `http://127.0.0.1:${fcm.port}/token`,
+      baseUrl: 'https://fcm.googleapis.com',
+    });
+    expect(fromFiles.push.webPush).toBeNull();
+    const none = loadConfig(base).push;
+    expect([none.apns, none.fcm, none.webPush]).toEqual([null, null, null]);
+  });
+
+  it('names what is missing or wrong, one problem per variable', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...base, ...env });
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problems({ APNS_KEY_ID: 'K', APNS_KEY: apns.p8 })).toEqual([
+      'APNS_TEAM_ID is required for APNs (APNS_KEY_ID, APNS_KEY given)',
+      'APNS_BUNDLE_ID is required for APNs (APNS_KEY_ID, APNS_KEY given)',
+    ]);
+    expect(problems({ APNS_KEY: '/no/such/key.p8' })[0]).toMatch(
+      /^APNS_KEY must be a .p8 key \(PEM\) or the path .*ENOENT/,
+    );
+    expect(problems({ FCM_SERVICE_ACCOUNT: '{"project_id":"p"}' })[0]).toMatch(
+      /^FCM_SERVICE_ACCOUNT must be a service account key JSON/,
+    );
+    expect(problems({ VAPID_PUBLIC_KEY: 'x', VAPID_PRIVATE_KEY: 'y', VAPID_SUBJECT: 'someone' })).toEqual([
+      'VAPID_SUBJECT must be a mailto: or https:// URL',
+    ]);
+  });
+});
+
+describe('device rows', () => {
+  it('keeps at most 20 devices per account: one more replaces the one seen longest ago', async () => {
+    const s = await student();
+    const first = await register(s.token, { platform: 'IOS', token: hex() });
+    for (let i = 0; i < 19; i += 1) {
+      app.clock.now = new Date(app.clock.now.getTime() + 1000);
+      await register(s.token, { platform: 'ANDROID', token: fcmToken() });
+    }
+    expect(await app.db.device.count({ where: { userId: s.user.id } })).toBe(20);
+    app.clock.now = new Date(app.clock.now.getTime() + 1000);
+    await register(s.token, { platform: 'ANDROID', token: fcmToken() });
+    expect(await app.db.device.count({ where: { userId: s.user.id } })).toBe(20);
+    expect(await app.db.device.findUnique({ where: { id: rawId(first.id) } })).toBeNull();
+  });
+
+  it('are never soft-deleted: the extension refuses, deleteAccount removes them for good', async () => {
+    const s = await studentWithDevices();
+    await expect(app.db.device.deleteMany({ where: { userId: s.user.id } })).rejects.toThrow(/hard-deleted/);
+    const password = 'correct horse battery';
+    await app.db.user.update({ where: { id: s.user.id }, data: { passwordHash: await hashPassword(password) } });
+    const res = await app.gql(
+      `mutation ($input: DeleteAccountInput!) { deleteAccount(input: $input) { deletedId } }`,
+      { input: { password } },
+      s.token,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(await app.db.$queryRaw`SELECT id FROM "Device" WHERE "userId" = ${s.user.id}::uuid`).toHaveLength(0);
   });
 });

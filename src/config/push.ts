@@ -12,7 +12,8 @@ function inlineOrFile(inline: (text: string) => boolean, what: string) {
     try {
       return readFileSync(text, 'utf8');
     } catch (err) {
-      const reason = err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
+      const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+      const reason = code ? String(code) : 'unreadable';
       ctx.addIssue({ code: 'custom', message: `must be ${what} or the path of a file with it (${text}: ${reason})` });
       return z.NEVER;
     }
