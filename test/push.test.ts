@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import webpush from 'web-push';
 import { hashPassword } from '../src/auth/passwords.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { type ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createTestApp, rawId, type TestApp } from './helpers/app.js';
 import { createAssignment, createCourse, createUser } from './helpers/factories.js';
