@@ -313,6 +313,27 @@ describe('delivery through the providers', () => {
     expect(done.pushedDeviceIds).toHaveLength(3);
   });
 
+  it('a provider that fails is not asked again in the same run: one request, every row retried', async () => {
+    const students = [await student(), await student(), await student()];
+    for (const s of students) await register(s.token, { platform: 'ANDROID', token: fcmToken() });
+    fcm.down = true;
+    const rows = [];
+    for (const s of students) rows.push(await remind(s, `Batch ${s.user.id}`));
+    const before = fcm.sends;
+    await run('deliver-notifications');
+    expect(fcm.sends - before).toBe(1);
+    const failed = await Promise.all(rows.map((r) => pushRow(r.id)));
+    expect(failed.map((r) => r.attempts)).toEqual([1, 1, 1]);
+    expect(failed.filter((r) => /not tried: ANDROID failed earlier in this run/.test(r.lastError ?? ''))).toHaveLength(
+      2,
+    );
+
+    fcm.down = false;
+    app.clock.now = new Date(app.clock.now.getTime() + MIN);
+    await run('deliver-notifications');
+    for (const r of rows) expect(forRow(fcm.accepted, r.id)).toHaveLength(1);
+  });
+
   it('a provider that cannot be reached at all is retried like an outage', async () => {
     const s = await student();
     // A Web Push endpoint on a port nothing listens on (the fake's port, closed by a second fake).

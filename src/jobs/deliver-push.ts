@@ -4,6 +4,7 @@ import {
   PushPlatformOffError,
   type PushDevice,
   type PushMessage,
+  type PushPlatform,
   type PushTransport,
 } from '../mail/push.js';
 
@@ -31,7 +32,10 @@ interface DeviceRow extends PushDevice {
  * Sends a batch of PUSH rows to every registered device of their users, through `push`, inside the
  * job's transaction: devices whose token the provider reports invalid are deleted (hard, with the
  * row's other outcomes committed together); a device that already accepted a row is not sent it
- * again. The devices of one row are sent to at once; rows one after another.
+ * again. The devices of one row are sent to at once; rows one after another. Once a platform's
+ * provider failed for now, the rest of the batch does not wait on it: its devices' pushes fail for
+ * this run without a request (a hanging provider costs one timeout per run, not one per row, and
+ * the job's transaction stays short), and are retried with the rows' backoff.
  */
 export async function deliverPush(tx: Tx, rows: PushRow[], push: PushTransport): Promise<Map<string, PushOutcome>> {
   const outcomes = new Map<string, PushOutcome>();
@@ -47,6 +51,13 @@ export async function deliverPush(tx: Tx, rows: PushRow[], push: PushTransport):
     WHERE "userId" = ANY(${userIds}::uuid[]) AND "deletedAt" IS NULL
     ORDER BY "userId", "createdAt", "id"`;
   const removed = new Set<string>();
+  const down = new Map<PushPlatform, string>();
+  const attempt = (device: DeviceRow, message: PushMessage) => {
+    const failure = down.get(device.platform);
+    if (failure)
+      return Promise.reject(new Error(`not tried: ${device.platform} failed earlier in this run (${failure})`));
+    return push.send(device, message);
+  };
   for (const row of rows) {
     const done = new Set(row.pushedDeviceIds ?? []);
     const targets = devices.filter((d) => d.userId === row.userId && !done.has(d.id) && !removed.has(d.id));
@@ -57,7 +68,7 @@ export async function deliverPush(tx: Tx, rows: PushRow[], push: PushTransport):
       kind: row.kind,
       notificationId: row.id,
     };
-    const results = await Promise.allSettled(targets.map((d) => push.send(d, message)));
+    const results = await Promise.allSettled(targets.map((d) => attempt(d, message)));
     const accepted: string[] = [];
     const errors: string[] = [];
     let invalid = 0;
@@ -69,7 +80,11 @@ export async function deliverPush(tx: Tx, rows: PushRow[], push: PushTransport):
         removed.add(device.id);
         invalid += 1;
       } else if (result.reason instanceof PushPlatformOffError) noProvider += 1;
-      else errors.push(`${device.platform} ${device.id}: ${errorText(result.reason)}`);
+      else {
+        const error = errorText(result.reason);
+        if (!down.has(device.platform)) down.set(device.platform, error);
+        errors.push(`${device.platform} ${device.id}: ${error}`);
+      }
     });
     if (errors.length > 0) outcomes.set(row.id, { kind: 'failed', accepted, error: errors.join('; ') });
     else if (accepted.length > 0 || done.size > 0) outcomes.set(row.id, { kind: 'sent', accepted });

@@ -124,7 +124,8 @@ export async function fakeFcm(projectId: string) {
   const clientEmail = `push@${projectId}.iam.gserviceaccount.com`;
   const issued = new Set<string>();
   const server = createHttpServer();
-  const fake: Fake<FcmPush> & { port: number; serviceAccount: string; tokensIssued: () => number } = {
+  const fake: Fake<FcmPush> & { port: number; serviceAccount: string; tokensIssued: () => number; sends: number } = {
+    sends: 0,
     accepted: [],
     invalid: new Set(),
     down: false,
@@ -159,6 +160,7 @@ export async function fakeFcm(projectId: string) {
         return json(200, { access_token: token, expires_in: 3600, token_type: 'Bearer' });
       }
       if (req.url !== `/v1/projects/${projectId}/messages:send`) return json(404, { error: { code: 404 } });
+      fake.sends += 1;
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!bearer || !issued.has(bearer)) {
         fake.unauthorized += 1;

@@ -36,5 +36,8 @@ export function createWebPushSender(vapid: NonNullable<PushConfig['webPush']>, p
         throw err;
       }
     },
+    async close() {
+      agent?.destroy();
+    },
   };
 }
