@@ -22,7 +22,8 @@ import { rollupAnalyticsJob } from './jobs/rollup-analytics.js';
 import { JobScheduler } from './jobs/runner.js';
 import { grantAdmin } from './resolvers/admin/grant-admin.js';
 import { createSmtpMailer, MemoryMailer, smtpTimeoutsFor, type Mailer } from './mail/mailer.js';
-import { MemoryPushTransport, type PushTransport } from './mail/push.js';
+import type { PushTransport } from './mail/push.js';
+import { createPushTransport } from './mail/push/providers.js';
 import { createObservability, type Observability } from './observability/index.js';
 import type { Logger } from './observability/logger.js';
 import { createServer, type AppServer, type ServerDeps } from './server.js';
@@ -42,7 +43,10 @@ export interface AppDeps {
    * see when a subscriber attaches.
    */
   decorateLive?: (live: LiveUpdates) => LiveUpdates;
-  /** Default: a transport that logs and keeps what it would send (no push vendor yet). */
+  /**
+   * Default: APNs, FCM and Web Push as configured (config.push); with none, off in production and
+   * a transport that logs and keeps what it would send elsewhere (docs/push.md).
+   */
   push?: PushTransport;
   now?: () => Date;
   /** Default: every handler of src/events/handlers. */
@@ -113,7 +117,11 @@ export function buildApp(deps: AppDeps): App {
     instrument: observability.deliveries,
     handlerTimeoutMs: config.eventHandlerTimeoutMs,
   });
-  const push = deps.push ?? new MemoryPushTransport(logger);
+  const push: PushTransport =
+    deps.push ?? createPushTransport(config.push, { production: config.env === 'production', logger });
+  // Push: which providers are on, in one start-up line (a warning when push is off).
+  if (push.mode === 'off') logger.warn(push.describe());
+  else if (!deps.push) logger.info(push.describe());
   // Every scheduled job: adding one is one entry here (its cron expression defaults in the job,
   // and JOB_SCHEDULES may replace it by name).
   const jobs = new JobScheduler({
@@ -184,6 +192,7 @@ export function buildApp(deps: AppDeps): App {
         if (started) await jobs.stop();
         await bus.stop();
         await observability.stop();
+        await push.close?.();
         await redis?.close();
       })();
       return stopping;

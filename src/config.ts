@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { defaultHardening, envSchema } from './config/env.js';
+export { defaultPushConfig, type PushConfig } from './config/push.js';
 import type { Config } from './config/types.js';
+import { pushConfigFrom } from './config/push.js';
 
 export * from './config/types.js';
 export {
@@ -151,5 +153,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     operatorToken: e.OPERATOR_TOKEN ?? null,
     production: e.NODE_ENV === 'production',
+    push: pushConfigFrom(e),
   };
 }

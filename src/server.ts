@@ -70,6 +70,7 @@ export function createServer(deps: ServerDeps): AppServer {
         viewers,
         jobs: deps.jobs ?? { names: () => [], run: async () => undefined },
         idTokens: services.idTokens,
+        devices: deps.config.push && { webPushEndpointHosts: deps.config.push.webPushEndpointHosts },
       },
       viewers,
       versioning,

@@ -26,6 +26,13 @@ async function student(options: { timezone?: string; role?: 'USER' | 'ADMIN' } =
   return { user, course, token: await app.tokens.issue(user.id) };
 }
 
+/** The student's phone, registered for push: a push reaches only registered devices (docs/push.md). */
+async function withPhone(userId: string) {
+  await app.db.device.create({
+    data: { userId, platform: 'IOS', token: userId.replace(/-/g, '').padEnd(64, '0'), lastSeenAt: app.clock.now },
+  });
+}
+
 async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown>, token: string) {
   const res = await app.gql<T>(query, variables, token);
   expect(res.errors).toBeUndefined();
@@ -55,6 +62,7 @@ const LIST = `query ($first: Int, $after: String, $unreadOnly: Boolean) {
 describe('reminders', () => {
   it('reminds of an assignment at dueAt - lead on every channel, once, and delivers email and push', async () => {
     const s = await student();
+    await withPhone(s.user.id);
     const created = await ok(
       `mutation ($input: CreateAssignmentInput!) { createAssignment(input: $input) { id } }`,
       { input: { courseId: globalId('Course', s.course.id), title: 'Essay', dueAt: at(120).toISOString() } },
@@ -217,6 +225,7 @@ describe('reminders', () => {
 describe('quiet hours and time zones', () => {
   it('delays email and push to the end of quiet hours across a DST change, never the in-app row', async () => {
     const s = await student({ timezone: 'Europe/Berlin' });
+    await withPhone(s.user.id);
     await ok(
       `mutation { updateNotificationPreferences(input: { quietHours: { start: "22:00", end: "07:00" } }) { quietHours { start end } } }`,
       {},

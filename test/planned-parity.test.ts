@@ -192,6 +192,7 @@ fragment Row on Assignment { id title status course @include(if: $withCourse) { 
   wide: `query Wide($first: Int!) {
   me { accountStatus role onboardingCompleted subscriptionTier subscriptionExpiresAt entitlementIds createdAt updatedAt
     emailVerified emailVerifiedAt pendingEmail
+    devices(first: $first) { totalCount edges { cursor node { id platform appVersion createdAt lastSeenAt } } pageInfo { hasNextPage } }
     courses(first: $first) { edges { node { updatedAt
       assignments(first: $first) { edges { node { createdAt updatedAt
         studySessions(first: $first) { totalCount edges { node { id notes endsAt createdAt updatedAt } } pageInfo { hasNextPage } } } } }
@@ -258,6 +259,13 @@ beforeAll(async () => {
   await app.db.user.update({
     where: { id: ada.id },
     data: { timezone: 'Europe/Berlin', entitlementIds: ['premium', 'Ünï "q" \\ 📚 \u2028 </script>'] },
+  });
+  // Push devices (me.devices): one without an app version, one with a quoting app version.
+  await app.db.device.createMany({
+    data: [
+      { userId: ada.id, platform: 'IOS', token: 'a'.repeat(64), lastSeenAt: NOW },
+      { userId: ada.id, platform: 'WEB', token: '{"endpoint":"https://x"}', appVersion: '2.0 "β" \\', lastSeenAt: NOW },
+    ],
   });
 
   const full = await app.db.course.create({

@@ -3,6 +3,7 @@ import { Cron } from 'croner';
 import { DEFAULT_DB_TIMEOUTS } from '../db/timeouts.js';
 import { compareVersions, parseVersion, SEMVER } from '../versioning/client-status.js';
 import { TRACES_SAMPLERS, type Config } from './types.js';
+import { pushConfigProblems, pushEnvShape } from './push.js';
 
 /* The environment variables, their checks and defaults (docs/configuration.md). */
 
@@ -315,8 +316,11 @@ export const envSchema = z
     CORS_ORIGINS: z.string().optional(),
     CORS_CREDENTIALS: flag.default(false),
     OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    // Push providers (src/config/push.ts, docs/push.md).
+    ...pushEnvShape,
   })
   .superRefine((env, ctx) => {
+    for (const p of pushConfigProblems(env)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
     if (env.NODE_ENV === 'production') {
       if (!env.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
       if (!env.DATABASE_URL)

@@ -1,4 +1,5 @@
 import type { ClientVersionTable } from '../versioning/client-status.js';
+import type { PushConfig } from './push.js';
 
 /* The configuration as the server reads it (src/config.ts parses it from the environment). */
 
@@ -203,4 +204,6 @@ export interface Config {
   operatorToken: string | null;
   /** Production profile: CSRF prevention, no suggestions, /ready details only for the operator. */
   production: boolean;
+  /** Push providers (docs/push.md); each null when its credentials are not given. */
+  push: PushConfig;
 }

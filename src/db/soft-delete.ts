@@ -22,6 +22,15 @@ import { relations as relationFields } from '../generated/relations.js';
  */
 
 /**
+ * Models whose rows are removed for good, never soft-deleted: they keep the soft-delete columns
+ * (reads filter them like any other model, and they stay null) but `delete`/`deleteMany` refuse
+ * them, so a removal cannot leave a hidden row behind. Their domain code deletes with raw SQL.
+ * - Device: a push token is an address, not a record to restore; a soft-deleted row would keep
+ *   holding its unique token (docs/push.md).
+ */
+export const HARD_DELETED_MODELS: ReadonlySet<string> = new Set(['Device']);
+
+/**
  * The same rule in SQL, for every hand-written statement that reads a table (the planned path's
  * among them): the row of alias `alias` is live.
  */
@@ -200,6 +209,7 @@ export const softDelete = Prisma.defineExtension({
 });
 
 interface UpdateManyDelegate {
+  $name?: string;
   updateMany(args: { where: Args; data: Args }): Promise<{ count: number }>;
 }
 
@@ -208,6 +218,9 @@ async function softDeleteMany(
   args: { where: unknown; deletionId?: string; now?: Date },
 ): Promise<SoftDeletion> {
   const ctx = Prisma.getExtensionContext(self) as unknown as UpdateManyDelegate;
+  if (ctx.$name && HARD_DELETED_MODELS.has(ctx.$name)) {
+    throw new Error(`${ctx.$name} rows are hard-deleted (raw SQL), never soft-deleted: see HARD_DELETED_MODELS`);
+  }
   const deletionId = args.deletionId ?? randomUUID();
   const where: Args = { ...(isObject(args.where) ? args.where : {}), deletedAt: null };
   const { count } = await ctx.updateMany({ where, data: { deletedAt: args.now ?? new Date(), deletionId } });

@@ -40,6 +40,7 @@ const TABLES: { table: string; referencedBy: { table: string; column: string }[]
       'PasswordResetToken',
       'EmailVerificationToken',
       'UserIdentity',
+      'Device',
     ].map((table) => ({ table, column: 'userId' })),
   },
 ];

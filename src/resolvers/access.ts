@@ -19,7 +19,7 @@ import type { DomainContext, Viewer } from './domain-context.js';
 
 /** Tables whose rows belong to one user (a `userId` column). */
 export type OwnedEntity =
-  'Course' | 'Assignment' | 'Lecture' | 'LectureSeries' | 'StudySession' | 'Notification' | 'Session';
+  'Course' | 'Assignment' | 'Lecture' | 'LectureSeries' | 'StudySession' | 'Notification' | 'Session' | 'Device';
 
 /** `read`: the owner, or an admin; `own`: the owner only. */
 export type Access = 'read' | 'own';

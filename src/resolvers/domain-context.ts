@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import type { LiveUpdates } from '../events/live.js';
 import type { Logger } from '../observability/logger.js';
 import type { IdTokenVerifier } from './users/id-token-verifier.js';
+import type { DeviceSettings } from './devices/device-token.js';
 
 /** The signed-in user, as loaded for this request. */
 export interface Viewer {
@@ -36,6 +37,8 @@ export interface DomainContext {
   jobs: JobControl;
   /** Apple and Google ID tokens (signInWithIdToken); left out: both providers are off. */
   idTokens?: IdTokenVerifier;
+  /** What registerDevice accepts (Web Push endpoint hosts); left out: the defaults (docs/push.md). */
+  devices?: DeviceSettings;
 }
 
 export interface JobControl {

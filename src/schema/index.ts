@@ -24,6 +24,7 @@ import './event-admin.js';
 import './admin-accounts.js';
 import './analytics.js';
 import './notification.js';
+import './device.js';
 import './jobs.js';
 import './error-log.js';
 

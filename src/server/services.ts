@@ -67,6 +67,7 @@ export interface ServerDeps {
         | 'production'
         | 'identityProviders'
         | 'publicUrl'
+        | 'push'
       >
     >;
   db: Db;

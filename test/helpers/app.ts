@@ -69,6 +69,8 @@ export interface TestAppOptions {
   spanExporter?: SpanExporter;
   /** Default: silent (TEST_LOG_LEVEL to see logs). */
   logger?: Logger;
+  /** Push through the providers `env` configures (APNS_*, FCM_*, VAPID_*), as main.ts does; default: `push`, in memory. */
+  pushFromConfig?: boolean;
 }
 
 /** The app as main.ts builds it (buildApp), on a database of its own, with a settable clock and a memory mailer. */
@@ -108,7 +110,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   const app = buildApp({
     decorateLive,
-    push,
+    push: options.pushFromConfig ? undefined : push,
     config,
     db: database.db,
     logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),

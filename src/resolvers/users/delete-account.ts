@@ -39,6 +39,8 @@ export async function deleteAccount(
     await tx.notificationPreference.deleteMany(owned);
     // Its Apple/Google identities go with it: the provider account may sign up anew.
     await tx.userIdentity.deleteMany(owned);
+    // Push devices are removed for good, not soft-deleted (docs/push.md): nothing more is pushed.
+    await tx.$executeRaw`DELETE FROM "Device" WHERE "userId" = ${viewer.id}::uuid`;
     await tx.user.delete({ where: { id: viewer.id }, deletionId, now });
     await recordEvent(tx, {
       type: 'user.deleted',

@@ -16,7 +16,7 @@ export interface DataExport {
  * Everything stored about the viewer, for a data-access request (GDPR art. 15 and 20), beside
  * deleteAccount: the account (without its password hash), its notification settings, courses,
  * tasks, notifications, reminders, digests, billing events, the operators' audit entries about
- * it, its sessions (devices) and password-reset links (without token hashes), the days it was active and its Apple/Google identities. Rows deleted but not yet purged are included (their deletedAt
+ * it, its sessions (devices) and password-reset links (without token hashes), the days it was active, its Apple/Google identities and its push devices (with their tokens). Rows deleted but not yet purged are included (their deletedAt
  * says so): they are still stored. Read in one transaction, so the parts agree with each other.
  */
 export async function exportMyData(ctx: DomainContext, _input: Record<string, never> = {}): Promise<DataExport> {
@@ -55,6 +55,7 @@ export async function exportMyData(ctx: DomainContext, _input: Record<string, ne
           >`SELECT "day" FROM "UserActivityDay" WHERE "userId" = ${viewer.id}::uuid ORDER BY "day"`,
           tx.userIdentity.findMany(own()),
         ]);
+      const devices = await tx.device.findMany(own());
       return {
         account,
         notificationPreference,
@@ -72,6 +73,7 @@ export async function exportMyData(ctx: DomainContext, _input: Record<string, ne
         passwordResets,
         activeDays: activeDays.map((d) => d.day.toISOString().slice(0, 10)),
         identities,
+        pushDevices: devices,
       };
     },
     { isolationLevel: 'RepeatableRead' },
