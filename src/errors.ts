@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE';
+  | 'SERVICE_UNAVAILABLE'
+  | 'SYNC_CURSOR_EXPIRED';
 
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
@@ -53,6 +54,17 @@ export class NotFoundError extends AppError {
 
 export class ConflictError extends AppError {
   readonly code = 'CONFLICT';
+}
+
+/**
+ * A sync cursor older than the change log's retention (docs/sync.md): changes after it may have
+ * been pruned, so the app starts over with a full sync (`changes(since: null)`).
+ */
+export class SyncCursorExpiredError extends AppError {
+  readonly code = 'SYNC_CURSOR_EXPIRED';
+  constructor() {
+    super('This sync cursor is older than the change log keeps: sync again from the start (since: null).');
+  }
 }
 
 /** Documents refused when an app version publishes them: each with its GraphQL errors. */

@@ -20,6 +20,7 @@ import './analytics.js';
 import './notification.js';
 import './jobs.js';
 import './error-log.js';
+import './sync.js';
 
 let schema: GraphQLSchema | undefined;
 
