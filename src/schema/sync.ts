@@ -1,3 +1,4 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { decodeSyncCursor, InvalidSyncCursor, type SyncPosition } from '../resolvers/sync/cursor.js';
 import {
@@ -180,6 +181,20 @@ builder.queryField('changes', (t) =>
         description: `At most this many log entries per page (1 to ${MAX_SYNC_PAGE}, default ${DEFAULT_SYNC_PAGE}).`,
       }),
     },
-    resolve: (_root, args, ctx) => listChanges(ctx, { since: args.since ?? null, first: args.first }),
+    resolve: (_root, args, ctx, info) => {
+      // The nodes' rows are read with what the selection asks of each type (relations included),
+      // so Pothos answers their fields from them without loading again.
+      const of = (typeName: string) => queryFromInfo({ context: ctx, info, typeName, path: ['changes', 'node'] });
+      return listChanges(
+        ctx,
+        { since: args.since ?? null, first: args.first },
+        {
+          COURSE: of('Course'),
+          ASSIGNMENT: of('Assignment'),
+          LECTURE: of('Lecture'),
+          STUDY_SESSION: of('StudySession'),
+        },
+      );
+    },
   }),
 );

@@ -1,7 +1,7 @@
 import { queryRows, type NamedStatement } from '../../db/client.js';
-import { rowFromJson } from '../../db/json-rows.js';
 import { SyncCursorExpiredError, ValidationError } from '../../errors.js';
-import type { Assignment, Course, Lecture, StudySession } from '../../generated/prisma/client.js';
+import type { Assignment, Course, Lecture, Prisma, StudySession } from '../../generated/prisma/client.js';
+import type { Selection } from '../selection.js';
 import { requireViewer } from '../access.js';
 import type { DomainContext } from '../domain-context.js';
 import { decodeSyncCursor, encodeSyncCursor, InvalidSyncCursor, logStart, type SyncPosition } from './cursor.js';
@@ -10,13 +10,6 @@ export const SYNC_KINDS = ['COURSE', 'ASSIGNMENT', 'LECTURE', 'STUDY_SESSION'] a
 export type SyncKind = (typeof SYNC_KINDS)[number];
 export type SyncOperation = 'SNAPSHOT' | 'CREATED' | 'UPDATED' | 'COMPLETED' | 'REOPENED' | 'DELETED' | 'RESTORED';
 export type SyncRow = Course | Assignment | Lecture | StudySession;
-
-const MODELS: Record<SyncKind, string> = {
-  COURSE: 'Course',
-  ASSIGNMENT: 'Assignment',
-  LECTURE: 'Lecture',
-  STUDY_SESSION: 'StudySession',
-};
 
 /** One entity's state as of the answer: its current row, or a tombstone. */
 export interface SyncChangeItem {
@@ -85,10 +78,14 @@ meta AS (
 SELECT m.*, e."kind", e."entityId"::text AS "entityId", e."operation", to_jsonb(e."rowDeletedAt") AS "rowDeletedAt",
   e."rowDeletionId"::text AS "rowDeletionId", to_jsonb(e."changedAt") AS "changedAt", e.n::int AS n,
   CASE e."kind"
-    WHEN 'COURSE' THEN (SELECT to_jsonb(r) FROM "Course" r WHERE r."id" = e."entityId" AND r."userId" = $1::uuid)
-    WHEN 'ASSIGNMENT' THEN (SELECT to_jsonb(r) FROM "Assignment" r WHERE r."id" = e."entityId" AND r."userId" = $1::uuid)
-    WHEN 'LECTURE' THEN (SELECT to_jsonb(r) FROM "Lecture" r WHERE r."id" = e."entityId" AND r."userId" = $1::uuid)
-    WHEN 'STUDY_SESSION' THEN (SELECT to_jsonb(r) FROM "StudySession" r WHERE r."id" = e."entityId" AND r."userId" = $1::uuid)
+    WHEN 'COURSE' THEN (SELECT jsonb_build_object('deletedAt', r."deletedAt", 'deletionId', r."deletionId")
+      FROM "Course" r WHERE r."id" = e."entityId" AND r."userId" = $1::uuid)
+    WHEN 'ASSIGNMENT' THEN (SELECT jsonb_build_object('deletedAt', r."deletedAt", 'deletionId', r."deletionId")
+      FROM "Assignment" r WHERE r."id" = e."entityId" AND r."userId" = $1::uuid)
+    WHEN 'LECTURE' THEN (SELECT jsonb_build_object('deletedAt', r."deletedAt", 'deletionId', r."deletionId")
+      FROM "Lecture" r WHERE r."id" = e."entityId" AND r."userId" = $1::uuid)
+    WHEN 'STUDY_SESSION' THEN (SELECT jsonb_build_object('deletedAt', r."deletedAt", 'deletionId', r."deletionId")
+      FROM "StudySession" r WHERE r."id" = e."entityId" AND r."userId" = $1::uuid)
   END AS "row"
 FROM meta m LEFT JOIN latest e ON true
 ORDER BY e.n`,
@@ -103,22 +100,22 @@ export const FULL_PAGE: NamedStatement = {
   text: `WITH w AS MATERIALIZED (SELECT COALESCE($2::xid8, pg_snapshot_xmin(pg_current_snapshot())) AS xmin),
 rows AS (
   SELECT u.* FROM (
-    (SELECT 0 AS k, r."id", to_jsonb(r) AS "row" FROM "Course" r
+    (SELECT 0 AS k, r."id" FROM "Course" r
       WHERE r."userId" = $1::uuid AND r."deletedAt" IS NULL AND (0, r."id") > ($3::int, $4::uuid) ORDER BY r."id" LIMIT $5::int + 1)
     UNION ALL
-    (SELECT 1, r."id", to_jsonb(r) FROM "Assignment" r
+    (SELECT 1, r."id" FROM "Assignment" r
       WHERE r."userId" = $1::uuid AND r."deletedAt" IS NULL AND (1, r."id") > ($3::int, $4::uuid) ORDER BY r."id" LIMIT $5::int + 1)
     UNION ALL
-    (SELECT 2, r."id", to_jsonb(r) FROM "Lecture" r
+    (SELECT 2, r."id" FROM "Lecture" r
       WHERE r."userId" = $1::uuid AND r."deletedAt" IS NULL AND (2, r."id") > ($3::int, $4::uuid) ORDER BY r."id" LIMIT $5::int + 1)
     UNION ALL
-    (SELECT 3, r."id", to_jsonb(r) FROM "StudySession" r
+    (SELECT 3, r."id" FROM "StudySession" r
       WHERE r."userId" = $1::uuid AND r."deletedAt" IS NULL AND (3, r."id") > ($3::int, $4::uuid) ORDER BY r."id" LIMIT $5::int + 1)
   ) u
   ORDER BY u.k, u."id"
   LIMIT $5::int + 1
 )
-SELECT (SELECT w.xmin FROM w)::text AS xmin, r.k, r."id"::text AS id, r."row"
+SELECT (SELECT w.xmin FROM w)::text AS xmin, r.k, r."id"::text AS id
 FROM (SELECT 1) one LEFT JOIN rows r ON true
 ORDER BY r.k, r."id"`,
 };
@@ -136,14 +133,14 @@ interface LogRow extends Record<string, unknown> {
   rowDeletedAt: string | null;
   rowDeletionId: string | null;
   changedAt: string | null;
-  row: Record<string, unknown> | null;
+  /** The entity's current deletedAt and deletionId; null when its row is gone (purged). */
+  row: { deletedAt: string | null; deletionId: string | null } | null;
 }
 
 interface FullRow extends Record<string, unknown> {
   xmin: string;
   k: number | null;
   id: string | null;
-  row: Record<string, unknown> | null;
 }
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -167,34 +164,59 @@ function pageSize(first: number | null | undefined): number {
   return n;
 }
 
-function item(kind: SyncKind, id: string, operation: SyncOperation, json: Record<string, unknown> | null) {
-  const row = json ? rowFromJson<SyncRow>(MODELS[kind], json) : null;
-  const live = row !== null && row.deletedAt === null;
-  return {
-    kind,
-    id,
-    operation,
-    row: live ? row : null,
-    deletedAt: row?.deletedAt ?? null,
-    deletionId: row?.deletionId ?? null,
-  };
+/** What the GraphQL layer passes: per kind, the selection its `node` fields need (Pothos's queryFromInfo). */
+export interface SyncSelection {
+  COURSE?: Selection<Prisma.CourseFindManyArgs>;
+  ASSIGNMENT?: Selection<Prisma.AssignmentFindManyArgs>;
+  LECTURE?: Selection<Prisma.LectureFindManyArgs>;
+  STUDY_SESSION?: Selection<Prisma.StudySessionFindManyArgs>;
+}
+
+/**
+ * The live rows of `ids` per kind, with the selection of each kind: one findMany per kind present
+ * (the soft-delete extension keeps deleted rows out).
+ */
+async function loadRows(
+  ctx: DomainContext,
+  userId: string,
+  ids: Map<SyncKind, string[]>,
+  selection: SyncSelection,
+): Promise<Map<string, SyncRow>> {
+  const found = await Promise.all(
+    [...ids].map(([kind, list]): Promise<SyncRow[]> => {
+      const where = { id: { in: list }, userId };
+      if (kind === 'COURSE') return ctx.db.course.findMany({ where, ...selection.COURSE });
+      if (kind === 'ASSIGNMENT') return ctx.db.assignment.findMany({ where, ...selection.ASSIGNMENT });
+      if (kind === 'LECTURE') return ctx.db.lecture.findMany({ where, ...selection.LECTURE });
+      return ctx.db.studySession.findMany({ where, ...selection.STUDY_SESSION });
+    }),
+  );
+  return new Map(found.flat().map((row) => [row.id, row]));
+}
+
+function group(entries: { kind: SyncKind; id: string }[]): Map<SyncKind, string[]> {
+  const out = new Map<SyncKind, string[]>();
+  for (const { kind, id } of entries) out.set(kind, [...(out.get(kind) ?? []), id]);
+  return out;
 }
 
 /**
  * `changes(since, first)`: what changed in the viewer's courses and tasks since `since`, in
  * commit order, one entry per entity with its current row or a tombstone. `since: null` starts a
  * full sync (every live row, then the log from the first page's snapshot). Exact under concurrent
- * writers: see cursor.ts. SYNC_CURSOR_EXPIRED when the log after the cursor was pruned.
+ * writers: see cursor.ts. SYNC_CURSOR_EXPIRED when the log after the cursor was pruned. One
+ * statement reads the page; the live entities' rows follow, one statement per kind present.
  */
 export async function listChanges(
   ctx: DomainContext,
   input: { since?: SyncPosition | null; first?: number | null },
+  selection: SyncSelection = {},
 ): Promise<ChangesPage> {
   const viewer = requireViewer(ctx);
   const first = pageSize(input.first);
   const since = input.since ?? null;
-  if (since === null || since.phase === 'full') return fullPage(ctx, viewer.id, first, since);
-  return logPage(ctx, viewer.id, first, since);
+  if (since === null || since.phase === 'full') return fullPage(ctx, viewer.id, first, since, selection);
+  return logPage(ctx, viewer.id, first, since, selection);
 }
 
 async function fullPage(
@@ -202,6 +224,7 @@ async function fullPage(
   userId: string,
   first: number,
   since: Extract<SyncPosition, { phase: 'full' }> | null,
+  selection: SyncSelection,
 ): Promise<ChangesPage> {
   const rows = await queryRows<FullRow>(ctx.db, FULL_PAGE, [
     userId,
@@ -212,21 +235,34 @@ async function fullPage(
   ]);
   const xmin = BigInt(rows[0]!.xmin);
   const found = rows.filter((r): r is FullRow & { k: number; id: string } => r.k !== null && r.id !== null);
-  const kept = found.slice(0, first);
+  const kept = found.slice(0, first).map((r) => ({ k: r.k, kind: SYNC_KINDS[r.k]!, id: r.id }));
   const hasMore = found.length > first;
   const last = kept[kept.length - 1];
   const cursor: SyncPosition =
     hasMore && last ? { phase: 'full', xmin, kind: last.k, id: last.id } : { phase: 'log', xid: xmin, seq: 0n };
-  return {
-    changes: kept.map((r) => ({ ...item(SYNC_KINDS[r.k]!, r.id, 'SNAPSHOT', r.row), changedAt: null })),
-    cursor: encodeSyncCursor(cursor),
-    hasMore,
-    caughtUp: true,
-    fullSync: hasMore,
-  };
+  const current = await loadRows(ctx, userId, group(kept), selection);
+  // A row deleted between the two statements is left out: its deletion comes with the log.
+  const changes = kept
+    .filter((e) => current.has(e.id))
+    .map((e) => ({
+      kind: e.kind,
+      id: e.id,
+      operation: 'SNAPSHOT' as const,
+      row: current.get(e.id)!,
+      deletedAt: null,
+      deletionId: null,
+      changedAt: null,
+    }));
+  return { changes, cursor: encodeSyncCursor(cursor), hasMore, caughtUp: true, fullSync: hasMore };
 }
 
-async function logPage(ctx: DomainContext, userId: string, first: number, since: SyncPosition): Promise<ChangesPage> {
+async function logPage(
+  ctx: DomainContext,
+  userId: string,
+  first: number,
+  since: SyncPosition,
+  selection: SyncSelection,
+): Promise<ChangesPage> {
   const start = logStart(since);
   const rows = await queryRows<LogRow>(ctx.db, LOG_PAGE, [
     userId,
@@ -244,18 +280,25 @@ async function logPage(ctx: DomainContext, userId: string, first: number, since:
     meta.hasMore && meta.lastXid !== null && meta.lastSeq !== null
       ? { phase: 'log', xid: BigInt(meta.lastXid), seq: BigInt(meta.lastSeq) }
       : { phase: 'log', xid: xmin, seq: 0n };
-  const changes = rows
+  const entries = rows
     .filter((r) => r.kind !== null && r.entityId !== null && r.operation !== null)
-    .map((r) => {
-      const it = item(r.kind!, r.entityId!, r.operation!, r.row);
-      return {
-        ...it,
-        // A row purged since (hard delete after DELETED_RETENTION_DAYS): the tombstone as logged.
-        deletedAt: r.row ? it.deletedAt : asDate(r.rowDeletedAt),
-        deletionId: r.row ? it.deletionId : r.rowDeletionId,
-        changedAt: asDate(r.changedAt),
-      };
-    });
+    .map((r) => ({ ...r, kind: r.kind!, id: r.entityId!, operation: r.operation! }));
+  const live = entries.filter((e) => e.row !== null && e.row.deletedAt === null);
+  const current = await loadRows(ctx, userId, group(live), selection);
+  const changes = entries.map((e): SyncChangeItem => {
+    const row = current.get(e.id) ?? null;
+    // A row purged since (hard delete after DELETED_RETENTION_DAYS): the tombstone as logged.
+    const deletedAt = row ? null : (asDate(e.row?.deletedAt ?? null) ?? asDate(e.rowDeletedAt) ?? ctx.now());
+    return {
+      kind: e.kind,
+      id: e.id,
+      operation: e.operation,
+      row,
+      deletedAt,
+      deletionId: row ? null : (e.row?.deletionId ?? e.rowDeletionId),
+      changedAt: asDate(e.changedAt),
+    };
+  });
   return {
     changes,
     cursor: encodeSyncCursor(next),
