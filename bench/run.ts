@@ -35,6 +35,7 @@ import {
 import {
   globalId,
   isOurs,
+  OURS_ONLY_READS,
   READ_SCENARIOS,
   readDocumentsManifest,
   readRequest,
@@ -79,7 +80,7 @@ npm run bench [-- options]: the API against the raw-SQL limit and PostGraphile 5
   --warmup <s>            seconds of warm-up before each run (default 5; quick 1)
   --connections <n>       autocannon connections (default 32)
   --pool <n>              DATABASE_POOL_SIZE of every server (default 10)
-  --only <list>           scenarios: dashboard,coursePage,agenda,notifications,overdue,mutations,createComplete
+  --only <list>           scenarios: dashboard,coursePage,agenda,notifications,overdue,changes,mutations,createComplete
   --targets <list>        servers: ours,planned,text,raw,peer (default all)
   --no-count              skip the SQL-statement counting pass
   --no-unindexed          skip the reads without secondary indexes
@@ -434,10 +435,13 @@ async function timingPass(targets: TargetName[], run: Run): Promise<Map<TargetNa
   for (const server of servers.values())
     if (reference && server !== reference) run.parity.push(...(await checkParity(reference, server, run.fx)));
   for (const scenario of run.reads)
-    for (const server of servers.values()) run.measurements.push(await measure(server, scenario, 'indexed'));
+    for (const server of servers.values())
+      if (SCENARIOS[scenario].targets.includes(server.target))
+        run.measurements.push(await measure(server, scenario, 'indexed'));
   const [planned, text] = [servers.get('planned'), servers.get('text')];
   if (planned && text)
-    for (const scenario of run.reads) run.measurements.push(...(await measurePair(planned, text, scenario)));
+    for (const scenario of run.reads.filter((s) => SCENARIOS[s].targets.includes('planned')))
+      run.measurements.push(...(await measurePair(planned, text, scenario)));
   for (const [target, server] of servers) {
     if (scenariosOf(target).some((s) => !SCENARIOS[s].read)) continue;
     await stop(server);
@@ -453,7 +457,9 @@ async function unindexedPass(server: RunningServer, run: Run) {
   await dropSecondaryIndexes(dbUrl, log);
   try {
     // Quick mode: only the two reads the 10× target names, to stay under two minutes.
-    const reads = quick ? run.reads.filter((r) => r === 'dashboard' || r === 'overdue') : run.reads;
+    const reads = quick
+      ? run.reads.filter((r) => r === 'dashboard' || r === 'overdue')
+      : run.reads.filter((r) => (READ_SCENARIOS as ScenarioName[]).includes(r));
     for (const scenario of reads) run.measurements.push(await measure(server, scenario, 'unindexed'));
   } finally {
     await restoreIndexes(dbUrl, log);
@@ -583,7 +589,8 @@ async function main() {
   serverNode = serverNodeOption === 'system' ? systemNode() : ensureServerNode(serverNodeOption as '22' | '24');
   log(`mode: ${quick ? 'quick' : 'full'}; servers run on Node ${nodeVersion(serverNode)} (${serverNode})`);
   const { data, ...fixtures } = await prepare();
-  const run: Run = { ...fixtures, reads: READ_SCENARIOS.filter(wanted), measurements: [], statements: [], parity: [] };
+  const reads = [...READ_SCENARIOS, ...OURS_ONLY_READS].filter(wanted);
+  const run: Run = { ...fixtures, reads, measurements: [], statements: [], parity: [] };
   if (run.reads.includes('notifications')) await seedNotifications(dbUrl, log);
   if (targetList.includes('planned')) await publishReadDocuments();
 

@@ -22,7 +22,7 @@ import { CREATED_PREFIX, type Student } from './seed.js';
 export type TargetName = 'ours' | 'planned' | 'text' | 'raw' | 'peer';
 /** The targets that are our server. */
 export const isOurs = (target: TargetName) => target === 'ours' || target === 'planned' || target === 'text';
-export type ReadScenario = 'dashboard' | 'coursePage' | 'agenda' | 'notifications' | 'overdue';
+export type ReadScenario = 'dashboard' | 'coursePage' | 'agenda' | 'notifications' | 'overdue' | 'changes';
 export type ScenarioName = ReadScenario | 'mutations' | 'createComplete';
 
 /** A student of the data set with a pre-minted token. */
@@ -45,10 +45,17 @@ export const SCENARIOS: Record<ScenarioName, ReturnType<typeof read>> = {
   agenda: read('WeekAgenda: a week, all three kinds, first 50 (example app)', 50),
   notifications: read('Notifications: first 20 + unreadCount (example app)', 20),
   overdue: read('overdue assignments, first 20 + totalCount (hand-written)', 20),
+  // Ours only: the limit and the peer have no change log (and `changes` runs on the generic path).
+  changes: {
+    ...read('changes(since:) from the start of a student’s ~1,050 changes, first 100 (docs/sync.md)', 100),
+    targets: ['ours', 'text'],
+  },
   mutations: write('mutation mix: create, complete, delete + restore course', ['ours', 'raw']),
   createComplete: write("create and complete an assignment (the peer's mutations)", ['ours', 'raw', 'peer']),
 };
 export const READ_SCENARIOS: ReadScenario[] = ['dashboard', 'coursePage', 'agenda', 'notifications', 'overdue'];
+/** Reads only our server has (no parity check against the limit or the peer, no unindexed run). */
+export const OURS_ONLY_READS: ReadScenario[] = ['changes'];
 
 export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
@@ -84,13 +91,41 @@ function readDocuments(): Record<ReadScenario, ReadDocument> {
     agenda: of('WeekAgenda'),
     notifications: of('Notifications'),
     overdue: { text: OVERDUE_DOCUMENT, id: overdueId, operationName: 'Overdue' },
+    changes: {
+      text: CHANGES_DOCUMENT,
+      id: `sha256:${createHash('sha256').update(CHANGES_DOCUMENT).digest('hex')}`,
+      operationName: 'Changes',
+    },
   });
 }
 
 /** The read documents as an app publishes them (id → text), for the `planned` target. */
 export function readDocumentsManifest(): Record<string, string> {
-  return Object.fromEntries(Object.values(readDocuments()).map((d) => [d.id, d.text]));
+  return Object.fromEntries(
+    Object.entries(readDocuments())
+      .filter(([scenario]) => SCENARIOS[scenario as ReadScenario].targets.includes('planned'))
+      .map(([, d]) => [d.id, d.text]),
+  );
 }
+
+/** A delta sync page as an app sends it: entries with their current rows or tombstones (docs/sync.md). */
+export const CHANGES_DOCUMENT = `query Changes($since: SyncCursor, $first: Int) {
+  changes(since: $since, first: $first) {
+    cursor hasMore caughtUp
+    changes {
+      id kind operation deleted deletedAt deletionId
+      node {
+        __typename
+        ... on Course { id name code color updatedAt }
+        ... on Assignment { id title dueAt completedAt priority updatedAt }
+        ... on Lecture { id title startsAt endsAt location updatedAt }
+        ... on StudySession { id title startsAt endsAt updatedAt }
+      }
+    }
+  }
+}`;
+/** The cursor at the start of the log (what the seed wrote, seedChangeLog): a page of a student's whole history. */
+const LOG_START = Buffer.from('sync1:L:0:0').toString('base64url');
 
 const live = 'deletedAt: null';
 const inbox = `userId: $u, channel: IN_APP, ${live}`;
@@ -101,7 +136,7 @@ const during = (table: string, column: string, from: string, to: string, first: 
 const taskNodes = (time: string, extra = '') => `rowId title ${time} ${extra} courseByCourseId { rowId name }`;
 const ROW = 'rowId title dueAt completedAt priority';
 /** The peer reads the same rows: the three task kinds as three lists, the user id in the variables. */
-const PEER_DOCS: Record<ReadScenario, string> = {
+const PEER_DOCS: Record<Exclude<ReadScenario, 'changes'>, string> = {
   dashboard: `query HomeScreen($u: UUID!, $now: String!, $dayFrom: String!, $dayTo: String!, $first: Int!) {
   userByRowId(rowId: $u) { rowId firstName lastName }
   unread: allNotifications(condition: { ${inbox}, readAt: null }) { totalCount }
@@ -164,12 +199,14 @@ export function readRequest(
     else if (scenario === 'agenda') variables = { ...base, ...fx.week };
     else if (scenario === 'overdue') variables = { ...base, now: now.toISOString() };
     else variables = base;
+    if (scenario === 'changes') throw new Error('the peer has no changes scenario');
     return { token: student.token, body: JSON.stringify({ query: PEER_DOCS[scenario], variables, operationName }) };
   }
   // What the example app sends: HomeScreen's `upcoming`, CoursePage's `id` and `first`, WeekAgenda's window.
   if (scenario === 'dashboard') variables = { upcoming: pageSize };
   else if (scenario === 'coursePage') variables = { id: globalId('Course', course!), first: pageSize };
   else if (scenario === 'agenda') variables = { ...fx.week, first: pageSize };
+  else if (scenario === 'changes') variables = { since: LOG_START, first: pageSize };
   else variables = { first: pageSize };
   const document = target === 'planned' ? { documentId: id } : { query: text };
   return { token: student.token, body: JSON.stringify({ ...document, variables, operationName }) };

@@ -16,6 +16,7 @@ import { digestJob } from './jobs/digest.js';
 import { expireSubscriptionsJob } from './jobs/expire-subscriptions.js';
 import { pruneErrorLogJob } from './jobs/prune-error-log.js';
 import { pruneOutboxJob } from './jobs/prune-outbox.js';
+import { pruneSyncLogJob } from './jobs/prune-sync-log.js';
 import { purgeDeletedJob } from './jobs/purge-deleted.js';
 import { remindersJob } from './jobs/reminders.js';
 import { rollupAnalyticsJob } from './jobs/rollup-analytics.js';
@@ -138,6 +139,7 @@ export function buildApp(deps: AppDeps): App {
       deliverNotificationsJob({ mailer, push }),
       pruneOutboxJob({ retentionDays: config.events.retentionDays }),
       purgeDeletedJob({ retentionDays: config.purge.retentionDays }),
+      pruneSyncLogJob({ retentionDays: config.sync.retentionDays }),
       pruneErrorLogJob({ retentionDays: config.errorLog.retentionDays }),
       expireSubscriptionsJob({ graceMs: config.billing.expiryGraceMs }),
       rollupAnalyticsJob(),

@@ -73,6 +73,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retentionDays: e.EVENT_RETENTION_DAYS,
     },
     purge: { retentionDays: e.DELETED_RETENTION_DAYS },
+    sync: { retentionDays: e.SYNC_LOG_RETENTION_DAYS },
     jobs: { schedules: e.JOB_SCHEDULES },
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

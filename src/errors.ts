@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'SERVICE_UNAVAILABLE'
   | 'VERIFICATION_TOKEN_INVALID'
   | 'ID_TOKEN_INVALID'
-  | 'PROVIDER_DISABLED';
+  | 'PROVIDER_DISABLED'
+  | 'SYNC_CURSOR_EXPIRED';
 
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
@@ -93,6 +94,17 @@ export class ProviderDisabledError extends AppError {
   readonly code = 'PROVIDER_DISABLED';
   constructor(provider: string) {
     super(`Sign in with ${provider} is not configured on this server.`, { provider });
+  }
+}
+
+/**
+ * A sync cursor older than the change log's retention (docs/sync.md): changes after it may have
+ * been pruned, so the app starts over with a full sync (`changes(since: null)`).
+ */
+export class SyncCursorExpiredError extends AppError {
+  readonly code = 'SYNC_CURSOR_EXPIRED';
+  constructor() {
+    super('This sync cursor is older than the change log keeps: sync again from the start (since: null).');
   }
 }
 

@@ -120,7 +120,7 @@ fragment Kinds on Task {
   me {
     notifications(first: $first, unreadOnly: $unread) {
       totalCount
-      edges { cursor node { id body channels readAt subject { ... on Task { id scheduledAt } ... on StudySession { actualMinutes } ... on Course { archived } } } }
+      edges { cursor node { id body channels readAt streamCursor subject { ... on Task { id scheduledAt } ... on StudySession { actualMinutes } ... on Course { archived } } } }
       pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     }
     unread: notifications(first: 2, unreadOnly: true) { totalCount }

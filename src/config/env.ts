@@ -198,6 +198,7 @@ export const envSchema = z
     EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
     DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    SYNC_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     JOB_SCHEDULES: jobSchedules.default({}),
     GRAPHIQL: z
       .enum(['true', 'false'])

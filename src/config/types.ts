@@ -79,6 +79,8 @@ export interface Config {
   events: { maxAttempts: number; pollIntervalMs: number; retentionDays: number };
   /** Soft-deleted rows are purged (hard-deleted) after `retentionDays`. */
   purge: { retentionDays: number };
+  /** The change log of `changes(since:)` (docs/sync.md) is pruned after `retentionDays`. */
+  sync: { retentionDays: number };
   /** Scheduled jobs: cron expressions by job name, replacing each job's default (src/jobs). */
   jobs: { schedules: Record<string, string> };
   graphiql: boolean;

@@ -10,6 +10,8 @@ export interface TaskUpdateMessage {
   courseId: string;
   userId: string;
   occurredAt: string;
+  /** Its position in the change log: set on a stream resumed with `after` (docs/sync.md). */
+  cursor?: string;
 }
 
 /** What subscribers of `notifications` receive: the id; the notification is loaded per subscriber. */
@@ -18,6 +20,8 @@ export interface NotificationMessage {
   notificationId: string;
   userId: string;
   occurredAt: string;
+  /** Its position in the change log: set on a stream resumed with `after` (docs/sync.md). */
+  cursor?: string;
 }
 
 /** Every live topic and the message it carries. A topic is always per user: a user hears only their own. */
@@ -34,4 +38,9 @@ export interface LiveTopics {
 export interface LiveUpdates {
   publish<T extends keyof LiveTopics>(topic: T, userId: string, message: LiveTopics[T]): void;
   subscribe<T extends keyof LiveTopics>(topic: T, userId: string): AsyncIterable<LiveTopics[T]>;
+  /**
+   * Calls `listener` whenever publications may have been missed (the transport came back after an
+   * outage): streams that read the change log read it again. Returns the unsubscribe. Absent: never.
+   */
+  onReconnect?(listener: () => void): () => void;
 }

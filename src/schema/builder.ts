@@ -9,6 +9,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import { isAdmin } from '../resolvers/access.js';
+import type { SyncPosition } from '../resolvers/sync/cursor.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/page.js';
 
 /** The Pothos builder and its plugins. No types here: each domain file adds its own. */
@@ -23,6 +24,7 @@ export const builder = new SchemaBuilder<{
     EmailAddress: { Input: string; Output: string };
     TimeZone: { Input: string; Output: string };
     JSON: { Input: unknown; Output: unknown };
+    SyncCursor: { Input: SyncPosition; Output: string };
     ID: { Input: string; Output: string | number };
   };
 }>({

@@ -27,6 +27,7 @@ import './notification.js';
 import './device.js';
 import './jobs.js';
 import './error-log.js';
+import './sync.js';
 
 let schema: GraphQLSchema | undefined;
 

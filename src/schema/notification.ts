@@ -72,6 +72,9 @@ const NotificationSubjectType = builder.unionType('NotificationSubject', {
   },
 });
 
+/** The cursor of each notification a resumable `notifications(after:)` stream sends, by its row. */
+const streamCursors = new WeakMap<object, string>();
+
 export const NotificationType = builder.prismaNode('Notification', {
   description: 'Something the app told you: a reminder, a digest, or a change to your courses and tasks.',
   id: { field: 'id' },
@@ -96,6 +99,14 @@ export const NotificationType = builder.prismaNode('Notification', {
       resolve: (n) => n.readAt !== null,
     }),
     readAt: t.expose('readAt', { type: 'DateTime', nullable: true, description: 'When it was marked read.' }),
+    streamCursor: t.field({
+      type: 'SyncCursor',
+      nullable: true,
+      description:
+        'On a message of `notifications(after:)`: its position, to resume the stream from (docs/sync.md). Null everywhere else.',
+      extensions: sqlForm({ kind: 'computed', sql: () => 'NULL::text', usesNow: false }),
+      resolve: (n) => streamCursors.get(n) ?? null,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was written.' }),
     subject: t.field({
       type: NotificationSubjectType,
@@ -270,7 +281,19 @@ builder.subscriptionField('notifications', (t) =>
     description:
       'Your new notifications as they are written (reminders, digests, task changes); null for one deleted before it reached you. Same transports and authentication as `taskUpdates`.',
     authScopes: { signedIn: true },
-    subscribe: (_root, _args, ctx) => subscribeNotifications(ctx),
-    resolve: (message, _args, ctx) => getNotification(ctx, { id: message.notificationId }),
+    args: {
+      after: t.arg({
+        type: 'SyncCursor',
+        required: false,
+        description:
+          'Resume (docs/sync.md): first every in-app notification written since this cursor (a `streamCursor` of an earlier message, or a `changes` cursor), then the new ones, each with its `streamCursor`. Left out: live only.',
+      }),
+    },
+    subscribe: (_root, args, ctx) => subscribeNotifications(ctx, { after: args.after ?? null }),
+    resolve: async (message, _args, ctx) => {
+      const row = await getNotification(ctx, { id: message.notificationId });
+      if (row && message.cursor) streamCursors.set(row, message.cursor);
+      return row;
+    },
   }),
 );

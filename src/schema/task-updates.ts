@@ -26,7 +26,15 @@ const TaskUpdate = builder.objectRef<TaskUpdateMessage>('TaskUpdate').implement(
   description: 'One change to one of your tasks, as it happens.',
   fields: (t) => ({
     eventId: t.exposeID('eventId', {
-      description: 'The domain event behind it. Delivery is at least once: de-duplicate by this id.',
+      description:
+        'The domain event behind it (or, on a stream resumed with `after`, its change-log entry). Delivery of a live-only stream is at least once: de-duplicate by this id.',
+    }),
+    cursor: t.field({
+      type: 'SyncCursor',
+      nullable: true,
+      description:
+        "On a stream started with `after`: this change's position; pass it as `after` to resume right after it (docs/sync.md). Null on a live-only stream.",
+      resolve: (m) => m.cursor ?? null,
     }),
     change: t.field({
       type: TaskChange,
@@ -70,8 +78,15 @@ builder.subscriptionField('taskUpdates', (t) =>
         required: false,
         description: 'Only changes to tasks of this course.',
       }),
+      after: t.arg({
+        type: 'SyncCursor',
+        required: false,
+        description:
+          'Resume (docs/sync.md): first every change since this cursor (a `cursor` of an earlier message, or of `changes`), from the change log, then the new ones, with no gap and no duplicate, each with its `cursor`. Left out: live only (at least once).',
+      }),
     },
-    subscribe: (_root, args, ctx) => subscribeTaskUpdates(ctx, { courseId: args.courseId?.id }),
+    subscribe: (_root, args, ctx) =>
+      subscribeTaskUpdates(ctx, { courseId: args.courseId?.id, after: args.after ?? null }),
     resolve: (message) => message,
   }),
 );

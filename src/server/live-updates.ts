@@ -14,26 +14,58 @@ interface Envelope {
   message: LiveTopics[keyof LiveTopics];
 }
 
+/** Sent by a replica whose Redis came back: every replica's resumable streams re-read the log. */
+interface Resync {
+  resync: true;
+}
+
 /**
  * The live-updates transport: Yoga's in-memory pub/sub, one topic per user, on each replica.
  * With Redis, a publication goes to one Redis channel and every replica (this one included)
  * hands what it hears to its local subscribers. While Redis is away a publication is handed to
  * this replica's subscribers directly: subscribers on other replicas miss it (they can refetch);
- * nothing throws, and Redis is used again as soon as both connections are back.
+ * nothing throws, and Redis is used again as soon as both connections are back. Then `onReconnect`
+ * listeners run on every replica (this one's subscriber reconnected, or another replica announced
+ * that its own Redis is back), so resumable streams (docs/sync.md) catch up from the change log.
  */
 export function createLiveUpdates(redis: RedisConnections | null, logger?: Logger): LiveUpdates {
   const local = adapt(createPubSub<YogaTopics>());
   if (!redis) return local;
   const log = logger?.child({ component: 'live-updates' });
   const { command, subscriber } = redis;
+  const reconnected = new Set<() => void>();
+  const resync = () => {
+    for (const listener of reconnected) listener();
+  };
+  let subscribedOnce = false;
   // Subscribed on every (re)connection; ioredis' own re-subscription is off (see connectRedis).
   subscriber.on('ready', () => {
-    subscriber.subscribe(LIVE_CHANNEL).catch((err: unknown) => log?.warn({ err }, 'redis subscribe failed'));
+    subscriber
+      .subscribe(LIVE_CHANNEL)
+      .then(() => {
+        if (subscribedOnce) resync();
+        subscribedOnce = true;
+      })
+      .catch((err: unknown) => log?.warn({ err }, 'redis subscribe failed'));
+  });
+  let commandOnce = false;
+  command.on('ready', () => {
+    // Back after an outage: what this replica published meanwhile reached its own subscribers only.
+    if (commandOnce) {
+      const announce: Resync = { resync: true };
+      command.publish(LIVE_CHANNEL, JSON.stringify(announce)).catch(() => undefined);
+    }
+    commandOnce = true;
   });
   subscriber.on('message', (channel: string, text: string) => {
     if (channel !== LIVE_CHANNEL) return;
     try {
-      const { topic, userId, message } = JSON.parse(text) as Envelope;
+      const parsed = JSON.parse(text) as Envelope | Resync;
+      if ('resync' in parsed) {
+        resync();
+        return;
+      }
+      const { topic, userId, message } = parsed;
       local.publish(topic, userId, message);
     } catch (err) {
       log?.warn({ err }, 'ignored a malformed live update from redis');
@@ -52,6 +84,10 @@ export function createLiveUpdates(redis: RedisConnections | null, logger?: Logge
       });
     },
     subscribe: local.subscribe,
+    onReconnect(listener) {
+      reconnected.add(listener);
+      return () => reconnected.delete(listener);
+    },
   };
 }
 

@@ -107,6 +107,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       waiting.delete(key);
       return source;
     },
+    onReconnect: (listener) => transport.onReconnect?.(listener) ?? (() => undefined),
   });
   const app = buildApp({
     decorateLive,
