@@ -123,6 +123,66 @@ describe('the calendar feed', () => {
     expect(await again.text()).toBe(text);
   });
 
+  it('writes a weekly series as one recurring event: its RRULE, EXDATE for a cancelled occurrence, an override for a moved one', async () => {
+    const { token, course } = await student('Europe/Berlin');
+    const created = await app.gql<{
+      createLectureSeries: { id: string; lectures: { edges: { node: { id: string } }[] } };
+    }>(
+      `mutation ($input: CreateLectureSeriesInput!) { createLectureSeries(input: $input) { id lectures(first: 10) { edges { node { id } } } } }`,
+      {
+        input: {
+          courseId: globalId('Course', course.id),
+          title: 'Mechanics',
+          startsAt: '2026-10-19T08:00:00Z', // 10:00 in Berlin (summer time until 25 Oct)
+          endsAt: '2026-10-19T09:30:00Z',
+          recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20261104',
+        },
+      },
+      token,
+    );
+    expect(created.errors).toBeUndefined();
+    const series = created.data!.createLectureSeries;
+    const [, wednesday, monday] = series.lectures.edges.map((e) => e.node.id);
+    const moved = await app.gql(
+      'mutation ($id: ID!) { updateLecture(id: $id, input: { startsAt: "2026-10-21T12:00:00Z", endsAt: "2026-10-21T13:00:00Z" }) { id } }',
+      { id: wednesday },
+      token,
+    );
+    expect(moved.errors).toBeUndefined();
+    const cancelled = await app.gql(
+      'mutation ($id: ID!) { deleteLecture(id: $id) { deletionId } }',
+      { id: monday },
+      token,
+    );
+    expect(cancelled.errors).toBeUndefined();
+
+    const text = await (await app.fetch(await feedPath(token))).text();
+    const uid = `lecture-series-${Buffer.from(series.id, 'base64').toString().split(':')[1]}@study-planner-api`;
+    // The rule as stored, not expanded; the cancelled Monday (10:00 local, winter time) excluded.
+    expect(text).toContain('RRULE:FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20261104T225959Z\r\n');
+    expect(text).toContain('EXDATE;TZID=Europe/Berlin:20261026T100000\r\n');
+    expect(text).toContain('RECURRENCE-ID;TZID=Europe/Berlin:20261021T100000\r\n');
+    expect(text).toContain('DTSTART;TZID=Europe/Berlin:20261021T140000\r\n');
+    // A real parser reads one recurring event of six occurrences, one excluded, one overridden.
+    const vevents = events(text).filter((e) => e.uid === uid);
+    expect(vevents).toHaveLength(1);
+    const [master] = vevents;
+    expect(master!.rrule?.all()).toHaveLength(6);
+    // node-ical keys each exclusion by its date and by its date-time: one instant.
+    const excluded = new Set(Object.values(master!.exdate ?? {}).map((d) => new Date(d as Date).toISOString()));
+    expect([...excluded]).toEqual(['2026-10-26T09:00:00.000Z']);
+    const overrides = new Set(
+      Object.values(master!.recurrences ?? {}).map((o) =>
+        JSON.stringify([o.start.toISOString(), o.end?.toISOString()]),
+      ),
+    );
+    expect([...overrides].map((o) => JSON.parse(o) as string[])).toEqual([
+      ['2026-10-21T12:00:00.000Z', '2026-10-21T13:00:00.000Z'],
+    ]);
+    // The occurrences are not also written as events of their own.
+    expect(events(text).filter((e) => e.uid !== uid)).toEqual([]);
+  });
+
   it('writes UTC times for an account in UTC', async () => {
     const { user, token, course } = await student('UTC');
     const a = await createAssignment(app.db, user.id, course.id, { dueAt: new Date(minute() + DAY) });

@@ -23,8 +23,8 @@ function zoneOf(timezone: string): { tzid: string; vtimezone: string } | null {
 
 /**
  * The feed as iCalendar text (RFC 5545, ical-generator): one VEVENT per item, in the owner's time
- * zone (DTSTART;TZID=... with its VTIMEZONE), so that a recurrence rule (RRULE), when lectures
- * get one, expands in local time across DST changes. DTSTAMP and LAST-MODIFIED are the row's
+ * zone (DTSTART;TZID=... with its VTIMEZONE); a lecture series is one VEVENT with its RRULE, in its
+ * own zone, so that it expands in local time across DST changes. DTSTAMP and LAST-MODIFIED are the row's
  * updatedAt (a feed without METHOD: the time the information was last revised), so the same rows
  * always give the same bytes and the ETag only changes when the content does.
  */
@@ -40,7 +40,15 @@ export function renderCalendar(content: CalendarFeedContent): string {
   });
   // Only a generator, no calendar-level zone: ical-generator writes DTSTAMP in the calendar's
   // zone, and DTSTAMP must be UTC. Each zone the events use gets its VTIMEZONE from it.
-  if (zone) calendar.timezone({ name: null, generator: () => zone.vtimezone });
+  // A series keeps the zone it repeats in (it may differ from the owner's current one).
+  const zones = new Map<string, { tzid: string; vtimezone: string } | null>([[content.timezone, zone]]);
+  const zoneNamed = (timezone: string) => {
+    if (!zones.has(timezone)) zones.set(timezone, zoneOf(timezone));
+    return zones.get(timezone) ?? null;
+  };
+  for (const s of content.series) zoneNamed(s.timezone);
+  const blocks = new Map([...zones.values()].flatMap((z) => (z ? [[z.tzid, z.vtimezone] as const] : [])));
+  if (blocks.size > 0) calendar.timezone({ name: null, generator: (tzid) => blocks.get(tzid) ?? null });
   const event = (data: ICalEventData) =>
     calendar.createEvent({ ...data, timezone: zone?.tzid ?? null, start: at(data.start as Date) });
 
@@ -59,7 +67,7 @@ export function renderCalendar(content: CalendarFeedContent): string {
     });
   }
   for (const l of content.lectures) {
-    // A single event today; a recurring lecture adds `repeating` (its RRULE) here.
+    // A one-off lecture; the occurrences of a series are written with it below.
     event({
       id: `lecture-${l.id}@${UID_DOMAIN}`,
       start: l.startsAt,
@@ -72,6 +80,49 @@ export function renderCalendar(content: CalendarFeedContent): string {
       created: l.createdAt,
       lastModified: l.updatedAt,
     });
+  }
+  for (const s of content.series) {
+    // One VEVENT with the rule (not expanded), in the series' zone: a calendar expands it in local
+    // time across DST changes. Cancelled occurrences are EXDATEs; each occurrence edited on its own
+    // is a VEVENT of the same UID with the RECURRENCE-ID of the start the rule gives it.
+    const z = zoneNamed(s.timezone);
+    const local = (date: Date): Date => (z ? new TZDate(date.getTime(), z.tzid) : date);
+    const uid = `lecture-series-${s.id}@${UID_DOMAIN}`;
+    const exdate = s.cancelled.length
+      ? `\nEXDATE${z ? `;TZID=${z.tzid}:` : ':'}${s.cancelled.map((d) => icalDateTime(d, z?.tzid ?? null)).join(',')}`
+      : '';
+    const common = {
+      description: s.courseName,
+      categories: [{ name: 'Lecture' }, { name: s.courseName }],
+    };
+    calendar.createEvent({
+      ...common,
+      id: uid,
+      timezone: z?.tzid ?? null,
+      start: local(s.firstStartsAt),
+      end: local(s.firstEndsAt),
+      repeating: `RRULE:${s.recurrence}${exdate}`,
+      summary: s.title,
+      location: s.location,
+      stamp: s.updatedAt,
+      created: s.createdAt,
+      lastModified: s.updatedAt,
+    });
+    for (const { ruleStartsAt, lecture: l } of s.moved) {
+      calendar.createEvent({
+        ...common,
+        id: ruleStartsAt ? uid : `lecture-${l.id}@${UID_DOMAIN}`,
+        timezone: z?.tzid ?? null,
+        start: local(l.startsAt),
+        end: local(l.endsAt),
+        ...(ruleStartsAt ? { recurrenceId: local(ruleStartsAt) } : {}),
+        summary: l.title,
+        location: l.location,
+        stamp: l.updatedAt,
+        created: l.createdAt,
+        lastModified: l.updatedAt,
+      });
+    }
   }
   for (const s of content.studySessions) {
     event({
@@ -87,4 +138,13 @@ export function renderCalendar(content: CalendarFeedContent): string {
     });
   }
   return calendar.toString();
+}
+
+/** An instant as RFC 5545 DATE-TIME text: local time in `tzid` (for TZID=…), or UTC with Z. */
+function icalDateTime(date: Date, tzid: string | null): string {
+  const text = (d: Date) => d.toISOString().slice(0, 19).replace(/[-:]/g, '');
+  if (!tzid) return `${text(date)}Z`;
+  const local = new TZDate(date.getTime(), tzid);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${local.getFullYear()}${pad(local.getMonth() + 1)}${pad(local.getDate())}T${pad(local.getHours())}${pad(local.getMinutes())}${pad(local.getSeconds())}`;
 }
