@@ -172,9 +172,10 @@ describe('the calendar feed', () => {
     const excluded = new Set(Object.values(master!.exdate ?? {}).map((d) => new Date(d as Date).toISOString()));
     expect([...excluded]).toEqual(['2026-10-26T09:00:00.000Z']);
     const overrides = new Set(
-      Object.values(master!.recurrences ?? {}).map((o) =>
-        JSON.stringify([o.start.toISOString(), o.end?.toISOString()]),
-      ),
+      Object.values(master!.recurrences ?? {}).map((o) => {
+        const e = o as ical.VEvent;
+        return JSON.stringify([new Date(e.start).toISOString(), e.end && new Date(e.end).toISOString()]);
+      }),
     );
     expect([...overrides].map((o) => JSON.parse(o) as string[])).toEqual([
       ['2026-10-21T12:00:00.000Z', '2026-10-21T13:00:00.000Z'],
