@@ -67,6 +67,7 @@ describe('the example app (GraphQL Codegen documents, urql, graphql-ws) under TR
         'RestoreCourse',
         'SignIn',
         'SignUp',
+        'Sync',
         'TaskUpdates',
         'WeekAgenda',
       ].sort(),
@@ -119,6 +120,26 @@ describe('the example app (GraphQL Codegen documents, urql, graphql-ws) under TR
       }),
       expect.objectContaining({ change: 'COMPLETED', taskId: report.created.id }),
     ]);
+  });
+
+  it('syncs in full first, and starts taskUpdates from that cursor', () => {
+    // The course it had just created is the one row the account has: one page, the full sync done.
+    expect(report.sync).toEqual({ changes: 1, fullSync: false });
+  });
+
+  it('resumes its taskUpdates after being offline: the change made meanwhile comes first, with its cursor', () => {
+    expect(report.resumed[0]).toEqual(
+      expect.objectContaining({
+        change: 'CREATED',
+        kind: 'ASSIGNMENT',
+        courseId: report.course.id,
+        cursor: expect.any(String),
+        task: expect.objectContaining({ title: 'Reading notes' }),
+      }),
+    );
+    // Only what was missed: nothing from before the cursor it resumed after (the completion).
+    expect(report.resumed.filter((u) => u.change === 'COMPLETED')).toEqual([]);
+    expect(report.resumed[0]!.cursor).not.toBe(report.updates[1]!.cursor);
   });
 
   it('is refused a document id no active version published, and query text', async () => {

@@ -1,6 +1,7 @@
 // What a student does in the app, in the order the screens send it: sign up and sign in, open the
 // home screen, add a course and an assignment (watching taskUpdates live), open the course page
-// and the week's agenda, complete the assignment, read the notifications, delete the course and
+// and the week's agenda, complete the assignment, go offline (another device adds an assignment)
+// and resume the live updates from the last cursor, read the notifications, delete the course and
 // undo it. Every operation goes by its published document id. Returns what the client got.
 import { createHash, randomUUID } from 'node:crypto';
 import { parse, type DocumentNode } from 'graphql';
@@ -17,6 +18,7 @@ import {
   RestoreCourseDocument,
   SignInDocument,
   SignUpDocument,
+  SyncDocument,
   TaskUpdatesDocument,
   WeekAgendaDocument,
   type AppDeprecationsQuery,
@@ -61,6 +63,10 @@ export interface FlowReport {
   completed: AssignmentRowFragment;
   /** taskUpdates received, in order. */
   updates: TaskUpdate[];
+  /** The first sync (changes since null: every row the account has), whose cursor starts taskUpdates. */
+  sync: { changes: number; fullSync: boolean };
+  /** What the resumed subscription (after: the last cursor seen) replayed: the change made offline. */
+  resumed: TaskUpdate[];
   home: HomeScreenQuery['me'];
   coursePage: CoursePageQuery['course'];
   /** The course page asked again (cache-first) after the completion: urql refetched it. */
@@ -140,11 +146,16 @@ export async function runFlow(options: FlowOptions): Promise<FlowReport> {
     ).createCourse;
     log(`created course ${course.code} ${course.name}`);
 
-    // Live updates of this course's tasks, over graphql-ws.
-    const subscription = urql.subscription(TaskUpdatesDocument, { courseId: course.id }).subscribe((result) => {
-      if (result.data) updates.push(result.data.taskUpdates);
-      else if (result.error) log(`taskUpdates error: ${result.error.message}`);
-    });
+    // Offline-first: a full sync, then live updates of this course's tasks from its cursor (over
+    // graphql-ws): nothing can fall between the two, and every message carries a cursor to resume from.
+    const sync = dataOf('Sync', await urql.query(SyncDocument, { since: null, first: 100 })).changes;
+    log(`synced ${sync.changes.length} changes (full sync: ${sync.fullSync})`);
+    const subscription = urql
+      .subscription(TaskUpdatesDocument, { courseId: course.id, after: sync.cursor })
+      .subscribe((result) => {
+        if (result.data) updates.push(result.data.taskUpdates);
+        else if (result.error) log(`taskUpdates error: ${result.error.message}`);
+      });
     stop = () => subscription.unsubscribe();
     if (options.subscribed) await options.subscribed(signUp.user.id);
     else {
@@ -200,6 +211,27 @@ export async function runFlow(options: FlowOptions): Promise<FlowReport> {
       `course page again: ${refreshed.assignments.edges.map((e) => `${e.node.title} (${e.node.status})`).join(', ')}`,
     );
 
+    // Offline (a lecture hall): the subscription ends; meanwhile another device adds an assignment.
+    // Back online, the app resumes from the last cursor it saw and gets what it missed first.
+    stop?.();
+    const offline = dataOf(
+      'CreateAssignment',
+      await urql.mutation(CreateAssignmentDocument, {
+        input: { courseId: course.id, title: 'Reading notes', dueAt: due.toISOString(), priority: 'LOW' },
+      }),
+    ).createAssignment;
+    log(`offline: another device added "${offline.title}"`);
+    const resumed = updateQueue(10_000);
+    const resumedSubscription = urql
+      .subscription(TaskUpdatesDocument, { courseId: course.id, after: completedUpdate.cursor })
+      .subscribe((result) => {
+        if (result.data) resumed.push(result.data.taskUpdates);
+        else if (result.error) log(`taskUpdates error: ${result.error.message}`);
+      });
+    stop = () => resumedSubscription.unsubscribe();
+    const missed = await resumed.next('the resume');
+    log(`  resumed after ${completedUpdate.cursor}: ${missed.change} ${missed.kind} "${missed.task?.title}"`);
+
     if (options.accessTokenExpired) {
       await options.accessTokenExpired();
       log('the access token expired: the next request renews the session');
@@ -252,7 +284,9 @@ export async function runFlow(options: FlowOptions): Promise<FlowReport> {
       course: { id: course.id, name: course.name },
       created,
       completed,
+      sync: { changes: sync.changes.length, fullSync: sync.fullSync },
       updates: updates.all,
+      resumed: resumed.all,
       home,
       coursePage,
       coursePageAfterCompletion: refreshed,
