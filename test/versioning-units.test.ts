@@ -92,6 +92,7 @@ describe('deprecated() and the registry', () => {
       'Assignment.isCompleted',
       'AuditLog.after',
       'AuditLog.before',
+      'AuthPayload.token',
       'JobRun.result',
       'OutboxEvent.payload',
       'Query.assignments(courseId:)',
