@@ -1,7 +1,7 @@
 import { ConflictError } from '../../errors.js';
 import { requireViewer } from '../access.js';
 import type { DomainContext } from '../domain-context.js';
-import { hashFeedToken, newFeedToken, type CalendarFeedSecret } from './feed-token.js';
+import { mintFeedSecret, type CalendarFeedSecret } from './feed-token.js';
 
 /**
  * Makes the viewer's calendar feed secret on first use and answers it. Only its hash is kept, so
@@ -13,11 +13,10 @@ export async function createCalendarFeed(
   _input: Record<string, never> = {},
 ): Promise<CalendarFeedSecret> {
   const viewer = requireViewer(ctx);
-  const token = newFeedToken();
-  const createdAt = ctx.now();
+  const { secret, columns } = mintFeedSecret(ctx.now());
   const { count } = await ctx.db.user.updateMany({
     where: { id: viewer.id, deletedAt: null, calendarFeedTokenHash: null },
-    data: { calendarFeedTokenHash: hashFeedToken(token), calendarFeedCreatedAt: createdAt },
+    data: columns,
   });
   if (count === 0) {
     throw new ConflictError(
@@ -26,5 +25,5 @@ export async function createCalendarFeed(
     );
   }
   ctx.logger.info({ userId: viewer.id }, 'calendar feed created');
-  return { token, createdAt };
+  return secret;
 }

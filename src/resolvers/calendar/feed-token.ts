@@ -32,3 +32,15 @@ export interface CalendarFeedSecret {
   token: string;
   createdAt: Date;
 }
+
+/** A new feed secret made at `now`, and the User columns that store it (its hash, its time). */
+export function mintFeedSecret(now: Date): {
+  secret: CalendarFeedSecret;
+  columns: { calendarFeedTokenHash: string; calendarFeedCreatedAt: Date };
+} {
+  const token = newFeedToken();
+  return {
+    secret: { token, createdAt: now },
+    columns: { calendarFeedTokenHash: hashFeedToken(token), calendarFeedCreatedAt: now },
+  };
+}

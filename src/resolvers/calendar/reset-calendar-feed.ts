@@ -1,6 +1,6 @@
 import { requireViewer } from '../access.js';
 import type { DomainContext } from '../domain-context.js';
-import { hashFeedToken, newFeedToken, type CalendarFeedSecret } from './feed-token.js';
+import { mintFeedSecret, type CalendarFeedSecret } from './feed-token.js';
 
 /**
  * Revokes the viewer's calendar feed URL (if any) and answers a new one: the old URL answers 404
@@ -11,12 +11,8 @@ export async function resetCalendarFeed(
   _input: Record<string, never> = {},
 ): Promise<CalendarFeedSecret> {
   const viewer = requireViewer(ctx);
-  const token = newFeedToken();
-  const createdAt = ctx.now();
-  await ctx.db.user.update({
-    where: { id: viewer.id, deletedAt: null },
-    data: { calendarFeedTokenHash: hashFeedToken(token), calendarFeedCreatedAt: createdAt },
-  });
+  const { secret, columns } = mintFeedSecret(ctx.now());
+  await ctx.db.user.update({ where: { id: viewer.id, deletedAt: null }, data: columns });
   ctx.logger.info({ userId: viewer.id }, 'calendar feed reset');
-  return { token, createdAt };
+  return secret;
 }
