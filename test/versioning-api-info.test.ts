@@ -94,6 +94,7 @@ describe('apiInfo', () => {
       'Assignment.isCompleted',
       'AuditLog.after',
       'AuditLog.before',
+      'AuthPayload.token',
       'JobRun.result',
       'OutboxEvent.payload',
       'Query.assignments(courseId:)',
