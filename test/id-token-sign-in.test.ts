@@ -229,6 +229,9 @@ describe('signInWithIdToken', () => {
     expect(await app.db.userIdentity.findFirstOrThrow({ where: { provider: 'GOOGLE', subject: sub } })).toMatchObject({
       userId: user.id,
     });
+    // Audited: a new way into an existing account.
+    const audit = await app.db.auditLog.findMany({ where: { targetId: user.id, action: 'user.identity_linked' } });
+    expect(audit.map((a) => a.after)).toEqual([{ provider: 'GOOGLE', subject: sub }]);
   });
 
   it('does not link by an unverified email, on either side: CONFLICT, nothing created', async () => {

@@ -3,6 +3,7 @@ import { hashPassword } from '../../auth/passwords.js';
 import { ConflictError, ForbiddenError, IdTokenError, ProviderDisabledError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
 import type { User } from '../../generated/prisma/client.js';
+import { recordAudit } from '../admin/record-audit.js';
 import type { DomainContext } from '../domain-context.js';
 import { inTransaction, isUniqueViolation, optionalText } from '../shared.js';
 import type { IdTokenClaims, IdentityProviderName } from './id-token-verifier.js';
@@ -74,6 +75,16 @@ async function findOrCreateAccount(
       throw new ConflictError(UNVERIFIED, { reason: 'ACCOUNT_EXISTS' });
     await inTransaction(ctx, async (tx) => {
       await tx.userIdentity.create({ data: { provider, subject, userId: existing.id, email } });
+      // A new way into an existing account: operators see when and by which provider it came.
+      await recordAudit(tx, {
+        actorId: null,
+        action: 'user.identity_linked',
+        targetType: 'User',
+        targetId: existing.id,
+        before: null,
+        after: { provider, subject },
+        at: ctx.now(),
+      });
       await recordEvent(tx, {
         type: 'user.updated',
         payload: { userId: existing.id, changed: ['identities'] },
