@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withDeleted } from '../src/db/soft-delete.js';
 import { createTestApp, globalId as gid, rawId as gidRaw, type TestApp } from './helpers/app.js';
+import { indexesUsed } from './helpers/explain.js';
 import { createCourse, createUser } from './helpers/factories.js';
 
 let app: TestApp;
@@ -220,4 +221,65 @@ describe('lecture series', () => {
     const node = await app.gql(`query ($id: ID!) { node(id: $id) { id } }`, { id: series.id }, stranger.token);
     expect(node.data?.node).toBeNull();
   });
+});
+
+describe('the series index, proven by EXPLAIN', () => {
+  let seeded: TestApp;
+  let recording: { sql: string; params: string }[] | null = null;
+  afterAll(() => seeded?.close());
+
+  it("a series' occurrences (its lectures connection, and what updateLectureSeries reads) come by Lecture_series_day_key", async () => {
+    seeded = await createTestApp({
+      onQuery: (sql, params) => recording?.push({ sql, params }),
+      env: { PLANNED_EXECUTION: 'off' },
+    });
+    const user = await createUser(seeded.db);
+    await seeded.db.user.update({ where: { id: user.id }, data: { timezone: 'Europe/Berlin' } });
+    const course = await createCourse(seeded.db, user.id);
+    const token = await seeded.tokens.issue(user.id);
+    // A busy timetable: 20,000 one-off lectures beside the series.
+    await seeded.db.$executeRawUnsafe(
+      `INSERT INTO "Lecture" (id, "userId", "courseId", title, "startsAt", "endsAt", "updatedAt")
+       SELECT gen_random_uuid(), $1::uuid, $2::uuid, 'Lecture ' || n, now() + n * interval '1 hour',
+              now() + n * interval '1 hour' + interval '45 minutes', now()
+       FROM generate_series(1, 20000) n`,
+      user.id,
+      course.id,
+    );
+    const created = await seeded.gql(
+      `mutation ($input: CreateLectureSeriesInput!) { createLectureSeries(input: $input) { id } }`,
+      {
+        input: {
+          courseId: gid('Course', course.id),
+          title: 'Mechanics',
+          startsAt: '2026-10-19T08:00:00Z',
+          endsAt: '2026-10-19T09:30:00Z',
+          recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=30',
+        },
+      },
+      token,
+    );
+    expect(created.errors).toBeUndefined();
+    const id = (created.data!.createLectureSeries as { id: string }).id;
+    await seeded.db.$executeRawUnsafe('VACUUM ANALYZE "Lecture"');
+
+    const indexesOf = async (query: string, variables: Record<string, unknown>) => {
+      recording = [];
+      const res = await seeded.gql(query, variables, token);
+      const statements = recording.filter((s) => s.sql.includes('"seriesId"'));
+      recording = null;
+      expect(res.errors).toBeUndefined();
+      return indexesUsed(seeded.db, statements);
+    };
+    const read = await indexesOf(
+      'query ($id: ID!) { node(id: $id) { ... on LectureSeries { lectures(first: 5) { totalCount edges { node { id } } } } } }',
+      { id },
+    );
+    expect(read).toContain('Lecture_series_day_key');
+    const edit = await indexesOf(
+      'mutation ($id: ID!) { updateLectureSeries(id: $id, input: { title: "Classical mechanics" }) { id } }',
+      { id },
+    );
+    expect(edit).toContain('Lecture_series_day_key');
+  }, 120_000);
 });
