@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, globalId, type TestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { createCourse, createUser } from './helpers/factories.js';
+import { createCourse, createUser, PASSWORD } from './helpers/factories.js';
 import { wsSubscribe } from '../tools/clients/subscriptions.js';
 import { startTestRedis, type TestRedis } from './helpers/redis.js';
 
@@ -44,5 +44,40 @@ describe('two replicas sharing Redis', () => {
     } finally {
       await sub.close();
     }
+  });
+});
+
+describe('an account change heard by every replica', () => {
+  let left: TestApp;
+  let right: TestApp;
+  afterAll(async () => {
+    await left?.close();
+    await right?.close();
+  });
+
+  it('a session signed out on one replica is refused on the other at once, not after VIEWER_CACHE_TTL_MS', async () => {
+    // Ten minutes of viewer cache: only the broadcast can make the other replica refuse the token now.
+    left = await createTestApp({ database, redisUrl: redis.url, viewerCacheTtlMs: 600_000 });
+    right = await createTestApp({ database, redisUrl: redis.url, viewerCacheTtlMs: 600_000 });
+    const user = await createUser(database.db);
+    const signIn = await left.gql<{ signIn: { accessToken: string } }>(
+      'mutation ($input: SignInInput!) { signIn(input: $input) { accessToken } }',
+      { input: { email: user.email, password: PASSWORD } },
+    );
+    expect(signIn.errors).toBeUndefined();
+    const token = signIn.data!.signIn.accessToken;
+    const me = '{ me { id } }';
+    // The other replica has the account and its session cached.
+    expect((await right.gql(me, {}, token)).errors).toBeUndefined();
+    const out = await left.gql('mutation { signOut { sessionsEnded } }', {}, token);
+    expect(out.errors).toBeUndefined();
+    // The broadcast takes a Redis round trip: ask until refused (each ask awaits a request).
+    const deadline = Date.now() + 5_000;
+    let code: unknown;
+    while (Date.now() < deadline) {
+      code = (await right.gql(me, {}, token)).errors?.[0]?.extensions?.code;
+      if (code) break;
+    }
+    expect(code).toBe('UNAUTHENTICATED');
   });
 });

@@ -22,6 +22,7 @@ import type { Logger } from '../observability/logger.js';
 import { useDeprecations } from '../plugins/deprecations.js';
 import { useErrorCodes } from '../plugins/error-codes.js';
 import { getSchema } from '../schema/index.js';
+import { forgetAcrossReplicas } from './account-changes.js';
 import { useClientStatus } from './client-status.js';
 import { createActivityTracker } from './activity.js';
 import type { JobControl } from '../resolvers/domain-context.js';
@@ -97,10 +98,15 @@ export function createServices(deps: ServerDeps) {
   const schema = getSchema();
   const versioningConfig = deps.config.versioning ?? defaultVersioningConfig;
   const obs = deps.observability;
-  const viewers = createViewerLoader(deps.db, deps.tokens, {
-    ttlMs: deps.config.viewerCacheTtlMs ?? DEFAULT_VIEWER_CACHE_TTL_MS,
-    now: deps.now && (() => now().getTime()),
-  });
+  // A change of an account or its sessions reaches every replica's cache through Redis.
+  const viewers = forgetAcrossReplicas(
+    createViewerLoader(deps.db, deps.tokens, {
+      ttlMs: deps.config.viewerCacheTtlMs ?? DEFAULT_VIEWER_CACHE_TTL_MS,
+      now: deps.now && (() => now().getTime()),
+    }),
+    deps.redis ?? null,
+    deps.logger,
+  );
   const versioning = createVersioning({
     config: versioningConfig,
     db: deps.db,

@@ -15,7 +15,8 @@ export interface SuspendUserInput {
 
 /**
  * Admin only: suspends an account. Its tokens stop working at once on this replica (the viewer
- * cache forgets it) and within VIEWER_CACHE_TTL_MS on the others; sign-in is refused. An admin
+ * cache forgets it, and tells the other replicas through Redis) and within VIEWER_CACHE_TTL_MS on
+ * the others without Redis; sign-in is refused. An admin
  * cannot suspend themselves. Suspending a suspended account changes nothing and logs nothing.
  */
 export async function suspendUser(
