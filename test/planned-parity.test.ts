@@ -733,6 +733,17 @@ describe('planned path = generic path', () => {
   });
 });
 
+/** A page of a connection as the paging documents select it. */
+type Page = {
+  edges: { cursor: string; node: { id: string } }[];
+  pageInfo: {
+    hasPreviousPage: boolean;
+    hasNextPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+};
+
 describe('more of what real clients send, planned the same', () => {
   it('the example app: every query document, as written, as its codegen sends it, and as Apollo Client writes it', async () => {
     const variables: Record<string, Record<string, unknown>> = {
@@ -768,15 +779,6 @@ describe('more of what real clients send, planned the same', () => {
   });
 
   it('paging: forward by after, backward by last and before, the default size, foreign and odd cursors', async () => {
-    type Page = {
-      edges: { cursor: string; node: { id: string } }[];
-      pageInfo: {
-        hasPreviousPage: boolean;
-        hasNextPage: boolean;
-        startCursor: string | null;
-        endCursor: string | null;
-      };
-    };
     const walk = async (
       name: 'paging' | 'nestedPaging',
       pageOf: (data: any) => Page,
@@ -852,15 +854,6 @@ describe('more of what real clients send, planned the same', () => {
   });
 
   it('find and sort: orderBy literals and the priority filter, every page forward and backward', async () => {
-    type Page = {
-      edges: { cursor: string; node: { id: string } }[];
-      pageInfo: {
-        hasPreviousPage: boolean;
-        hasNextPage: boolean;
-        startCursor: string | null;
-        endCursor: string | null;
-      };
-    };
     for (const token of [tokens.ada, tokens.bob, tokens.empty]) {
       for (const priority of [null, 'HIGH', 'LOW']) {
         for (const first of [20, null]) {
