@@ -744,6 +744,39 @@ type Page = {
   };
 };
 
+/**
+ * The ids of a connection of document `name` (for Ada), walked with pages of `size` forward
+ * (first/after) and backward (last/before), each answered by the plan as the generic path does;
+ * both lists in forward order.
+ */
+async function pageBothWays(
+  name: string,
+  base: Record<string, unknown>,
+  size: number,
+  pageOf: (data: any) => Page,
+): Promise<string[][]> {
+  const seen: string[][] = [];
+  for (const [count, end] of [
+    ['first', 'after'],
+    ['last', 'before'],
+  ] as const) {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    for (let n = 0; n < 20; n += 1) {
+      const r = await both(name, { ...base, [count]: size, [end]: cursor }, tokens.ada);
+      expect(answeredByPlan(r.planned)).toBe(true);
+      const page = pageOf(r.json.data);
+      const batch = page.edges.map((e) => e.node.id);
+      ids.push(...(count === 'first' ? batch : batch.reverse()));
+      const more = count === 'first' ? page.pageInfo.hasNextPage : page.pageInfo.hasPreviousPage;
+      if (!more) break;
+      cursor = count === 'first' ? page.pageInfo.endCursor : page.pageInfo.startCursor;
+    }
+    seen.push(count === 'first' ? ids : ids.reverse());
+  }
+  return seen;
+}
+
 describe('more of what real clients send, planned the same', () => {
   it('the example app: every query document, as written, as its codegen sends it, and as Apollo Client writes it', async () => {
     const variables: Record<string, Record<string, unknown>> = {
@@ -784,25 +817,7 @@ describe('more of what real clients send, planned the same', () => {
       pageOf: (data: any) => Page,
       base: Record<string, unknown>,
     ) => {
-      const seen: string[][] = [];
-      for (const [size, end] of [
-        ['first', 'after'],
-        ['last', 'before'],
-      ] as const) {
-        const ids: string[] = [];
-        let cursor: string | null = null;
-        for (let n = 0; n < 20; n += 1) {
-          const r = await both(name, { ...base, [size]: 7, [end]: cursor }, tokens.ada);
-          expect(answeredByPlan(r.planned)).toBe(true);
-          const page = pageOf(r.json.data);
-          const batch = page.edges.map((e) => e.node.id);
-          ids.push(...(size === 'first' ? batch : batch.reverse()));
-          const more = size === 'first' ? page.pageInfo.hasNextPage : page.pageInfo.hasPreviousPage;
-          if (!more) break;
-          cursor = size === 'first' ? page.pageInfo.endCursor : page.pageInfo.startCursor;
-        }
-        seen.push(size === 'first' ? ids : ids.reverse());
-      }
+      const seen = await pageBothWays(name, base, 7, pageOf);
       // Both ways through the same rows, each once.
       expect(seen[1]).toEqual(seen[0]);
       expect(new Set(seen[0]).size).toBe(seen[0]!.length);
@@ -862,25 +877,7 @@ describe('more of what real clients send, planned the same', () => {
         }
       }
     }
-    const orders: string[][] = [];
-    for (const [size, end] of [
-      ['first', 'after'],
-      ['last', 'before'],
-    ] as const) {
-      const ids: string[] = [];
-      let cursor: string | null = null;
-      for (let n = 0; n < 20; n += 1) {
-        const r = await both('sorted', { [size]: 4, [end]: cursor }, tokens.ada);
-        expect(answeredByPlan(r.planned)).toBe(true);
-        const page = r.json.data.byPriority as Page;
-        const batch = page.edges.map((e) => e.node.id);
-        ids.push(...(size === 'first' ? batch : batch.reverse()));
-        const more = size === 'first' ? page.pageInfo.hasNextPage : page.pageInfo.hasPreviousPage;
-        if (!more) break;
-        cursor = size === 'first' ? page.pageInfo.endCursor : page.pageInfo.startCursor;
-      }
-      orders.push(size === 'first' ? ids : ids.reverse());
-    }
+    const orders = await pageBothWays('sorted', {}, 4, (d) => d.byPriority as Page);
     const all = await both('sorted', { first: 100 }, tokens.ada);
     const whole = (all.json.data.byPriority as Page).edges.map((e) => e.node.id);
     expect(whole.length).toBeGreaterThan(20);
