@@ -12,8 +12,8 @@ export interface Context extends DomainContext {
   /** The client's User-Agent header (the upgrade request's over graphql-ws); null without one. Kept with a session. */
   userAgent: string | null;
   client: { name: string | null; version: string | null };
-  /** Where links handed out (the calendar feed URL) start: PUBLIC_URL, or the origin the request came to. */
-  publicOrigin: string | null;
+  /** Where links handed out (the calendar feed URL) start: PUBLIC_URL, or the origin the request came to (computed when asked). */
+  publicOrigin: () => string | null;
   /** Deprecation policy, client version table and schema history (src/versioning). */
   versioning: Versioning;
   /** Published documents in memory: forget what this process publishes or retires. */

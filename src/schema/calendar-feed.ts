@@ -30,7 +30,7 @@ const CalendarFeed = builder.objectRef<{ createdAt: Date }>('CalendarFeed').impl
   }),
 });
 
-const issued = (ctx: Context, secret: CalendarFeedSecret): IssuedFeed => ({ ...secret, origin: ctx.publicOrigin });
+const issued = (ctx: Context, secret: CalendarFeedSecret): IssuedFeed => ({ ...secret, origin: ctx.publicOrigin() });
 
 builder.queryFields((t) => ({
   calendarFeed: t.field({

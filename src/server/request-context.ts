@@ -79,7 +79,8 @@ export function createContextFactory(deps: {
       operationName,
       clientIp: clientIp(initial, deps.trustProxy ?? false),
       userAgent: header('user-agent') ?? initial.req?.headers['user-agent'] ?? null,
-      publicOrigin: deps.publicUrl ?? requestOrigin(initial, deps.trustProxy ?? false),
+      // Read by the calendar feed's mutations only: not parsed on every request.
+      publicOrigin: () => deps.publicUrl ?? requestOrigin(initial, deps.trustProxy ?? false),
       client,
       versioning: deps.versioning,
       trustedDocuments: deps.trustedDocuments,
